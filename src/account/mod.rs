@@ -1,0 +1,276 @@
+//! The one boundary between bedrockctl and an AWS account.
+//!
+//! [`Account`] speaks bedrockctl's own types, never SDK types. Two implementations:
+//! `aws` (the official `aws-sdk-*` crates) and `sandbox` (a file-backed simulated
+//! account that enforces the same rules and limits). Logic above this trait (plan,
+//! apply, checks, explain) never knows which one it talks to.
+//!
+//! Resources are generic: a [`Resource`] is a kind, a region, a name, and a canonical
+//! attribute document (`spec`) whose shape per kind is fixed by the types in [`spec`].
+//! One engine diffs and applies every kind; only the implementations map specs to APIs.
+
+pub mod error;
+pub mod spec;
+
+pub use error::AccountError;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Region value used for account-global resources (IAM).
+pub const GLOBAL: &str = "global";
+
+/// Ownership tags (design.md).
+pub const TAG_MANAGED_BY: &str = "managed-by";
+pub const TAG_MANAGED_BY_VALUE: &str = "bedrockctl";
+pub const TAG_STACK: &str = "bedrockctl:stack";
+pub const TAG_PREVENT_DESTROY: &str = "bedrockctl:prevent-destroy";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    ModelAccess,
+    ProvisionedThroughput,
+    Guardrail,
+    GuardrailVersion,
+    InferenceProfile,
+    InvocationLogging,
+    Alarm,
+    IamRole,
+    IamPolicy,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::ModelAccess,
+        Kind::ProvisionedThroughput,
+        Kind::Guardrail,
+        Kind::GuardrailVersion,
+        Kind::InferenceProfile,
+        Kind::InvocationLogging,
+        Kind::Alarm,
+        Kind::IamRole,
+        Kind::IamPolicy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ModelAccess => "model_access",
+            Kind::ProvisionedThroughput => "provisioned_throughput",
+            Kind::Guardrail => "guardrail",
+            Kind::GuardrailVersion => "guardrail_version",
+            Kind::InferenceProfile => "inference_profile",
+            Kind::InvocationLogging => "invocation_logging",
+            Kind::Alarm => "alarm",
+            Kind::IamRole => "iam_role",
+            Kind::IamPolicy => "iam_policy",
+        }
+    }
+
+    /// IAM is account-global; everything else lives in one region.
+    pub fn is_global(self) -> bool {
+        matches!(self, Kind::IamRole | Kind::IamPolicy)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A resource as the account reports it, or as the config wants it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub kind: Kind,
+    /// An AWS region, or [`GLOBAL`] for IAM.
+    pub region: String,
+    pub name: String,
+    /// ARN or service id, assigned by the account; `None` for desired resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Canonical attributes; the shape per kind is the matching type in [`spec`].
+    pub spec: serde_json::Value,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Read-only lifecycle status (`Creating`, `InService`, `READY`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl Resource {
+    /// `kind.region.name`, the address plan output uses.
+    pub fn address(&self) -> String {
+        format!("{}.{}.{}", self.kind, self.region, self.name)
+    }
+
+    pub fn is_managed(&self) -> bool {
+        self.tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(TAG_MANAGED_BY_VALUE)
+    }
+
+    /// The stack that owns this resource, if bedrockctl manages it.
+    pub fn stack(&self) -> Option<&str> {
+        if self.is_managed() {
+            self.tags.get(TAG_STACK).map(String::as_str)
+        } else {
+            None
+        }
+    }
+
+    pub fn prevent_destroy(&self) -> bool {
+        self.tags.get(TAG_PREVENT_DESTROY).map(String::as_str) == Some("true")
+    }
+}
+
+/// Model readiness in one region, from the catalog and the live account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ModelStatus {
+    pub model_id: String,
+    pub region: String,
+    /// False when the id does not exist in the region.
+    pub exists: bool,
+    /// `ACTIVE`, `LEGACY`, … (unknown values pass through).
+    pub lifecycle: Option<String>,
+    /// `ON_DEMAND`, `PROVISIONED`, `INFERENCE_PROFILE`, … (unknown values pass through).
+    pub inference_types: Vec<String>,
+    /// GetFoundationModelAvailability fields; `None` when not readable.
+    pub agreement: Option<String>,
+    pub authorization: Option<String>,
+    pub entitlement: Option<String>,
+    pub region_availability: Option<String>,
+}
+
+impl ModelStatus {
+    /// Ready to invoke: exists, authorized, entitled, agreement in place, region available.
+    pub fn is_ready(&self) -> bool {
+        self.exists
+            && self
+                .authorization
+                .as_deref()
+                .is_none_or(|a| a == "AUTHORIZED")
+            && self.entitlement.as_deref().is_none_or(|e| e == "AVAILABLE")
+            && self
+                .agreement
+                .as_deref()
+                .is_none_or(|a| a == "AVAILABLE" || a == "NOT_APPLICABLE")
+            && self
+                .region_availability
+                .as_deref()
+                .is_none_or(|r| r == "AVAILABLE")
+    }
+}
+
+/// Organization policies that apply to this account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrgPolicies {
+    pub management_account: bool,
+    /// SCP documents per level: root first, then each OU, then the account.
+    pub scps: Vec<Vec<serde_json::Value>>,
+    /// RCP documents per level, same order.
+    #[serde(default)]
+    pub rcps: Vec<Vec<serde_json::Value>>,
+}
+
+/// One IAM SimulatePrincipalPolicy question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulateRequest {
+    pub principal_arn: String,
+    pub action: String,
+    pub resource_arn: String,
+    /// Context entries: key → values (one value for single-valued keys).
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulateResult {
+    /// `allowed`, `implicitDeny` or `explicitDeny`, as IAM reports it.
+    pub decision: String,
+    /// Statements IAM says matched (policy id and position when given).
+    pub matched_statements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeKind {
+    Converse,
+    ConverseStream,
+    Embedding,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeResult {
+    /// Model or profile the service resolved the id to, when it says.
+    pub resolved: Option<String>,
+    pub latency_ms: u64,
+    pub output_tokens: Option<u64>,
+}
+
+/// Everything bedrockctl does to an account. `region` is an AWS region, or [`GLOBAL`]
+/// for IAM kinds. Implementations tag nothing on their own: ownership tags come in the
+/// desired resource.
+#[async_trait]
+pub trait Account: Send + Sync {
+    /// 12-digit id of the account the credentials belong to.
+    async fn account_id(&self) -> Result<String, AccountError>;
+
+    /// Every resource of `kind` in `region`, managed or not, with tags and status.
+    /// `Kind::ModelAccess` is not listed here (see [`Account::model_status`]).
+    async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError>;
+
+    /// Read one resource by its id; `None` when it does not exist.
+    async fn get(
+        &self,
+        kind: Kind,
+        region: &str,
+        id: &str,
+    ) -> Result<Option<Resource>, AccountError>;
+
+    /// Create `desired` (tags included). The token makes a retried create idempotent.
+    async fn create(
+        &self,
+        desired: &Resource,
+        idempotency_token: &str,
+    ) -> Result<Resource, AccountError>;
+
+    /// Update `live` in place to match `desired` (spec and tags).
+    async fn update(&self, live: &Resource, desired: &Resource) -> Result<Resource, AccountError>;
+
+    async fn delete(&self, live: &Resource) -> Result<(), AccountError>;
+
+    /// Readiness of a model in a region.
+    async fn model_status(&self, region: &str, model_id: &str)
+        -> Result<ModelStatus, AccountError>;
+
+    /// Models the region offers (ListFoundationModels).
+    async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError>;
+
+    /// SCPs/RCPs that apply to this account; `None` when the caller may not read them.
+    async fn org_policies(&self) -> Result<Option<OrgPolicies>, AccountError>;
+
+    /// IAM SimulatePrincipalPolicy for one request.
+    async fn simulate(&self, request: &SimulateRequest) -> Result<SimulateResult, AccountError>;
+
+    /// Identity policies of a principal (inline and attached documents) and its boundary.
+    async fn principal_policies(
+        &self,
+        principal_arn: &str,
+    ) -> Result<PrincipalPolicies, AccountError>;
+
+    /// The smallest real runtime request.
+    async fn probe(
+        &self,
+        region: &str,
+        model_id: &str,
+        kind: ProbeKind,
+    ) -> Result<ProbeResult, AccountError>;
+}
+
+/// What IAM holds for a principal, as documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PrincipalPolicies {
+    pub principal_arn: String,
+    /// (policy name or ARN, document)
+    pub identity: Vec<(String, serde_json::Value)>,
+    pub permissions_boundary: Option<(String, serde_json::Value)>,
+}

@@ -1,0 +1,209 @@
+//! The canonical attribute document of each resource kind (`Resource::spec`).
+//!
+//! Both account implementations read and write these shapes, and the planner diffs
+//! them as JSON. Lists whose order the service does not keep are sorted by
+//! [`normalize`](Normalize::normalize) so that order never shows as a change, and
+//! server-side defaults are filled in the same way on both sides.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub trait Normalize {
+    /// Sort unordered lists and fill server-side defaults.
+    fn normalize(&mut self) {}
+}
+
+/// `model_access`: readiness of one model in one region (read-only kind).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ModelAccessSpec {
+    pub model_id: String,
+    pub via: String,
+}
+
+/// `provisioned_throughput`: the resource name is the provisioned model name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProvisionedThroughputSpec {
+    /// Purchase id or model id/ARN as sent in `modelId`.
+    pub model_id: String,
+    pub model_units: u32,
+    /// `none`, `one_month`, `six_months`.
+    pub commitment: String,
+    /// When the commitment ends (RFC 3339), read-only; `None` without commitment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_expiration: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct GuardrailSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub blocked_input_message: String,
+    pub blocked_output_message: String,
+    #[serde(default)]
+    pub content_filters: Vec<ContentFilterSpec>,
+    #[serde(default)]
+    pub denied_topics: Vec<TopicSpec>,
+    #[serde(default)]
+    pub managed_words: Vec<String>,
+    #[serde(default)]
+    pub custom_words: Vec<String>,
+    #[serde(default)]
+    pub pii: Vec<PiiSpec>,
+    #[serde(default)]
+    pub regexes: Vec<RegexSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grounding_threshold: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevance_threshold: Option<f64>,
+    /// Whether numbered versions are published when the draft changes (not an API field).
+    #[serde(default)]
+    pub publish_version: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ContentFilterSpec {
+    pub r#type: String,
+    pub input: String,
+    pub output: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TopicSpec {
+    pub name: String,
+    pub definition: String,
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PiiSpec {
+    pub r#type: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RegexSpec {
+    pub name: String,
+    pub pattern: String,
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Normalize for GuardrailSpec {
+    fn normalize(&mut self) {
+        self.content_filters.sort_by(|a, b| a.r#type.cmp(&b.r#type));
+        self.denied_topics.sort_by(|a, b| a.name.cmp(&b.name));
+        self.managed_words.sort();
+        self.custom_words.sort();
+        self.pii.sort_by(|a, b| a.r#type.cmp(&b.r#type));
+        self.regexes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// `guardrail_version`: a numbered snapshot of a guardrail's draft. The resource name
+/// is `<guardrail-name>:<version>`; versions are created, never updated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct GuardrailVersionSpec {
+    pub guardrail: String,
+    /// Number assigned by the service; empty in a desired resource.
+    #[serde(default)]
+    pub version: String,
+    /// The guardrail configuration the version captured.
+    pub snapshot: GuardrailSpec,
+}
+
+/// `inference_profile` (application inference profile): fixed at create time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct InferenceProfileSpec {
+    /// ARN of the foundation model or system profile it copies.
+    pub copy_from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `invocation_logging`: one per region; the resource name is `default`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct InvocationLoggingSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudwatch: Option<CloudWatchLoggingSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3LoggingSpec>,
+    pub text: bool,
+    pub image: bool,
+    pub embedding: bool,
+    pub video: bool,
+    pub audio: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CloudWatchLoggingSpec {
+    pub log_group: String,
+    pub role_arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct S3LoggingSpec {
+    pub bucket: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+/// `alarm`: a CloudWatch metric alarm on the `AWS/Bedrock` namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlarmSpec {
+    pub namespace: String,
+    pub metric: String,
+    /// `ModelId` when the alarm is for one model.
+    #[serde(default)]
+    pub dimensions: BTreeMap<String, String>,
+    pub statistic: String,
+    pub period: u32,
+    pub evaluation_periods: u32,
+    pub threshold: f64,
+    pub comparison: String,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Normalize for AlarmSpec {
+    fn normalize(&mut self) {
+        self.actions.sort();
+        self.actions.dedup();
+    }
+}
+
+/// `iam_role`: region [`GLOBAL`](super::GLOBAL).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IamRoleSpec {
+    pub assume_role_policy: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// Inline policies by name.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, serde_json::Value>,
+    /// Attached managed policy ARNs.
+    #[serde(default)]
+    pub managed_policies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_session_duration: Option<u32>,
+}
+
+impl Normalize for IamRoleSpec {
+    fn normalize(&mut self) {
+        self.managed_policies.sort();
+        self.managed_policies.dedup();
+    }
+}
+
+/// `iam_policy`: a customer managed policy, region [`GLOBAL`](super::GLOBAL).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IamPolicySpec {
+    pub document: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}

@@ -1,0 +1,80 @@
+//! Helpers shared by subcommands: output that tolerates a closed pipe, error
+//! reporting, config loading with rendered diagnostics.
+
+use anyhow::Result;
+use bedrockctl::config::{self, Config};
+use bedrockctl::span::SourceMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(0);
+
+pub fn init_logging(verbose: u8) {
+    VERBOSITY.store(verbose, Ordering::Relaxed);
+}
+
+#[allow(dead_code)]
+pub fn verbosity() -> u8 {
+    VERBOSITY.load(Ordering::Relaxed)
+}
+
+/// Write data to stdout; a closed pipe (`| head`) is success, not an error.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub fn report_error(e: &anyhow::Error) {
+    let text = format!("{e:#}");
+    if text.contains('\n') || text.starts_with("error") || looks_located(&text) {
+        eprintln!("{text}");
+    } else {
+        eprintln!("error: {text}");
+    }
+}
+
+/// `FILE:LINE:COL:` already leads the message.
+fn looks_located(text: &str) -> bool {
+    let first = text.split(' ').next().unwrap_or("");
+    first.ends_with(':') && first.matches(':').count() >= 3
+}
+
+/// A rendered diagnostic report; its text already says everything.
+#[derive(Debug)]
+pub struct Reported(pub String);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.trim_end())
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Load and validate a config; on errors, the rendered diagnostics become the error.
+/// Warnings go to stderr.
+pub fn load_config(path: &Path) -> Result<(Config, SourceMap)> {
+    let mut sources = SourceMap::default();
+    match config::load(path, &mut sources) {
+        Ok((cfg, warnings)) => {
+            if !warnings.items.is_empty() {
+                eprint!("{}", warnings.render(&sources));
+            }
+            Ok((cfg, sources))
+        }
+        Err(diags) => {
+            let n = diags.error_count();
+            let mut text = diags.render(&sources);
+            text.push_str(&format!(
+                "\nerror: `{}` has {n} error{}\n",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            ));
+            Err(Reported(text).into())
+        }
+    }
+}

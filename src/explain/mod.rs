@@ -1,0 +1,1 @@
+//! Diagnosis of pasted AWS error messages (AccessDenied, Bedrock runtime errors).

@@ -1,0 +1,15 @@
+//! bedrockctl: declarative provisioning and access audit for Amazon Bedrock.
+//!
+//! Data flows config → plan → apply → checks. See ARCHITECTURE.md for the code map.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod account;
+pub mod apply;
+pub mod catalog;
+pub mod config;
+pub mod diag;
+pub mod explain;
+pub mod iam;
+pub mod plan;
+pub mod span;
