@@ -204,8 +204,11 @@ pub fn evaluate(set: &PolicySet, req: &Request<'_>, reasons: &mut Vec<Reason>) -
         return deny(PolicyType::Scp, Some(l), reasons);
     }
 
-    let same_account =
-        req.resource_account.is_empty() || req.resource_account == req.principal.account;
+    // Service principals have no account of their own: a resource policy naming the
+    // service is the whole grant.
+    let same_account = req.resource_account.is_empty()
+        || req.resource_account == req.principal.account
+        || req.principal.kind == PrincipalKind::Service;
     if same_account {
         // A resource policy naming the user or the role session grants on its own,
         // past implicit denies in identity policies, boundary and session policy.
