@@ -53,7 +53,10 @@ impl Decoder<'_> {
 
     pub fn map<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<MapView<'n>> {
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(node.span, format!("{what} must be a mapping, found {}", node.type_name()));
+            self.error(
+                node.span,
+                format!("{what} must be a mapping, found {}", node.type_name()),
+            );
             return None;
         };
         for (k, _) in entries {
@@ -62,11 +65,16 @@ impl Decoder<'_> {
                 let d = self.error(k.span, format!("unknown key `{}` in {what}", k.value));
                 match hint {
                     Some(h) => d.hints.push(h),
-                    None => d.hints.push(format!("expected one of: {}", allowed.join(", "))),
+                    None => d
+                        .hints
+                        .push(format!("expected one of: {}", allowed.join(", "))),
                 }
             }
         }
-        Some(MapView { span: node.span, entries })
+        Some(MapView {
+            span: node.span,
+            entries,
+        })
     }
 
     pub fn req<'n>(&mut self, m: &MapView<'n>, key: &str, what: &str) -> Option<&'n Node> {
@@ -82,7 +90,10 @@ impl Decoder<'_> {
         match &node.kind {
             NodeKind::Scalar { text, .. } => Some(Spanned::new(text.clone(), node.span)),
             _ => {
-                self.error(node.span, format!("`{what}` must be a string, found {}", node.type_name()));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a string, found {}", node.type_name()),
+                );
                 None
             }
         }
@@ -100,11 +111,17 @@ impl Decoder<'_> {
         match &node.kind {
             NodeKind::Scalar { text, plain: true } => Some(text.as_str()),
             NodeKind::Scalar { plain: false, .. } => {
-                self.error(node.span, format!("`{what}` must be a number, found a quoted string"));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found a quoted string"),
+                );
                 None
             }
             _ => {
-                self.error(node.span, format!("`{what}` must be a number, found {}", node.type_name()));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found {}", node.type_name()),
+                );
                 None
             }
         }
@@ -113,13 +130,18 @@ impl Decoder<'_> {
     pub fn u32(&mut self, node: &Node, what: &str) -> Option<S<u32>> {
         let text = self.number_text(node, what)?;
         match text.replace('_', "").parse::<i64>() {
-            Ok(v) if (0..=i64::from(u32::MAX)).contains(&v) => Some(Spanned::new(v as u32, node.span)),
+            Ok(v) if (0..=i64::from(u32::MAX)).contains(&v) => {
+                Some(Spanned::new(v as u32, node.span))
+            }
             Ok(v) => {
                 self.error(node.span, format!("`{what}` is out of range: `{v}`"));
                 None
             }
             Err(_) => {
-                self.error(node.span, format!("`{what}` must be a whole number, found `{text}`"));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a whole number, found `{text}`"),
+                );
                 None
             }
         }
@@ -130,7 +152,10 @@ impl Decoder<'_> {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Some(Spanned::new(v, node.span)),
             _ => {
-                self.error(node.span, format!("`{what}` must be a number, found `{text}`"));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found `{text}`"),
+                );
                 None
             }
         }
@@ -142,12 +167,21 @@ impl Decoder<'_> {
                 "true" | "True" | "TRUE" => Some(true),
                 "false" | "False" | "FALSE" => Some(false),
                 other => {
-                    self.error(node.span, format!("`{what}` must be `true` or `false`, found `{other}`"));
+                    self.error(
+                        node.span,
+                        format!("`{what}` must be `true` or `false`, found `{other}`"),
+                    );
                     None
                 }
             },
             _ => {
-                self.error(node.span, format!("`{what}` must be `true` or `false`, found {}", node.type_name()));
+                self.error(
+                    node.span,
+                    format!(
+                        "`{what}` must be `true` or `false`, found {}",
+                        node.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -161,9 +195,12 @@ impl Decoder<'_> {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ => {
-                self.error(node.span, format!("`{what}` must be a list, found {}", node.type_name()))
-                    .hints
-                    .push(format!("write a one-item list as `{what}: [value]`"));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a list, found {}", node.type_name()),
+                )
+                .hints
+                .push(format!("write a one-item list as `{what}: [value]`"));
                 None
             }
         }
@@ -177,10 +214,17 @@ impl Decoder<'_> {
     }
 
     pub fn opt_string_list(&mut self, m: &MapView, key: &str) -> Vec<S<String>> {
-        m.get(key).map(|n| self.string_list(n, key)).unwrap_or_default()
+        m.get(key)
+            .map(|n| self.string_list(n, key))
+            .unwrap_or_default()
     }
 
-    pub fn enumeration<T: Copy>(&mut self, node: &Node, what: &str, options: &[(&str, T)]) -> Option<S<T>> {
+    pub fn enumeration<T: Copy>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        options: &[(&str, T)],
+    ) -> Option<S<T>> {
         let s = self.string(node, what)?;
         match options.iter().find(|(name, _)| *name == s.value) {
             Some((_, v)) => Some(Spanned::new(*v, s.span)),
@@ -188,7 +232,9 @@ impl Decoder<'_> {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
                 let hint = did_you_mean(&s.value, names.iter().copied())
                     .unwrap_or_else(|| format!("expected one of: {}", names.join(", ")));
-                self.error(s.span, format!("invalid `{what}`: `{}`", s.value)).hints.push(hint);
+                self.error(s.span, format!("invalid `{what}`: `{}`", s.value))
+                    .hints
+                    .push(hint);
                 None
             }
         }
@@ -197,7 +243,10 @@ impl Decoder<'_> {
     pub fn string_map(&mut self, node: &Node, what: &str) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(node.span, format!("`{what}` must be a mapping, found {}", node.type_name()));
+            self.error(
+                node.span,
+                format!("`{what}` must be a mapping, found {}", node.type_name()),
+            );
             return out;
         };
         for (k, v) in entries {
@@ -209,7 +258,9 @@ impl Decoder<'_> {
     }
 
     pub fn opt_tags(&mut self, m: &MapView) -> BTreeMap<String, String> {
-        m.get("tags").map(|n| self.string_map(n, "tags")).unwrap_or_default()
+        m.get("tags")
+            .map(|n| self.string_map(n, "tags"))
+            .unwrap_or_default()
     }
 
     /// Read and check a policy JSON file named by a config value.
@@ -218,7 +269,14 @@ impl Decoder<'_> {
         let bytes = match std::fs::read(&full) {
             Ok(b) => b,
             Err(e) => {
-                self.error(path.span, format!("cannot read policy file `{}`: {}", path.value, io_reason(&e)));
+                self.error(
+                    path.span,
+                    format!(
+                        "cannot read policy file `{}`: {}",
+                        path.value,
+                        io_reason(&e)
+                    ),
+                );
                 return None;
             }
         };
@@ -228,13 +286,20 @@ impl Decoder<'_> {
                 let valid = e.utf8_error().valid_up_to();
                 let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let id = self.sources.add(path.value.clone(), lossy);
-                self.error(Span::new(id, valid, valid + 1), "policy file is not valid UTF-8");
+                self.error(
+                    Span::new(id, valid, valid + 1),
+                    "policy file is not valid UTF-8",
+                );
                 return None;
             }
         };
         let id: SourceId = self.sources.add(path.value.clone(), text.clone());
         match crate::iam::check_policy_text(&text) {
-            Ok(document) => Some(PolicyFile { path, source: id, document }),
+            Ok(document) => Some(PolicyFile {
+                path,
+                source: id,
+                document,
+            }),
             Err(errors) => {
                 for e in errors {
                     self.error(Span::new(id, e.offset, e.offset + 1), e.message);
@@ -270,25 +335,49 @@ const TOP: &[&str] = &[
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
 /// diagnostics say why.
-pub(crate) fn decode(dec: &mut Decoder, root: &Node, path: &Path, source: SourceId) -> Option<Config> {
+pub(crate) fn decode(
+    dec: &mut Decoder,
+    root: &Node,
+    path: &Path,
+    source: SourceId,
+) -> Option<Config> {
     let m = dec.map(root, "the config", TOP)?;
-    let version = dec.req(&m, "version", "the config").and_then(|n| dec.u32(n, "version"));
+    let version = dec
+        .req(&m, "version", "the config")
+        .and_then(|n| dec.u32(n, "version"));
     let stack = dec.req_string(&m, "stack", "the config");
-    let account = dec.req(&m, "account", "the config").and_then(|n| decode_account(dec, n));
-    let models = m.get("models").map(|n| decode_list(dec, n, "models", decode_model));
+    let account = dec
+        .req(&m, "account", "the config")
+        .and_then(|n| decode_account(dec, n));
+    let models = m
+        .get("models")
+        .map(|n| decode_list(dec, n, "models", decode_model));
     let provisioned_throughput = m
         .get("provisioned_throughput")
         .map(|n| decode_list(dec, n, "provisioned_throughput", decode_pt));
-    let guardrails = m.get("guardrails").map(|n| decode_list(dec, n, "guardrails", super::decode_guardrail::decode_guardrail));
+    let guardrails = m.get("guardrails").map(|n| {
+        decode_list(
+            dec,
+            n,
+            "guardrails",
+            super::decode_guardrail::decode_guardrail,
+        )
+    });
     let inference_profiles = m
         .get("inference_profiles")
         .map(|n| decode_list(dec, n, "inference_profiles", decode_profile));
     let invocation_logging = m
         .get("invocation_logging")
         .map(|n| decode_list(dec, n, "invocation_logging", decode_logging));
-    let alarms = m.get("alarms").map(|n| decode_list(dec, n, "alarms", decode_alarm));
-    let iam = m.get("iam").and_then(|n| super::decode_iam::decode_iam(dec, n));
-    let organization = m.get("organization").and_then(|n| super::decode_iam::decode_organization(dec, n));
+    let alarms = m
+        .get("alarms")
+        .map(|n| decode_list(dec, n, "alarms", decode_alarm));
+    let iam = m
+        .get("iam")
+        .and_then(|n| super::decode_iam::decode_iam(dec, n));
+    let organization = m
+        .get("organization")
+        .and_then(|n| super::decode_iam::decode_organization(dec, n));
     let access_checks = m
         .get("access_checks")
         .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
@@ -302,10 +391,13 @@ pub(crate) fn decode(dec: &mut Decoder, root: &Node, path: &Path, source: Source
         stack: stack?,
         account: account?,
         models: models.or_else(|| m.has("models").then(Vec::new)),
-        provisioned_throughput: provisioned_throughput.or_else(|| m.has("provisioned_throughput").then(Vec::new)),
+        provisioned_throughput: provisioned_throughput
+            .or_else(|| m.has("provisioned_throughput").then(Vec::new)),
         guardrails: guardrails.or_else(|| m.has("guardrails").then(Vec::new)),
-        inference_profiles: inference_profiles.or_else(|| m.has("inference_profiles").then(Vec::new)),
-        invocation_logging: invocation_logging.or_else(|| m.has("invocation_logging").then(Vec::new)),
+        inference_profiles: inference_profiles
+            .or_else(|| m.has("inference_profiles").then(Vec::new)),
+        invocation_logging: invocation_logging
+            .or_else(|| m.has("invocation_logging").then(Vec::new)),
         alarms: alarms.or_else(|| m.has("alarms").then(Vec::new)),
         iam,
         organization,
@@ -328,20 +420,33 @@ pub(crate) fn decode_list<T>(
 fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     let m = dec.map(node, "`account`", &["id", "regions"])?;
     let id = dec.opt_string(&m, "id");
-    let regions = dec.req(&m, "regions", "`account`").map(|n| dec.string_list(n, "regions"));
-    Some(AccountSpec { id, regions: regions?, span: node.span })
+    let regions = dec
+        .req(&m, "regions", "`account`")
+        .map(|n| dec.string_list(n, "regions"));
+    Some(AccountSpec {
+        id,
+        regions: regions?,
+        span: node.span,
+    })
 }
 
 fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
     let m = dec.map(node, what, &["id", "regions", "via"])?;
     let id = dec.req_string(&m, "id", what);
-    let regions = dec.req(&m, "regions", what).map(|n| dec.string_list(n, "regions"));
+    let regions = dec
+        .req(&m, "regions", what)
+        .map(|n| dec.string_list(n, "regions"));
     let via = match m.get("via") {
         Some(n) => dec.enumeration(n, "via", Via::ALL),
         None => Some(Spanned::new(Via::OnDemand, node.span)),
     };
-    Some(ModelReq { id: id?, regions: regions?, via: via?, span: node.span })
+    Some(ModelReq {
+        id: id?,
+        regions: regions?,
+        via: via?,
+        span: node.span,
+    })
 }
 
 fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
@@ -349,12 +454,22 @@ fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
     let m = dec.map(
         node,
         what,
-        &["name", "region", "model", "model_units", "commitment", "prevent_destroy", "tags"],
+        &[
+            "name",
+            "region",
+            "model",
+            "model_units",
+            "commitment",
+            "prevent_destroy",
+            "tags",
+        ],
     )?;
     let name = dec.req_string(&m, "name", what);
     let region = dec.req_string(&m, "region", what);
     let model = dec.req_string(&m, "model", what);
-    let model_units = dec.req(&m, "model_units", what).and_then(|n| dec.u32(n, "model_units"));
+    let model_units = dec
+        .req(&m, "model_units", what)
+        .and_then(|n| dec.u32(n, "model_units"));
     let commitment = match m.get("commitment") {
         Some(n) => dec.enumeration(n, "commitment", Commitment::ALL),
         None => Some(Spanned::new(Commitment::None, node.span)),
@@ -378,7 +493,14 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     let m = dec.map(
         node,
         what,
-        &["name", "region", "copy_from", "description", "tags", "prevent_destroy"],
+        &[
+            "name",
+            "region",
+            "copy_from",
+            "description",
+            "tags",
+            "prevent_destroy",
+        ],
     )?;
     let name = dec.req_string(&m, "name", what);
     let region = dec.req_string(&m, "region", what);
@@ -405,16 +527,30 @@ fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
         let c = dec.map(n, "`cloudwatch`", &["log_group", "role"])?;
         let log_group = dec.req_string(&c, "log_group", "`cloudwatch`");
         let role = dec.req_string(&c, "role", "`cloudwatch`");
-        Some(CloudWatchLogging { log_group: log_group?, role: role?, span: n.span })
+        Some(CloudWatchLogging {
+            log_group: log_group?,
+            role: role?,
+            span: n.span,
+        })
     });
     let s3 = m.get("s3").and_then(|n| {
         let c = dec.map(n, "`s3`", &["bucket", "prefix"])?;
         let bucket = dec.req_string(&c, "bucket", "`s3`");
         let prefix = dec.opt_string(&c, "prefix");
-        Some(S3Logging { bucket: bucket?, prefix, span: n.span })
+        Some(S3Logging {
+            bucket: bucket?,
+            prefix,
+            span: n.span,
+        })
     });
     let data = dec.opt_string_list(&m, "data");
-    Some(InvocationLogging { region: region?, cloudwatch, s3, data, span: node.span })
+    Some(InvocationLogging {
+        region: region?,
+        cloudwatch,
+        s3,
+        data,
+        span: node.span,
+    })
 }
 
 fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
@@ -442,12 +578,16 @@ fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
     let metric = dec.req_string(&m, "metric", what);
     let model = dec.opt_string(&m, "model");
     let statistic = dec.req_string(&m, "statistic", what);
-    let period = dec.req(&m, "period", what).and_then(|n| dec.u32(n, "period"));
+    let period = dec
+        .req(&m, "period", what)
+        .and_then(|n| dec.u32(n, "period"));
     let evaluation_periods = match m.get("evaluation_periods") {
         Some(n) => dec.u32(n, "evaluation_periods"),
         None => Some(Spanned::new(1, node.span)),
     };
-    let threshold = dec.req(&m, "threshold", what).and_then(|n| dec.f64(n, "threshold"));
+    let threshold = dec
+        .req(&m, "threshold", what)
+        .and_then(|n| dec.f64(n, "threshold"));
     let comparison = dec.req_string(&m, "comparison", what);
     let actions = dec.opt_string_list(&m, "actions");
     let description = dec.opt_string(&m, "description");

@@ -27,7 +27,9 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         ],
     )?;
     let name = dec.req_string(&m, "name", what);
-    let regions = dec.req(&m, "regions", what).map(|n| dec.string_list(n, "regions"));
+    let regions = dec
+        .req(&m, "regions", what)
+        .map(|n| dec.string_list(n, "regions"));
     let description = dec.opt_string(&m, "description");
     let blocked_input_message = dec.req_string(&m, "blocked_input_message", what);
     let blocked_output_message = dec.req_string(&m, "blocked_output_message", what);
@@ -43,7 +45,11 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         let w = dec.map(n, "`words`", &["managed", "custom"])?;
         let managed = dec.opt_string_list(&w, "managed");
         let custom = dec.opt_string_list(&w, "custom");
-        Some(Words { managed, custom, span: n.span })
+        Some(Words {
+            managed,
+            custom,
+            span: n.span,
+        })
     });
     let pii = m
         .get("pii")
@@ -57,7 +63,11 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         let g = dec.map(n, "`contextual_grounding`", &["grounding", "relevance"])?;
         let grounding = g.get("grounding").and_then(|v| dec.f64(v, "grounding"));
         let relevance = g.get("relevance").and_then(|v| dec.f64(v, "relevance"));
-        Some(Grounding { grounding, relevance, span: n.span })
+        Some(Grounding {
+            grounding,
+            relevance,
+            span: n.span,
+        })
     });
     let publish_version = dec.opt_bool(&m, "publish_version");
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
@@ -87,7 +97,12 @@ fn decode_filter(dec: &mut Decoder, node: &Node) -> Option<ContentFilter> {
     let r#type = dec.req_string(&m, "type", what);
     let input = dec.req_string(&m, "input", what);
     let output = dec.req_string(&m, "output", what);
-    Some(ContentFilter { r#type: r#type?, input: input?, output: output?, span: node.span })
+    Some(ContentFilter {
+        r#type: r#type?,
+        input: input?,
+        output: output?,
+        span: node.span,
+    })
 }
 
 fn decode_topic(dec: &mut Decoder, node: &Node) -> Option<DeniedTopic> {
@@ -96,7 +111,12 @@ fn decode_topic(dec: &mut Decoder, node: &Node) -> Option<DeniedTopic> {
     let name = dec.req_string(&m, "name", what);
     let definition = dec.req_string(&m, "definition", what);
     let examples = dec.opt_string_list(&m, "examples");
-    Some(DeniedTopic { name: name?, definition: definition?, examples, span: node.span })
+    Some(DeniedTopic {
+        name: name?,
+        definition: definition?,
+        examples,
+        span: node.span,
+    })
 }
 
 fn decode_pii(dec: &mut Decoder, node: &Node) -> Option<PiiEntity> {
@@ -104,7 +124,11 @@ fn decode_pii(dec: &mut Decoder, node: &Node) -> Option<PiiEntity> {
     let m = dec.map(node, what, &["type", "action"])?;
     let r#type = dec.req_string(&m, "type", what);
     let action = dec.req_string(&m, "action", what);
-    Some(PiiEntity { r#type: r#type?, action: action?, span: node.span })
+    Some(PiiEntity {
+        r#type: r#type?,
+        action: action?,
+        span: node.span,
+    })
 }
 
 fn decode_regex(dec: &mut Decoder, node: &Node) -> Option<RegexFilter> {
@@ -114,5 +138,11 @@ fn decode_regex(dec: &mut Decoder, node: &Node) -> Option<RegexFilter> {
     let pattern = dec.req_string(&m, "pattern", what);
     let action = dec.req_string(&m, "action", what);
     let description = dec.opt_string(&m, "description");
-    Some(RegexFilter { name: name?, pattern: pattern?, action: action?, description, span: node.span })
+    Some(RegexFilter {
+        name: name?,
+        pattern: pattern?,
+        action: action?,
+        description,
+        span: node.span,
+    })
 }

@@ -9,7 +9,10 @@ mod decode;
 mod decode_guardrail;
 mod decode_iam;
 pub mod model;
+mod rules;
 pub mod validate;
+mod validate_guardrail;
+mod validate_iam;
 pub mod yaml;
 
 pub use model::*;
@@ -37,7 +40,10 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics
     };
     if bytes.len() > MAX_CONFIG_BYTES {
         let id = sources.add(name, "");
-        diags.error(Span::new(id, 0, 0), format!("config file is larger than {} MiB", MAX_CONFIG_BYTES >> 20));
+        diags.error(
+            Span::new(id, 0, 0),
+            format!("config file is larger than {} MiB", MAX_CONFIG_BYTES >> 20),
+        );
         return Err(diags);
     }
     let text = match String::from_utf8(bytes) {
@@ -47,7 +53,10 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let id = sources.add(name, lossy);
             // The lossy text keeps the valid prefix byte-for-byte, so `valid` still points right.
-            diags.error(Span::new(id, valid, valid + 1), "config file is not valid UTF-8");
+            diags.error(
+                Span::new(id, valid, valid + 1),
+                "config file is not valid UTF-8",
+            );
             return Err(diags);
         }
     };
@@ -55,7 +64,11 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics
 }
 
 /// Load a config from text already read (`path` names it and anchors relative paths).
-pub fn load_str(path: &Path, text: String, sources: &mut SourceMap) -> Result<(Config, Diagnostics), Diagnostics> {
+pub fn load_str(
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+) -> Result<(Config, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let id = sources.add(path.display().to_string(), text);
     let root = {
@@ -65,7 +78,8 @@ pub fn load_str(path: &Path, text: String, sources: &mut SourceMap) -> Result<(C
         match yaml::parse(file, id) {
             Ok(Some(root)) => root,
             Ok(None) => {
-                diags.error(Span::new(id, 0, 0), "config file is empty")
+                diags
+                    .error(Span::new(id, 0, 0), "config file is empty")
                     .hints
                     .push("run `bedrockctl init` to write a starter config".to_string());
                 return Err(diags);
@@ -78,7 +92,11 @@ pub fn load_str(path: &Path, text: String, sources: &mut SourceMap) -> Result<(C
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let config = {
-        let mut dec = decode::Decoder { diags: &mut diags, sources, dir: &dir };
+        let mut dec = decode::Decoder {
+            diags: &mut diags,
+            sources,
+            dir: &dir,
+        };
         decode::decode(&mut dec, &root, path, id)
     };
     if let Some(cfg) = &config {

@@ -25,7 +25,10 @@ pub struct Node {
 pub enum NodeKind {
     Null,
     /// `plain` is false for quoted and block scalars: `"1"` is a string, never a number.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Spanned<String>, Node)>),
 }
@@ -50,8 +53,17 @@ impl Node {
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, items: Vec<Node> },
-    Map { start: usize, anchor: usize, entries: Vec<(Spanned<String>, Node)>, key: Option<Spanned<String>> },
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<(Spanned<String>, Node)>,
+        key: Option<Spanned<String>>,
+    },
 }
 
 struct Builder<'a> {
@@ -99,42 +111,80 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                 }
                 let plain = style == TScalarStyle::Plain;
                 let len = b.scalar_len(offset, &text, style);
-                let kind = if plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                let kind = if plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+                {
                     NodeKind::Null
                 } else {
                     NodeKind::Scalar { text, plain }
                 };
-                let node = Node { kind, span: b.span(offset, offset + len) };
+                let node = Node {
+                    kind,
+                    span: b.span(offset, offset + len),
+                };
                 b.push_node(node, anchor)?;
             }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if tag.is_some() => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if tag.is_some() =>
+            {
                 let _ = anchor;
                 return Err(b.tag_error(offset));
             }
             Event::SequenceStart(anchor, _) => {
-                b.open(offset, Frame::Seq { start: offset, anchor, items: Vec::new() })?;
+                b.open(
+                    offset,
+                    Frame::Seq {
+                        start: offset,
+                        anchor,
+                        items: Vec::new(),
+                    },
+                )?;
             }
             Event::MappingStart(anchor, _) => {
                 b.open(
                     offset,
-                    Frame::Map { start: offset, anchor, entries: Vec::new(), key: None },
+                    Frame::Map {
+                        start: offset,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                    },
                 )?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match b.stack.pop() {
-                    Some(Frame::Seq { start, anchor, items }) => {
-                        (Node { kind: NodeKind::Seq(items), span: b.span(start, offset) }, anchor)
-                    }
-                    Some(Frame::Map { start, anchor, entries, .. }) => {
-                        (Node { kind: NodeKind::Map(entries), span: b.span(start, offset) }, anchor)
-                    }
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    }) => (
+                        Node {
+                            kind: NodeKind::Seq(items),
+                            span: b.span(start, offset),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    }) => (
+                        Node {
+                            kind: NodeKind::Map(entries),
+                            span: b.span(start, offset),
+                        },
+                        anchor,
+                    ),
                     None => continue,
                 };
                 b.push_node(node, anchor)?;
             }
             Event::Alias(id) => {
                 let Some(node) = b.anchors.get(&id).cloned() else {
-                    return Err(Diagnostic::error(Some(b.span(offset, offset + 1)), "unknown alias"));
+                    return Err(Diagnostic::error(
+                        Some(b.span(offset, offset + 1)),
+                        "unknown alias",
+                    ));
                 };
                 let size = node.size();
                 if size > b.alias_budget {
@@ -145,7 +195,10 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                     .with_hint("this looks like an alias bomb; write the values out instead"));
                 }
                 b.alias_budget -= size;
-                let node = Node { span: b.span(offset, offset + 1), ..node };
+                let node = Node {
+                    span: b.span(offset, offset + 1),
+                    ..node
+                };
                 b.push_node(node, 0)?;
             }
             Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
@@ -180,13 +233,18 @@ impl Builder<'_> {
         let line = rest.split('\n').next().unwrap_or("");
         match style {
             TScalarStyle::Plain => text.len().min(line.len()).max(1),
-            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => (text.len() + 2).min(line.len()).max(1),
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                (text.len() + 2).min(line.len()).max(1)
+            }
             _ => line.len().max(1),
         }
     }
 
     fn tag_error(&self, offset: usize) -> Diagnostic {
-        Diagnostic::error(Some(self.span(offset, offset + 1)), "YAML tags are not supported")
+        Diagnostic::error(
+            Some(self.span(offset, offset + 1)),
+            "YAML tags are not supported",
+        )
     }
 
     fn open(&mut self, offset: usize, frame: Frame) -> Result<(), Diagnostic> {
@@ -253,13 +311,25 @@ mod tests {
     fn spans_point_at_values() {
         let f = SourceFile::new("t.yaml", "a: 1\nlist:\n  - x: \"é\"\n    y: z\n");
         let root = parse(&f, SourceId(0)).unwrap().unwrap();
-        let NodeKind::Map(entries) = &root.kind else { panic!() };
+        let NodeKind::Map(entries) = &root.kind else {
+            panic!()
+        };
         assert_eq!(f.line_col(entries[1].0.span.start as usize), (2, 1));
-        let NodeKind::Seq(items) = &entries[1].1.kind else { panic!() };
-        let NodeKind::Map(inner) = &items[0].kind else { panic!() };
+        let NodeKind::Seq(items) = &entries[1].1.kind else {
+            panic!()
+        };
+        let NodeKind::Map(inner) = &items[0].kind else {
+            panic!()
+        };
         assert_eq!(f.line_col(inner[0].1.span.start as usize), (3, 8));
         assert_eq!(f.line_col(inner[1].1.span.start as usize), (4, 8));
-        assert_eq!(inner[0].1.kind, NodeKind::Scalar { text: "é".into(), plain: false });
+        assert_eq!(
+            inner[0].1.kind,
+            NodeKind::Scalar {
+                text: "é".into(),
+                plain: false
+            }
+        );
     }
 
     #[test]
@@ -273,7 +343,11 @@ mod tests {
     fn alias_bomb_is_refused() {
         let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             s.push_str(&format!(
                 "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
@@ -285,7 +359,9 @@ mod tests {
     #[test]
     fn small_aliases_expand() {
         let root = parse_str("a: &r [us-east-1]\nb: *r\n").unwrap().unwrap();
-        let NodeKind::Map(entries) = &root.kind else { panic!() };
+        let NodeKind::Map(entries) = &root.kind else {
+            panic!()
+        };
         assert_eq!(entries[0].1.kind, entries[1].1.kind);
     }
 
@@ -294,7 +370,12 @@ mod tests {
         let s = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse_str(&s).unwrap_err();
         assert!(e.2.contains("nesting"), "{e:?}");
-        let s = format!("a:\n{}", (0..200).map(|i| format!("{}- \n", "  ".repeat(i))).collect::<String>());
+        let s = format!(
+            "a:\n{}",
+            (0..200)
+                .map(|i| format!("{}- \n", "  ".repeat(i)))
+                .collect::<String>()
+        );
         assert!(parse_str(&s).is_err());
     }
 
