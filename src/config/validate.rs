@@ -211,7 +211,17 @@ fn model(r: &mut Rules, m: &ModelReq) {
         }
         match m.via.value {
             Via::OnDemand => {
-                if info.on_demand_in(rg) == Knowledge::No {
+                let known = info.on_demand_in(rg);
+                if known == Knowledge::Unknown {
+                    if let Some(p) = info.profile_for(rg) {
+                        r.d.warning(
+                            m.via.span,
+                            format!("the catalog does not confirm on-demand use of `{}` in `{rg}`", m.id.value),
+                        )
+                        .hints
+                        .push(format!("plan checks it live; if it needs a profile, use `via: inference_profile` (`{}`)", p.profile_id));
+                    }
+                } else if known == Knowledge::No {
                     let d = r.d.error(
                         m.via.span,
                         format!(
