@@ -26,7 +26,10 @@ fn seed_set() -> PolicySet {
     PolicySet {
         identity: vec![compile_text(IDENTITY).unwrap()],
         permissions_boundary: Some(compile_text(BOUNDARY).unwrap()),
-        scps: Some(vec![vec![compile_text(SCP_ROOT).unwrap()], vec![compile_text(SCP_OU).unwrap()]]),
+        scps: Some(vec![
+            vec![compile_text(SCP_ROOT).unwrap()],
+            vec![compile_text(SCP_OU).unwrap()],
+        ]),
         ..PolicySet::default()
     }
 }
@@ -62,24 +65,55 @@ fn matrix_200k(c: &mut Criterion) {
             problems: Vec::new(),
         })
         .collect();
-    let model = AccessModel { account: "111122223333".into(), roles };
+    let model = AccessModel {
+        account: "111122223333".into(),
+        roles,
+    };
     let mut models: Vec<MatrixModel> = (0..48)
-        .map(|i| MatrixModel { id: format!("vendor.model-{i}-v1:0"), via: Via::OnDemand })
+        .map(|i| MatrixModel {
+            id: format!("vendor.model-{i}-v1:0"),
+            via: Via::OnDemand,
+        })
         .collect();
-    models.push(MatrixModel { id: "amazon.nova-lite-v1:0".into(), via: Via::OnDemand });
-    models.push(MatrixModel { id: "anthropic.claude-haiku-4-5-20251001-v1:0".into(), via: Via::OnDemand });
+    models.push(MatrixModel {
+        id: "amazon.nova-lite-v1:0".into(),
+        via: Via::OnDemand,
+    });
+    models.push(MatrixModel {
+        id: "anthropic.claude-haiku-4-5-20251001-v1:0".into(),
+        via: Via::OnDemand,
+    });
     let regions: Vec<String> = [
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
-        "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1",
-        "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
-        "me-central-1", "il-central-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-south-1",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "sa-east-1",
+        "me-central-1",
+        "il-central-1",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     let cells = matrix(&model, &models, &regions, "bedrock:InvokeModel");
     assert_eq!(cells.len(), 200_000);
-    let allowed = cells.iter().filter(|c| c.decision == Decision::Allow).count();
+    let allowed = cells
+        .iter()
+        .filter(|c| c.decision == Decision::Allow)
+        .count();
     // 2 granted models x 3 allow-listed regions x 200 roles.
     assert_eq!(allowed, 2 * 3 * 200);
     let mut g = c.benchmark_group("matrix");

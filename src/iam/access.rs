@@ -651,3 +651,125 @@ pub fn apply_simulation(r: &mut CheckResult, answers: &[SimulateResult]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converse_is_invoke_model() {
+        assert_eq!(iam_action("bedrock:Converse"), "bedrock:InvokeModel");
+        assert_eq!(
+            iam_action("bedrock:ConverseStream"),
+            "bedrock:InvokeModelWithResponseStream"
+        );
+        assert_eq!(iam_action("bedrock:InvokeModel"), "bedrock:InvokeModel");
+    }
+
+    #[test]
+    fn profile_legs_cover_every_destination() {
+        let legs = legs_for(
+            "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "us-east-1",
+            "111122223333",
+        );
+        assert_eq!(
+            legs[0].resource,
+            "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0"
+        );
+        assert!(!legs[0].destination);
+        let dest: Vec<&str> = legs[1..].iter().map(|l| l.region.as_str()).collect();
+        assert_eq!(dest, ["us-east-1", "us-east-2", "us-west-2"]);
+        assert!(legs[1..].iter().all(|l| l.destination
+            && l.resource
+                .contains("::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0")));
+        let one = legs_for("amazon.nova-lite-v1:0", "eu-west-1", "1");
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            one[0].resource,
+            "arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0"
+        );
+        let by_arn = legs_for(
+            "arn:aws:bedrock:us-west-2:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "us-east-1",
+            "111122223333",
+        );
+        assert_eq!(by_arn[0].region, "us-west-2");
+        assert!(by_arn.len() > 1);
+    }
+
+    #[test]
+    fn destination_legs_force_their_region() {
+        let who = Principal::parse("arn:aws:iam::111122223333:role/app");
+        let mut user = BTreeMap::new();
+        user.insert(
+            "aws:RequestedRegion".to_string(),
+            ContextValue::One("us-east-1".into()),
+        );
+        let leg = Leg {
+            resource: "arn:aws:bedrock:us-west-2::foundation-model/x".into(),
+            region: "us-west-2".into(),
+            destination: true,
+        };
+        let ctx = leg_context(&user, &who, &leg);
+        assert_eq!(ctx.single("aws:requestedregion"), Some("us-west-2"));
+        assert_eq!(
+            ctx.single("aws:principalarn"),
+            Some("arn:aws:iam::111122223333:role/app")
+        );
+    }
+
+    #[test]
+    fn simulator_words() {
+        assert_eq!(parse_simulated("allowed"), Decision::Allow);
+        assert_eq!(parse_simulated("explicitDeny"), Decision::ExplicitDeny);
+        assert_eq!(parse_simulated("implicitDeny"), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn simulation_disagreement_names_both_sides() {
+        let leg = Leg {
+            resource: "arn:aws:bedrock:us-east-1::foundation-model/x".into(),
+            region: "us-east-1".into(),
+            destination: false,
+        };
+        let mut r = CheckResult {
+            principal: "role/app".into(),
+            action: "bedrock:InvokeModel".into(),
+            model: "x".into(),
+            region: "us-east-1".into(),
+            expect: Expect::Allow,
+            offline: Decision::Allow,
+            simulated: None,
+            pass: true,
+            reason: "allowed by identity policy 0 statement `0`".into(),
+            denied_regions: Vec::new(),
+            legs: vec![LegResult {
+                leg,
+                outcome: Outcome {
+                    decision: Decision::Allow,
+                    missing: None,
+                },
+                reasons: Vec::new(),
+                simulated: None,
+            }],
+        };
+        apply_simulation(
+            &mut r,
+            &[SimulateResult {
+                decision: "explicitDeny".into(),
+                matched_statements: vec!["scp-1/RegionLock".into()],
+            }],
+        );
+        assert_eq!(r.simulated, Some(Decision::ExplicitDeny));
+        assert!(!r.pass);
+        assert!(
+            r.reason
+                .contains("offline says allow but IAM says explicit_deny"),
+            "{}",
+            r.reason
+        );
+        assert!(r.reason.contains("scp-1/RegionLock"));
+        assert_eq!(r.to_json()["simulated"], "explicit_deny");
+    }
+}
