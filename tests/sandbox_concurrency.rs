@@ -1,7 +1,7 @@
 //! Several threads and several processes sharing one sandbox directory: no lost
 //! updates, no duplicates from a retried token, and a state file that always parses.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::{Options, Sandbox};
 use bedrockctl::account::{Account, Kind, Resource};

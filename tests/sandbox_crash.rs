@@ -1,7 +1,7 @@
 //! `kill -9` at arbitrary moments while a process writes: the state file must always
 //! parse, and every write the killed process saw succeed must still be there.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::{Options, Sandbox};
 use bedrockctl::account::{Account, Kind, Resource};

@@ -1,7 +1,7 @@
 //! The environment variables the sandbox reads at open. One test per binary on
 //! purpose: it sets process environment, which parallel tests must not race on.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::{self, Sandbox};
 

@@ -1,7 +1,7 @@
 //! Fault injection seen from outside: the same seed gives the same failures, a
 //! different seed different ones, latency is paid, and failed calls change nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::faults::FaultConfig;
 use bedrockctl::account::sandbox::{Options, Sandbox};
