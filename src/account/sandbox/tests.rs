@@ -108,6 +108,11 @@ async fn guardrail_crud_and_validation() {
     let u = sb.update(&g, &want).await.unwrap();
     assert_eq!(u.id, g.id);
     assert_eq!(u.spec["blocked_input_message"], "No.");
+    // Lists come back in canonical order whatever order they were sent in.
+    let mut shuffled = u.clone();
+    shuffled.spec["custom_words"] = json!(["zeta", "alpha"]);
+    let s = sb.update(&u, &shuffled).await.unwrap();
+    assert_eq!(s.spec["custom_words"], json!(["alpha", "zeta"]));
     assert_eq!(u.tags.get("team").map(String::as_str), Some("ml"));
 
     // Duplicate name → ConflictException.

@@ -173,7 +173,7 @@ pub fn present(e: &Entry, now: i64) -> Resource {
     let mut r = e.resource.clone();
     if r.kind == Kind::ProvisionedThroughput {
         if let Some(ready) = e.meta.ready_ms {
-            if r.status.as_deref() == Some("Creating") && now >= ready {
+            if matches!(r.status.as_deref(), Some("Creating" | "Updating")) && now >= ready {
                 r.status = Some("InService".to_string());
             }
         }
