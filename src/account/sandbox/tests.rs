@@ -993,3 +993,144 @@ async fn model_access_is_read_only_and_unknown_regions_refused() {
         e.message
     );
 }
+
+#[tokio::test]
+async fn refused_calls_leave_the_file_untouched() {
+    let (dir, sb) = sandbox();
+    let g = sb
+        .create(&res(Kind::Guardrail, R, "g", guardrail_spec()), "")
+        .await
+        .unwrap();
+    let pt = sb
+        .create(
+            &res(
+                Kind::ProvisionedThroughput,
+                R,
+                "p",
+                pt_spec("amazon.nova-lite-v1:0:24k", 1, "six_months"),
+            ),
+            "",
+        )
+        .await
+        .unwrap();
+    let before = std::fs::read(dir.path().join("state.json")).unwrap();
+    let mut bad = g.clone();
+    bad.name = "no spaces".into();
+    assert!(sb.update(&g, &bad).await.is_err());
+    assert!(sb.delete(&pt).await.is_err());
+    assert!(sb
+        .create(&res(Kind::Guardrail, R, "g", guardrail_spec()), "")
+        .await
+        .is_err());
+    assert_eq!(
+        std::fs::read(dir.path().join("state.json")).unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn get_accepts_the_identifiers_the_apis_accept() {
+    let (_d, sb) = sandbox();
+    let pt = sb
+        .create(
+            &res(
+                Kind::ProvisionedThroughput,
+                R,
+                "p1",
+                pt_spec("amazon.nova-lite-v1:0:24k", 1, "none"),
+            ),
+            "",
+        )
+        .await
+        .unwrap();
+    let arn = pt.id.clone().unwrap();
+    let short = arn.rsplit('/').next().unwrap();
+    for id in [arn.as_str(), short, "p1"] {
+        assert_eq!(
+            sb.get(Kind::ProvisionedThroughput, R, id)
+                .await
+                .unwrap()
+                .map(|r| r.name)
+                .as_deref(),
+            Some("p1"),
+            "{id}"
+        );
+    }
+    assert!(sb
+        .get(Kind::ProvisionedThroughput, "us-west-2", &arn)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(sb
+        .get(Kind::ProvisionedThroughput, R, "p2")
+        .await
+        .unwrap()
+        .is_none());
+    let role = sb
+        .create(&res(Kind::IamRole, GLOBAL, "app", role_spec()), "")
+        .await
+        .unwrap();
+    // IAM is global: any region argument finds it, by name or ARN.
+    assert_eq!(
+        sb.get(Kind::IamRole, "us-east-1", "app")
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&role)
+    );
+    assert_eq!(
+        sb.get(Kind::IamRole, GLOBAL, role.id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&role)
+    );
+}
+
+#[tokio::test]
+async fn unmanaged_resources_are_listed_and_ids_are_deterministic() {
+    let run = || async {
+        let (_d, sb) = sandbox();
+        let mut unmanaged = res(Kind::Guardrail, R, "hand-made", guardrail_spec());
+        unmanaged.tags.clear();
+        sb.create(&unmanaged, "").await.unwrap();
+        sb.create(&res(Kind::Guardrail, R, "ours", guardrail_spec()), "")
+            .await
+            .unwrap();
+        sb.list(Kind::Guardrail, R).await.unwrap()
+    };
+    let a = run().await;
+    assert_eq!(a.iter().filter(|r| r.is_managed()).count(), 1);
+    assert_eq!(a.len(), 2);
+    let b = run().await;
+    assert_eq!(a, b, "same calls, same ids");
+    assert_ne!(a[0].id, a[1].id);
+}
+
+#[tokio::test]
+async fn principal_policies_skip_unknown_aws_managed_documents() {
+    let (_d, sb) = sandbox();
+    let mut spec = role_spec();
+    spec["managed_policies"] = json!([
+        "arn:aws:iam::aws:policy/SomethingUnknown",
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    ]);
+    sb.create(&res(Kind::IamRole, GLOBAL, "ops", spec), "")
+        .await
+        .unwrap();
+    let pp = sb
+        .principal_policies("arn:aws:iam::111122223333:role/ops")
+        .await
+        .unwrap();
+    assert_eq!(pp.identity.len(), 1);
+    assert_eq!(
+        pp.identity[0].0,
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    );
+    assert!(pp.permissions_boundary.is_none());
+    let e = sb
+        .principal_policies("arn:aws:iam::111122223333:user/bob")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "ValidationError");
+}
