@@ -1134,3 +1134,46 @@ async fn principal_policies_skip_unknown_aws_managed_documents() {
         .unwrap_err();
     assert_eq!(e.code, "ValidationError");
 }
+
+#[tokio::test]
+async fn probe_through_application_profiles_and_provisioned_models() {
+    let (_d, sb) = sandbox_with(Options {
+        pt_ready_ms: 100,
+        today: Some("2026-01-15".into()),
+        ..Options::default()
+    });
+    let p = sb
+        .create(&res(Kind::InferenceProfile, R, "app", json!({"copy_from": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"})), "")
+        .await
+        .unwrap();
+    let arn = p.id.unwrap();
+    let ok = sb.probe(R, &arn, ProbeKind::ConverseStream).await.unwrap();
+    assert_eq!(ok.resolved.as_deref(), Some(arn.as_str()));
+    // The profile ARN of another region is not valid here.
+    let other = arn.replace("us-east-1", "us-west-2");
+    assert_eq!(
+        sb.probe("us-west-2", &other, ProbeKind::Converse)
+            .await
+            .unwrap_err()
+            .code,
+        "ResourceNotFoundException"
+    );
+
+    let pt = sb
+        .create(
+            &res(
+                Kind::ProvisionedThroughput,
+                R,
+                "p",
+                pt_spec("amazon.nova-lite-v1:0:24k", 1, "none"),
+            ),
+            "",
+        )
+        .await
+        .unwrap();
+    let pt_arn = pt.id.unwrap();
+    let e = sb.probe(R, &pt_arn, ProbeKind::Converse).await.unwrap_err();
+    assert_eq!(e.code, "ModelNotReadyException");
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    assert!(sb.probe(R, &pt_arn, ProbeKind::Converse).await.is_ok());
+}

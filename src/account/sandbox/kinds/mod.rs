@@ -368,6 +368,19 @@ pub fn get_operation(kind: Kind) -> &'static str {
     }
 }
 
+pub fn list_operation(kind: Kind) -> &'static str {
+    match kind {
+        Kind::ModelAccess => "ListFoundationModels",
+        Kind::ProvisionedThroughput => "ListProvisionedModelThroughputs",
+        Kind::Guardrail | Kind::GuardrailVersion => "ListGuardrails",
+        Kind::InferenceProfile => "ListInferenceProfiles",
+        Kind::InvocationLogging => "GetModelInvocationLoggingConfiguration",
+        Kind::Alarm => "DescribeAlarms",
+        Kind::IamRole => "ListRoles",
+        Kind::IamPolicy => "ListPolicies",
+    }
+}
+
 pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
     match kind {
         Kind::IamRole => AccountError::new(
