@@ -9,7 +9,6 @@
 
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
-use bedrockctl::account::Account;
 use bedrockctl::config::Config;
 use bedrockctl::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
 use bedrockctl::iam::matrix::{self, MatrixModel};
@@ -35,24 +34,10 @@ pub enum CheckFormat {
     Json,
 }
 
-/// The account behind `--sandbox` or the AWS credential chain. The one place to
-/// switch to `common::open_account` once it lands.
-async fn open_account(g: &GlobalArgs) -> Result<Box<dyn Account>> {
-    match &g.sandbox {
-        Some(dir) => Ok(bedrockctl::account::sandbox::open(dir)?),
-        None => Ok(
-            bedrockctl::account::aws::connect(g.profile.as_deref(), g.region.as_deref()).await?,
-        ),
-    }
-}
-
 pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let (cfg, _sources) = super::common::load_config(&a.file)?;
     let online = a.simulate || g.sandbox.is_some();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let rt = super::account::runtime().context("cannot start the async runtime")?;
     let (checks, cells) = rt.block_on(evaluate_all(g, &a, &cfg, online))?;
 
     let failed = checks.iter().filter(|c| !c.pass).count();
@@ -95,7 +80,7 @@ async fn evaluate_all(
     online: bool,
 ) -> Result<(Vec<CheckResult>, Option<Vec<matrix::Cell>>)> {
     let account = if online {
-        Some(open_account(g).await?)
+        Some(super::account::open_account(g).await?)
     } else {
         None
     };
