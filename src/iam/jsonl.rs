@@ -211,6 +211,20 @@ fn context_value(n: &Node) -> Result<Option<Value>, &'static str> {
 }
 
 fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+    // Policy documents are sometimes passed as JSON text (as the AWS APIs take them).
+    let parsed;
+    let n = match &n.value {
+        Json::Str(text) => {
+            parsed = json::parse(text).map_err(|e| {
+                format!(
+                    "{what}: invalid JSON in policy text at byte {}: {e}",
+                    e.offset
+                )
+            })?;
+            &parsed
+        }
+        _ => n,
+    };
     let p = policy::parse_node(n).map_err(|errs| {
         let mut msg = format!("{what}: ");
         for (i, e) in errs.iter().enumerate() {
@@ -308,6 +322,22 @@ mod tests {
         );
         assert_eq!(v["reasons"][1]["policy_type"], "scp");
         assert_eq!(v["reasons"][1]["statement"], "0");
+    }
+
+    #[test]
+    fn policies_may_be_json_text() {
+        let v = run(
+            r#"{"id":"s","request":{"principal":"arn:aws:iam::1:user/u","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},
+            "identity_policies":["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}"]}"#,
+        );
+        assert_eq!(v["decision"], "allow", "{v}");
+        let v = run(
+            r#"{"id":"s","request":{"principal":"p","action":"s3:GetObject","resource":"*"},"identity_policies":["{oops"]}"#,
+        );
+        assert!(v["error"]
+            .as_str()
+            .unwrap()
+            .contains("identity_policies[0]"));
     }
 
     #[test]

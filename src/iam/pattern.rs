@@ -26,6 +26,8 @@ enum Shape {
     Any,
     /// No wildcard and no variable: plain comparison.
     Exact(Box<str>),
+    /// Literal text then one trailing `*` (`bedrock:*`, `…/foundation-model/*`).
+    Prefix(Box<str>),
     General,
 }
 
@@ -88,6 +90,7 @@ impl Pattern {
             [Tok::Star] => Shape::Any,
             [] => Shape::Exact("".into()),
             [Tok::Lit(s)] => Shape::Exact(s.clone()),
+            [Tok::Lit(s), Tok::Star] => Shape::Prefix(s.clone()),
             _ => Shape::General,
         };
         Pattern {
@@ -110,6 +113,11 @@ impl Pattern {
         match &self.shape {
             Shape::Any => Some(true),
             Shape::Exact(s) => Some(eq(s.as_bytes(), text.as_bytes(), self.ci)),
+            Shape::Prefix(s) => Some(
+                text.as_bytes()
+                    .get(..s.len())
+                    .is_some_and(|head| eq(s.as_bytes(), head, self.ci)),
+            ),
             Shape::General => {
                 // Resolve every variable first so an unresolvable one is reported
                 // even when the text would fail to match anyway.
@@ -463,6 +471,10 @@ mod tests {
         assert_eq!(m("*b*b", "abxbxb"), Some(true));
         assert_eq!(m("", ""), Some(true));
         assert_eq!(m("", "x"), Some(false));
+        assert_eq!(m("ab*", "ab"), Some(true));
+        assert_eq!(m("ab*", "abé"), Some(true));
+        assert_eq!(m("ab*", "a"), Some(false));
+        assert_eq!(m("é*", "éa"), Some(true));
     }
 
     #[test]
