@@ -7,6 +7,28 @@
 //! offsets) → [`compile`] (matchers built once) → [`eval`] (decisions). The
 //! `bedrockctl iam eval` line protocol is [`jsonl`]; `check` is [`access`] and
 //! [`matrix`], fed by [`grants`] for generated policies.
+//!
+//! Choices where AWS leaves room or the contract is silent:
+//! - Reasons: an explicit deny lists every matching Deny statement; an allow lists
+//!   every matching Allow statement of every policy type (identity, resource,
+//!   boundary, session, SCP, RCP, in that order); an implicit deny lists none (what
+//!   was missing is [`Outcome::missing`]). SCP/RCP `policy_index` counts policies
+//!   across levels, root first, so it equals the level when each level has one policy.
+//! - Every organization level needs an Allow: a level whose policies only Deny
+//!   grants nothing (as in AWS, where FullAWSAccess is attached by default).
+//! - Implied context keys are added only when the request does not give them:
+//!   `aws:PrincipalArn` (the role ARN, without path, for a role session),
+//!   `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username` (users),
+//!   `aws:userid` (root only; other unique ids are unknowable offline),
+//!   `aws:PrincipalIsAWSService`, `aws:RequestedRegion` (the resource ARN's region)
+//!   and `aws:ResourceAccount`. `aws:CurrentTime` is never invented.
+//! - Same account: a resource policy naming the user, the role session, a service
+//!   or `*` grants on its own; naming the role ARN grants but the boundary and
+//!   session policy still limit it; naming the account delegates to identity
+//!   policies. Across accounts both sides must allow. An empty resource account
+//!   (foundation models) is the caller's own account.
+//! - Condition operator names are accepted in any letter case; condition values are
+//!   compared ASCII-case-insensitively only by the `...IgnoreCase` operators.
 
 pub mod access;
 pub mod compile;
