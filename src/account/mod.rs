@@ -9,7 +9,9 @@
 //! attribute document (`spec`) whose shape per kind is fixed by the types in [`spec`].
 //! One engine diffs and applies every kind; only the implementations map specs to APIs.
 
+pub mod aws;
 pub mod error;
+pub mod sandbox;
 pub mod spec;
 
 pub use error::AccountError;

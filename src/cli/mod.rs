@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Thin by design:
 //! each subcommand lives in its own file and calls into the library.
 
+mod account;
 mod check;
 mod completions;
 mod destroy;
