@@ -472,9 +472,9 @@ fn legacy(f: &Facts, a: &mut Advice) {
     let model = model_of(f);
     let region = f.region.as_deref();
     if eol {
-        a.summary = format!("{} has reached its end of life", the_model(f));
+        a.summary = format!("{} has reached the end of its life", the_model(f));
         a.cause(format!(
-            "{} has reached its end of life: Bedrock no longer serves it{}",
+            "{} has reached the end of its life: Bedrock no longer serves it{}",
             the_model(f),
             in_region(f)
         ));

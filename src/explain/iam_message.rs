@@ -55,12 +55,14 @@ fn policy_type_at(lower: &str) -> Option<PolicyType> {
 pub fn parse(text: &str) -> Option<IamDenial> {
     let at = text.find(MARKER)?;
     let principal = principal_before(&text[..at]);
+    // A `service:Action` token tells the IAM template from prose such as
+    // the Marketplace message's "is not authorized to perform the required … actions".
     let after = text[at + MARKER.len()..].trim_start();
     let after = after.strip_prefix(':').unwrap_or(after).trim_start();
     let (action_token, mut rest) = split_token(after);
     let action = trim_token(action_token).to_string();
-    if action.is_empty() {
-        return None;
+    if !action.contains(':') {
+        return parse(&text[at + MARKER.len()..]);
     }
 
     let mut resource = None;
@@ -232,5 +234,10 @@ mod tests {
         assert_eq!(d.action, "aws-marketplace:ViewSubscriptions");
         assert_eq!(d.resource.as_deref(), Some("*"));
         assert_eq!(d.policy_type, Some(PolicyType::Identity));
+    }
+
+    #[test]
+    fn prose_is_not_the_template() {
+        assert_eq!(parse("Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model."), None);
     }
 }
