@@ -221,15 +221,11 @@ fn marketplace(f: &Facts, a: &mut Advice) {
             d.action,
             d.resource.as_deref().unwrap_or("*"),
             d.policy_type
-                .map(|t| format!(
-                    ": {} {}",
-                    if d.explicit == Some(true) {
-                        "explicit deny in a"
-                    } else {
-                        "no"
-                    },
-                    t.describe()
-                ))
+                .map(|t| if d.explicit == Some(true) {
+                    format!(": explicit deny in {}", t.with_article())
+                } else {
+                    format!(": no {} allows it", t.describe())
+                })
                 .unwrap_or_default()
         ));
     }

@@ -22,7 +22,7 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
         (Some(p), Some(act)) => format!(
             "`{p}` may not call `{act}` on `{resource}`{}",
             match (f.explicit_deny, f.policy_type) {
-                (Some(true), Some(t)) => format!(": explicit deny in a {}", t.describe()),
+                (Some(true), Some(t)) => format!(": explicit deny in {}", t.with_article()),
                 (Some(false), Some(t)) => format!(": no {} allows it", t.describe()),
                 (Some(true), None) => ": explicit deny".to_string(),
                 _ => String::new(),
@@ -142,8 +142,8 @@ fn explicit(
     a: &mut Advice,
 ) {
     a.cause(format!(
-        "a Deny statement in a {} matches `{action}` on `{resource}`; a Deny wins over any Allow",
-        t.describe()
+        "a Deny statement in {} matches `{action}` on `{resource}`; a Deny wins over any Allow",
+        t.with_article()
     ));
     if let Some(p) = policy_arn {
         a.cause(format!("the denying policy is `{p}`"));

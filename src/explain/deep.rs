@@ -111,14 +111,16 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
             return;
         }
     };
+    // The verdict comes first; what could not be read follows it.
+    let mut unread = Vec::new();
     let org = match account.org_policies().await {
         Ok(Some(o)) => Some(o),
         Ok(None) => {
-            f.causes.push("account: the organization's SCPs and RCPs are not readable with these credentials, so they were not checked".to_string());
+            unread.push("account: the organization's SCPs and RCPs are not readable with these credentials, so they were not checked".to_string());
             None
         }
         Err(e) => {
-            f.causes.push(format!(
+            unread.push(format!(
                 "account: could not read the organization's policies: {}: {}",
                 e.code, e.message
             ));
@@ -209,8 +211,8 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
                 )
             }) {
                 f.causes.push(format!(
-                    "account: this disagrees with the message, which blames a {}",
-                    t.describe()
+                    "account: this disagrees with the message, which blames {}",
+                    t.with_article()
                 ));
             }
         }
@@ -222,6 +224,7 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
                 .extend(out.notes.iter().map(|n| format!("account: {n}")));
         }
     }
+    f.causes.append(&mut unread);
 }
 
 /// Say so when the account's verdict differs from the message's.
@@ -231,13 +234,15 @@ fn disagree(d: &Diagnosis, t: Option<PolicyType>, explicit: Option<bool>, f: &mu
         d.explicit_deny.is_some() && explicit.is_some() && d.explicit_deny != explicit;
     if type_differs || kind_differs {
         f.causes.push(format!(
-            "account: this disagrees with the message ({} in a {}); the policies may have changed since",
+            "account: this disagrees with the message ({} {}); the policies may have changed since",
             match d.explicit_deny {
-                Some(true) => "explicit deny",
-                Some(false) => "no allow",
-                None => "denied",
+                Some(true) => "explicit deny in",
+                Some(false) => "no allow in",
+                None => "denied by",
             },
-            d.policy_type.map(|t| t.describe()).unwrap_or("policy")
+            d.policy_type
+                .map(|t| t.with_article())
+                .unwrap_or_else(|| "a policy".to_string())
         ));
     }
 }

@@ -88,6 +88,17 @@ impl PolicyType {
         }
     }
 
+    /// `a service control policy`, `an identity-based policy`.
+    pub fn with_article(self) -> String {
+        let d = self.describe();
+        let article = if d.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {d}")
+    }
+
     /// How the IAM documentation names it.
     pub fn describe(self) -> &'static str {
         match self {
