@@ -10,6 +10,7 @@ mod decode_guardrail;
 mod decode_iam;
 pub mod model;
 mod rules;
+pub mod schema;
 pub mod validate;
 mod validate_guardrail;
 mod validate_iam;

@@ -294,6 +294,32 @@ impl Builder<'_> {
     }
 }
 
+/// The tree as plain JSON (plain scalars typed as YAML 1.2 core would), for tools
+/// that describe the shape rather than decode it.
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match &node.kind {
+        NodeKind::Null => Value::Null,
+        NodeKind::Scalar { text, plain: true } => match text.as_str() {
+            "true" | "True" | "TRUE" => Value::Bool(true),
+            "false" | "False" | "FALSE" => Value::Bool(false),
+            t => t
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| t.parse::<f64>().map(Value::from))
+                .unwrap_or_else(|_| Value::String(t.to_string())),
+        },
+        NodeKind::Scalar { text, .. } => Value::String(text.clone()),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.value.clone(), to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
