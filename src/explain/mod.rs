@@ -156,6 +156,28 @@ pub fn explain_with(text: &str, hints: &Hints) -> Diagnosis {
     advice::diagnose(&pasted, facts)
 }
 
+/// Diagnose a failed `probe`: the error as if the user had pasted `<code>: <message>`,
+/// with the request's own region, model and operation filling what the message omits.
+pub fn probe_failure(
+    e: &crate::account::AccountError,
+    region: &str,
+    model: &str,
+    kind: crate::account::ProbeKind,
+) -> Diagnosis {
+    use crate::account::ProbeKind;
+    let operation = match kind {
+        ProbeKind::Converse => "Converse",
+        ProbeKind::ConverseStream => "ConverseStream",
+        ProbeKind::Embedding => "InvokeModel",
+    };
+    let hints = Hints {
+        region: Some(region.to_string()),
+        model_id: Some(model.to_string()),
+        operation: Some(operation.to_string()),
+    };
+    explain_with(&format!("{}: {}", e.code, e.message), &hints)
+}
+
 impl Diagnosis {
     pub fn to_json(&self) -> String {
         // Serialising plain strings, options and enums cannot fail; fall back to a

@@ -438,3 +438,44 @@ async fn deep_model_access_ready_now() {
         d.causes
     );
 }
+
+#[test]
+fn probe_failure_fills_request_facts() {
+    let e = AccountError::new(
+        "Converse",
+        "ValidationException",
+        "Invocation of model ID anthropic.claude-sonnet-4-20250514-v1:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+    );
+    let d = probe_failure(
+        &e,
+        "eu-west-1",
+        "anthropic.claude-sonnet-4-20250514-v1:0",
+        ProbeKind::ConverseStream,
+    );
+    assert_eq!(d.category, Category::OnDemandNotSupported);
+    assert_eq!(d.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(
+        d.action.as_deref(),
+        Some("bedrock:InvokeModelWithResponseStream")
+    );
+    assert!(
+        d.fixes[0].contains("`eu.anthropic.claude-sonnet-4-20250514-v1:0`"),
+        "{:?}",
+        d.fixes
+    );
+
+    let e = AccountError::new(
+        "InvokeModel",
+        "ThrottlingException",
+        "Too many tokens, please wait before trying again.",
+    );
+    let d = probe_failure(
+        &e,
+        "us-east-1",
+        "amazon.titan-embed-text-v2:0",
+        ProbeKind::Embedding,
+    );
+    assert_eq!(d.category, Category::Throttling);
+    assert_eq!(d.action.as_deref(), Some("bedrock:InvokeModel"));
+    assert_eq!(d.model_id.as_deref(), Some("amazon.titan-embed-text-v2:0"));
+}
