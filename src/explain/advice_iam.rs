@@ -74,6 +74,10 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
             ));
             a.fix(allow_statement(action, resource, f));
         }
+        (None, _) if f.encoded.is_some() => {
+            a.cause("the message hides the details in an encoded authorization message: decoding it names the principal, the action, the resource and the policy that matched");
+            a.fix("decode the message (it needs `sts:DecodeAuthorizationMessage`), then fix the policy it names");
+        }
         (None, _) => {
             a.cause("AccessDenied without IAM detail: the caller lacks a permission for this call, or the account lacks access to the model");
             a.fix("paste the full message (it usually names the principal, the action and the resource)");
@@ -111,7 +115,7 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
         denial.and_then(|d| d.policy_arn.as_deref()),
         a,
     );
-    if let Some(enc) = denial.and_then(|d| d.encoded.as_deref()) {
+    if let Some(enc) = f.encoded.as_deref() {
         a.command(format!(
             "aws sts decode-authorization-message --encoded-message {}",
             sh(enc)

@@ -58,6 +58,8 @@ pub struct Facts {
     pub policy_type: Option<PolicyType>,
     pub explicit_deny: Option<bool>,
     pub operation: Option<String>,
+    /// An encoded authorization message to decode with STS.
+    pub encoded: Option<String>,
 }
 
 /// The IAM action an API operation is authorized by. Converse has no action of its own
@@ -141,6 +143,7 @@ pub fn facts(p: &Pasted, hints: &Hints) -> Facts {
         explicit_deny: denial.and_then(|d| d.explicit),
         detail,
         operation,
+        encoded: iam_message::encoded(flat),
     }
 }
 
@@ -161,6 +164,13 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
     }
     if let Some(d) = iam_message::parse(&p.flat) {
         return (Category::AccessDenied, Detail::Iam(d));
+    }
+    // Services other than Bedrock (EC2, STS) say only this, with an encoded message.
+    if has("not authorized to perform")
+        || has("encoded authorization failure message")
+        || code == "UnauthorizedOperation"
+    {
+        return (Category::AccessDenied, Detail::None);
     }
     if has("use-case form") || has("use case form") || has("use case details") {
         return (Category::UseCaseForm, Detail::None);

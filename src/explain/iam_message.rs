@@ -18,8 +18,6 @@ pub struct IamDenial {
     pub explicit: Option<bool>,
     /// The denying policy's ARN (the 2026 form of the message).
     pub policy_arn: Option<String>,
-    /// `Encoded authorization failure message: …` (EC2, STS and others).
-    pub encoded: Option<String>,
 }
 
 const MARKER: &str = "is not authorized to perform";
@@ -108,15 +106,6 @@ pub fn parse(text: &str) -> Option<IamDenial> {
         explicit = Some(true);
     }
 
-    let encoded = text
-        .find("Encoded authorization failure message:")
-        .and_then(|i| {
-            let (token, _) = split_token(
-                text[i + "Encoded authorization failure message:".len()..].trim_start(),
-            );
-            Some(trim_token(token).to_string()).filter(|s| !s.is_empty())
-        });
-
     Some(IamDenial {
         principal,
         action,
@@ -124,8 +113,16 @@ pub fn parse(text: &str) -> Option<IamDenial> {
         policy_type,
         explicit,
         policy_arn,
-        encoded,
     })
+}
+
+/// `Encoded authorization failure message: …` (EC2, STS and others), decodable with
+/// `aws sts decode-authorization-message`.
+pub fn encoded(text: &str) -> Option<String> {
+    const LABEL: &str = "Encoded authorization failure message:";
+    let i = text.find(LABEL)?;
+    let (token, _) = split_token(text[i + LABEL.len()..].trim_start());
+    Some(trim_token(token).to_string()).filter(|s| !s.is_empty())
 }
 
 /// The principal is the token after the last `User:` (or `Principal:`) before the
