@@ -158,9 +158,7 @@ fn unknown_role_is_a_finding_not_an_error() {
     let dir = sandbox();
     let v = deep_json(
         &dir,
-        &format!(
-            "User: arn:aws:sts::111122223333:assumed-role/ghost/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
-        ),
+        "User: arn:aws:sts::111122223333:assumed-role/ghost/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
         &[],
     );
     let causes = account_causes(&v);
