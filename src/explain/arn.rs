@@ -178,16 +178,26 @@ impl Principal {
     }
 }
 
-/// Trim what surrounds an ARN or id in prose: quotes, closing brackets, a final period.
+/// Trim what surrounds an ARN or id in prose: quotes, a closing bracket that has no
+/// opening one inside the token, a sentence-final period. Balanced brackets stay, so
+/// placeholders such as `arn:aws:sts::<acct>:assumed-role/<role>/<session>` survive.
 pub fn trim_token(token: &str) -> &str {
-    let t = token.trim_start_matches(['\'', '"', '`', '(', '[', '<']);
-    let mut t = t.trim_end_matches(['\'', '"', '`', ')', ']', '>', ',', ';', '\\']);
-    // A sentence-final period is never part of an ARN or an id (ids end in a digit, a
-    // letter or `*`).
-    while let Some(s) = t.strip_suffix('.') {
-        t = s.trim_end_matches(['\'', '"', '`', ')', ']', '>', ',', ';', '\\']);
+    let mut t = token.trim_start_matches(['\'', '"', '`', '(', '[']);
+    if t.starts_with('<') && !t.contains('>') {
+        t = &t[1..];
     }
-    t
+    loop {
+        let before = t;
+        t = t.trim_end_matches(['\'', '"', '`', ',', ';', '\\', '.']);
+        for (open, close) in [('(', ')'), ('[', ']'), ('<', '>'), ('{', '}')] {
+            if t.ends_with(close) && t.matches(close).count() > t.matches(open).count() {
+                t = &t[..t.len() - 1];
+            }
+        }
+        if t == before {
+            return t;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -241,5 +251,13 @@ mod tests {
     fn trims() {
         assert_eq!(trim_token("'arn:aws:x:::a/b:0'."), "arn:aws:x:::a/b:0");
         assert_eq!(trim_token("*"), "*");
+        assert_eq!(
+            trim_token("(arn:aws:iam::1:role/x)."),
+            "arn:aws:iam::1:role/x"
+        );
+        assert_eq!(
+            trim_token("arn:aws:sts::<acct>:assumed-role/<role>/<session>"),
+            "arn:aws:sts::<acct>:assumed-role/<role>/<session>"
+        );
     }
 }
