@@ -139,6 +139,7 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
         rcps: &rcps,
     };
     let out = eval.evaluate(&input);
+    destination_legs(&input, eval, f);
     let names: Vec<String> = held
         .identity
         .iter()
@@ -225,6 +226,61 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
         }
     }
     f.causes.append(&mut unread);
+}
+
+/// A request through a cross-region profile is also authorized on the foundation-model
+/// ARN of the destination region it lands in; name the destinations the policies refuse.
+fn destination_legs(input: &EvalInput<'_>, eval: &dyn Evaluator, f: &mut Findings) {
+    let Some(res) = arn::bedrock_resource(input.resource) else {
+        return;
+    };
+    if res.kind != "inference-profile" {
+        return;
+    }
+    let Some((model, profile)) = catalog().profile(&res.id) else {
+        return;
+    };
+    let dests = match res.region.as_deref() {
+        Some(r) => profile.destinations_from(r),
+        None => profile
+            .destination_regions
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    };
+    let mut refused = Vec::new();
+    let mut unsure = Vec::new();
+    for region in dests {
+        let leg = format!(
+            "arn:{}:bedrock:{region}::foundation-model/{}",
+            res.partition, model.model_id
+        );
+        let out = eval.evaluate(&EvalInput {
+            resource: &leg,
+            region: Some(region),
+            ..input.clone()
+        });
+        match out.decision {
+            Some(Decision::Allow) => {}
+            Some(_) => refused.push(format!("`{region}`")),
+            None => unsure.push(format!("`{region}`")),
+        }
+    }
+    if !refused.is_empty() {
+        f.causes.push(format!(
+            "account: `{}` on the foundation-model ARN of `{}` is refused in destination region(s) {} of the profile `{}`",
+            input.action,
+            model.model_id,
+            refused.join(", "),
+            profile.profile_id
+        ));
+    }
+    if !unsure.is_empty() {
+        f.causes.push(format!(
+            "account: for destination region(s) {} the decision depends on conditions bedrockctl did not evaluate",
+            unsure.join(", ")
+        ));
+    }
 }
 
 /// Say so when the account's verdict differs from the message's.

@@ -479,3 +479,29 @@ fn probe_failure_fills_request_facts() {
     assert_eq!(d.action.as_deref(), Some("bedrock:InvokeModel"));
     assert_eq!(d.model_id.as_deref(), Some("amazon.titan-embed-text-v2:0"));
 }
+
+#[tokio::test]
+async fn deep_checks_profile_destination_legs() {
+    // Allows the profile and us-east-1 only; the us profile also routes to us-west-2.
+    let account = FakeAccount {
+        identity: vec![(
+            "Narrow".into(),
+            json!({"Statement": [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": [
+                "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+                "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"
+            ]}]}),
+        )],
+        ..FakeAccount::default()
+    };
+    let causes = deep_causes(
+        &format!("User: {ROLE_SESSION} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0"),
+        &account,
+    )
+    .await;
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.contains("refused in destination region(s) `us-west-2`")),
+        "{causes:#?}"
+    );
+}
