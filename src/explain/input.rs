@@ -125,6 +125,8 @@ pub fn flatten(text: &str) -> String {
 
 /// Read the pasted text.
 pub fn parse(text: &str) -> Pasted {
+    // Windows line ends would shift the line offsets `best_line` computes.
+    let text = text.replace("\r\n", "\n");
     let text = text.trim_start_matches('\u{feff}').trim();
     let flat = flatten(text);
     let mut p = Pasted {
@@ -572,6 +574,12 @@ mod tests {
     fn wrapped_terminal_line_is_joined() {
         let p = parse("An error occurred (AccessDeniedException) when calling the InvokeModel operation: User: arn:aws:iam::1:user/a is not authorized\nto perform: bedrock:InvokeModel on resource: *");
         assert!(p.message.ends_with("on resource: *"), "{}", p.message);
+    }
+
+    #[test]
+    fn windows_line_ends() {
+        let p = parse("Traceback (most recent call last):\r\n  File \"a.py\", line 1\r\nThrottlingException: Too many requests\r\n");
+        assert_eq!(p.message, "Too many requests");
     }
 
     #[test]
