@@ -221,10 +221,10 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
             f.causes.push(format!(
                 "account: read {read}; the decision for `{action}` on `{resource}` depends on conditions bedrockctl did not evaluate"
             ));
-            f.causes
-                .extend(out.notes.iter().map(|n| format!("account: {n}")));
         }
     }
+    f.causes
+        .extend(out.notes.iter().map(|n| format!("account: {n}")));
     f.causes.append(&mut unread);
 }
 
