@@ -34,17 +34,19 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
-/// Quote a shell argument when it needs it (`*`, spaces, quotes).
+/// Quote a shell argument when it needs it (`*`, spaces, quotes, redirections).
+/// `<placeholder>`s stay bare: the user replaces them before running the command.
 pub(super) fn sh(arg: &str) -> String {
-    if !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ":/._,=@+-<>".contains(c))
-        && !arg.starts_with('<')
-    {
-        arg.to_string()
-    } else if arg.starts_with('<') && arg.ends_with('>') && !arg.contains('\'') {
-        // Placeholders stay readable; the user replaces them anyway.
+    let safe = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ":/._,=@+-".contains(c))
+    };
+    let placeholder = arg
+        .strip_prefix('<')
+        .and_then(|a| a.strip_suffix('>'))
+        .is_some_and(safe);
+    if safe(arg) || placeholder {
         arg.to_string()
     } else {
         format!("'{}'", arg.replace('\'', r"'\''"))
@@ -765,5 +767,19 @@ fn unknown(f: &Facts, a: &mut Advice) {
             a.fix("paste the whole error, including the exception name (for example `AccessDeniedException`) and the operation");
             a.command("aws sts get-caller-identity");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sh;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh("arn:aws:iam::1:role/app"), "arn:aws:iam::1:role/app");
+        assert_eq!(sh("*"), "'*'");
+        assert_eq!(sh("<model-id>"), "<model-id>");
+        assert_eq!(sh("a<b"), "'a<b'");
+        assert_eq!(sh("it's"), r"'it'\''s'");
     }
 }
