@@ -11,6 +11,7 @@
 
 mod advice;
 mod advice_iam;
+mod advice_runtime;
 pub mod arn;
 mod classify;
 pub mod deep;
