@@ -3,11 +3,6 @@
 //! what the message and the principal imply (`aws:RequestedRegion`, `aws:PrincipalArn`,
 //! …); condition keys nobody knows (a guardrail id, a VPC endpoint) are absent, and the
 //! outcome says which ones that concerned.
-//!
-//! Not in the module tree yet: `crate::iam`'s evaluator is not on main. Once it is, add
-//! `pub mod iam_adapter;` to `explain/mod.rs` and use `iam_adapter::IamEvaluator` instead
-//! of `deep::TextMatcher` in `cli/explain.rs` and `cli/probe.rs`. Compiled and tested
-//! (3 tests, clippy clean) against the `iam` branch at 55eaed1.
 
 use super::deep::{Decision, EvalInput, EvalOutcome, Evaluator, Reason};
 use super::PolicyType;
