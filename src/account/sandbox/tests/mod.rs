@@ -90,7 +90,8 @@ async fn defaults_and_seed() {
         resource_arn: "*".into(),
         context: BTreeMap::new(),
     };
-    assert_eq!(sb.simulate(&sim).await.unwrap_err().code, "NotImplemented");
+    // IAM answers NoSuchEntity when the principal does not exist.
+    assert_eq!(sb.simulate(&sim).await.unwrap_err().code, "NoSuchEntity");
     assert!(sb
         .list_models(R)
         .await
