@@ -1,1 +1,70 @@
-//! Executes a plan against an [`Account`](crate::account::Account).
+//! Executes a plan against an [`Account`](crate::account::Account): reads live state
+//! ([`refresh`]), checks the guards ([`guards`]), runs the changes in dependency order
+//! ([`execute`]), and leaves one call site for the access checks that follow an apply
+//! ([`post_apply_checks`]).
+//!
+//! This is the I/O side of the engine; every decision about *what* to change is made by
+//! the pure `plan` module from the snapshot read here.
+
+pub mod checks;
+pub mod execute;
+pub mod guards;
+pub mod progress;
+pub mod refresh;
+pub mod retry;
+
+pub use checks::{post_apply_checks, ChecksOutcome};
+pub use execute::{execute, ExecOptions, Outcome};
+pub use refresh::{inventory, refresh, Limits};
+
+use crate::account::{Account, AccountError};
+use crate::config::Config;
+use crate::plan::{desired, diff, Desired, DiffOptions, Plan, Scope, Snapshot};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApplyError {
+    #[error("cannot read {what}: {source}")]
+    Read {
+        what: String,
+        #[source]
+        source: AccountError,
+    },
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApplyError {
+    pub fn read(what: &str, source: AccountError) -> Self {
+        ApplyError::Read {
+            what: what.to_string(),
+            source,
+        }
+    }
+}
+
+/// Everything one planning pass produced.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub desired: Desired,
+    pub snapshot: Snapshot,
+    pub plan: Plan,
+}
+
+/// Read the account for `cfg`'s scope and plan against it.
+pub async fn plan_config(
+    account: Arc<dyn Account>,
+    cfg: &Config,
+    opts: DiffOptions,
+    exec: &ExecOptions,
+) -> Result<Planned, ApplyError> {
+    let scope = Scope::from_config(cfg);
+    let snapshot = refresh(account, &scope, &exec.limits, exec.retry).await?;
+    let desired = desired(cfg, &snapshot.account_id);
+    let plan = diff(&desired, &snapshot, opts);
+    Ok(Planned {
+        desired,
+        snapshot,
+        plan,
+    })
+}
