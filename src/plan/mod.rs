@@ -5,6 +5,7 @@
 //! a pure function of the config, the snapshot and the options, so plans are reproducible
 //! and testable with in-memory fixtures.
 
+pub mod adopt;
 pub mod desired;
 pub mod diff;
 pub mod grants;
