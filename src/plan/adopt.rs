@@ -60,12 +60,14 @@ fn obj(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(m)
 }
 
+/// A guardrail's regions, its spec (from the first region) and its user tags.
+type GuardrailEntry = (Vec<String>, GuardrailSpec, BTreeMap<String, String>);
+
 /// A config snippet (top-level keys) that describes `resources` as they are.
 pub fn adopt_yaml(resources: &[Resource]) -> String {
     let mut sections: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut docs: Vec<(String, Value)> = Vec::new();
-    let mut guardrails: BTreeMap<String, (Vec<String>, GuardrailSpec, BTreeMap<String, String>)> =
-        BTreeMap::new();
+    let mut guardrails: BTreeMap<String, GuardrailEntry> = BTreeMap::new();
     for r in resources {
         let tags = json!(user_tags(&r.tags));
         let prevent = if r.prevent_destroy() {
