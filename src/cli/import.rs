@@ -8,6 +8,7 @@ use super::GlobalArgs;
 use anyhow::{bail, Result};
 use bedrockctl::apply::{self, retry::with_retry};
 use bedrockctl::plan::adopt::{adopt_yaml, inventory_json};
+use bedrockctl::plan::Scope;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,15 +29,22 @@ pub enum ImportFormat {
 
 pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let mut regions = a.regions.clone();
+    let default = std::path::Path::new(super::DEFAULT_CONFIG);
+    let file = a
+        .file
+        .clone()
+        .or_else(|| default.exists().then(|| default.to_path_buf()));
+    let (scope, config_regions) = match &file {
+        Some(f) => {
+            let (cfg, _) = load_config(f)?;
+            let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
+            (Some(Scope::from_config(&cfg)), regions)
+        }
+        None => (None, Vec::new()),
+    };
     if regions.is_empty() {
-        let default = std::path::Path::new(super::DEFAULT_CONFIG);
-        let file = a
-            .file
-            .clone()
-            .or_else(|| default.exists().then(|| default.to_path_buf()));
-        if let Some(f) = file {
-            let (cfg, _) = load_config(&f)?;
-            regions = cfg.regions().map(str::to_string).collect();
+        if !config_regions.is_empty() {
+            regions = config_regions;
         } else if let Some(r) = &g.region {
             regions.push(r.clone());
         } else if let Ok(r) =
@@ -68,7 +76,13 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
                     .map_err(|e| anyhow::anyhow!("cannot list models in `{r}`: {e}"))?;
                 models.append(&mut ms);
             }
-            let mut s = serde_json::to_string_pretty(&inventory_json(&resources, &models))?;
+            let mut s = serde_json::to_string_pretty(&inventory_json(
+                &resources,
+                &models,
+                scope
+                    .as_ref()
+                    .map(|s| (s.stack.as_str(), &s.logging_regions)),
+            ))?;
             s.push('\n');
             s
         }

@@ -15,13 +15,28 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// One inventory row per resource, plus `model_access` rows for usable models.
-pub fn inventory_json(resources: &[Resource], models: &[ModelStatus]) -> Value {
+/// Invocation logging cannot be tagged: it counts as managed in the regions where the
+/// config (when one was given) declares it, under that config's stack.
+pub fn inventory_json(
+    resources: &[Resource],
+    models: &[ModelStatus],
+    logging: Option<(&str, &std::collections::BTreeSet<String>)>,
+) -> Value {
     let mut rows: Vec<Value> = resources
         .iter()
         .map(|r| {
+            let declared = match logging {
+                Some((stack, regions))
+                    if r.kind == Kind::InvocationLogging && regions.contains(&r.region) =>
+                {
+                    Some(stack)
+                }
+                _ => None,
+            };
             json!({
                 "kind": r.kind.as_str(), "name": r.name, "region": r.region,
-                "id": r.id, "managed": r.is_managed(), "stack": r.stack(),
+                "id": r.id, "managed": r.is_managed() || declared.is_some(),
+                "stack": r.stack().or(declared),
             })
         })
         .collect();

@@ -22,7 +22,9 @@ pub fn render_text(plan: &Plan) -> String {
     if !plan.conflicts.is_empty() {
         out.push('\n');
     }
-    if !plan.drift.is_empty() {
+    // Without a state file, drift and config edits look the same: both are updates of
+    // owned resources. The normal plan lists them once, as actions.
+    if plan.refresh_only && !plan.drift.is_empty() {
         let _ = writeln!(
             out,
             "Drift: {} managed resource{} differ{} from the config:\n",
