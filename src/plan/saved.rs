@@ -53,13 +53,12 @@ pub enum SavedError {
 }
 
 /// sha256 of every file a config load read (the config and the policy files it names),
-/// in load order, each framed by its name and length.
+/// in load order, each framed by its length. Names are left out: the same config given
+/// as `bedrock.yaml` or as an absolute path is the same config.
 pub fn config_digest(sources: &SourceMap) -> String {
     let mut h = Sha256::new();
     let mut i = 0u32;
     while let Some(f) = sources.get(SourceId(i)) {
-        h.update(f.name.as_bytes());
-        h.update([0]);
         h.update((f.text.len() as u64).to_le_bytes());
         h.update(f.text.as_bytes());
         i += 1;
