@@ -135,7 +135,7 @@ impl Project {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("bedrockctl").unwrap();
+        let mut c = Command::new(bin());
         c.current_dir(self.path())
             .env_remove("BEDROCKCTL_SANDBOX_FAULTS")
             .env("NO_COLOR", "1")
@@ -224,6 +224,14 @@ impl Project {
     pub fn account(&self) -> Box<dyn bedrockctl::account::Account> {
         bedrockctl::account::sandbox::open(&self.sandbox()).unwrap()
     }
+}
+
+/// The binary under test. `BEDROCKCTL_TEST_BIN` overrides it: with a target directory
+/// shared between checkouts, a private copy keeps another build from swapping it mid-run.
+pub fn bin() -> PathBuf {
+    std::env::var_os("BEDROCKCTL_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bedrockctl")))
 }
 
 pub fn changes(plan: &Value) -> Vec<(String, String)> {
