@@ -17,9 +17,12 @@ pub use checks::{post_apply_checks, ChecksOutcome};
 pub use execute::{execute, ExecOptions, Outcome};
 pub use refresh::{inventory, refresh, Limits};
 
+use crate::account::TAG_PREVENT_DESTROY;
 use crate::account::{Account, AccountError};
 use crate::config::Config;
-use crate::plan::{desired, diff, Desired, DiffOptions, Plan, Scope, Snapshot};
+use crate::plan::diff::diff_owned;
+use crate::plan::{desired, DiffOptions, Plan, Scope, Snapshot};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -43,10 +46,14 @@ impl ApplyError {
     }
 }
 
-/// Everything one planning pass produced.
+/// Everything one planning pass produced, and what the guards and saved plans need
+/// later. The snapshot keeps only resources that a change touches: no-op resources are
+/// already in the plan, and a second copy of each would double a large plan's memory.
 #[derive(Debug, Clone)]
 pub struct Planned {
-    pub desired: Desired,
+    pub scope: Scope,
+    /// Addresses the config marks `prevent_destroy: true`.
+    pub protected: BTreeSet<String>,
     pub snapshot: Snapshot,
     pub plan: Plan,
 }
@@ -61,9 +68,17 @@ pub async fn plan_config(
     let scope = Scope::from_config(cfg);
     let snapshot = refresh(account, &scope, &exec.limits, exec.retry).await?;
     let desired = desired(cfg, &snapshot.account_id);
-    let plan = diff(&desired, &snapshot, opts);
+    let scope = desired.scope.clone();
+    let protected = desired
+        .resources
+        .iter()
+        .filter(|r| r.tags.get(TAG_PREVENT_DESTROY).map(String::as_str) == Some("true"))
+        .map(|r| r.address())
+        .collect();
+    let (plan, snapshot) = diff_owned(desired, snapshot, opts);
     Ok(Planned {
-        desired,
+        scope,
+        protected,
         snapshot,
         plan,
     })

@@ -50,9 +50,15 @@ pub async fn refresh(
     limits: &Limits,
     retry: RetryPolicy,
 ) -> Result<Snapshot, ApplyError> {
-    let account_id = with_retry(&retry, || account.account_id())
-        .await
-        .map_err(|e| ApplyError::read("account id", e))?;
+    // The account id is independent of the lists: ask for it alongside them.
+    let id_task = {
+        let account = account.clone();
+        tokio::spawn(async move {
+            with_retry(&retry, || account.account_id())
+                .await
+                .map_err(|e| ApplyError::read("account id", e))
+        })
+    };
 
     let mut lists: JoinSet<Result<Vec<Resource>, ApplyError>> = JoinSet::new();
     for (kind, region) in &scope.lists {
@@ -79,10 +85,7 @@ pub async fn refresh(
         });
     }
 
-    let mut snap = Snapshot {
-        account_id,
-        ..Snapshot::default()
-    };
+    let mut snap = Snapshot::default();
     while let Some(r) = lists.join_next().await {
         let mut rs = r.map_err(|e| ApplyError::Internal(e.to_string()))??;
         snap.resources.append(&mut rs);
@@ -91,6 +94,9 @@ pub async fn refresh(
         snap.models
             .push(r.map_err(|e| ApplyError::Internal(e.to_string()))??);
     }
+    snap.account_id = id_task
+        .await
+        .map_err(|e| ApplyError::Internal(e.to_string()))??;
     snap.resources
         .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
     snap.models

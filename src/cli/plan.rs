@@ -4,7 +4,7 @@ use super::account::{open_account, runtime};
 use super::common::{load_config, print_stdout};
 use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
-use bedrockctl::account::{Account, TAG_PREVENT_DESTROY};
+use bedrockctl::account::Account;
 use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
@@ -333,11 +333,5 @@ fn confirm(command: &str) -> Result<bool> {
 
 /// Addresses the config protects with `prevent_destroy: true`.
 pub(crate) fn config_protected(planned: &Planned) -> BTreeSet<String> {
-    planned
-        .desired
-        .resources
-        .iter()
-        .filter(|r| r.tags.get(TAG_PREVENT_DESTROY).map(String::as_str) == Some("true"))
-        .map(|r| r.address())
-        .collect()
+    planned.protected.clone()
 }

@@ -283,7 +283,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
         }
     }
 
-    out.sort_by_key(|r| (r.kind, r.region.clone(), r.name.clone()));
+    out.sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
     Desired {
         scope,
         resources: out,

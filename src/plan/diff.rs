@@ -72,20 +72,23 @@ fn key(r: &Resource) -> Key {
 
 /// Compare desired with a snapshot of the account.
 pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
+    diff_owned(desired.clone(), snap.clone(), opts).0
+}
+
+/// [`diff`] that consumes its inputs, for large plans: each raw resource is dropped as
+/// soon as its normalized form exists, so a plan holds about two copies of the account
+/// instead of four. Returns the plan and the raw live resources that a change touches
+/// (what guards and saved-plan fingerprints need), plus all live guardrail versions.
+pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan, Snapshot) {
     let scope = &desired.scope;
     let stack = scope.stack.as_str();
     // Only what the scope covers is visible: an unmanaged kind is never touched.
-    let live: Vec<&Resource> = snap
+    let (versions, others): (Vec<Resource>, Vec<Resource>) = snap
         .resources
-        .iter()
+        .into_iter()
         .filter(|r| scope.covers(r.kind, &r.region))
-        .collect();
-    let live_by_key: BTreeMap<Key, &Resource> = live
-        .iter()
-        .filter(|r| r.kind != Kind::GuardrailVersion)
-        .map(|r| (key(r), *r))
-        .collect();
-    let owned_guardrails: BTreeSet<(String, String)> = live
+        .partition(|r| r.kind == Kind::GuardrailVersion);
+    let owned_guardrails: BTreeSet<(String, String)> = others
         .iter()
         .filter(|r| r.kind == Kind::Guardrail && r.stack() == Some(stack))
         .map(|r| (r.region.clone(), r.name.clone()))
@@ -101,32 +104,36 @@ pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
             _ => r.stack() == Some(stack),
         }
     };
+    let mut live_by_key: BTreeMap<Key, Resource> =
+        others.into_iter().map(|r| (key(&r), r)).collect();
+    let version_refs: Vec<&Resource> = versions.iter().collect();
 
-    let wanted: &[Resource] = if opts.destroy {
-        &[]
-    } else {
-        &desired.resources
-    };
     let mut plan = Plan {
         stack: stack.to_string(),
         account_id: snap.account_id.clone(),
         refresh_only: opts.refresh_only,
         ..Plan::default()
     };
-    let mut matched: BTreeSet<Key> = BTreeSet::new();
+    let mut touched: Vec<Resource> = Vec::new();
+    let wanted = if opts.destroy {
+        Vec::new()
+    } else {
+        desired.resources
+    };
 
     for d in wanted {
         if d.kind == Kind::GuardrailVersion {
-            plan.changes.push(plan_version(d, &live, &owns));
+            plan.changes.push(plan_version(&d, &version_refs, &owns));
             continue;
         }
-        let k = key(d);
-        let after = normalized(d);
-        match live_by_key.get(&k) {
+        let after = normalized(&d);
+        let address = d.address();
+        drop(d);
+        match live_by_key.remove(&key(&after)) {
             None => plan.changes.push(Change {
-                kind: d.kind,
-                region: d.region.clone(),
-                name: d.name.clone(),
+                kind: after.kind,
+                region: after.region.clone(),
+                name: after.name.clone(),
                 action: Action::Create,
                 before: None,
                 after: Some(after),
@@ -134,26 +141,16 @@ pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
                 adopt: false,
             }),
             Some(l) => {
-                matched.insert(k);
-                let owned = owns(l);
-                if !owned {
-                    if let Some(other) = l.stack() {
-                        plan.conflicts.push(Conflict {
-                            address: d.address(),
-                            owner: other.to_string(),
-                        });
-                        continue;
-                    }
-                    if l.is_managed() {
-                        plan.conflicts.push(Conflict {
-                            address: d.address(),
-                            owner: "(no stack tag)".to_string(),
-                        });
-                        continue;
-                    }
+                let owned = owns(&l);
+                if !owned && l.is_managed() {
+                    plan.conflicts.push(Conflict {
+                        address,
+                        owner: l.stack().unwrap_or("(no stack tag)").to_string(),
+                    });
+                    continue;
                 }
-                let before = normalized(l);
-                let attrs = attr_changes(d.kind, &before, &after);
+                let before = normalized(&l);
+                let attrs = attr_changes(after.kind, &before, &after);
                 let action = if attrs.is_empty() {
                     Action::NoOp
                 } else if attrs.iter().any(|a| a.forces_replace) {
@@ -161,12 +158,15 @@ pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
                 } else {
                     Action::Update
                 };
+                if action != Action::NoOp {
+                    touched.push(l);
+                }
                 let mut after = after;
                 after.id = before.id.clone();
                 plan.changes.push(Change {
-                    kind: d.kind,
-                    region: d.region.clone(),
-                    name: d.name.clone(),
+                    kind: after.kind,
+                    region: after.region.clone(),
+                    name: after.name.clone(),
                     action,
                     before: Some(before),
                     after: Some(after),
@@ -177,32 +177,33 @@ pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
         }
     }
 
-    for l in &live {
-        if l.kind == Kind::GuardrailVersion {
-            // Versions go with their guardrail; old ones stay for callers pinned to them.
-            continue;
-        }
-        if matched.contains(&key(l)) {
-            continue;
-        }
-        if owns(l) {
+    for (_, l) in live_by_key {
+        if owns(&l) {
             plan.changes.push(Change {
                 kind: l.kind,
                 region: l.region.clone(),
                 name: l.name.clone(),
                 action: Action::Delete,
-                before: Some(normalized(l)),
+                before: Some(normalized(&l)),
                 after: None,
                 attrs: Vec::new(),
                 adopt: false,
             });
+            touched.push(l);
         } else if opts.show_unmanaged {
-            plan.unmanaged.push((*l).clone());
+            plan.unmanaged.push(l);
+        }
+    }
+    // Versions go with their guardrail and are never deleted on their own (old ones stay
+    // for callers pinned to them); they are listed only as unmanaged when not ours.
+    for v in &versions {
+        if opts.show_unmanaged && !owns(v) {
+            plan.unmanaged.push(v.clone());
         }
     }
 
     plan.changes
-        .sort_by_key(|c| (c.kind, c.region.clone(), c.name.clone()));
+        .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
     plan.drift = plan
         .changes
         .iter()
@@ -216,7 +217,13 @@ pub fn diff(desired: &Desired, snap: &Snapshot, opts: DiffOptions) -> Plan {
     if !opts.destroy {
         plan.model_readiness = readiness(&scope.models, &snap.models);
     }
-    plan
+    touched.extend(versions);
+    let kept = Snapshot {
+        account_id: snap.account_id,
+        resources: touched,
+        models: snap.models,
+    };
+    (plan, kept)
 }
 
 /// A desired version is satisfied by any live version of the guardrail with the same
@@ -269,13 +276,17 @@ fn version_guardrail(r: &Resource) -> Option<String> {
 /// The resource with its spec normalized and only comparable tags.
 pub fn normalized(r: &Resource) -> Resource {
     Resource {
+        kind: r.kind,
+        region: r.region.clone(),
+        name: r.name.clone(),
+        id: r.id.clone(),
         spec: normalize_spec(r.kind, &r.spec),
         tags: if is_taggable(r.kind) {
             comparable_tags(&r.tags)
         } else {
             BTreeMap::new()
         },
-        ..r.clone()
+        status: r.status.clone(),
     }
 }
 

@@ -49,7 +49,7 @@ impl DefaultValue {
 
 /// The comparable form of a spec of `kind`.
 pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
-    let mut v = match kind {
+    let (mut v, ordered) = match kind {
         Kind::ModelAccess => typed::<ModelAccessSpec>(spec, |_| {}),
         Kind::ProvisionedThroughput => typed::<ProvisionedThroughputSpec>(spec, |_| {}),
         Kind::Guardrail => typed::<GuardrailSpec>(spec, |g| {
@@ -101,18 +101,26 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
             _ => {}
         }
     }
-    sort_keys(&v)
+    if ordered {
+        v
+    } else {
+        sort_keys(&v)
+    }
 }
 
 /// Round-trip through the typed spec; a spec that does not fit is kept as written so
 /// that an unexpected live shape shows as a difference instead of being hidden.
-fn typed<T: DeserializeOwned + Serialize>(spec: &Value, f: impl FnOnce(&mut T)) -> Value {
-    match serde_json::from_value::<T>(spec.clone()) {
+/// Typed output has a fixed field order already; only the raw fallback needs sorting.
+fn typed<T: DeserializeOwned + Serialize>(spec: &Value, f: impl FnOnce(&mut T)) -> (Value, bool) {
+    match T::deserialize(spec) {
         Ok(mut t) => {
             f(&mut t);
-            serde_json::to_value(&t).unwrap_or_else(|_| spec.clone())
+            match serde_json::to_value(&t) {
+                Ok(v) => (v, true),
+                Err(_) => (spec.clone(), false),
+            }
         }
-        Err(_) => spec.clone(),
+        Err(_) => (spec.clone(), false),
     }
 }
 
