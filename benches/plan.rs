@@ -65,7 +65,7 @@ fn project(
     let mut y = String::new();
     let _ = writeln!(
         y,
-        "version: 1\nstack: {STACK}\naccount:\n  regions: [{}]",
+        "version: 1\nstack: {STACK}\naccount:\n  id: \"111122223333\"\n  regions: [{}]",
         REGIONS.join(", ")
     );
     let mut seed = Vec::new();

@@ -66,9 +66,25 @@ pub async fn plan_config(
     exec: &ExecOptions,
 ) -> Result<Planned, ApplyError> {
     let scope = Scope::from_config(cfg);
-    let snapshot = refresh(account, &scope, &exec.limits, exec.retry).await?;
-    let desired = desired(cfg, &snapshot.account_id);
-    let scope = desired.scope.clone();
+    // Read the account in the background and build the desired side meanwhile: with
+    // the pinned account id as the likely one, most plans never wait for both in turn.
+    let reading = {
+        let (scope, limits, retry) = (scope.clone(), exec.limits.clone(), exec.retry);
+        tokio::spawn(async move { refresh(account, &scope, &limits, retry).await })
+    };
+    let guess = scope.account_pin.clone();
+    let mut early = guess.as_deref().map(|id| {
+        let mut d = desired(cfg, id);
+        d.normalize();
+        d
+    });
+    let snapshot = reading
+        .await
+        .map_err(|e| ApplyError::Internal(e.to_string()))??;
+    let desired = match early.take() {
+        Some(d) if guess.as_deref() == Some(snapshot.account_id.as_str()) => d,
+        _ => desired(cfg, &snapshot.account_id),
+    };
     let protected = desired
         .resources
         .iter()

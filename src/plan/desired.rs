@@ -26,11 +26,24 @@ use std::path::Path;
 pub struct Desired {
     pub scope: Scope,
     pub resources: Vec<Resource>,
+    /// `resources` are already in normalized form (see [`Desired::normalize`]).
+    pub normalized: bool,
 }
 
 impl Desired {
     pub fn stack(&self) -> &str {
         &self.scope.stack
+    }
+
+    /// Normalize every resource now, e.g. while the account is still being read, so
+    /// the diff does not have to.
+    pub fn normalize(&mut self) {
+        if !self.normalized {
+            for r in &mut self.resources {
+                *r = super::diff::normalized(r);
+            }
+            self.normalized = true;
+        }
     }
 }
 
@@ -287,6 +300,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
     Desired {
         scope,
         resources: out,
+        normalized: false,
     }
 }
 

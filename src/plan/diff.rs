@@ -115,6 +115,7 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
         ..Plan::default()
     };
     let mut touched: Vec<Resource> = Vec::new();
+    let pre_normalized = desired.normalized;
     let wanted = if opts.destroy {
         Vec::new()
     } else {
@@ -126,9 +127,8 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
             plan.changes.push(plan_version(&d, &version_refs, &owns));
             continue;
         }
-        let after = normalized(&d);
         let address = d.address();
-        drop(d);
+        let after = if pre_normalized { d } else { normalized(&d) };
         match live_by_key.remove(&key(&after)) {
             None => plan.changes.push(Change {
                 kind: after.kind,

@@ -60,6 +60,7 @@ fn check_plan_with(
     let d = Desired {
         scope,
         resources: desired,
+        normalized: false,
     };
     let snap = Snapshot {
         account_id: "111122223333".into(),
@@ -387,6 +388,7 @@ fn saved_plan_goes_stale_when_live_changes() {
     let d = Desired {
         scope: sc,
         resources: vec![pt("a", 2, Some(STACK))],
+        normalized: false,
     };
     let mut snap = Snapshot {
         account_id: "111122223333".into(),
