@@ -178,3 +178,97 @@ pub fn policy_arn(account_id: &str, policy: &str) -> String {
         format!("arn:aws:iam::{account_id}:policy/{policy}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::account::Kind;
+    use crate::config;
+    use crate::span::SourceMap;
+
+    const CONFIG: &str = r#"version: 1
+stack: app
+account:
+  regions: [us-east-1]
+models:
+  - id: anthropic.claude-haiku-4-5-20251001-v1:0
+    regions: [us-east-1]
+    via: inference_profile
+iam:
+  roles:
+    - name: app
+      assume_role_policy: trust.json
+      policies:
+        - grants:
+            - invoke: [anthropic.claude-haiku-4-5-20251001-v1:0]
+              regions: [us-east-1]
+              streaming: true
+              guardrail: arn:aws:bedrock:us-east-1:111122223333:guardrail/abc
+            - invoke: [amazon.titan-embed-text-v2:0]
+              regions: [us-east-1]
+              via: on_demand
+"#;
+
+    fn grants_doc() -> serde_json::Value {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("trust.json"),
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+        )
+        .unwrap();
+        let path = dir.path().join("bedrock.yaml");
+        std::fs::write(&path, CONFIG).unwrap();
+        let mut sources = SourceMap::default();
+        let (cfg, _) =
+            config::load(&path, &mut sources).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+        let d = crate::plan::desired(&cfg, "111122223333");
+        let role = d
+            .resources
+            .iter()
+            .find(|r| r.kind == Kind::IamRole)
+            .unwrap();
+        role.spec["inline_policies"]["bedrockctl-grants"].clone()
+    }
+
+    #[test]
+    fn profile_grant_covers_profile_and_destination_models() {
+        let doc = grants_doc();
+        let st = doc["Statement"].as_array().unwrap();
+        assert_eq!(st[0]["Sid"], "Grant0Invoke");
+        assert_eq!(
+            st[0]["Action"],
+            serde_json::json!([
+                "bedrock:InvokeModel",
+                "bedrock:InvokeModelWithResponseStream"
+            ])
+        );
+        let res: Vec<&str> = st[0]["Resource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let m = "anthropic.claude-haiku-4-5-20251001-v1:0";
+        assert!(res.contains(
+            &format!("arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.{m}").as_str()
+        ));
+        for region in ["us-east-1", "us-east-2", "us-west-2"] {
+            let arn = format!("arn:aws:bedrock:{region}::foundation-model/{m}");
+            assert!(res.contains(&arn.as_str()), "{arn} missing from {res:?}");
+        }
+        assert_eq!(st[1]["Sid"], "Grant0ApplyGuardrail");
+        assert_eq!(st[1]["Action"], "bedrock:ApplyGuardrail");
+        assert_eq!(
+            st[2]["Resource"],
+            serde_json::json!([
+                "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"
+            ])
+        );
+        assert_eq!(st[2]["Action"], serde_json::json!(["bedrock:InvokeModel"]));
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        assert_eq!(grants_doc().to_string(), grants_doc().to_string());
+    }
+}
