@@ -226,8 +226,7 @@ impl Account for Sandbox {
     }
 
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError> {
-        let op = kinds::get_operation(kind).replacen("Get", "List", 1);
-        self.faults.before_call(&op).await?;
+        self.faults.before_call(kinds::list_operation(kind)).await?;
         let now = self.ctx().now;
         self.store.read(|s| {
             s.of_kind(kind, region)

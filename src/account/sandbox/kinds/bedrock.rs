@@ -212,7 +212,13 @@ pub fn update_pt(
             }
         }
     }
+    let model_changed = want.model_id != live_spec.model_id;
     let e = &mut state.resources[idx];
+    if model_changed {
+        // Switching the model takes the throughput through `Updating` like a create.
+        e.resource.status = Some("Updating".to_string());
+        e.meta.ready_ms = Some(ctx.now + ctx.pt_ready_ms);
+    }
     let spec = ProvisionedThroughputSpec {
         model_id: want.model_id,
         ..live_spec

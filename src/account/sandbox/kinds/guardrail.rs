@@ -7,7 +7,7 @@
 use super::{arn_for, parse_spec, to_value, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
-use crate::account::spec::{GuardrailSpec, GuardrailVersionSpec};
+use crate::account::spec::{GuardrailSpec, GuardrailVersionSpec, Normalize};
 use crate::account::{AccountError, Kind, Resource};
 
 /// Sandbox quotas (AWS defaults): guardrails per region, versions per guardrail.
@@ -169,7 +169,9 @@ pub fn check(op: &str, name: &str, g: &GuardrailSpec) -> Result<(), AccountError
 
 pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, AccountError> {
     let op = "CreateGuardrail";
-    let spec: GuardrailSpec = parse_spec(op, d)?;
+    let mut spec: GuardrailSpec = parse_spec(op, d)?;
+    // The service does not keep list order; reads come back in canonical order.
+    spec.normalize();
     check(op, &d.name, &spec)?;
     validate::bedrock_tags(op, &d.tags)?;
     if state
@@ -212,7 +214,8 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
 /// UpdateGuardrail replaces the draft (name included); tags go through TagResource.
 pub fn update(state: &mut State, ctx: &Ctx, idx: usize, d: &Resource) -> Result<(), AccountError> {
     let op = "UpdateGuardrail";
-    let spec: GuardrailSpec = parse_spec(op, d)?;
+    let mut spec: GuardrailSpec = parse_spec(op, d)?;
+    spec.normalize();
     check(op, &d.name, &spec)?;
     validate::bedrock_tags("TagResource", &d.tags)?;
     let live = state.resources[idx].resource.clone();

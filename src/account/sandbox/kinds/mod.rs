@@ -173,7 +173,7 @@ pub fn present(e: &Entry, now: i64) -> Resource {
     let mut r = e.resource.clone();
     if r.kind == Kind::ProvisionedThroughput {
         if let Some(ready) = e.meta.ready_ms {
-            if r.status.as_deref() == Some("Creating") && now >= ready {
+            if matches!(r.status.as_deref(), Some("Creating" | "Updating")) && now >= ready {
                 r.status = Some("InService".to_string());
             }
         }
@@ -365,6 +365,19 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "DescribeAlarms",
         Kind::IamRole => "GetRole",
         Kind::IamPolicy => "GetPolicy",
+    }
+}
+
+pub fn list_operation(kind: Kind) -> &'static str {
+    match kind {
+        Kind::ModelAccess => "ListFoundationModels",
+        Kind::ProvisionedThroughput => "ListProvisionedModelThroughputs",
+        Kind::Guardrail | Kind::GuardrailVersion => "ListGuardrails",
+        Kind::InferenceProfile => "ListInferenceProfiles",
+        Kind::InvocationLogging => "GetModelInvocationLoggingConfiguration",
+        Kind::Alarm => "DescribeAlarms",
+        Kind::IamRole => "ListRoles",
+        Kind::IamPolicy => "ListPolicies",
     }
 }
 
