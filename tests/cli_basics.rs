@@ -139,3 +139,43 @@ fn validate_reports_a_missing_file() {
             "cannot read `does-not-exist.yaml`",
         ));
 }
+
+#[test]
+fn validate_github_and_json_formats_point_at_the_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let out = bin()
+        .current_dir(&dir)
+        .args([
+            "validate",
+            "-f",
+            "alarm-period-90.yaml",
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("::error file=alarm-period-90.yaml,line=10,col=13,"),
+        "{stdout}"
+    );
+    let out = bin()
+        .current_dir(&dir)
+        .args(["validate", "-f", "alarm-period-90.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["line"], 10);
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/bedrock.yaml");
+    let out = bin()
+        .args(["validate", "--format", "json", "-f"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+}
