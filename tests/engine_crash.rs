@@ -84,9 +84,13 @@ fn kill_9_at_random_points_then_rerun_converges() {
         .unwrap_or(20261126);
     let mut rng = Lcg(seed);
     let mut killed_mid_run = 0;
-    for i in 0..24 {
+    // Keep going until 20 kills landed while apply was still running (a kill after it
+    // finished tests nothing), with a cap so a very fast machine cannot loop forever.
+    let mut i = 0;
+    while killed_mid_run < 20 && i < 60 {
+        i += 1;
         let p = Project::new(FULL);
-        let delay = rng.next(full + 50);
+        let delay = rng.next(full * 9 / 10);
         let mut child = std::process::Command::new(&bin)
             .current_dir(p.path())
             .args(["--sandbox", p.sandbox().to_str().unwrap()])
