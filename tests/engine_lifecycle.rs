@@ -211,9 +211,31 @@ fn invalid_config_exits_1_before_touching_the_account() {
 }
 
 #[test]
-fn unsupported_formats_say_so() {
+fn markdown_and_github_formats() {
     let p = Project::new(FULL);
-    let (code, _, err) = p.run(&["plan", "-f", "bedrock.yaml", "--format", "markdown"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("not supported yet"), "{err}");
+    let (code, md, err) = p.run(&["plan", "-f", "bedrock.yaml", "--format", "markdown"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("### bedrockctl plan: `app`"), "{md}");
+    assert!(
+        md.contains("**Plan: 9 to add, 0 to change, 0 to replace, 0 to destroy.**"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| create | `guardrail.us-east-1.safety` |"),
+        "{md}"
+    );
+    assert!(md.contains("```diff"), "{md}");
+    let summary = p.path().join("summary.md");
+    let (code, gh, err) = p.run_env(
+        &["plan", "-f", "bedrock.yaml", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        gh.contains("::notice title=create guardrail.us-east-1.safety::"),
+        "{gh}"
+    );
+    assert!(gh.ends_with("::notice title=bedrockctl plan::Plan: 9 to add, 0 to change, 0 to replace, 0 to destroy.\n"), "{gh}");
+    let written = std::fs::read_to_string(summary).unwrap();
+    assert!(written.contains("### bedrockctl plan"), "{written}");
 }

@@ -10,7 +10,7 @@ use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
 use bedrockctl::plan::saved::{self, config_digest};
-use bedrockctl::plan::{render_json, render_text, DiffOptions, Plan};
+use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -83,16 +83,6 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
         .first()
         .cloned()
         .unwrap_or_else(|| PathBuf::from(super::DEFAULT_CONFIG));
-    if matches!(a.format, PlanFormat::Markdown | PlanFormat::Github) {
-        bail!(
-            "`--format {}` is not supported yet\nhint: use `--format text` or `--format json`",
-            if matches!(a.format, PlanFormat::Markdown) {
-                "markdown"
-            } else {
-                "github"
-            }
-        );
-    }
     // Invalid config → exit 1 before any account call.
     let (cfg, sources) = load_config(&file)?;
     let rt = runtime()?;
@@ -107,7 +97,21 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
     warn_account_pin(&cfg, &planned.plan);
     let out = match a.format {
         PlanFormat::Json => render_json::render_json(&planned.plan),
-        _ => render_text::render_text(&planned.plan),
+        PlanFormat::Markdown => render_md::render_markdown(&planned.plan),
+        PlanFormat::Github => {
+            // In a GitHub Actions job the Markdown also goes to the job summary.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                let md = render_md::render_markdown(&planned.plan);
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| "cannot write the GitHub job summary".to_string())?;
+                f.write_all(md.as_bytes())?;
+            }
+            render_md::render_github(&planned.plan)
+        }
+        PlanFormat::Text => render_text::render_text(&planned.plan),
     };
     print_stdout(&out)?;
     conflicts_error(&planned.plan)?;

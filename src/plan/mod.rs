@@ -12,6 +12,7 @@ pub mod grants;
 pub mod normalize;
 pub mod readiness;
 pub mod render_json;
+pub mod render_md;
 pub mod render_text;
 pub mod saved;
 pub mod scope;

@@ -159,6 +159,20 @@ impl Project {
         )
     }
 
+    /// Run with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+        let mut c = self.cmd(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn apply(&self) -> (i32, String, String) {
         self.run(&["apply", "-f", "bedrock.yaml", "--auto-approve"])
     }
