@@ -94,9 +94,31 @@ pub fn render_markdown(plan: &Plan) -> String {
         out.push('\n');
     }
     out.push_str("<details><summary>Full plan</summary>\n\n```diff\n");
-    out.push_str(&render_text(plan).replace("```", "'''"));
+    for line in render_text(plan).replace("```", "'''").lines() {
+        out.push_str(&diff_line(line));
+        out.push('\n');
+    }
     out.push_str("```\n\n</details>\n");
     out
+}
+
+/// A `diff` block colours by the first column: move a line's `+`/`-`/`~` marker there
+/// (`~` and `-/+` become `!`, which viewers show as changed).
+fn diff_line(line: &str) -> String {
+    let t = line.trim_start();
+    let indent = line.len() - t.len();
+    let (marker, rest) = if let Some(rest) = t.strip_prefix("-/+") {
+        ('!', rest)
+    } else if let Some(rest) = t.strip_prefix('~') {
+        ('!', rest)
+    } else if let Some(rest) = t.strip_prefix('+') {
+        ('+', rest)
+    } else if let Some(rest) = t.strip_prefix('-') {
+        ('-', rest)
+    } else {
+        return line.to_string();
+    };
+    format!("{marker}{}{rest}", " ".repeat(indent))
 }
 
 /// Workflow-command values: `%`, CR and LF must be escaped.
