@@ -167,12 +167,14 @@ impl Model {
         }
     }
 
-    /// Whether the bare model id can be invoked on demand in `region`.
+    /// Whether the bare model id can be invoked on demand in `region`. Only a model whose
+    /// inference types are complete and whose regions were scanned gives a confirmed `No`.
     pub fn on_demand_in(&self, region: &str) -> Knowledge {
         match self.supports("ON_DEMAND") {
             Knowledge::No => Knowledge::No,
             _ if self.on_demand_regions.iter().any(|r| r == region) => Knowledge::Yes,
-            _ if self.on_demand_regions_scanned
+            _ if self.inference_types_complete
+                && self.on_demand_regions_scanned
                 && catalog().scanned_regions.iter().any(|r| r == region) =>
             {
                 Knowledge::No

@@ -1,4 +1,5 @@
 //! Choosing the account a command talks to: the sandbox with `--sandbox`, else AWS.
+#![allow(dead_code)] // the account-backed commands call these as they land
 
 use super::GlobalArgs;
 use anyhow::Result;

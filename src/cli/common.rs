@@ -29,18 +29,11 @@ pub fn print_stdout(text: &str) -> Result<()> {
 }
 
 pub fn report_error(e: &anyhow::Error) {
-    let text = format!("{e:#}");
-    if text.contains('\n') || text.starts_with("error") || looks_located(&text) {
-        eprintln!("{text}");
+    if let Some(r) = e.downcast_ref::<Reported>() {
+        eprintln!("{r}");
     } else {
-        eprintln!("error: {text}");
+        eprintln!("error: {e:#}");
     }
-}
-
-/// `FILE:LINE:COL:` already leads the message.
-fn looks_located(text: &str) -> bool {
-    let first = text.split(' ').next().unwrap_or("");
-    first.ends_with(':') && first.matches(':').count() >= 3
 }
 
 /// A rendered diagnostic report; its text already says everything.

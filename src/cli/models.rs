@@ -1,9 +1,12 @@
-//! `bedrockctl models`: list foundation models.
+//! `bedrockctl models`: list foundation models from the embedded catalog.
 
 use super::GlobalArgs;
+use bedrockctl::catalog::{catalog, Knowledge, Model};
+use serde_json::json;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Only models from this provider (case-insensitive, e.g. `anthropic`)
     #[arg(long)]
     pub provider: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
@@ -16,6 +19,123 @@ pub enum ModelsFormat {
     Json,
 }
 
-pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`models` is not available in this build yet")
+fn knowledge(k: Knowledge) -> &'static str {
+    match k {
+        Knowledge::Yes => "yes",
+        Knowledge::No => "no",
+        Knowledge::Unknown => "?",
+    }
+}
+
+fn row(m: &Model, region: Option<&str>) -> serde_json::Value {
+    let profile = region
+        .and_then(|r| m.profile_for(r))
+        .map(|p| p.profile_id.clone());
+    json!({
+        "model_id": m.model_id,
+        "provider": m.provider,
+        "name": m.name,
+        "lifecycle": m.lifecycle,
+        "inference_types": m.inference_types,
+        "inference_types_complete": m.inference_types_complete,
+        "on_demand": region.map(|r| knowledge(m.on_demand_in(r))),
+        "offered": region.map(|r| knowledge(m.offered_in(r))),
+        "inference_profile": profile,
+        "profiles": m.cross_region_profiles.iter().map(|p| &p.profile_id).collect::<Vec<_>>(),
+        "provisioned_purchase_ids": m.provisioned_purchase_ids,
+        "eol_date": region.and_then(|r| m.eol_date_in(r)).or(m.eol_date.as_deref()),
+    })
+}
+
+pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
+    let c = catalog();
+    let region = g.region.as_deref();
+    if let Some(r) = region {
+        if !c.is_region(r) {
+            let hint = c
+                .closest_regions(r, 1)
+                .first()
+                .map(|n| format!("\nhint: did you mean `{n}`?"))
+                .unwrap_or_default();
+            anyhow::bail!("unknown region `{r}`{hint}");
+        }
+    }
+    let provider = a.provider.as_deref().map(str::to_lowercase);
+    let models: Vec<&Model> = c
+        .models
+        .iter()
+        .filter(|m| {
+            provider
+                .as_deref()
+                .is_none_or(|p| m.provider.to_lowercase().contains(p))
+        })
+        .filter(|m| region.is_none_or(|r| m.offered_in(r) != Knowledge::No))
+        .collect();
+    let out = match a.format {
+        ModelsFormat::Json => {
+            let rows: Vec<_> = models.iter().map(|m| row(m, region)).collect();
+            serde_json::to_string_pretty(&rows)? + "\n"
+        }
+        ModelsFormat::Table => table(&models, region),
+    };
+    super::common::print_stdout(&out)?;
+    Ok(0)
+}
+
+fn table(models: &[&Model], region: Option<&str>) -> String {
+    let mut rows = vec![match region {
+        Some(_) => vec![
+            "MODEL ID".to_string(),
+            "PROVIDER".into(),
+            "LIFECYCLE".into(),
+            "ON-DEMAND".into(),
+            "INFERENCE PROFILE".into(),
+        ],
+        None => vec![
+            "MODEL ID".to_string(),
+            "PROVIDER".into(),
+            "LIFECYCLE".into(),
+            "TYPES".into(),
+            "PROFILES".into(),
+        ],
+    }];
+    for m in models {
+        let lifecycle = m.lifecycle.clone().unwrap_or_else(|| "-".into());
+        rows.push(match region {
+            Some(r) => vec![
+                m.model_id.clone(),
+                m.provider.clone(),
+                lifecycle,
+                knowledge(m.on_demand_in(r)).to_string(),
+                m.profile_for(r)
+                    .map(|p| p.profile_id.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ],
+            None => vec![
+                m.model_id.clone(),
+                m.provider.clone(),
+                lifecycle,
+                m.inference_types
+                    .iter()
+                    .map(|t| t.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                m.cross_region_profiles.len().to_string(),
+            ],
+        });
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }

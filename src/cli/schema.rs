@@ -6,5 +6,6 @@ use super::GlobalArgs;
 pub struct Args {}
 
 pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`schema` is not available in this build yet")
+    super::common::print_stdout(&(bedrockctl::config::schema::json_schema() + "\n"))?;
+    Ok(0)
 }

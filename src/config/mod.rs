@@ -1,23 +1,116 @@
 //! Config loading: YAML → typed [`Config`] with spans, then semantic validation.
 //!
-//! Every problem is collected as a [`Diagnostic`](crate::diag::Diagnostic); loading goes on
-//! after an error so one run reports all of them.
+//! Two phases, as in cargo-deny: `decode` turns the spanned YAML tree into typed values
+//! (shapes, types, unknown keys, policy files), `validate` checks limits, enums and
+//! cross-references against the catalog. Both push every problem and go on, so one run
+//! reports all errors.
 
+mod decode;
+mod decode_guardrail;
+mod decode_iam;
 pub mod model;
+mod rules;
+pub mod schema;
+pub mod validate;
+mod validate_guardrail;
+mod validate_iam;
+pub mod yaml;
 
 pub use model::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::span::SourceMap;
+use crate::span::{SourceMap, Span};
 use std::path::Path;
+
+/// Config files larger than this are refused before parsing.
+pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
 /// Load, decode and validate a config file. `Ok` carries warnings; `Err` has at least one error.
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics), Diagnostics> {
-    let _ = sources;
-    let mut d = Diagnostics::default();
-    d.push(Diagnostic::error(
-        None,
-        format!("cannot load `{}` yet", path.display()),
-    ));
-    Err(d)
+    let name = path.display().to_string();
+    let mut diags = Diagnostics::default();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                None,
+                format!("cannot read `{name}`: {}", decode::io_reason(&e)),
+            ));
+            return Err(diags);
+        }
+    };
+    if bytes.len() > MAX_CONFIG_BYTES {
+        let id = sources.add(name, "");
+        diags.error(
+            Span::new(id, 0, 0),
+            format!("config file is larger than {} MiB", MAX_CONFIG_BYTES >> 20),
+        );
+        return Err(diags);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(name, lossy);
+            // The lossy text keeps the valid prefix byte-for-byte, so `valid` still points right.
+            diags.error(
+                Span::new(id, valid, valid + 1),
+                "config file is not valid UTF-8",
+            );
+            return Err(diags);
+        }
+    };
+    load_str(path, text, sources)
+}
+
+/// Load a config from text already read (`path` names it and anchors relative paths).
+pub fn load_str(
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+) -> Result<(Config, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let id = sources.add(path.display().to_string(), text);
+    let root = {
+        let Some(file) = sources.get(id) else {
+            return Err(diags);
+        };
+        match yaml::parse(file, id) {
+            Ok(Some(root)) => root,
+            Ok(None) => {
+                diags
+                    .error(Span::new(id, 0, 0), "config file is empty")
+                    .hints
+                    .push("run `bedrockctl init` to write a starter config".to_string());
+                return Err(diags);
+            }
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        }
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let config = {
+        let mut dec = decode::Decoder {
+            diags: &mut diags,
+            sources,
+            dir: &dir,
+        };
+        decode::decode(&mut dec, &root, path, id)
+    };
+    if let Some(cfg) = &config {
+        validate::validate(cfg, &mut diags);
+    }
+    diags.sort(sources);
+    match config {
+        Some(cfg) if !diags.has_errors() => Ok((cfg, diags)),
+        _ => {
+            if !diags.has_errors() {
+                diags.error(Span::new(id, 0, 0), "config could not be read");
+            }
+            Err(diags)
+        }
+    }
 }

@@ -1,0 +1,58 @@
+//! `validate` of a generated 5,000-resource config (target: under 200 ms).
+
+#![allow(clippy::panic)]
+
+use bedrockctl::config;
+use bedrockctl::span::SourceMap;
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// 1,250 each of guardrails, alarms, provisioned throughputs and inference profiles.
+fn generate(n_each: usize) -> String {
+    let mut s =
+        String::from("version: 1\nstack: bench\naccount:\n  regions: [us-east-1, us-west-2]\n");
+    s.push_str("models:\n  - id: amazon.nova-lite-v1:0\n    regions: [us-east-1, us-west-2]\n");
+    s.push_str("guardrails:\n");
+    for i in 0..n_each {
+        let _ = write!(
+            s,
+            "  - name: g{i}\n    regions: [us-east-1]\n    blocked_input_message: no\n    blocked_output_message: no\n    content_filters:\n      - {{ type: HATE, input: HIGH, output: HIGH }}\n      - {{ type: PROMPT_ATTACK, input: HIGH, output: NONE }}\n    pii:\n      - {{ type: EMAIL, action: ANONYMIZE }}\n"
+        );
+    }
+    s.push_str("alarms:\n");
+    for i in 0..n_each {
+        let _ = write!(
+            s,
+            "  - name: a{i}\n    region: us-west-2\n    metric: InvocationThrottles\n    model: amazon.nova-lite-v1:0\n    statistic: Sum\n    period: 300\n    threshold: {i}\n    comparison: GreaterThanThreshold\n    actions: [\"arn:aws:sns:us-west-2:111122223333:oncall\"]\n"
+        );
+    }
+    s.push_str("provisioned_throughput:\n");
+    for i in 0..n_each {
+        let _ = write!(s, "  - name: pt-{i}\n    region: us-east-1\n    model: amazon.nova-lite-v1:0:24k\n    model_units: 1\n");
+    }
+    s.push_str("inference_profiles:\n");
+    for i in 0..n_each {
+        let _ = write!(s, "  - name: p{i}\n    region: us-east-1\n    copy_from: us.amazon.nova-lite-v1:0\n    tags: {{ team: t{i} }}\n");
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let text = generate(1250);
+    let path = Path::new("bench.yaml");
+    let mut sources = SourceMap::default();
+    match config::load_str(path, text.clone(), &mut sources) {
+        Ok(_) => {}
+        Err(d) => panic!("generated config is invalid:\n{}", d.render(&sources)),
+    }
+    c.bench_function("validate_5000_resources", |b| {
+        b.iter(|| {
+            let mut sources = SourceMap::default();
+            config::load_str(path, text.clone(), &mut sources).is_ok()
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,356 @@
+//! The sandbox's on-disk state: its versioned format, the seed file that starts it,
+//! and the lock + atomic-replace protocol that makes it safe to share.
+//!
+//! Protocol (see the module docs of `sandbox` for the format):
+//! - every mutating call takes an exclusive `flock` on `DIR/.lock`, reads `state.json`,
+//!   mutates it in memory, writes `state.json.tmp`, `fsync`s it, renames it over
+//!   `state.json` and `fsync`s the directory, then unlocks;
+//! - reads take a shared lock on the same file, so they never see a half-written state
+//!   (rename is atomic anyway; the lock only keeps them from reading a state that a
+//!   concurrent writer is about to replace with an older-based copy);
+//! - `kill -9` at any instant leaves either the old or the new `state.json`: the file
+//!   is never written in place, and a stale `state.json.tmp` is simply overwritten.
+//!
+//! This module does no validation of resources; it only stores them.
+
+use crate::account::{AccountError, Kind, Resource};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The on-disk format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
+
+const STATE_FILE: &str = "state.json";
+const TMP_FILE: &str = "state.json.tmp";
+const LOCK_FILE: &str = ".lock";
+const SEED_FILE: &str = "seed.json";
+
+/// Everything the sandbox account holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub format_version: u32,
+    pub account_id: String,
+    #[serde(default)]
+    pub management_account: bool,
+    #[serde(default)]
+    pub scps: Vec<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub rcps: Vec<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub models: Vec<ModelOverride>,
+    /// Documents for AWS-managed policy ARNs (`arn:aws:iam::aws:policy/…`), which the
+    /// sandbox cannot fetch; attachments of ARNs not listed here still succeed.
+    #[serde(default)]
+    pub aws_managed_policies: BTreeMap<String, serde_json::Value>,
+    /// Bumped on every created resource; feeds deterministic ids.
+    #[serde(default)]
+    pub serial: u64,
+    #[serde(default)]
+    pub resources: Vec<Entry>,
+    /// `kind/region/token` → the resource that token created.
+    #[serde(default)]
+    pub tokens: BTreeMap<String, TokenRecord>,
+}
+
+/// One stored resource: the `Resource` as the trait reports it, plus bookkeeping the
+/// simulation needs but the trait does not expose.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    #[serde(flatten)]
+    pub resource: Resource,
+    #[serde(default)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    #[serde(default)]
+    pub created_ms: i64,
+    #[serde(default)]
+    pub updated_ms: i64,
+    /// Provisioned throughput: when `Creating` becomes `InService`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_ms: Option<i64>,
+    /// Provisioned throughput: end of the commitment term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_expires_ms: Option<i64>,
+    /// Guardrail: the number the next version gets (numbers are never reused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_version: Option<u32>,
+    /// IAM policy: number of the default version (`v1`, `v2`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub id: String,
+    pub name: String,
+}
+
+/// A seed (or state) override of what GetFoundationModelAvailability reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelOverride {
+    /// A region, or `*` for every region.
+    pub region: String,
+    pub model_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlement: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_availability: Option<String>,
+    /// `false` hides the model from the region entirely (as if the catalog said no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+}
+
+/// `DIR/seed.json`: the starting state, read once when `state.json` is first created.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    #[serde(default)]
+    pub account_id: Option<String>,
+    #[serde(default)]
+    pub management_account: bool,
+    #[serde(default)]
+    pub scps: Vec<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub rcps: Vec<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub models: Vec<ModelOverride>,
+    #[serde(default)]
+    pub aws_managed_policies: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+impl State {
+    pub fn from_seed(seed: Seed, now: i64) -> Result<State, AccountError> {
+        let account_id = seed
+            .account_id
+            .unwrap_or_else(|| DEFAULT_ACCOUNT_ID.to_string());
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(open_error(format!(
+                "seed: `account_id` must be 12 digits, got `{account_id}`"
+            )));
+        }
+        let mut aws_managed = super::kinds::iam::default_aws_managed_policies();
+        aws_managed.extend(seed.aws_managed_policies);
+        let mut state = State {
+            format_version: FORMAT_VERSION,
+            account_id,
+            management_account: seed.management_account,
+            scps: seed.scps,
+            rcps: seed.rcps,
+            models: seed.models,
+            aws_managed_policies: aws_managed,
+            serial: 0,
+            resources: Vec::new(),
+            tokens: BTreeMap::new(),
+        };
+        for r in seed.resources {
+            super::kinds::adopt_seeded(&mut state, r, now)?;
+        }
+        Ok(state)
+    }
+
+    pub fn next_serial(&mut self) -> u64 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// Entries of `kind` in `region` (IAM kinds ignore the region).
+    pub fn of_kind(&self, kind: Kind, region: &str) -> impl Iterator<Item = &Entry> + '_ {
+        let region = region.to_string();
+        self.resources.iter().filter(move |e| {
+            e.resource.kind == kind && region_matches(kind, &e.resource.region, &region)
+        })
+    }
+
+    pub fn position(&self, kind: Kind, region: &str, id: &str) -> Option<usize> {
+        self.resources.iter().position(|e| {
+            e.resource.kind == kind
+                && region_matches(kind, &e.resource.region, region)
+                && identifies(e, id)
+        })
+    }
+
+    pub fn find(&self, kind: Kind, region: &str, id: &str) -> Option<&Entry> {
+        self.position(kind, region, id).map(|i| &self.resources[i])
+    }
+
+    pub fn find_by_name(&self, kind: Kind, region: &str, name: &str) -> Option<&Entry> {
+        self.of_kind(kind, region).find(|e| e.resource.name == name)
+    }
+}
+
+fn region_matches(kind: Kind, stored: &str, asked: &str) -> bool {
+    kind.is_global() || stored == asked
+}
+
+/// The identifiers the real APIs accept for a resource: its ARN, the id at the end of
+/// the ARN, and (where the API takes names) its name.
+fn identifies(e: &Entry, id: &str) -> bool {
+    let r = &e.resource;
+    if r.id.as_deref() == Some(id) {
+        return true;
+    }
+    let short =
+        r.id.as_deref()
+            .and_then(|arn| arn.rsplit('/').next())
+            .unwrap_or_default();
+    match r.kind {
+        Kind::Guardrail | Kind::InferenceProfile => short == id,
+        Kind::ProvisionedThroughput => short == id || r.name == id,
+        Kind::GuardrailVersion => false,
+        Kind::InvocationLogging | Kind::Alarm | Kind::IamRole | Kind::IamPolicy => r.name == id,
+        Kind::ModelAccess => false,
+    }
+}
+
+pub fn open_error(message: impl Into<String>) -> AccountError {
+    AccountError::new("OpenSandbox", "SandboxError", message)
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> AccountError {
+    open_error(format!("{what} `{}`: {e}", path.display()))
+}
+
+/// The directory and its files; holds no open handles between calls.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+enum LockMode {
+    Shared,
+    Exclusive,
+}
+
+impl Store {
+    /// Create the directory if needed and make sure `state.json` exists (from the seed
+    /// the first time).
+    pub fn open(dir: &Path, now: i64) -> Result<Store, AccountError> {
+        fs::create_dir_all(dir).map_err(|e| io_error("cannot create sandbox directory", dir, e))?;
+        let store = Store {
+            dir: dir.to_path_buf(),
+        };
+        let lock = store.lock(LockMode::Exclusive)?;
+        let state_path = store.dir.join(STATE_FILE);
+        if state_path.exists() {
+            store.read_state()?;
+        } else {
+            let seed = store.read_seed()?;
+            let state = State::from_seed(seed, now)?;
+            store.write_state(&state)?;
+        }
+        drop(lock);
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn lock(&self, mode: LockMode) -> Result<File, AccountError> {
+        let path = self.dir.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error("cannot open lock file", &path, e))?;
+        match mode {
+            LockMode::Shared => file.lock_shared(),
+            LockMode::Exclusive => file.lock(),
+        }
+        .map_err(|e| io_error("cannot lock", &path, e))?;
+        // Dropping the handle closes it, which releases the lock.
+        Ok(file)
+    }
+
+    fn read_seed(&self) -> Result<Seed, AccountError> {
+        let path = self.dir.join(SEED_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| open_error(format!("invalid seed file `{}`: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Seed::default()),
+            Err(e) => Err(io_error("cannot read seed file", &path, e)),
+        }
+    }
+
+    fn read_state(&self) -> Result<State, AccountError> {
+        let path = self.dir.join(STATE_FILE);
+        let text = fs::read_to_string(&path).map_err(|e| io_error("cannot read", &path, e))?;
+        let version = serde_json::from_str::<serde_json::Value>(&text)
+            .map_err(|e| open_error(format!("corrupt sandbox state `{}`: {e}", path.display())))?
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64);
+        match version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) => {
+                return Err(open_error(format!(
+                    "sandbox state `{}` has format_version {v}; this build reads version {FORMAT_VERSION}",
+                    path.display()
+                )))
+            }
+            None => {
+                return Err(open_error(format!(
+                    "sandbox state `{}` has no `format_version`",
+                    path.display()
+                )))
+            }
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| open_error(format!("corrupt sandbox state `{}`: {e}", path.display())))
+    }
+
+    fn write_state(&self, state: &State) -> Result<(), AccountError> {
+        let tmp = self.dir.join(TMP_FILE);
+        let dst = self.dir.join(STATE_FILE);
+        let mut text = serde_json::to_vec_pretty(state)
+            .map_err(|e| open_error(format!("cannot serialize sandbox state: {e}")))?;
+        text.push(b'\n');
+        let mut f = File::create(&tmp).map_err(|e| io_error("cannot create", &tmp, e))?;
+        f.write_all(&text)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| io_error("cannot write", &tmp, e))?;
+        drop(f);
+        fs::rename(&tmp, &dst).map_err(|e| io_error("cannot replace", &dst, e))?;
+        // The rename is only durable once the directory entry is on disk.
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error("cannot sync directory", &self.dir, e))?;
+        Ok(())
+    }
+
+    /// Run `f` on a snapshot under a shared lock.
+    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> Result<T, AccountError> {
+        let _lock = self.lock(LockMode::Shared)?;
+        let state = self.read_state()?;
+        Ok(f(&state))
+    }
+
+    /// Run `f` under the exclusive lock; the state is written back only when `f`
+    /// succeeds, so a refused call changes nothing.
+    pub fn update<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<T, AccountError>,
+    ) -> Result<T, AccountError> {
+        let _lock = self.lock(LockMode::Exclusive)?;
+        let mut state = self.read_state()?;
+        let out = f(&mut state)?;
+        self.write_state(&state)?;
+        Ok(out)
+    }
+}

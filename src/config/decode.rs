@@ -1,0 +1,610 @@
+//! Spanned YAML tree → typed [`Config`]: shapes, types, unknown keys, policy files.
+//!
+//! Decoding never stops at the first problem: a bad field is reported and skipped, so a
+//! single run lists every error. Range and cross-reference checks live in `validate`.
+
+use super::model::*;
+use super::yaml::{Node, NodeKind};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::span::{SourceId, SourceMap, Span, Spanned};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub(crate) struct Decoder<'a> {
+    pub diags: &'a mut Diagnostics,
+    pub sources: &'a mut SourceMap,
+    pub dir: &'a Path,
+}
+
+/// A mapping whose keys were checked against the allowed set.
+pub(crate) struct MapView<'n> {
+    span: Span,
+    entries: &'n [(Spanned<String>, Node)],
+}
+
+impl<'n> MapView<'n> {
+    /// The value of `key`, treating an explicit null as absent.
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
+            .filter(|v| v.kind != NodeKind::Null)
+    }
+
+    /// Whether the key is written at all, even with a null value.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.value == key)
+    }
+
+    pub fn key_span(&self, key: &str) -> Span {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(k, _)| k.span)
+            .unwrap_or(self.span)
+    }
+}
+
+impl Decoder<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.error(span, message)
+    }
+
+    pub fn map<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<MapView<'n>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.error(
+                node.span,
+                format!("{what} must be a mapping, found {}", node.type_name()),
+            );
+            return None;
+        };
+        for (k, _) in entries {
+            if !allowed.contains(&k.value.as_str()) {
+                let hint = did_you_mean(&k.value, allowed.iter().copied());
+                let d = self.error(k.span, format!("unknown key `{}` in {what}", k.value));
+                match hint {
+                    Some(h) => d.hints.push(h),
+                    None => d
+                        .hints
+                        .push(format!("expected one of: {}", allowed.join(", "))),
+                }
+            }
+        }
+        Some(MapView {
+            span: node.span,
+            entries,
+        })
+    }
+
+    pub fn req<'n>(&mut self, m: &MapView<'n>, key: &str, what: &str) -> Option<&'n Node> {
+        let v = m.get(key);
+        if v.is_none() {
+            let span = if m.has(key) { m.key_span(key) } else { m.span };
+            self.error(span, format!("missing required key `{key}` in {what}"));
+        }
+        v
+    }
+
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<S<String>> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } => Some(Spanned::new(text.clone(), node.span)),
+            _ => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a string, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn opt_string(&mut self, m: &MapView, key: &str) -> Option<S<String>> {
+        m.get(key).and_then(|n| self.string(n, key))
+    }
+
+    pub fn req_string(&mut self, m: &MapView, key: &str, what: &str) -> Option<S<String>> {
+        self.req(m, key, what).and_then(|n| self.string(n, key))
+    }
+
+    fn number_text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match &node.kind {
+            NodeKind::Scalar { text, plain: true } => Some(text.as_str()),
+            NodeKind::Scalar { plain: false, .. } => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found a quoted string"),
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn u32(&mut self, node: &Node, what: &str) -> Option<S<u32>> {
+        let text = self.number_text(node, what)?;
+        match text.replace('_', "").parse::<i64>() {
+            Ok(v) if (0..=i64::from(u32::MAX)).contains(&v) => {
+                Some(Spanned::new(v as u32, node.span))
+            }
+            Ok(v) => {
+                self.error(node.span, format!("`{what}` is out of range: `{v}`"));
+                None
+            }
+            Err(_) => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a whole number, found `{text}`"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn f64(&mut self, node: &Node, what: &str) -> Option<S<f64>> {
+        let text = self.number_text(node, what)?;
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(Spanned::new(v, node.span)),
+            _ => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a number, found `{text}`"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match &node.kind {
+            NodeKind::Scalar { text, plain: true } => match text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                other => {
+                    self.error(
+                        node.span,
+                        format!("`{what}` must be `true` or `false`, found `{other}`"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.error(
+                    node.span,
+                    format!(
+                        "`{what}` must be `true` or `false`, found {}",
+                        node.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&mut self, m: &MapView, key: &str) -> bool {
+        m.get(key).and_then(|n| self.bool(n, key)).unwrap_or(false)
+    }
+
+    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        match &node.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => {
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a list, found {}", node.type_name()),
+                )
+                .hints
+                .push(format!("write a one-item list as `{what}: [value]`"));
+                None
+            }
+        }
+    }
+
+    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<S<String>> {
+        let Some(items) = self.list(node, what) else {
+            return Vec::new();
+        };
+        items.iter().filter_map(|n| self.string(n, what)).collect()
+    }
+
+    pub fn opt_string_list(&mut self, m: &MapView, key: &str) -> Vec<S<String>> {
+        m.get(key)
+            .map(|n| self.string_list(n, key))
+            .unwrap_or_default()
+    }
+
+    pub fn enumeration<T: Copy>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        options: &[(&str, T)],
+    ) -> Option<S<T>> {
+        let s = self.string(node, what)?;
+        match options.iter().find(|(name, _)| *name == s.value) {
+            Some((_, v)) => Some(Spanned::new(*v, s.span)),
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                let hint = did_you_mean(&s.value, names.iter().copied())
+                    .unwrap_or_else(|| format!("expected one of: {}", names.join(", ")));
+                self.error(s.span, format!("invalid `{what}`: `{}`", s.value))
+                    .hints
+                    .push(hint);
+                None
+            }
+        }
+    }
+
+    pub fn string_map(&mut self, node: &Node, what: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let NodeKind::Map(entries) = &node.kind else {
+            self.error(
+                node.span,
+                format!("`{what}` must be a mapping, found {}", node.type_name()),
+            );
+            return out;
+        };
+        for (k, v) in entries {
+            if let Some(s) = self.string(v, &k.value) {
+                out.insert(k.value.clone(), s.value);
+            }
+        }
+        out
+    }
+
+    pub fn opt_tags(&mut self, m: &MapView) -> BTreeMap<String, String> {
+        m.get("tags")
+            .map(|n| self.string_map(n, "tags"))
+            .unwrap_or_default()
+    }
+
+    /// Read and check a policy JSON file named by a config value.
+    pub fn policy_file(&mut self, path: S<String>) -> Option<PolicyFile> {
+        let full = self.dir.join(&path.value);
+        let bytes = match std::fs::read(&full) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(
+                    path.span,
+                    format!(
+                        "cannot read policy file `{}`: {}",
+                        path.value,
+                        io_reason(&e)
+                    ),
+                );
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let id = self.sources.add(path.value.clone(), lossy);
+                self.error(
+                    Span::new(id, valid, valid + 1),
+                    "policy file is not valid UTF-8",
+                );
+                return None;
+            }
+        };
+        let id: SourceId = self.sources.add(path.value.clone(), text.clone());
+        match crate::iam::check_policy_text(&text) {
+            Ok(document) => Some(PolicyFile {
+                path,
+                source: id,
+                document,
+            }),
+            Err(errors) => {
+                for e in errors {
+                    self.error(Span::new(id, e.offset, e.offset + 1), e.message);
+                }
+                None
+            }
+        }
+    }
+}
+
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string().to_lowercase(),
+    }
+}
+
+const TOP: &[&str] = &[
+    "version",
+    "stack",
+    "account",
+    "models",
+    "provisioned_throughput",
+    "guardrails",
+    "inference_profiles",
+    "invocation_logging",
+    "alarms",
+    "iam",
+    "organization",
+    "access_checks",
+];
+
+/// Decode the whole document. Returns `None` when required top-level parts are unusable;
+/// diagnostics say why.
+pub(crate) fn decode(
+    dec: &mut Decoder,
+    root: &Node,
+    path: &Path,
+    source: SourceId,
+) -> Option<Config> {
+    let m = dec.map(root, "the config", TOP)?;
+    let version = dec
+        .req(&m, "version", "the config")
+        .and_then(|n| dec.u32(n, "version"));
+    let stack = dec.req_string(&m, "stack", "the config");
+    let account = dec
+        .req(&m, "account", "the config")
+        .and_then(|n| decode_account(dec, n));
+    let models = m
+        .get("models")
+        .map(|n| decode_list(dec, n, "models", decode_model));
+    let provisioned_throughput = m
+        .get("provisioned_throughput")
+        .map(|n| decode_list(dec, n, "provisioned_throughput", decode_pt));
+    let guardrails = m.get("guardrails").map(|n| {
+        decode_list(
+            dec,
+            n,
+            "guardrails",
+            super::decode_guardrail::decode_guardrail,
+        )
+    });
+    let inference_profiles = m
+        .get("inference_profiles")
+        .map(|n| decode_list(dec, n, "inference_profiles", decode_profile));
+    let invocation_logging = m
+        .get("invocation_logging")
+        .map(|n| decode_list(dec, n, "invocation_logging", decode_logging));
+    let alarms = m
+        .get("alarms")
+        .map(|n| decode_list(dec, n, "alarms", decode_alarm));
+    let iam = m
+        .get("iam")
+        .and_then(|n| super::decode_iam::decode_iam(dec, n));
+    let organization = m
+        .get("organization")
+        .and_then(|n| super::decode_iam::decode_organization(dec, n));
+    let access_checks = m
+        .get("access_checks")
+        .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
+        .unwrap_or_default();
+    // A kind key written with no value (`guardrails:`) manages the kind, like `[]`.
+    Some(Config {
+        path: path.to_path_buf(),
+        dir: dec.dir.to_path_buf(),
+        source,
+        version: version?,
+        stack: stack?,
+        account: account?,
+        models: models.or_else(|| m.has("models").then(Vec::new)),
+        provisioned_throughput: provisioned_throughput
+            .or_else(|| m.has("provisioned_throughput").then(Vec::new)),
+        guardrails: guardrails.or_else(|| m.has("guardrails").then(Vec::new)),
+        inference_profiles: inference_profiles
+            .or_else(|| m.has("inference_profiles").then(Vec::new)),
+        invocation_logging: invocation_logging
+            .or_else(|| m.has("invocation_logging").then(Vec::new)),
+        alarms: alarms.or_else(|| m.has("alarms").then(Vec::new)),
+        iam,
+        organization,
+        access_checks,
+    })
+}
+
+pub(crate) fn decode_list<T>(
+    dec: &mut Decoder,
+    node: &Node,
+    what: &str,
+    item: fn(&mut Decoder, &Node) -> Option<T>,
+) -> Vec<T> {
+    let Some(items) = dec.list(node, what) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(|n| item(dec, n)).collect()
+}
+
+fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
+    let m = dec.map(node, "`account`", &["id", "regions"])?;
+    let id = dec.opt_string(&m, "id");
+    let regions = dec
+        .req(&m, "regions", "`account`")
+        .map(|n| dec.string_list(n, "regions"));
+    Some(AccountSpec {
+        id,
+        regions: regions?,
+        span: node.span,
+    })
+}
+
+fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
+    let what = "a `models` entry";
+    let m = dec.map(node, what, &["id", "regions", "via"])?;
+    let id = dec.req_string(&m, "id", what);
+    let regions = dec
+        .req(&m, "regions", what)
+        .map(|n| dec.string_list(n, "regions"));
+    let via = match m.get("via") {
+        Some(n) => dec.enumeration(n, "via", Via::ALL),
+        None => Some(Spanned::new(Via::OnDemand, node.span)),
+    };
+    Some(ModelReq {
+        id: id?,
+        regions: regions?,
+        via: via?,
+        span: node.span,
+    })
+}
+
+fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
+    let what = "a `provisioned_throughput` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "name",
+            "region",
+            "model",
+            "model_units",
+            "commitment",
+            "prevent_destroy",
+            "tags",
+        ],
+    )?;
+    let name = dec.req_string(&m, "name", what);
+    let region = dec.req_string(&m, "region", what);
+    let model = dec.req_string(&m, "model", what);
+    let model_units = dec
+        .req(&m, "model_units", what)
+        .and_then(|n| dec.u32(n, "model_units"));
+    let commitment = match m.get("commitment") {
+        Some(n) => dec.enumeration(n, "commitment", Commitment::ALL),
+        None => Some(Spanned::new(Commitment::None, node.span)),
+    };
+    let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
+    let tags = dec.opt_tags(&m);
+    Some(ProvisionedThroughput {
+        name: name?,
+        region: region?,
+        model: model?,
+        model_units: model_units?,
+        commitment: commitment?,
+        prevent_destroy,
+        tags,
+        span: node.span,
+    })
+}
+
+fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
+    let what = "an `inference_profiles` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "name",
+            "region",
+            "copy_from",
+            "description",
+            "tags",
+            "prevent_destroy",
+        ],
+    )?;
+    let name = dec.req_string(&m, "name", what);
+    let region = dec.req_string(&m, "region", what);
+    let copy_from = dec.req_string(&m, "copy_from", what);
+    let description = dec.opt_string(&m, "description");
+    let tags = dec.opt_tags(&m);
+    let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
+    Some(InferenceProfile {
+        name: name?,
+        region: region?,
+        copy_from: copy_from?,
+        description,
+        tags,
+        prevent_destroy,
+        span: node.span,
+    })
+}
+
+fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
+    let what = "an `invocation_logging` entry";
+    let m = dec.map(node, what, &["region", "cloudwatch", "s3", "data"])?;
+    let region = dec.req_string(&m, "region", what);
+    let cloudwatch = m.get("cloudwatch").and_then(|n| {
+        let c = dec.map(n, "`cloudwatch`", &["log_group", "role"])?;
+        let log_group = dec.req_string(&c, "log_group", "`cloudwatch`");
+        let role = dec.req_string(&c, "role", "`cloudwatch`");
+        Some(CloudWatchLogging {
+            log_group: log_group?,
+            role: role?,
+            span: n.span,
+        })
+    });
+    let s3 = m.get("s3").and_then(|n| {
+        let c = dec.map(n, "`s3`", &["bucket", "prefix"])?;
+        let bucket = dec.req_string(&c, "bucket", "`s3`");
+        let prefix = dec.opt_string(&c, "prefix");
+        Some(S3Logging {
+            bucket: bucket?,
+            prefix,
+            span: n.span,
+        })
+    });
+    let data = dec.opt_string_list(&m, "data");
+    Some(InvocationLogging {
+        region: region?,
+        cloudwatch,
+        s3,
+        data,
+        span: node.span,
+    })
+}
+
+fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
+    let what = "an `alarms` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "name",
+            "region",
+            "metric",
+            "model",
+            "statistic",
+            "period",
+            "evaluation_periods",
+            "threshold",
+            "comparison",
+            "actions",
+            "description",
+            "prevent_destroy",
+        ],
+    )?;
+    let name = dec.req_string(&m, "name", what);
+    let region = dec.req_string(&m, "region", what);
+    let metric = dec.req_string(&m, "metric", what);
+    let model = dec.opt_string(&m, "model");
+    let statistic = dec.req_string(&m, "statistic", what);
+    let period = dec
+        .req(&m, "period", what)
+        .and_then(|n| dec.u32(n, "period"));
+    let evaluation_periods = match m.get("evaluation_periods") {
+        Some(n) => dec.u32(n, "evaluation_periods"),
+        None => Some(Spanned::new(1, node.span)),
+    };
+    let threshold = dec
+        .req(&m, "threshold", what)
+        .and_then(|n| dec.f64(n, "threshold"));
+    let comparison = dec.req_string(&m, "comparison", what);
+    let actions = dec.opt_string_list(&m, "actions");
+    let description = dec.opt_string(&m, "description");
+    let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
+    Some(Alarm {
+        name: name?,
+        region: region?,
+        metric: metric?,
+        model,
+        statistic: statistic?,
+        period: period?,
+        evaluation_periods: evaluation_periods?,
+        threshold: threshold?,
+        comparison: comparison?,
+        actions,
+        description,
+        prevent_destroy,
+        span: node.span,
+    })
+}

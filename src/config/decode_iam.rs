@@ -1,0 +1,255 @@
+//! Decoding of `iam:`, `organization:` and `access_checks:`.
+
+use super::decode::{decode_list, Decoder};
+use super::model::*;
+use super::yaml::{Node, NodeKind};
+
+use std::collections::BTreeMap;
+
+pub(crate) fn decode_iam(dec: &mut Decoder, node: &Node) -> Option<Iam> {
+    let m = dec.map(node, "`iam`", &["policies", "roles"])?;
+    let policies = m
+        .get("policies")
+        .map(|n| decode_list(dec, n, "policies", decode_policy))
+        .or_else(|| m.has("policies").then(Vec::new));
+    let roles = m
+        .get("roles")
+        .map(|n| decode_list(dec, n, "roles", decode_role))
+        .or_else(|| m.has("roles").then(Vec::new));
+    Some(Iam {
+        policies,
+        roles,
+        span: node.span,
+    })
+}
+
+fn decode_policy(dec: &mut Decoder, node: &Node) -> Option<ManagedPolicy> {
+    let what = "an `iam.policies` entry";
+    let m = dec.map(
+        node,
+        what,
+        &["name", "file", "description", "prevent_destroy"],
+    )?;
+    let name = dec.req_string(&m, "name", what);
+    let file = dec
+        .req_string(&m, "file", what)
+        .and_then(|p| dec.policy_file(p));
+    let description = dec.opt_string(&m, "description");
+    let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
+    Some(ManagedPolicy {
+        name: name?,
+        file: file?,
+        description,
+        prevent_destroy,
+        span: node.span,
+    })
+}
+
+fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
+    let what = "an `iam.roles` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "name",
+            "assume_role_policy",
+            "permissions_boundary",
+            "policies",
+            "description",
+            "max_session_duration",
+            "tags",
+            "prevent_destroy",
+        ],
+    )?;
+    let name = dec.req_string(&m, "name", what);
+    let trust = dec
+        .req_string(&m, "assume_role_policy", what)
+        .and_then(|p| dec.policy_file(p));
+    let permissions_boundary = dec.opt_string(&m, "permissions_boundary");
+    let policies = m
+        .get("policies")
+        .map(|n| decode_list(dec, n, "policies", decode_role_policy))
+        .unwrap_or_default();
+    let description = dec.opt_string(&m, "description");
+    let max_session_duration = m
+        .get("max_session_duration")
+        .and_then(|n| dec.u32(n, "max_session_duration"));
+    let tags = dec.opt_tags(&m);
+    let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
+    Some(Role {
+        name: name?,
+        assume_role_policy: trust?,
+        permissions_boundary,
+        policies,
+        description,
+        max_session_duration,
+        tags,
+        prevent_destroy,
+        span: node.span,
+    })
+}
+
+fn decode_role_policy(dec: &mut Decoder, node: &Node) -> Option<RolePolicy> {
+    let what = "a role `policies` entry";
+    let m = dec.map(node, what, &["file", "grants", "managed"])?;
+    let written: Vec<&str> = ["file", "grants", "managed"]
+        .into_iter()
+        .filter(|k| m.has(k))
+        .collect();
+    if written.len() != 1 {
+        dec.diags.error(
+            node.span,
+            format!("{what} needs exactly one of `file`, `grants` or `managed`"),
+        );
+        return None;
+    }
+    if let Some(p) = m.get("file") {
+        let path = dec.string(p, "file")?;
+        return dec.policy_file(path).map(RolePolicy::File);
+    }
+    if let Some(g) = m.get("grants") {
+        let grants = decode_list(dec, g, "grants", decode_grant);
+        return Some(RolePolicy::Grants {
+            grants,
+            span: g.span,
+        });
+    }
+    let managed = m.get("managed").and_then(|n| dec.string(n, "managed"));
+    if managed.is_none() {
+        dec.diags.error(
+            m.key_span("managed"),
+            "`managed` needs a policy name or ARN",
+        );
+    }
+    managed.map(RolePolicy::Managed)
+}
+
+fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
+    let what = "a `grants` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "invoke",
+            "regions",
+            "via",
+            "streaming",
+            "guardrail",
+            "source_vpce",
+            "batch_role",
+        ],
+    )?;
+    let invoke = dec
+        .req(&m, "invoke", what)
+        .map(|n| dec.string_list(n, "invoke"));
+    let regions = dec
+        .req(&m, "regions", what)
+        .map(|n| dec.string_list(n, "regions"));
+    let via = m
+        .get("via")
+        .and_then(|n| dec.enumeration(n, "via", Via::ALL));
+    let streaming = dec.opt_bool(&m, "streaming");
+    let guardrail = dec.opt_string(&m, "guardrail");
+    let source_vpce = dec.opt_string_list(&m, "source_vpce");
+    let batch_role = dec.opt_string(&m, "batch_role");
+    Some(Grant {
+        invoke: invoke?,
+        regions: regions?,
+        via,
+        streaming,
+        guardrail,
+        source_vpce,
+        batch_role,
+        span: node.span,
+    })
+}
+
+pub(crate) fn decode_organization(dec: &mut Decoder, node: &Node) -> Option<Organization> {
+    let m = dec.map(node, "`organization`", &["management_account", "scps"])?;
+    let management_account = dec.opt_bool(&m, "management_account");
+    let mut scps = Vec::new();
+    if let Some(levels) = m.get("scps").and_then(|n| dec.list(n, "scps")) {
+        for level in levels {
+            // A level is a list of files; a bare file name is a level of one.
+            let files = match &level.kind {
+                NodeKind::Seq(items) => {
+                    items.iter().filter_map(|n| dec.string(n, "scps")).collect()
+                }
+                _ => dec.string(level, "scps").into_iter().collect::<Vec<_>>(),
+            };
+            scps.push(
+                files
+                    .into_iter()
+                    .filter_map(|p| dec.policy_file(p))
+                    .collect(),
+            );
+        }
+    }
+    Some(Organization {
+        management_account,
+        scps,
+        span: node.span,
+    })
+}
+
+pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck> {
+    let what = "an `access_checks` entry";
+    let m = dec.map(
+        node,
+        what,
+        &[
+            "principal",
+            "action",
+            "model",
+            "region",
+            "expect",
+            "context",
+        ],
+    )?;
+    let principal = dec.req_string(&m, "principal", what);
+    let action = dec.req_string(&m, "action", what);
+    let model = dec.req_string(&m, "model", what);
+    let region = dec.req_string(&m, "region", what);
+    let expect = dec.req(&m, "expect", what).and_then(|n| {
+        dec.enumeration(
+            n,
+            "expect",
+            &[("allow", Expect::Allow), ("deny", Expect::Deny)],
+        )
+    });
+    let mut context = BTreeMap::new();
+    if let Some(c) = m.get("context") {
+        if let NodeKind::Map(entries) = &c.kind {
+            for (k, v) in entries {
+                let value = match &v.kind {
+                    NodeKind::Seq(items) => ContextValue::Many(
+                        items
+                            .iter()
+                            .filter_map(|n| dec.string(n, &k.value))
+                            .map(|s| s.value)
+                            .collect(),
+                    ),
+                    _ => match dec.string(v, &k.value) {
+                        Some(s) => ContextValue::One(s.value),
+                        None => continue,
+                    },
+                };
+                context.insert(k.value.clone(), value);
+            }
+        } else {
+            dec.diags.error(
+                c.span,
+                format!("`context` must be a mapping, found {}", c.type_name()),
+            );
+        }
+    }
+    Some(AccessCheck {
+        principal: principal?,
+        action: action?,
+        model: model?,
+        region: region?,
+        expect: expect?,
+        context,
+        span: node.span,
+    })
+}

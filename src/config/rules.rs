@@ -1,0 +1,256 @@
+//! Small, reusable field checks shared by validation: lengths, name patterns, regions, ARNs.
+//! Each pushes a diagnostic on failure and returns whether the value passed.
+
+use super::model::S;
+use crate::catalog::catalog;
+use crate::diag::{did_you_mean, Diagnostics};
+
+pub(crate) struct Rules<'a> {
+    pub d: &'a mut Diagnostics,
+    pub regions: Vec<String>,
+}
+
+impl Rules<'_> {
+    pub fn len(&mut self, v: &S<String>, what: &str, min: usize, max: usize) -> bool {
+        let n = v.value.chars().count();
+        if n < min {
+            let msg = if n == 0 {
+                format!("{what} must not be empty")
+            } else {
+                format!("{what} is too short: {n} characters, at least {min}")
+            };
+            self.d.error(v.span, msg);
+            false
+        } else if n > max {
+            self.d.error(
+                v.span,
+                format!("{what} is too long: {n} characters, at most {max}"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Characters allowed by a class such as `[0-9a-zA-Z-_]+`.
+    pub fn charset(
+        &mut self,
+        v: &S<String>,
+        what: &str,
+        allowed: fn(char) -> bool,
+        pattern: &str,
+    ) -> bool {
+        if let Some(bad) = v.value.chars().find(|c| !allowed(*c)) {
+            self.d
+                .error(v.span, format!("{what} `{}` contains `{bad}`", v.value))
+                .hints
+                .push(format!("allowed: `{pattern}`"));
+            false
+        } else {
+            true
+        }
+    }
+
+    /// `([0-9a-zA-Z][SEPS]?)+`: alphanumerics, single separators between them.
+    pub fn alnum_separated(
+        &mut self,
+        v: &S<String>,
+        what: &str,
+        seps: &str,
+        pattern: &str,
+    ) -> bool {
+        let mut prev_sep = true;
+        let ok = v.value.chars().all(|c| {
+            if c.is_ascii_alphanumeric() {
+                prev_sep = false;
+                true
+            } else if seps.contains(c) && !prev_sep {
+                prev_sep = true;
+                true
+            } else {
+                false
+            }
+        });
+        if !ok {
+            self.d
+                .error(
+                    v.span,
+                    format!("{what} `{}` does not match `{pattern}`", v.value),
+                )
+                .hints
+                .push("use letters and digits, with single separators between them".to_string());
+        }
+        ok
+    }
+
+    pub fn count<T>(
+        &mut self,
+        items: &[T],
+        span: crate::span::Span,
+        what: &str,
+        max: usize,
+    ) -> bool {
+        if items.len() > max {
+            self.d.error(
+                span,
+                format!("too many {what}: {}, at most {max}", items.len()),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    pub fn one_of(&mut self, v: &S<String>, what: &str, options: &[&str]) -> bool {
+        if options.contains(&v.value.as_str()) {
+            return true;
+        }
+        let hint = did_you_mean(&v.value, options.iter().copied())
+            .unwrap_or_else(|| format!("expected one of: {}", options.join(", ")));
+        self.d
+            .error(v.span, format!("invalid {what}: `{}`", v.value))
+            .hints
+            .push(hint);
+        false
+    }
+
+    /// A real Bedrock region that `account.regions` lists.
+    pub fn region(&mut self, r: &S<String>) -> bool {
+        let c = catalog();
+        if !c.is_region(&r.value) {
+            let d = self
+                .d
+                .error(r.span, format!("unknown region `{}`", r.value));
+            if let Some(near) = c.closest_regions(&r.value, 1).first() {
+                d.hints.push(format!("did you mean `{near}`?"));
+            } else {
+                d.hints
+                    .push("Bedrock is not offered in that region".to_string());
+            }
+            return false;
+        }
+        if !self.regions.iter().any(|x| x == &r.value) {
+            self.d
+                .error(
+                    r.span,
+                    format!("region `{}` is not listed in `account.regions`", r.value),
+                )
+                .hints
+                .push(format!("add `{}` to `account.regions`", r.value));
+            return false;
+        }
+        true
+    }
+
+    pub fn regions(&mut self, rs: &[S<String>], span: crate::span::Span, what: &str) {
+        if rs.is_empty() {
+            self.d
+                .error(span, format!("{what} needs at least one region"));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for r in rs {
+            if seen.contains(&r.value.as_str()) {
+                self.d
+                    .error(r.span, format!("region `{}` is listed twice", r.value));
+            }
+            seen.push(&r.value);
+            self.region(r);
+        }
+    }
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, with `service` when given.
+    pub fn arn(&mut self, v: &S<String>, what: &str, service: Option<&str>) -> bool {
+        match parse_arn(&v.value) {
+            Some(a) if service.is_none_or(|s| s == a.service) => true,
+            Some(a) => {
+                self.d.error(
+                    v.span,
+                    format!(
+                        "{what} must be a `{}` ARN, found a `{}` ARN",
+                        service.unwrap_or(""),
+                        a.service
+                    ),
+                );
+                false
+            }
+            None => {
+                self.d
+                    .error(v.span, format!("{what} is not a valid ARN: `{}`", v.value))
+                    .hints
+                    .push(
+                        "an ARN looks like `arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`".to_string(),
+                    );
+                false
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
+    let mut parts = s.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let partition = parts.next()?;
+    let service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    let resource = parts.next()?;
+    let ok = partition.starts_with("aws")
+        && !service.is_empty()
+        && !resource.is_empty()
+        && (account.is_empty() || account == "aws" || is_account_id(account));
+    ok.then_some(Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    })
+}
+
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// IAM names: `[\w+=,.@-]+`.
+pub fn iam_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
+}
+
+/// Guardrail names: `[0-9a-zA-Z-_]+`.
+pub fn guardrail_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// Denied-topic names: `[0-9a-zA-Z-_ !?.]+`.
+pub fn topic_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_ !?.".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_parse_with_empty_account_for_models() {
+        let a =
+            parse_arn("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0").unwrap();
+        assert_eq!(
+            (a.service, a.account, a.resource),
+            ("bedrock", "", "foundation-model/amazon.nova-lite-v1:0")
+        );
+        assert!(parse_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").is_some());
+        assert!(parse_arn("arn:aws:iam::12345:role/x").is_none());
+        assert!(parse_arn("aws:iam::123456789012:role/x").is_none());
+    }
+}

@@ -1,0 +1,245 @@
+//! IAM names, references between roles, policies and guardrails, grants, organization
+//! policies and access checks.
+
+use super::model::*;
+use super::rules::{iam_name_char, parse_arn, Rules};
+use super::validate::known_model;
+use crate::diag::did_you_mean;
+use std::collections::HashSet;
+
+/// Managed policy documents may hold at most this many characters, whitespace excluded.
+const MANAGED_POLICY_CHARS: usize = 6_144;
+/// All inline policies of a role together, whitespace excluded.
+const INLINE_POLICY_CHARS: usize = 10_240;
+
+pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
+    let policies: Vec<&ManagedPolicy> = cfg
+        .iam
+        .iter()
+        .flat_map(|i| i.policies.iter().flatten())
+        .collect();
+    let roles: Vec<&Role> = cfg
+        .iam
+        .iter()
+        .flat_map(|i| i.roles.iter().flatten())
+        .collect();
+    let policy_names: Vec<&str> = policies.iter().map(|p| p.name.value.as_str()).collect();
+    let role_names: Vec<&str> = roles.iter().map(|r| r.name.value.as_str()).collect();
+    let guardrails: Vec<&str> = cfg
+        .guardrails
+        .iter()
+        .flatten()
+        .map(|g| g.name.value.as_str())
+        .collect();
+
+    let mut seen = HashSet::new();
+    for p in &policies {
+        if r.len(&p.name, "policy name", 1, 128) {
+            r.charset(&p.name, "policy name", iam_name_char, "[\\w+=,.@-]+");
+        }
+        if !seen.insert(p.name.value.as_str()) {
+            r.d.error(p.name.span, format!("duplicate policy `{}`", p.name.value));
+        }
+        let size = compact_len(&p.file.document);
+        if size > MANAGED_POLICY_CHARS {
+            r.d.error(p.file.path.span, format!("policy `{}` is {size} characters, managed policies allow {MANAGED_POLICY_CHARS}", p.file.path.value));
+        }
+    }
+    let mut seen = HashSet::new();
+    for role in &roles {
+        if r.len(&role.name, "role name", 1, 64) {
+            r.charset(&role.name, "role name", iam_name_char, "[\\w+=,.@-]+");
+        }
+        if !seen.insert(role.name.value.as_str()) {
+            r.d.error(
+                role.name.span,
+                format!("duplicate role `{}`", role.name.value),
+            );
+        }
+        if let Some(b) = &role.permissions_boundary {
+            policy_ref(r, b, &policy_names, "permissions boundary");
+        }
+        if let Some(d) = &role.max_session_duration {
+            if !(3600..=43_200).contains(&d.value) {
+                r.d.error(
+                    d.span,
+                    "`max_session_duration` must be between 3600 and 43200 seconds",
+                );
+            }
+        }
+        if let Some(desc) = &role.description {
+            r.len(desc, "description", 0, 1000);
+        }
+        let mut inline = 0;
+        for p in &role.policies {
+            match p {
+                RolePolicy::File(f) => inline += compact_len(&f.document),
+                RolePolicy::Managed(m) => policy_ref(r, m, &policy_names, "managed policy"),
+                RolePolicy::Grants { grants, span } => {
+                    if grants.is_empty() {
+                        r.d.error(*span, "`grants` needs at least one entry");
+                    }
+                    for g in grants {
+                        grant(r, cfg, g, &guardrails, &role_names);
+                    }
+                }
+            }
+        }
+        if inline > INLINE_POLICY_CHARS {
+            r.d.error(role.name.span, format!("inline policies of role `{}` total {inline} characters, IAM allows {INLINE_POLICY_CHARS}", role.name.value));
+        }
+    }
+    for check in &cfg.access_checks {
+        access_check(r, check, &role_names);
+    }
+}
+
+fn compact_len(doc: &serde_json::Value) -> usize {
+    serde_json::to_string(doc)
+        .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
+        .unwrap_or(0)
+}
+
+fn policy_ref(r: &mut Rules, v: &S<String>, names: &[&str], what: &str) {
+    if v.value.starts_with("arn:") {
+        if r.arn(v, what, Some("iam")) && !v.value.contains(":policy/") {
+            r.d.error(v.span, format!("{what} must be a policy ARN"));
+        }
+    } else if !names.contains(&v.value.as_str()) {
+        let d = r.d.error(
+            v.span,
+            format!("{what} `{}` is not defined under `iam.policies`", v.value),
+        );
+        d.hints.push(
+            did_you_mean(&v.value, names.iter().copied()).unwrap_or_else(|| {
+                "name a policy of this config, or give a policy ARN".to_string()
+            }),
+        );
+    }
+}
+
+fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&str]) {
+    if g.invoke.is_empty() {
+        r.d.error(g.span, "a grant needs at least one model in `invoke`");
+    }
+    r.regions(&g.regions, g.span, "a grant");
+    for id in &g.invoke {
+        known_model(r, id);
+    }
+    if let Some(gr) = &g.guardrail {
+        if gr.value.starts_with("arn:") {
+            if r.arn(gr, "`guardrail`", Some("bedrock")) && !gr.value.contains(":guardrail/") {
+                r.d.error(gr.span, "`guardrail` must be a guardrail ARN");
+            }
+        } else if !guardrails.contains(&gr.value.as_str()) {
+            let d = r.d.error(
+                gr.span,
+                format!("guardrail `{}` is not defined under `guardrails`", gr.value),
+            );
+            d.hints.push(
+                did_you_mean(&gr.value, guardrails.iter().copied()).unwrap_or_else(|| {
+                    "name a guardrail of this config, or give a guardrail ARN".to_string()
+                }),
+            );
+        } else if let Some(def) = cfg.guardrail(&gr.value) {
+            for region in &g.regions {
+                if !def.regions.iter().any(|x| x.value == region.value) {
+                    r.d.error(
+                        gr.span,
+                        format!(
+                            "guardrail `{}` does not exist in `{}`",
+                            gr.value, region.value
+                        ),
+                    )
+                    .hints
+                    .push(format!("add `{}` to the guardrail's regions", region.value));
+                }
+            }
+        }
+    }
+    for v in &g.source_vpce {
+        let ok = v
+            .value
+            .strip_prefix("vpce-")
+            .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if !ok {
+            r.d.error(
+                v.span,
+                format!(
+                    "`source_vpce` must be a VPC endpoint id like `vpce-1a2b3c4d`, found `{}`",
+                    v.value
+                ),
+            );
+        }
+    }
+    let batch = g.via.as_ref().is_some_and(|v| v.value == Via::Batch);
+    match (&g.batch_role, batch) {
+        (Some(b), false) => {
+            r.d.error(b.span, "`batch_role` only applies with `via: batch`");
+        }
+        (None, true) => {
+            r.d.error(g.span, "a `via: batch` grant needs `batch_role`: the service role Bedrock assumes for the job");
+        }
+        (Some(b), true) if !b.value.starts_with("arn:") && !roles.contains(&b.value.as_str()) => {
+            r.d.error(
+                b.span,
+                format!("role `{}` is not defined under `iam.roles`", b.value),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn access_check(r: &mut Rules, c: &AccessCheck, roles: &[&str]) {
+    let p = &c.principal.value;
+    if let Some(name) = p.strip_prefix("role/") {
+        if !roles.contains(&name) {
+            let d = r.d.error(
+                c.principal.span,
+                format!("role `{name}` is not defined under `iam.roles`"),
+            );
+            let candidates: Vec<String> = roles.iter().map(|r| format!("role/{r}")).collect();
+            d.hints.push(
+                did_you_mean(p, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+                    "use `role/NAME` for a role of this config, or a principal ARN".to_string()
+                }),
+            );
+        }
+    } else if p.starts_with("arn:") {
+        let ok = parse_arn(p).is_some_and(|a| matches!(a.service, "iam" | "sts"));
+        if !ok {
+            r.d.error(
+                c.principal.span,
+                format!("principal must be an IAM or STS ARN, found `{p}`"),
+            );
+        }
+    } else {
+        r.d.error(
+            c.principal.span,
+            format!("principal must be `role/NAME` or an ARN, found `{p}`"),
+        );
+    }
+    let a = &c.action.value;
+    let ok = a.split_once(':').is_some_and(|(svc, act)| {
+        !svc.is_empty()
+            && !act.is_empty()
+            && svc
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    });
+    if !ok {
+        r.d.error(
+            c.action.span,
+            format!("action must look like `bedrock:InvokeModel`, found `{a}`"),
+        );
+    }
+    if c.model.value.starts_with("arn:") {
+        r.arn(&c.model, "`model`", Some("bedrock"));
+    } else {
+        known_model(r, &c.model);
+    }
+    let region = &c.region;
+    if !crate::catalog::catalog().is_region(&region.value) {
+        r.region(region);
+    }
+}
