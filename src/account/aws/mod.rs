@@ -23,6 +23,7 @@ mod org;
 pub mod permissions;
 mod profiles;
 mod pt;
+pub mod redact;
 mod runtime;
 mod tags;
 

@@ -5,7 +5,7 @@
 //! routes to. `copy_from` is rebuilt from them: one model in the profile's own
 //! region reads as that foundation-model ARN; several read as the system profile
 //! `<geo>.<model id>` (geo from the destination regions: `us`, `us-gov`, `eu`,
-//! `apac`, else `global`). Everything but tags is fixed at create time.
+//! `jp`, `au`, `ca`, `apac`, else `global`). Everything but tags is fixed at create time.
 
 use super::error::sdk_err;
 use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
@@ -129,14 +129,21 @@ pub(crate) fn copy_from(profile_arn: &str, region: &str, model_arns: &[&str]) ->
 }
 
 fn geo_of(regions: &[&str]) -> &'static str {
-    let all = |p: &str| !regions.is_empty() && regions.iter().all(|r| r.starts_with(p));
-    if all("us-gov-") {
+    let all = |pred: &dyn Fn(&str) -> bool| !regions.is_empty() && regions.iter().all(|r| pred(r));
+    let in_set = |set: &'static [&'static str]| move |r: &str| set.contains(&r);
+    if all(&|r| r.starts_with("us-gov-")) {
         "us-gov"
-    } else if all("us-") {
+    } else if all(&|r| r.starts_with("us-")) {
         "us"
-    } else if all("eu-") {
+    } else if all(&|r| r.starts_with("eu-")) {
         "eu"
-    } else if all("ap-") {
+    } else if all(&in_set(&["ap-northeast-1", "ap-northeast-3"])) {
+        "jp"
+    } else if all(&in_set(&["ap-southeast-2", "ap-southeast-4"])) {
+        "au"
+    } else if all(&|r| r.starts_with("ca-")) {
+        "ca"
+    } else if all(&|r| r.starts_with("ap-")) {
         "apac"
     } else {
         "global"
@@ -253,6 +260,8 @@ mod tests {
         );
         assert_eq!(geo_of(&["eu-west-1", "eu-central-1"]), "eu");
         assert_eq!(geo_of(&["eu-west-1", "us-east-1"]), "global");
+        assert_eq!(geo_of(&["ap-northeast-1", "ap-northeast-3"]), "jp");
+        assert_eq!(geo_of(&["ap-northeast-1", "ap-south-1"]), "apac");
     }
 
     #[test]
