@@ -479,3 +479,56 @@ async fn missing_resources_read_as_none() {
         .is_none());
     assert_sane(&acct);
 }
+
+#[tokio::test]
+async fn organization_scps_are_read_root_first_or_unknown() {
+    let _ = moto_or_skip!("organization_scps_are_read_root_first_or_unknown");
+    let acct = account().await;
+    // No organization yet (no other test creates one): unknown, not empty.
+    let has_org = boto(
+        "o = c('organizations')\ntry:\n    o.describe_organization(); out(True)\nexcept o.exceptions.AWSOrganizationsNotInUseException:\n    out(False)",
+    );
+    if has_org == json!(false) {
+        assert_eq!(acct.org_policies().await.unwrap(), None);
+        boto("c('organizations').create_organization(FeatureSet='ALL'); out(True)");
+    }
+    let deny = json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoOutsideUs", "Effect": "Deny",
+        "Action": "bedrock:*", "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}}]});
+    let name = unique("deny-outside-us");
+    boto(&format!(
+        "o = c('organizations'); root = o.list_roots()['Roots'][0]['Id']\n\
+         p = o.create_policy(Name='{name}', Description='t', Type='SERVICE_CONTROL_POLICY', Content=json.dumps({deny}))\n\
+         o.attach_policy(PolicyId=p['Policy']['PolicySummary']['Id'], TargetId=root); out(True)"
+    ));
+    let org = acct
+        .org_policies()
+        .await
+        .unwrap()
+        .expect("readable from the management account");
+    assert!(org.management_account);
+    assert!(
+        org.scps.len() >= 2,
+        "root and account levels: {:?}",
+        org.scps
+    );
+    assert!(
+        org.scps[0].contains(&deny),
+        "root level holds the SCP: {:?}",
+        org.scps[0]
+    );
+    assert!(
+        !org.scps.last().unwrap().contains(&deny),
+        "attached to the root only"
+    );
+    assert_sane(&acct);
+}
+
+#[tokio::test]
+async fn connect_uses_adaptive_retries() {
+    let _ = moto_or_skip!("connect_uses_adaptive_retries");
+    let acct = account().await;
+    let retry = acct.sdk_config().retry_config().unwrap();
+    assert_eq!(retry.mode(), aws_smithy_types::retry::RetryMode::Adaptive);
+    assert_eq!(retry.max_attempts(), aws::clients::MAX_ATTEMPTS);
+}
