@@ -105,8 +105,11 @@ fn mocked(rules: &[&Rule]) -> (AwsAccount, Wire) {
         )))
         .http_client(create_mock_http_client())
         .behavior_version(BehaviorVersion::latest())
+        // Standard mode: adaptive's client-side rate limiter waits seconds after a
+        // throttle, which is right against AWS and slow in a test. `connect` itself
+        // uses adaptive (checked in aws_moto_account.rs).
         .retry_config(
-            RetryConfig::adaptive()
+            RetryConfig::standard()
                 .with_max_attempts(3)
                 .with_initial_backoff(Duration::from_millis(1)),
         )
@@ -833,4 +836,89 @@ async fn converse_probe_asks_for_one_token() {
         .uri
         .contains("/model/amazon.nova-lite-v1%3A0/converse"));
     assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn a_guardrail_version_is_created_from_the_named_guardrail() {
+    let list = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier().is_none())
+        .then_http_response(|| {
+            respond(200, &json!({"guardrails": [summary("zzz999", "other", "DRAFT"), summary("abc123def456", "default-safety", "DRAFT")]}).to_string())
+        });
+    let create = mock!(Bedrock::create_guardrail_version).then_http_response(|| {
+        respond(
+            202,
+            &json!({"guardrailId": "abc123def456", "version": "3"}).to_string(),
+        )
+    });
+    let get = mock!(Bedrock::get_guardrail)
+        .match_requests(|r| r.guardrail_version() == Some("3"))
+        .then_http_response(|| respond(200, &get_guardrail_body("HIGH", "3")));
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&list, &create, &get, &tags]);
+    let desired = Resource {
+        kind: Kind::GuardrailVersion,
+        region: "us-east-1".into(),
+        name: "default-safety".into(),
+        id: None,
+        spec: json!({"guardrail": "default-safety", "version": "", "snapshot": guardrail_spec("HIGH")}),
+        tags: owned(),
+        status: None,
+    };
+    let v = acct.create(&desired, "v-3").await.unwrap();
+    assert_eq!(v.name, "default-safety:3");
+    assert_eq!(v.id.as_deref(), Some(format!("{GR_ARN}:3").as_str()));
+    assert_eq!(v.spec["version"], "3");
+    assert_eq!(v.spec["snapshot"]["content_filters"][0]["type"], "HATE");
+    let sent = wire.find("POST", "/guardrails/");
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].uri.contains("guardrail%2Fabc123def456"),
+        "{}",
+        sent[0].uri
+    );
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["description"], "Baseline content safety");
+    assert_eq!(body["clientRequestToken"], "v-3");
+
+    // Versions are never updated in place.
+    let err = acct.update(&v, &desired).await.unwrap_err();
+    assert!(err.message.contains("immutable"), "{err}");
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn transport_failures_map_to_a_code_without_retry_storms() {
+    // A closed loopback port: the connection is refused at once.
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url("http://127.0.0.1:1")
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDMOCK",
+            "mocksecret",
+            None,
+            None,
+            "mock",
+        ))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .http_client(
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+                ))
+                .build_https(),
+        )
+        .load()
+        .await;
+    let acct = AwsAccount::from_sdk_config(sdk, Vec::new());
+    let err = acct.account_id().await.unwrap_err();
+    assert_eq!(err.code, "DispatchFailure", "{err}");
+    assert_eq!(err.operation, "GetCallerIdentity");
+    assert!(err.request_id.is_none());
+    assert!(!err.message.contains("mocksecret"));
 }
