@@ -1,6 +1,17 @@
-//! `bedrockctl check`: run the config's access_checks.
+//! `bedrockctl check`: run the config's access_checks with the offline evaluator,
+//! optionally compared with IAM's simulator (`--simulate`), and the role × model ×
+//! region grid (`--matrix`).
+//!
+//! Offline needs no account: SCPs come from the config's `organization:`. With
+//! `--sandbox` or `--simulate` an account is opened; it supplies the account id, the
+//! organization's SCPs when the config declares none, the policies of principals the
+//! config does not define, and the simulator.
 
 use super::GlobalArgs;
+use anyhow::{Context as _, Result};
+use bedrockctl::config::Config;
+use bedrockctl::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
+use bedrockctl::iam::matrix::{self, MatrixModel};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,6 +34,197 @@ pub enum CheckFormat {
     Json,
 }
 
-pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`check` is not available in this build yet")
+pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
+    let (cfg, _sources) = super::common::load_config(&a.file)?;
+    let online = a.simulate || g.sandbox.is_some();
+    let rt = super::account::runtime().context("cannot start the async runtime")?;
+    let (checks, cells) = rt.block_on(evaluate_all(g, &a, &cfg, online))?;
+
+    let failed = checks.iter().filter(|c| !c.pass).count();
+    let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
+    match a.format {
+        CheckFormat::Json => {
+            let mut doc = serde_json::json!({
+                "checks": checks.iter().map(CheckResult::to_json).collect::<Vec<_>>(),
+            });
+            if let Some(cells) = &cells {
+                doc["matrix"] = cells.iter().map(matrix::Cell::to_json).collect();
+            }
+            super::common::print_stdout(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
+        }
+        CheckFormat::Text => {
+            let mut out = render_checks(&checks, a.simulate);
+            if let Some(cells) = &cells {
+                out.push('\n');
+                out.push_str(&matrix::render_text(cells, &regions));
+            }
+            super::common::print_stdout(&out)?;
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} of {} access check{} failed",
+            checks.len(),
+            if checks.len() == 1 { "" } else { "s" }
+        );
+        Ok(3)
+    } else {
+        Ok(0)
+    }
+}
+
+async fn evaluate_all(
+    g: &GlobalArgs,
+    a: &Args,
+    cfg: &Config,
+    online: bool,
+) -> Result<(Vec<CheckResult>, Option<Vec<matrix::Cell>>)> {
+    let account = if online {
+        Some(super::account::open_account(g).await?)
+    } else {
+        None
+    };
+    let account_id = match (&cfg.account.id, &account) {
+        (Some(id), _) => id.value.clone(),
+        (None, Some(acct)) => acct.account_id().await?,
+        (None, None) => DEFAULT_ACCOUNT.to_string(),
+    };
+    let org = match (&account, &cfg.organization) {
+        (Some(acct), None) => acct.org_policies().await?,
+        _ => None,
+    };
+    let mut model = AccessModel::from_config(cfg, &account_id, org.as_ref());
+    if let Some(acct) = &account {
+        for c in &cfg.access_checks {
+            if model.find(&c.principal.value).is_none() && c.principal.value.starts_with("arn:") {
+                let live = acct
+                    .principal_policies(&c.principal.value)
+                    .await
+                    .with_context(|| {
+                        format!("cannot read the policies of `{}`", c.principal.value)
+                    })?;
+                model.add_live_principal(&live);
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(cfg.access_checks.len());
+    for c in &cfg.access_checks {
+        let mut r = access::run_check(&model, c);
+        if a.simulate {
+            if let Some(acct) = &account {
+                let mut answers = Vec::new();
+                for q in access::simulate_requests(&model, c) {
+                    answers.push(acct.simulate(&q).await.with_context(|| {
+                        format!("simulating `{}` on `{}`", q.action, q.resource_arn)
+                    })?);
+                }
+                access::apply_simulation(&mut r, &answers);
+            }
+        }
+        results.push(r);
+    }
+    let cells = if a.matrix {
+        let models: Vec<MatrixModel> = cfg
+            .models
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| MatrixModel {
+                id: m.id.value.clone(),
+                via: m.via.value,
+            })
+            .collect();
+        let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
+        Some(matrix::matrix(
+            &model,
+            &models,
+            &regions,
+            "bedrock:InvokeModel",
+        ))
+    } else {
+        None
+    };
+    Ok((results, cells))
+}
+
+fn render_checks(checks: &[CheckResult], simulate: bool) -> String {
+    if checks.is_empty() {
+        return "no access_checks in the config\n".to_string();
+    }
+    let mut rows: Vec<Vec<String>> = vec![{
+        let mut h = vec![
+            "PRINCIPAL",
+            "ACTION",
+            "MODEL",
+            "REGION",
+            "EXPECT",
+            "OFFLINE",
+        ];
+        if simulate {
+            h.push("SIMULATED");
+        }
+        h.push("RESULT");
+        h.into_iter().map(str::to_string).collect()
+    }];
+    for c in checks {
+        let mut row = vec![
+            c.principal.clone(),
+            c.action.clone(),
+            c.model.clone(),
+            c.region.clone(),
+            match c.expect {
+                bedrockctl::config::Expect::Allow => "allow".into(),
+                bedrockctl::config::Expect::Deny => "deny".into(),
+            },
+            c.offline.as_str().to_string(),
+        ];
+        if simulate {
+            row.push(c.simulated.map(|d| d.as_str()).unwrap_or("-").to_string());
+        }
+        row.push(if c.pass { "pass" } else { "FAIL" }.to_string());
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    let failed: Vec<&CheckResult> = checks.iter().filter(|c| !c.pass).collect();
+    for c in &failed {
+        out.push_str(&format!(
+            "\nFAIL {} {} {} in {}: expected {}, got {}\n  reason: {}\n",
+            c.principal,
+            c.action,
+            c.model,
+            c.region,
+            match c.expect {
+                bedrockctl::config::Expect::Allow => "allow",
+                bedrockctl::config::Expect::Deny => "deny",
+            },
+            c.offline.as_str(),
+            c.reason
+        ));
+        if !c.denied_regions.is_empty() {
+            out.push_str(&format!(
+                "  denied regions: {}\n",
+                c.denied_regions.join(", ")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} check{}, {} passed, {} failed\n",
+        checks.len(),
+        if checks.len() == 1 { "" } else { "s" },
+        checks.len() - failed.len(),
+        failed.len()
+    ));
+    out
 }

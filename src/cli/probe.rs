@@ -1,19 +1,89 @@
-//! `bedrockctl probe`: one minimal real runtime request.
+//! `bedrockctl probe`: one minimal real runtime request; on failure, the `explain`
+//! diagnosis of the error.
 
+use super::account::{open_account, runtime};
+use super::common::print_stdout;
 use super::GlobalArgs;
+use anyhow::{bail, Result};
+use bedrockctl::account::{Account, AccountError, ProbeKind, ProbeResult};
+use bedrockctl::explain::{self, deep, Diagnosis};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(long)]
     pub model: String,
     /// Use ConverseStream
-    #[arg(long)]
+    #[arg(long, conflicts_with = "embedding")]
     pub stream: bool,
     /// Send an embeddings request (InvokeModel)
     #[arg(long)]
     pub embedding: bool,
 }
 
-pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`probe` is not available in this build yet")
+pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
+    let Some(region) = g.region.clone() else {
+        bail!("`probe` needs a region: pass `--region`");
+    };
+    let (kind, operation) = if a.embedding {
+        (ProbeKind::Embedding, "InvokeModel")
+    } else if a.stream {
+        (ProbeKind::ConverseStream, "ConverseStream")
+    } else {
+        (ProbeKind::Converse, "Converse")
+    };
+    let rt = runtime()?;
+    let outcome = rt.block_on(async {
+        let account = open_account(g).await?;
+        let result = account.probe(&region, &a.model, kind).await;
+        let diagnosis = match &result {
+            Ok(_) => None,
+            Err(e) => Some(diagnose(e, &region, &a.model, kind, account.as_ref()).await),
+        };
+        anyhow::Ok((result, diagnosis))
+    })?;
+    match outcome {
+        (Ok(r), _) => {
+            print_stdout(&success(&a.model, &region, operation, &r))?;
+            Ok(0)
+        }
+        (Err(e), diagnosis) => {
+            eprintln!(
+                "error: `{operation}` on `{}` in `{region}` failed: {}: {}",
+                a.model, e.code, e.message
+            );
+            if let Some(d) = diagnosis {
+                print_stdout(&explain::render_text(&d))?;
+            }
+            Ok(1)
+        }
+    }
+}
+
+fn success(model: &str, region: &str, operation: &str, r: &ProbeResult) -> String {
+    let mut out = format!(
+        "ok: `{operation}` on `{model}` in `{region}` answered in {} ms\n",
+        r.latency_ms
+    );
+    if let Some(resolved) = r.resolved.as_deref().filter(|x| *x != model) {
+        out.push_str(&format!("  resolved to `{resolved}`\n"));
+    }
+    if let Some(t) = r.output_tokens {
+        out.push_str(&format!("  output tokens: {t}\n"));
+    }
+    out
+}
+
+/// The explanation of the error, checked against the same account.
+async fn diagnose(
+    e: &AccountError,
+    region: &str,
+    model: &str,
+    kind: ProbeKind,
+    account: &dyn Account,
+) -> Diagnosis {
+    let mut d = explain::probe_failure(e, region, model, kind);
+    deep::investigate(&d, account, &deep::TextMatcher)
+        .await
+        .apply(&mut d);
+    d
 }

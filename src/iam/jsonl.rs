@@ -1,0 +1,373 @@
+//! The `bedrockctl iam eval` line protocol (design.md): one request object in,
+//! one decision object out. Pure: the command streams lines through [`eval_line`].
+//!
+//! Beyond the contract, a request may carry `"management_account": true` to model
+//! the organization's management account, which SCPs and RCPs do not restrict.
+
+use super::compile::CompiledPolicy;
+use super::context::{Context, Principal, Value};
+use super::eval::{evaluate, PolicySet, Reason, Request};
+use super::json::{self, Json, Node};
+use super::pattern::ArnParts;
+use super::policy;
+use std::fmt::Write as _;
+
+/// Evaluate one input line and append the output line (with `\n`) to `out`.
+/// Returns false, writing nothing, for a blank line.
+pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> bool {
+    if line.trim().is_empty() {
+        return false;
+    }
+    let node = match json::parse(line) {
+        Ok(n) => n,
+        Err(e) => {
+            write_error(
+                out,
+                None,
+                &format!("invalid JSON at byte {}: {}", e.offset, e),
+            );
+            return true;
+        }
+    };
+    let id = node.get("id");
+    match Input::from_node(&node) {
+        Ok(input) => {
+            let outcome = evaluate(&input.set, &input.request(), reasons);
+            out.push_str("{\"id\":");
+            write_id(out, id);
+            let _ = write!(
+                out,
+                ",\"decision\":\"{}\",\"reasons\":[",
+                outcome.decision.as_str()
+            );
+            for (i, r) in reasons.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(
+                    out,
+                    "{{\"policy_type\":\"{}\",\"policy_index\":{},\"statement\":",
+                    r.policy_type.as_str(),
+                    r.policy_index
+                );
+                write_str(out, input.set.label(r));
+                let _ = write!(out, ",\"effect\":\"{}\"}}", r.effect.as_str());
+            }
+            out.push_str("]}\n");
+        }
+        Err(msg) => write_error(out, id, &msg),
+    }
+    true
+}
+
+fn write_error(out: &mut String, id: Option<&Node>, msg: &str) {
+    out.push_str("{\"id\":");
+    write_id(out, id);
+    out.push_str(",\"error\":");
+    write_str(out, msg);
+    out.push_str("}\n");
+}
+
+fn write_id(out: &mut String, id: Option<&Node>) {
+    match id {
+        Some(n) => out.push_str(&n.to_serde().to_string()),
+        None => out.push_str("null"),
+    }
+}
+
+fn write_str(out: &mut String, s: &str) {
+    out.push_str(&serde_json::Value::String(s.to_string()).to_string());
+}
+
+/// A decoded input line.
+pub struct Input {
+    pub principal: Principal,
+    pub action: String,
+    pub resource: String,
+    pub resource_account: String,
+    pub context: Context,
+    pub set: PolicySet,
+}
+
+impl Input {
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            principal: &self.principal,
+            action: &self.action,
+            resource: &self.resource,
+            resource_account: &self.resource_account,
+            context: &self.context,
+        }
+    }
+
+    pub fn from_node(node: &Node) -> Result<Input, String> {
+        if node.as_object().is_none() {
+            return Err(format!(
+                "a line must be a JSON object, found {}",
+                node.kind()
+            ));
+        }
+        let req = node
+            .get("request")
+            .filter(|r| !r.is_null())
+            .ok_or("missing `request`")?;
+        if req.as_object().is_none() {
+            return Err(format!("`request` must be an object, found {}", req.kind()));
+        }
+        let field = |name: &str| -> Result<String, String> {
+            match req.get(name) {
+                Some(n) => n.as_str().map(str::to_string).ok_or_else(|| {
+                    format!("`request.{name}` must be a string, found {}", n.kind())
+                }),
+                None => Err(format!("missing `request.{name}`")),
+            }
+        };
+        let principal = Principal::parse(&field("principal")?);
+        let action = field("action")?;
+        let resource = field("resource")?;
+        let resource_account = match req.get("resource_account") {
+            None => ArnParts::new(&resource).get(4).to_string(),
+            Some(n) if n.is_null() => ArnParts::new(&resource).get(4).to_string(),
+            Some(n) => n
+                .as_str()
+                .ok_or_else(|| {
+                    format!(
+                        "`request.resource_account` must be a string, found {}",
+                        n.kind()
+                    )
+                })?
+                .to_string(),
+        };
+        let mut context = Context::default();
+        if let Some(c) = req.get("context").filter(|c| !c.is_null()) {
+            let Some(members) = c.as_object() else {
+                return Err(format!(
+                    "`request.context` must be an object, found {}",
+                    c.kind()
+                ));
+            };
+            for m in members {
+                let v = context_value(&m.value)
+                    .map_err(|k| format!("`request.context.{}` must be {k}", m.key))?;
+                if let Some(v) = v {
+                    context.insert(&m.key, v);
+                }
+            }
+        }
+        context.derive(&principal, &resource, &resource_account);
+
+        let management_account = match node.get("management_account") {
+            None => false,
+            Some(n) => match n.value {
+                Json::Bool(b) => b,
+                Json::Null => false,
+                _ => return Err("`management_account` must be a boolean".into()),
+            },
+        };
+        let set = PolicySet {
+            identity: policy_list(node.get("identity_policies"), "identity_policies")?
+                .unwrap_or_default(),
+            resource: one_policy(node.get("resource_policy"), "resource_policy")?,
+            permissions_boundary: one_policy(
+                node.get("permissions_boundary"),
+                "permissions_boundary",
+            )?,
+            session: one_policy(node.get("session_policy"), "session_policy")?,
+            scps: levels(node.get("scps"), "scps")?,
+            rcps: levels(node.get("rcps"), "rcps")?,
+            management_account,
+        };
+        Ok(Input {
+            principal,
+            action,
+            resource,
+            resource_account,
+            context,
+            set,
+        })
+    }
+}
+
+/// A string → one value, an array of strings → a set; numbers and booleans are
+/// taken as their text, null as absent.
+fn context_value(n: &Node) -> Result<Option<Value>, &'static str> {
+    let scalar = |n: &Node| match &n.value {
+        Json::Str(s) => Some(s.clone()),
+        Json::Num(s) => Some(s.clone()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match &n.value {
+        Json::Null => Ok(None),
+        Json::Arr(items) => items
+            .iter()
+            .map(|i| scalar(i).ok_or("a string or an array of strings"))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|v| Some(Value::Many(v))),
+        _ => scalar(n)
+            .map(|s| Some(Value::One(s)))
+            .ok_or("a string or an array of strings"),
+    }
+}
+
+fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+    // Policy documents are sometimes passed as JSON text (as the AWS APIs take them).
+    let parsed;
+    let n = match &n.value {
+        Json::Str(text) => {
+            parsed = json::parse(text).map_err(|e| {
+                format!(
+                    "{what}: invalid JSON in policy text at byte {}: {e}",
+                    e.offset
+                )
+            })?;
+            &parsed
+        }
+        _ => n,
+    };
+    let p = policy::parse_node(n).map_err(|errs| {
+        let mut msg = format!("{what}: ");
+        for (i, e) in errs.iter().enumerate() {
+            if i > 0 {
+                msg.push_str("; ");
+            }
+            let _ = write!(msg, "{} (at byte {})", e.message, e.offset);
+        }
+        msg
+    })?;
+    Ok(CompiledPolicy::compile(&p))
+}
+
+fn one_policy(n: Option<&Node>, what: &str) -> Result<Option<CompiledPolicy>, String> {
+    match n {
+        None => Ok(None),
+        Some(n) if n.is_null() => Ok(None),
+        Some(n) => compile(n, what).map(Some),
+    }
+}
+
+fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy>>, String> {
+    match n {
+        None => Ok(None),
+        Some(n) if n.is_null() => Ok(None),
+        Some(Node {
+            value: Json::Arr(items),
+            ..
+        }) => items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| compile(p, &format!("{what}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(n) => Err(format!(
+            "`{what}` must be an array of policies, found {}",
+            n.kind()
+        )),
+    }
+}
+
+fn levels(n: Option<&Node>, what: &str) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
+    match n {
+        None => Ok(None),
+        Some(n) if n.is_null() => Ok(None),
+        Some(Node {
+            value: Json::Arr(levels),
+            ..
+        }) => levels
+            .iter()
+            .enumerate()
+            .map(|(li, level)| match &level.value {
+                Json::Arr(_) => {
+                    policy_list(Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
+                }
+                _ => Err(format!(
+                    "`{what}[{li}]` must be an array of policies (one array per organization level), found {}",
+                    level.kind()
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(n) => Err(format!(
+            "`{what}` must be an array of arrays of policies, found {}",
+            n.kind()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str) -> serde_json::Value {
+        let mut out = String::new();
+        let mut reasons = Vec::new();
+        assert!(eval_line(line, &mut out, &mut reasons));
+        assert!(out.ends_with('\n'));
+        serde_json::from_str(&out).unwrap()
+    }
+
+    #[test]
+    fn contract_shape() {
+        let v = run(
+            r#"{"id":"c1","request":{"principal":"arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0","resource_account":"111122223333","context":{"aws:RequestedRegion":"us-east-1","aws:TagKeys":["team","env"]}},
+            "identity_policies":[{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:*::foundation-model/*"}]}],
+            "resource_policy":null,"permissions_boundary":null,"session_policy":null,
+            "scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}]],"rcps":null}"#,
+        );
+        assert_eq!(v["id"], "c1");
+        assert_eq!(v["decision"], "allow");
+        assert_eq!(
+            v["reasons"][0],
+            serde_json::json!({"policy_type":"identity","policy_index":0,"statement":"Invoke","effect":"Allow"})
+        );
+        assert_eq!(v["reasons"][1]["policy_type"], "scp");
+        assert_eq!(v["reasons"][1]["statement"], "0");
+    }
+
+    #[test]
+    fn policies_may_be_json_text() {
+        let v = run(
+            r#"{"id":"s","request":{"principal":"arn:aws:iam::1:user/u","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},
+            "identity_policies":["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}"]}"#,
+        );
+        assert_eq!(v["decision"], "allow", "{v}");
+        let v = run(
+            r#"{"id":"s","request":{"principal":"p","action":"s3:GetObject","resource":"*"},"identity_policies":["{oops"]}"#,
+        );
+        assert!(v["error"]
+            .as_str()
+            .unwrap()
+            .contains("identity_policies[0]"));
+    }
+
+    #[test]
+    fn malformed_lines_name_the_problem() {
+        let mut out = String::new();
+        let mut r = Vec::new();
+        assert!(!eval_line("   ", &mut out, &mut r));
+        assert!(out.is_empty());
+        let v = run("{not json");
+        assert!(v["id"].is_null());
+        assert!(v["error"].as_str().unwrap().contains("invalid JSON"));
+        let v = run(r#"{"id":7,"request":{"principal":"p","action":"a:b"}}"#);
+        assert_eq!(v["id"], 7);
+        assert!(v["error"].as_str().unwrap().contains("request.resource"));
+        let v = run(
+            r#"{"id":"x","request":{"principal":"p","action":"a:b","resource":"*"},"identity_policies":[{"Statement":{"Effect":"Permit","Action":"a:b"}}]}"#,
+        );
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("identity_policies[0]"),
+            "{v}"
+        );
+        let v = run(
+            r#"{"id":"x","request":{"principal":"p","action":"a:b","resource":"*"},"scps":[{"Statement":[]}]}"#,
+        );
+        assert!(v["error"]
+            .as_str()
+            .unwrap()
+            .contains("one array per organization level"));
+    }
+}

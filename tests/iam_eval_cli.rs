@@ -1,0 +1,89 @@
+//! `bedrockctl iam eval` through the binary: one output line per input line, in
+//! order, blank lines skipped, malformed lines answered with an error and the run
+//! going on, exit 0; an unreadable input exits 1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+
+const GOOD: &str = r#"{"id":"c1","request":{"principal":"arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0","resource_account":"111122223333","context":{"aws:RequestedRegion":"us-east-1"}},"identity_policies":[{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}],"resource_policy":null,"permissions_boundary":null,"session_policy":null,"scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"Lock","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}]],"rcps":null}"#;
+
+#[test]
+fn stdin_stream_with_a_malformed_line() {
+    let denied = GOOD.replace("\"c1\"", "\"c3\"").replacen(
+        "\"aws:RequestedRegion\":\"us-east-1\"}}",
+        "\"aws:RequestedRegion\":\"eu-west-1\"}}",
+        1,
+    );
+    let input =
+        format!("{GOOD}\n\n{{\"id\": \"c2\", \"request\": 5}}\nnot json at all\n{denied}\n");
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval"])
+        .write_stdin(input)
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"id":"c1","decision":"allow","reasons":[
+            {"policy_type":"identity","policy_index":0,"statement":"Invoke","effect":"Allow"},
+            {"policy_type":"scp","policy_index":0,"statement":"0","effect":"Allow"}]})
+    );
+    assert_eq!(lines[1]["id"], "c2");
+    assert!(lines[1]["error"].as_str().unwrap().contains("request"));
+    assert!(lines[2]["id"].is_null());
+    assert!(lines[2]["error"].is_string());
+    assert_eq!(
+        lines[3],
+        serde_json::json!({"id":"c3","decision":"explicit_deny","reasons":[
+            {"policy_type":"scp","policy_index":0,"statement":"Lock","effect":"Deny"}]})
+    );
+}
+
+#[test]
+fn input_file_and_unreadable_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("in.jsonl");
+    std::fs::write(&path, format!("{GOOD}\r\n{GOOD}")).unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval", "--input"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), 2);
+    assert!(stdout.lines().all(|l| l.contains("\"decision\":\"allow\"")));
+    Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval", "--input"])
+        .arg(tmp.path().join("missing.jsonl"))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn many_lines_stream_in_order() {
+    let mut input = String::new();
+    for i in 0..5000 {
+        input.push_str(&GOOD.replace("\"c1\"", &i.to_string()));
+        input.push('\n');
+    }
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval"])
+        .write_stdin(input)
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for (i, l) in stdout.lines().enumerate() {
+        assert!(l.starts_with(&format!("{{\"id\":{i},")), "line {i}: {l}");
+    }
+    assert_eq!(stdout.lines().count(), 5000);
+}
