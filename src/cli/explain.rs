@@ -77,7 +77,7 @@ fn deepen(g: &GlobalArgs, d: &mut Diagnosis) {
     let result = runtime().and_then(|rt| {
         rt.block_on(async {
             let account = open_account(g).await?;
-            let evaluator = deep::TextMatcher;
+            let evaluator = bedrockctl::explain::iam_adapter::IamEvaluator;
             Ok(deep::investigate(d, account.as_ref(), &evaluator).await)
         })
     });

@@ -82,7 +82,7 @@ async fn diagnose(
     account: &dyn Account,
 ) -> Diagnosis {
     let mut d = explain::probe_failure(e, region, model, kind);
-    deep::investigate(&d, account, &deep::TextMatcher)
+    deep::investigate(&d, account, &bedrockctl::explain::iam_adapter::IamEvaluator)
         .await
         .apply(&mut d);
     d

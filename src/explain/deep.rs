@@ -55,8 +55,6 @@ pub trait Evaluator: Send + Sync {
     fn evaluate(&self, input: &EvalInput<'_>) -> EvalOutcome;
 }
 
-pub use super::policy_match::TextMatcher;
-
 /// What the account says, as sentences for the diagnosis.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {

@@ -15,10 +15,10 @@ mod advice_runtime;
 pub mod arn;
 mod classify;
 pub mod deep;
+pub mod iam_adapter;
 pub mod iam_message;
 pub mod input;
 pub mod models;
-mod policy_match;
 mod render;
 
 pub use classify::iam_action_for_operation;

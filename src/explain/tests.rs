@@ -278,7 +278,7 @@ impl Account for FakeAccount {
 
 async fn deep_causes(message: &str, account: &FakeAccount) -> Vec<String> {
     let mut d = explain(message);
-    deep::investigate(&d, account, &deep::TextMatcher)
+    deep::investigate(&d, account, &super::iam_adapter::IamEvaluator)
         .await
         .apply(&mut d);
     d.causes
@@ -428,7 +428,7 @@ async fn deep_model_access_ready_now() {
             operation: Some("Converse".into()),
         },
     );
-    deep::investigate(&d, &account, &deep::TextMatcher)
+    deep::investigate(&d, &account, &super::iam_adapter::IamEvaluator)
         .await
         .apply(&mut d);
     assert!(
