@@ -1,0 +1,151 @@
+//! `probe`: the smallest real bedrock-runtime request — Converse with
+//! `maxTokens: 1`, ConverseStream read to its end, or one embeddings InvokeModel.
+
+use super::error::{build_err, sdk_err};
+use super::AwsAccount;
+use crate::account::{AccountError, ProbeKind, ProbeResult};
+use aws_sdk_bedrockruntime::types::{
+    ContentBlock, ConversationRole, ConverseStreamOutput, InferenceConfiguration, Message,
+};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::Blob;
+use std::time::Instant;
+
+const PROMPT: &str = "Reply with one word.";
+
+pub(crate) async fn probe(
+    acct: &AwsAccount,
+    region: &str,
+    model_id: &str,
+    kind: ProbeKind,
+) -> Result<ProbeResult, AccountError> {
+    let started = Instant::now();
+    let output_tokens = match kind {
+        ProbeKind::Converse => converse(acct, region, model_id).await?,
+        ProbeKind::ConverseStream => converse_stream(acct, region, model_id).await?,
+        ProbeKind::Embedding => embedding(acct, region, model_id).await?,
+    };
+    Ok(ProbeResult {
+        resolved: None,
+        latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        output_tokens,
+    })
+}
+
+fn message(op: &'static str) -> Result<Message, AccountError> {
+    Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text(PROMPT.to_string()))
+        .build()
+        .map_err(build_err(op))
+}
+
+fn one_token() -> InferenceConfiguration {
+    InferenceConfiguration::builder().max_tokens(1).build()
+}
+
+async fn converse(
+    acct: &AwsAccount,
+    region: &str,
+    model_id: &str,
+) -> Result<Option<u64>, AccountError> {
+    let out = acct
+        .runtime(region)?
+        .converse()
+        .model_id(model_id)
+        .messages(message("Converse")?)
+        .inference_config(one_token())
+        .send()
+        .await
+        .map_err(sdk_err("Converse"))?;
+    Ok(out
+        .usage()
+        .and_then(|u| u64::try_from(u.output_tokens()).ok()))
+}
+
+async fn converse_stream(
+    acct: &AwsAccount,
+    region: &str,
+    model_id: &str,
+) -> Result<Option<u64>, AccountError> {
+    let mut out = acct
+        .runtime(region)?
+        .converse_stream()
+        .model_id(model_id)
+        .messages(message("ConverseStream")?)
+        .inference_config(one_token())
+        .send()
+        .await
+        .map_err(sdk_err("ConverseStream"))?;
+    let mut tokens = None;
+    loop {
+        match out.stream.recv().await {
+            Ok(Some(ConverseStreamOutput::Metadata(m))) => {
+                tokens = m
+                    .usage()
+                    .and_then(|u| u64::try_from(u.output_tokens()).ok());
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return Err(AccountError::new(
+                    "ConverseStream",
+                    e.code().unwrap_or("ModelStreamErrorException"),
+                    e.message().map(str::to_string).unwrap_or_else(|| {
+                        aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()
+                    }),
+                ))
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Request body of the embeddings families bedrockctl knows; Titan's by default.
+pub(crate) fn embedding_body(model_id: &str) -> serde_json::Value {
+    let bare = model_id.rsplit('/').next().unwrap_or(model_id);
+    let bare = bare
+        .split_once('.')
+        .filter(|(geo, _)| matches!(*geo, "us" | "eu" | "apac" | "global" | "us-gov"))
+        .map_or(bare, |(_, rest)| rest);
+    if bare.starts_with("cohere.") {
+        serde_json::json!({"texts": [PROMPT], "input_type": "search_query"})
+    } else {
+        serde_json::json!({"inputText": PROMPT})
+    }
+}
+
+async fn embedding(
+    acct: &AwsAccount,
+    region: &str,
+    model_id: &str,
+) -> Result<Option<u64>, AccountError> {
+    acct.runtime(region)?
+        .invoke_model()
+        .model_id(model_id)
+        .content_type("application/json")
+        .accept("application/json")
+        .body(Blob::new(embedding_body(model_id).to_string().into_bytes()))
+        .send()
+        .await
+        .map_err(sdk_err("InvokeModel"))?;
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedding_bodies_follow_the_family() {
+        assert!(embedding_body("amazon.titan-embed-text-v2:0")
+            .get("inputText")
+            .is_some());
+        assert!(embedding_body("cohere.embed-english-v3")
+            .get("texts")
+            .is_some());
+        assert!(embedding_body("us.cohere.embed-v4:0")
+            .get("texts")
+            .is_some());
+    }
+}

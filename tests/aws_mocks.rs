@@ -1,0 +1,924 @@
+//! What moto cannot serve, through aws-smithy-mocks: guardrails (create, get,
+//! list with nextToken pagination, update), provisioned throughput (Creating →
+//! InService), inference profiles, GetFoundationModelAvailability,
+//! SimulatePrincipalPolicy, the Converse probe, a throttled call that is retried,
+//! and enum values this SDK does not know.
+//!
+//! Responses are HTTP responses in the services' real wire shapes (restJson for
+//! Bedrock, awsQuery XML for IAM), so the SDK's own deserializers run; requests
+//! are checked on the wire as the SDK serialized them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::{Response as HttpResponse, StatusCode};
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::retry::RetryConfig;
+use aws_types::region::Region;
+use aws_types::SdkConfig;
+use bedrockctl::account::aws::{permissions, AwsAccount};
+use bedrockctl::account::{Account, Kind, ProbeKind, Resource, SimulateRequest};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_bedrock::config::{BehaviorVersion, Credentials, SharedCredentialsProvider};
+use aws_sdk_bedrock::Client as Bedrock;
+
+const ACCOUNT: &str = "111122223333";
+const GR_ARN: &str = "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc123def456";
+
+/// One request as it left the SDK: method, URI, body.
+#[derive(Debug, Clone)]
+struct Sent {
+    method: String,
+    uri: String,
+    body: String,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Wire(Arc<Mutex<Vec<Sent>>>);
+
+impl Intercept for Wire {
+    fn name(&self) -> &'static str {
+        "WireCapture"
+    }
+    fn read_before_transmit(
+        &self,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let r = ctx.request();
+        self.0.lock().unwrap().push(Sent {
+            method: r.method().to_string(),
+            uri: r.uri().to_string(),
+            body: String::from_utf8_lossy(r.body().bytes().unwrap_or(&[])).into_owned(),
+        });
+        Ok(())
+    }
+}
+
+impl Wire {
+    fn all(&self) -> Vec<Sent> {
+        self.0.lock().unwrap().clone()
+    }
+    /// Requests whose URI path contains `needle` and whose method is `method`.
+    fn find(&self, method: &str, needle: &str) -> Vec<Sent> {
+        self.all()
+            .into_iter()
+            .filter(|s| s.method == method && s.uri.contains(needle))
+            .collect()
+    }
+    fn json(&self, method: &str, needle: &str) -> serde_json::Value {
+        let sent = self.find(method, needle);
+        assert_eq!(
+            sent.len(),
+            1,
+            "one {method} {needle} expected: {:#?}",
+            self.all()
+        );
+        serde_json::from_str(&sent[0].body).unwrap()
+    }
+}
+
+fn mocked(rules: &[&Rule]) -> (AwsAccount, Wire) {
+    let mut mi = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for r in rules {
+        mi = mi.with_rule(r);
+    }
+    let sdk = SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        // Never dialled (the mock HTTP client answers), but loopback all the same.
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDMOCK",
+            "mocksecret",
+            None,
+            None,
+            "mock",
+        )))
+        .http_client(create_mock_http_client())
+        .behavior_version(BehaviorVersion::latest())
+        // Standard mode: adaptive's client-side rate limiter waits seconds after a
+        // throttle, which is right against AWS and slow in a test. `connect` itself
+        // uses adaptive (checked in aws_moto_account.rs).
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .build();
+    let wire = Wire::default();
+    let acct = AwsAccount::from_sdk_config(
+        sdk,
+        vec![
+            SharedInterceptor::new(wire.clone()),
+            SharedInterceptor::new(mi),
+        ],
+    );
+    (acct, wire)
+}
+
+fn respond(status: u16, body: &str) -> HttpResponse {
+    let mut r = HttpResponse::new(
+        StatusCode::try_from(status).unwrap(),
+        SdkBody::from(body.to_string()),
+    );
+    r.headers_mut().insert("content-type", "application/json");
+    r.headers_mut().insert("x-amzn-requestid", "req-0001");
+    r
+}
+
+/// A restJson error: the code in `x-amzn-errortype`, the message in the body.
+fn error(status: u16, code: &'static str, message: &str) -> HttpResponse {
+    let mut r = respond(status, &json!({"message": message}).to_string());
+    r.headers_mut().insert("x-amzn-errortype", code);
+    r
+}
+
+fn xml(body: &str) -> HttpResponse {
+    let mut r = HttpResponse::new(
+        StatusCode::try_from(200).unwrap(),
+        SdkBody::from(body.to_string()),
+    );
+    r.headers_mut().insert("content-type", "text/xml");
+    r
+}
+
+fn assert_table_covers(acct: &AwsAccount) {
+    for r in acct.requests() {
+        assert!(
+            permissions::lookup(&r.service, &r.operation).is_some(),
+            "{r:?} not in permissions.rs"
+        );
+        assert_eq!(r.host, "127.0.0.1");
+    }
+}
+
+fn owned() -> BTreeMap<String, String> {
+    [("managed-by", "bedrockctl"), ("bedrockctl:stack", "chat")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+// ---- guardrails ------------------------------------------------------------------
+
+fn guardrail_spec(high: &str) -> serde_json::Value {
+    json!({
+        "description": "Baseline content safety",
+        "blocked_input_message": "Sorry, I can't help with that request.",
+        "blocked_output_message": "Sorry, I can't provide that response.",
+        "content_filters": [
+            {"type": "HATE", "input": high, "output": high},
+            {"type": "PROMPT_ATTACK", "input": "HIGH", "output": "NONE"}
+        ],
+        "denied_topics": [{"name": "investment-advice", "definition": "Recommendations about specific securities.", "examples": ["Which stock should I buy?"]}],
+        "managed_words": ["PROFANITY"],
+        "custom_words": ["competitor-x"],
+        "pii": [{"type": "EMAIL", "action": "ANONYMIZE"}],
+        "regexes": [{"name": "ticket-id", "pattern": "TCK-[0-9]{6}", "action": "ANONYMIZE"}],
+        "grounding_threshold": 0.75,
+        "relevance_threshold": 0.5,
+        "publish_version": false
+    })
+}
+
+/// GetGuardrail as the service answers: server-side defaults (tiers, modalities,
+/// per-direction actions, enabled flags) filled in.
+fn get_guardrail_body(strength: &str, version: &str) -> String {
+    json!({
+        "name": "default-safety",
+        "description": "Baseline content safety",
+        "guardrailId": "abc123def456",
+        "guardrailArn": GR_ARN,
+        "version": version,
+        "status": "READY",
+        "topicPolicy": {"topics": [{"name": "investment-advice", "definition": "Recommendations about specific securities.",
+            "examples": ["Which stock should I buy?"], "type": "DENY", "inputAction": "BLOCK", "outputAction": "BLOCK",
+            "inputEnabled": true, "outputEnabled": true}], "tier": {"tierName": "CLASSIC"}},
+        "contentPolicy": {"filters": [
+            {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE", "inputModalities": ["TEXT"],
+             "outputModalities": ["TEXT"], "inputAction": "BLOCK", "outputAction": "NONE", "inputEnabled": true, "outputEnabled": false},
+            {"type": "HATE", "inputStrength": strength, "outputStrength": strength, "inputModalities": ["TEXT"],
+             "outputModalities": ["TEXT"], "inputAction": "BLOCK", "outputAction": "BLOCK", "inputEnabled": true, "outputEnabled": true}
+        ], "tier": {"tierName": "CLASSIC"}},
+        "wordPolicy": {"words": [{"text": "competitor-x", "inputAction": "BLOCK", "outputAction": "BLOCK"}],
+            "managedWordLists": [{"type": "PROFANITY", "inputAction": "BLOCK", "outputAction": "BLOCK"}]},
+        "sensitiveInformationPolicy": {"piiEntities": [{"type": "EMAIL", "action": "ANONYMIZE", "inputAction": "ANONYMIZE", "outputAction": "ANONYMIZE"}],
+            "regexes": [{"name": "ticket-id", "pattern": "TCK-[0-9]{6}", "action": "ANONYMIZE"}]},
+        "contextualGroundingPolicy": {"filters": [{"type": "RELEVANCE", "threshold": 0.5, "action": "BLOCK", "enabled": true},
+            {"type": "GROUNDING", "threshold": 0.75, "action": "BLOCK", "enabled": true}]},
+        "createdAt": "2025-06-01T10:00:00Z",
+        "updatedAt": "2025-06-01T10:00:00Z",
+        "blockedInputMessaging": "Sorry, I can't help with that request.",
+        "blockedOutputsMessaging": "Sorry, I can't provide that response."
+    })
+    .to_string()
+}
+
+fn summary(id: &str, name: &str, version: &str) -> serde_json::Value {
+    json!({"id": id, "arn": format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/{id}"), "status": "READY",
+           "name": name, "version": version, "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"})
+}
+
+fn tags_body() -> String {
+    json!({"tags": [{"key": "managed-by", "value": "bedrockctl"}, {"key": "bedrockctl:stack", "value": "chat"}]}).to_string()
+}
+
+#[tokio::test]
+async fn guardrail_create_reads_back_without_server_defaults_then_updates() {
+    let create = mock!(Bedrock::create_guardrail).then_http_response(|| {
+        respond(
+            202,
+            &json!({"guardrailId": "abc123def456", "guardrailArn": GR_ARN, "version": "DRAFT",
+            "createdAt": "2025-06-01T10:00:00Z"})
+            .to_string(),
+        )
+    });
+    let get = mock!(Bedrock::get_guardrail)
+        .sequence()
+        .http_response(|| respond(200, &get_guardrail_body("HIGH", "DRAFT")))
+        .http_response(|| respond(200, &get_guardrail_body("MEDIUM", "DRAFT")))
+        .repeatedly()
+        .build();
+    let versions = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier().is_some())
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"guardrails": [summary("abc123def456", "default-safety", "DRAFT")]})
+                    .to_string(),
+            )
+        });
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let update = mock!(Bedrock::update_guardrail).then_http_response(|| {
+        respond(
+            202,
+            &json!({"guardrailId": "abc123def456", "guardrailArn": GR_ARN, "version": "DRAFT",
+            "updatedAt": "2025-06-02T10:00:00Z"})
+            .to_string(),
+        )
+    });
+    let (acct, wire) = mocked(&[&create, &get, &versions, &tags, &update]);
+
+    let desired = Resource {
+        kind: Kind::Guardrail,
+        region: "us-east-1".into(),
+        name: "default-safety".into(),
+        id: None,
+        spec: guardrail_spec("HIGH"),
+        tags: owned(),
+        status: None,
+    };
+    let live = acct
+        .create(&desired, "plan-7:guardrail.us-east-1.default-safety")
+        .await
+        .unwrap();
+    // Read back: equal to what was asked, no tier/modality/action defaults, sorted.
+    let mut want = guardrail_spec("HIGH");
+    want["regexes"][0]["description"] = serde_json::Value::Null;
+    want["regexes"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    assert_eq!(live.spec, want);
+    assert!(!live.spec.to_string().contains("CLASSIC"));
+    assert_eq!(live.id.as_deref(), Some(GR_ARN));
+    assert_eq!(live.status.as_deref(), Some("READY"));
+    assert_eq!(live.tags, owned());
+
+    // The create request on the wire.
+    let body = wire.json("POST", "/guardrails");
+    assert_eq!(body["name"], "default-safety");
+    assert_eq!(
+        body["blockedOutputsMessaging"],
+        "Sorry, I can't provide that response."
+    );
+    assert_eq!(
+        body["clientRequestToken"],
+        "plan-7-guardrail-us-east-1-default-safety"
+    );
+    assert_eq!(
+        body["contentPolicyConfig"]["filtersConfig"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        body["contentPolicyConfig"].get("tierConfig").is_none(),
+        "tier is left to the server: {body}"
+    );
+    assert_eq!(body["topicPolicyConfig"]["topicsConfig"][0]["type"], "DENY");
+    assert_eq!(
+        body["wordPolicyConfig"]["managedWordListsConfig"][0]["type"],
+        "PROFANITY"
+    );
+    assert_eq!(
+        body["sensitiveInformationPolicyConfig"]["piiEntitiesConfig"][0]["action"],
+        "ANONYMIZE"
+    );
+    assert_eq!(
+        body["contextualGroundingPolicyConfig"]["filtersConfig"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        body["tags"],
+        json!([{"key": "bedrockctl:stack", "value": "chat"}, {"key": "managed-by", "value": "bedrockctl"}])
+    );
+
+    // Update: the whole configuration goes again, with the new strength.
+    let mut desired2 = desired.clone();
+    desired2.spec = guardrail_spec("MEDIUM");
+    let updated = acct.update(&live, &desired2).await.unwrap();
+    let body = wire.json("PUT", "/guardrails/");
+    assert!(wire
+        .find("PUT", "/guardrails/")
+        .first()
+        .unwrap()
+        .uri
+        .ends_with(&format!(
+            "/guardrails/{}",
+            GR_ARN.replace(':', "%3A").replace('/', "%2F")
+        )));
+    let hate = body["contentPolicyConfig"]["filtersConfig"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["type"] == "HATE")
+        .unwrap()
+        .clone();
+    assert_eq!(hate["inputStrength"], "MEDIUM");
+    assert_eq!(body["name"], "default-safety");
+    assert_eq!(updated.spec["content_filters"][0]["input"], "MEDIUM");
+    // Tags were already right: no tag call.
+    assert!(wire.find("POST", "/tagResource").is_empty());
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn guardrails_list_follows_next_token_and_reads_versions() {
+    let page1 = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier().is_none() && r.next_token().is_none())
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"guardrails": [summary("aaa111", "first", "DRAFT")], "nextToken": "tok-2"})
+                    .to_string(),
+            )
+        });
+    let page2 = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier().is_none() && r.next_token() == Some("tok-2"))
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"guardrails": [summary("bbb222", "second", "DRAFT")]}).to_string(),
+            )
+        });
+    let versions_a = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier() == Some("aaa111"))
+        .then_http_response(|| {
+            respond(200, &json!({"guardrails": [summary("aaa111", "first", "DRAFT"), summary("aaa111", "first", "1")]}).to_string())
+        });
+    let versions_b = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier() == Some("bbb222"))
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"guardrails": [summary("bbb222", "second", "DRAFT")]}).to_string(),
+            )
+        });
+    let get = mock!(Bedrock::get_guardrail).then_compute_response(|r| {
+        let id = r.guardrail_identifier().unwrap().to_string();
+        let version = r.guardrail_version().unwrap_or("DRAFT").to_string();
+        let name = if id == "aaa111" { "first" } else { "second" };
+        let mut body: serde_json::Value =
+            serde_json::from_str(&get_guardrail_body("HIGH", &version)).unwrap();
+        body["guardrailId"] = json!(id);
+        body["name"] = json!(name);
+        body["guardrailArn"] = json!(format!(
+            "arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/{id}"
+        ));
+        aws_smithy_mocks::MockResponse::Http(respond(200, &body.to_string()))
+    });
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&page1, &page2, &versions_a, &versions_b, &get, &tags]);
+
+    let listed = acct.list(Kind::Guardrail, "us-east-1").await.unwrap();
+    let names: Vec<_> = listed.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["first", "second"]);
+    assert_eq!(listed[0].spec["publish_version"], true, "has version 1");
+    assert_eq!(listed[1].spec["publish_version"], false);
+    assert!(
+        wire.all().iter().any(|s| s.uri.contains("nextToken=tok-2")),
+        "second page asked with the token"
+    );
+
+    let versions = acct
+        .list(Kind::GuardrailVersion, "us-east-1")
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].name, "first:1");
+    assert_eq!(
+        versions[0].id.as_deref(),
+        Some("arn:aws:bedrock:us-east-1:111122223333:guardrail/aaa111:1")
+    );
+    assert_eq!(versions[0].spec["version"], "1");
+    assert_eq!(versions[0].spec["guardrail"], "first");
+    assert_eq!(
+        versions[0].tags,
+        owned(),
+        "a version carries its guardrail's tags"
+    );
+    assert!(wire
+        .all()
+        .iter()
+        .any(|s| s.uri.contains("/guardrails/aaa111?guardrailVersion=1")));
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn a_throttled_call_is_retried_and_errors_keep_code_and_request_id() {
+    let throttled = mock!(Bedrock::list_guardrails)
+        .sequence()
+        .http_response(|| {
+            error(
+                429,
+                "ThrottlingException",
+                "Too many requests, please wait before trying again.",
+            )
+        })
+        .http_response(|| respond(200, &json!({"guardrails": []}).to_string()))
+        .build();
+    let denied = mock!(Bedrock::get_provisioned_model_throughput)
+        .match_requests(|r| r.provisioned_model_id() == Some("secret-pt"))
+        .then_http_response(|| {
+            error(
+                403,
+                "AccessDeniedException",
+                "User is not authorized to perform: bedrock:GetProvisionedModelThroughput",
+            )
+        });
+    let missing = mock!(Bedrock::get_provisioned_model_throughput)
+        .match_requests(|r| r.provisioned_model_id() == Some("gone-pt"))
+        .then_http_response(|| error(404, "ResourceNotFoundException", "not found"));
+    let (acct, wire) = mocked(&[&throttled, &denied, &missing]);
+
+    let listed = acct.list(Kind::Guardrail, "us-east-1").await.unwrap();
+    assert!(listed.is_empty());
+    assert_eq!(
+        wire.find("GET", "/guardrails").len(),
+        2,
+        "one throttled attempt, one retry"
+    );
+
+    let err = acct
+        .get(Kind::ProvisionedThroughput, "us-east-1", "secret-pt")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "AccessDeniedException");
+    assert_eq!(err.operation, "GetProvisionedModelThroughput");
+    assert_eq!(err.request_id.as_deref(), Some("req-0001"));
+    assert!(err
+        .message
+        .contains("bedrock:GetProvisionedModelThroughput"));
+    assert_eq!(
+        wire.find("GET", "secret-pt").len(),
+        1,
+        "AccessDenied is not retried"
+    );
+
+    assert!(acct
+        .get(Kind::ProvisionedThroughput, "us-east-1", "gone-pt")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+// ---- provisioned throughput -----------------------------------------------------------
+
+const PT_ARN: &str = "arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefghijkl";
+
+fn pt_body(status: &str, commitment: Option<&str>) -> String {
+    let mut v = json!({
+        "modelUnits": 2, "desiredModelUnits": 2, "provisionedModelName": "haiku-pt",
+        "provisionedModelArn": PT_ARN,
+        "modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k",
+        "desiredModelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k",
+        "foundationModelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k",
+        "status": status, "creationTime": "2025-06-01T10:00:00Z", "lastModifiedTime": "2025-06-01T10:00:00Z"
+    });
+    if let Some(c) = commitment {
+        v["commitmentDuration"] = json!(c);
+        v["commitmentExpirationTime"] = json!("2025-07-01T10:00:00Z");
+    }
+    v.to_string()
+}
+
+#[tokio::test]
+async fn provisioned_throughput_create_goes_creating_then_in_service() {
+    let create = mock!(Bedrock::create_provisioned_model_throughput)
+        .then_http_response(|| respond(201, &json!({"provisionedModelArn": PT_ARN}).to_string()));
+    let get = mock!(Bedrock::get_provisioned_model_throughput)
+        .sequence()
+        .http_response(|| respond(200, &pt_body("Creating", Some("OneMonth"))))
+        .http_response(|| respond(200, &pt_body("InService", Some("OneMonth"))))
+        .repeatedly()
+        .build();
+    let list = mock!(Bedrock::list_provisioned_model_throughputs).then_http_response(|| {
+        let mut s: serde_json::Value =
+            serde_json::from_str(&pt_body("Reserving", Some("TwelveMonths"))).unwrap();
+        s.as_object_mut().unwrap().remove("failureMessage");
+        respond(200, &json!({"provisionedModelSummaries": [s]}).to_string())
+    });
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&create, &get, &list, &tags]);
+
+    let desired = Resource {
+        kind: Kind::ProvisionedThroughput,
+        region: "us-east-1".into(),
+        name: "haiku-pt".into(),
+        id: None,
+        spec: json!({"model_id": "anthropic.claude-3-haiku-20240307-v1:0:200k", "model_units": 2, "commitment": "one_month"}),
+        tags: owned(),
+        status: None,
+    };
+    let live = acct.create(&desired, "tok_1").await.unwrap();
+    assert_eq!(live.status.as_deref(), Some("Creating"));
+    assert_eq!(
+        live.spec["model_id"],
+        "anthropic.claude-3-haiku-20240307-v1:0:200k"
+    );
+    assert_eq!(live.spec["commitment"], "one_month");
+    assert_eq!(live.spec["commitment_expiration"], "2025-07-01T10:00:00Z");
+    let body = wire.json("POST", "/provisioned-model-throughput");
+    assert_eq!(body["modelUnits"], 2);
+    assert_eq!(body["commitmentDuration"], "OneMonth");
+    assert_eq!(body["provisionedModelName"], "haiku-pt");
+    assert_eq!(
+        body["modelId"],
+        "anthropic.claude-3-haiku-20240307-v1:0:200k"
+    );
+    assert_eq!(body["clientRequestToken"], "tok-1");
+
+    let later = acct
+        .get(Kind::ProvisionedThroughput, "us-east-1", PT_ARN)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(later.status.as_deref(), Some("InService"));
+
+    // Unknown status and commitment values pass through untouched.
+    let listed = acct
+        .list(Kind::ProvisionedThroughput, "us-east-1")
+        .await
+        .unwrap();
+    assert_eq!(listed[0].status.as_deref(), Some("Reserving"));
+    assert_eq!(listed[0].spec["commitment"], "TwelveMonths");
+
+    // Units cannot change in place: refused before any call.
+    let mut more = desired.clone();
+    more.spec["model_units"] = json!(4);
+    let before = wire.all().len();
+    let err = acct.update(&later, &more).await.unwrap_err();
+    assert!(err.message.contains("replace"), "{err}");
+    assert_eq!(wire.all().len(), before);
+    assert_table_covers(&acct);
+}
+
+// ---- inference profiles -----------------------------------------------------------------
+
+const IP_ARN: &str =
+    "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/k3lm4n5o6p7q";
+
+fn profile(name: &str, arn: &str) -> serde_json::Value {
+    json!({"inferenceProfileName": name, "inferenceProfileArn": arn, "inferenceProfileId": arn.rsplit('/').next().unwrap(),
+        "status": "ACTIVE", "type": "APPLICATION", "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z",
+        "models": [
+            {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"},
+            {"modelArn": "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"},
+            {"modelArn": "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"}]})
+}
+
+#[tokio::test]
+async fn inference_profiles_create_get_and_list_application_profiles() {
+    let create = mock!(Bedrock::create_inference_profile).then_http_response(|| {
+        respond(
+            201,
+            &json!({"inferenceProfileArn": IP_ARN, "status": "ACTIVE"}).to_string(),
+        )
+    });
+    let get = mock!(Bedrock::get_inference_profile)
+        .then_http_response(|| respond(200, &profile("chat-haiku-tracked", IP_ARN).to_string()));
+    let page1 = mock!(Bedrock::list_inference_profiles)
+        .match_requests(|r| r.next_token().is_none())
+        .then_http_response(|| {
+            respond(200, &json!({"inferenceProfileSummaries": [profile("chat-haiku-tracked", IP_ARN)], "nextToken": "p2"}).to_string())
+        });
+    let page2 = mock!(Bedrock::list_inference_profiles)
+        .match_requests(|r| r.next_token() == Some("p2"))
+        .then_http_response(|| {
+            respond(200, &json!({"inferenceProfileSummaries": [profile("batch", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/zzzzzzzzzzzz")]}).to_string())
+        });
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&create, &get, &page1, &page2, &tags]);
+
+    let copy_from = "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0";
+    let desired = Resource {
+        kind: Kind::InferenceProfile,
+        region: "us-east-1".into(),
+        name: "chat-haiku-tracked".into(),
+        id: None,
+        spec: json!({"copy_from": copy_from}),
+        tags: owned(),
+        status: None,
+    };
+    let live = acct.create(&desired, "t").await.unwrap();
+    assert_eq!(
+        live.spec,
+        json!({"copy_from": copy_from}),
+        "source rebuilt from the models"
+    );
+    let body = wire.json("POST", "/inference-profiles");
+    assert_eq!(body["modelSource"]["copyFrom"], copy_from);
+    assert_eq!(body["inferenceProfileName"], "chat-haiku-tracked");
+    assert_eq!(body["tags"].as_array().unwrap().len(), 2);
+
+    let listed = acct
+        .list(Kind::InferenceProfile, "us-east-1")
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    let lists: Vec<_> = wire.find("GET", "/inference-profiles?");
+    assert!(
+        lists.iter().all(|s| s.uri.contains("type=APPLICATION")),
+        "{lists:?}"
+    );
+    assert!(lists.iter().any(|s| s.uri.contains("nextToken=p2")));
+    assert_table_covers(&acct);
+}
+
+// ---- models -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn model_status_reads_availability_and_tolerates_unknown_enum_values() {
+    let fm = mock!(Bedrock::get_foundation_model)
+        .match_requests(|r| r.model_identifier() == Some("anthropic.claude-3-haiku-20240307-v1:0"))
+        .then_http_response(|| {
+            respond(200, &json!({"modelDetails": {
+                "modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+                "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "modelName": "Claude 3 Haiku", "providerName": "Anthropic",
+                "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"], "responseStreamingSupported": true,
+                "customizationsSupported": [], "inferenceTypesSupported": ["ON_DEMAND", "PROVISIONED", "RESERVED_CAPACITY"],
+                "modelLifecycle": {"status": "SUNSETTING"}}}).to_string())
+        });
+    let unknown = mock!(Bedrock::get_foundation_model)
+        .match_requests(|r| r.model_identifier() == Some("nobody.nothing-v9"))
+        .then_http_response(|| {
+            error(
+                404,
+                "ResourceNotFoundException",
+                "The provided model identifier is invalid.",
+            )
+        });
+    let avail = mock!(Bedrock::get_foundation_model_availability).then_http_response(|| {
+        respond(
+            200,
+            &json!({"modelId": "anthropic.claude-3-haiku-20240307-v1:0",
+            "agreementAvailability": {"status": "AVAILABLE"}, "authorizationStatus": "AUTHORIZED",
+            "entitlementAvailability": "AVAILABLE", "regionAvailability": "NOT_AVAILABLE"})
+            .to_string(),
+        )
+    });
+    let list = mock!(Bedrock::list_foundation_models).then_http_response(|| {
+        respond(200, &json!({"modelSummaries": [{"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+            "modelId": "amazon.nova-lite-v1:0", "inferenceTypesSupported": ["ON_DEMAND", "INFERENCE_PROFILE"],
+            "modelLifecycle": {"status": "ACTIVE"}}]}).to_string())
+    });
+    let (acct, wire) = mocked(&[&fm, &unknown, &avail, &list]);
+
+    let s = acct
+        .model_status("us-east-1", "anthropic.claude-3-haiku-20240307-v1:0")
+        .await
+        .unwrap();
+    assert!(s.exists);
+    assert_eq!(
+        s.inference_types,
+        ["ON_DEMAND", "PROVISIONED", "RESERVED_CAPACITY"]
+    );
+    assert_eq!(s.lifecycle.as_deref(), Some("SUNSETTING"));
+    assert_eq!(s.agreement.as_deref(), Some("AVAILABLE"));
+    assert_eq!(s.authorization.as_deref(), Some("AUTHORIZED"));
+    assert_eq!(s.region_availability.as_deref(), Some("NOT_AVAILABLE"));
+    assert!(!s.is_ready(), "not available in the region");
+    assert!(wire.all().iter().any(|x| x
+        .uri
+        .contains("/foundation-model-availability/anthropic.claude-3-haiku-20240307-v1%3A0")));
+
+    let none = acct
+        .model_status("us-east-1", "nobody.nothing-v9")
+        .await
+        .unwrap();
+    assert!(!none.exists);
+
+    let models = acct.list_models("us-east-1").await.unwrap();
+    assert_eq!(
+        models[0].inference_types,
+        ["ON_DEMAND", "INFERENCE_PROFILE"]
+    );
+    assert_table_covers(&acct);
+}
+
+// ---- IAM simulator ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn simulate_principal_policy_sends_context_and_reads_the_decision() {
+    let sim = mock!(aws_sdk_iam::Client::simulate_principal_policy).then_http_response(|| {
+        xml(r#"<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <SimulatePrincipalPolicyResult>
+    <IsTruncated>false</IsTruncated>
+    <EvaluationResults>
+      <member>
+        <EvalActionName>bedrock:InvokeModel</EvalActionName>
+        <EvalResourceName>arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0</EvalResourceName>
+        <EvalDecision>explicitDeny</EvalDecision>
+        <MatchedStatements>
+          <member>
+            <SourcePolicyId>deny-outside-us</SourcePolicyId>
+            <SourcePolicyType>IAM Policy</SourcePolicyType>
+            <StartPosition><Line>1</Line><Column>38</Column></StartPosition>
+            <EndPosition><Line>1</Line><Column>190</Column></EndPosition>
+          </member>
+        </MatchedStatements>
+        <MissingContextValues/>
+      </member>
+    </EvaluationResults>
+  </SimulatePrincipalPolicyResult>
+  <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>
+</SimulatePrincipalPolicyResponse>"#)
+    });
+    let (acct, wire) = mocked(&[&sim]);
+    let mut context = BTreeMap::new();
+    context.insert(
+        "aws:RequestedRegion".to_string(),
+        vec!["eu-west-1".to_string()],
+    );
+    context.insert(
+        "aws:TagKeys".to_string(),
+        vec!["team".to_string(), "env".to_string()],
+    );
+    let res = acct
+        .simulate(&SimulateRequest {
+            principal_arn: "arn:aws:sts::111122223333:assumed-role/app/session-1".into(),
+            action: "bedrock:InvokeModel".into(),
+            resource_arn: "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+                .into(),
+            context,
+        })
+        .await
+        .unwrap();
+    assert_eq!(res.decision, "explicitDeny");
+    assert_eq!(res.matched_statements, ["deny-outside-us:1:38"]);
+
+    let sent = wire.all();
+    assert_eq!(sent.len(), 1);
+    let form = &sent[0].body;
+    for part in [
+        "Action=SimulatePrincipalPolicy",
+        "PolicySourceArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fapp",
+        "ActionNames.member.1=bedrock%3AInvokeModel",
+        "ContextEntries.member.1.ContextKeyName=aws%3ARequestedRegion",
+        "ContextEntries.member.1.ContextKeyType=string",
+        "ContextEntries.member.1.ContextKeyValues.member.1=eu-west-1",
+        "ContextEntries.member.2.ContextKeyName=aws%3ATagKeys",
+        "ContextEntries.member.2.ContextKeyType=stringList",
+        "ContextEntries.member.2.ContextKeyValues.member.2=env",
+    ] {
+        assert!(form.contains(part), "`{part}` missing from {form}");
+    }
+    assert_table_covers(&acct);
+}
+
+// ---- probe --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn converse_probe_asks_for_one_token() {
+    let converse = mock!(aws_sdk_bedrockruntime::Client::converse).then_http_response(|| {
+        respond(200, &json!({"output": {"message": {"role": "assistant", "content": [{"text": "Hi"}]}},
+            "stopReason": "max_tokens", "usage": {"inputTokens": 12, "outputTokens": 1, "totalTokens": 13},
+            "metrics": {"latencyMs": 210}}).to_string())
+    });
+    let (acct, wire) = mocked(&[&converse]);
+    let r = acct
+        .probe("us-east-1", "amazon.nova-lite-v1:0", ProbeKind::Converse)
+        .await
+        .unwrap();
+    assert_eq!(r.output_tokens, Some(1));
+    let body = wire.json("POST", "/converse");
+    assert_eq!(body["inferenceConfig"]["maxTokens"], 1);
+    assert_eq!(body["messages"][0]["role"], "user");
+    assert!(wire.all()[0]
+        .uri
+        .contains("/model/amazon.nova-lite-v1%3A0/converse"));
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn a_guardrail_version_is_created_from_the_named_guardrail() {
+    let list = mock!(Bedrock::list_guardrails)
+        .match_requests(|r| r.guardrail_identifier().is_none())
+        .then_http_response(|| {
+            respond(200, &json!({"guardrails": [summary("zzz999", "other", "DRAFT"), summary("abc123def456", "default-safety", "DRAFT")]}).to_string())
+        });
+    let create = mock!(Bedrock::create_guardrail_version).then_http_response(|| {
+        respond(
+            202,
+            &json!({"guardrailId": "abc123def456", "version": "3"}).to_string(),
+        )
+    });
+    let get = mock!(Bedrock::get_guardrail)
+        .match_requests(|r| r.guardrail_version() == Some("3"))
+        .then_http_response(|| respond(200, &get_guardrail_body("HIGH", "3")));
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&list, &create, &get, &tags]);
+    let desired = Resource {
+        kind: Kind::GuardrailVersion,
+        region: "us-east-1".into(),
+        name: "default-safety".into(),
+        id: None,
+        spec: json!({"guardrail": "default-safety", "version": "", "snapshot": guardrail_spec("HIGH")}),
+        tags: owned(),
+        status: None,
+    };
+    let v = acct.create(&desired, "v-3").await.unwrap();
+    assert_eq!(v.name, "default-safety:3");
+    assert_eq!(v.id.as_deref(), Some(format!("{GR_ARN}:3").as_str()));
+    assert_eq!(v.spec["version"], "3");
+    assert_eq!(v.spec["snapshot"]["content_filters"][0]["type"], "HATE");
+    let sent = wire.find("POST", "/guardrails/");
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].uri.contains("guardrail%2Fabc123def456"),
+        "{}",
+        sent[0].uri
+    );
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["description"], "Baseline content safety");
+    assert_eq!(body["clientRequestToken"], "v-3");
+
+    // Versions are never updated in place.
+    let err = acct.update(&v, &desired).await.unwrap_err();
+    assert!(err.message.contains("immutable"), "{err}");
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn transport_failures_map_to_a_code_without_retry_storms() {
+    // A closed loopback port: the connection is refused at once.
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url("http://127.0.0.1:1")
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDMOCK",
+            "mocksecret",
+            None,
+            None,
+            "mock",
+        ))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .http_client(
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+                ))
+                .build_https(),
+        )
+        .load()
+        .await;
+    let acct = AwsAccount::from_sdk_config(sdk, Vec::new());
+    let err = acct.account_id().await.unwrap_err();
+    assert_eq!(err.code, "DispatchFailure", "{err}");
+    assert_eq!(err.operation, "GetCallerIdentity");
+    assert!(err.request_id.is_none());
+    assert!(!err.message.contains("mocksecret"));
+}
