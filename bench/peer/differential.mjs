@@ -79,6 +79,9 @@ const POLICY_ACTIONS = [
   'bedrock:invokemodel',
   'bedrock:*Guardrail',
   'bedrock:GetFoundationModel',
+  'bedrock:InvokeModel*',
+  'bedrock:*Model*',
+  'Bedrock:InvokeModel',
   's3:GetObject'
 ];
 const fmArn = (region, model) => `arn:aws:bedrock:${region}::foundation-model/${model}`;
@@ -99,7 +102,9 @@ const RESOURCE_PATTERNS = () => [
   ipArn(pick(REGIONS), pick(MODELS)),
   `arn:aws:bedrock:*:${ACCOUNT}:guardrail/*`,
   grArn(pick(REGIONS), pick(['gr1', 'gr2'])),
-  'arn:aws:bedrock:*:*:*'
+  'arn:aws:bedrock:*:*:*',
+  'arn:aws:bedrock:*::Foundation-Model/*',
+  `arn:aws:bedrock:*:444455556666:inference-profile/*`
 ];
 const REGION_VALUES = () => [
   pick(REGIONS),
@@ -108,10 +113,18 @@ const REGION_VALUES = () => [
   'eu-*',
   '*-1',
   'us-east-?',
-  'US-EAST-1'
+  'US-EAST-1',
+  '*',
+  ''
 ];
 
 function condition() {
+  const c = {};
+  for (let k = chance(0.2) ? 2 : 1; k > 0; k--) Object.assign(c, operator());
+  return c;
+}
+
+function operator() {
   const op = pick([
     'StringEquals',
     'StringLike',
@@ -124,10 +137,11 @@ function condition() {
 }
 
 function statement(i, allowOnly) {
-  const s = { Sid: `S${i}`, Effect: allowOnly || chance(0.65) ? 'Allow' : 'Deny' };
+  const s = { Sid: `S${i}`, Effect: allowOnly || chance(0.75) ? 'Allow' : 'Deny' };
   if (chance(0.2)) s.NotAction = one(some(POLICY_ACTIONS, 2));
   else s.Action = one(some(POLICY_ACTIONS, 3));
-  s.Resource = one(some(RESOURCE_PATTERNS(), 2));
+  if (chance(0.12)) s.NotResource = one(some(RESOURCE_PATTERNS(), 2));
+  else s.Resource = one(some(RESOURCE_PATTERNS(), 2));
   if (chance(0.45)) s.Condition = condition();
   return s;
 }
@@ -149,19 +163,32 @@ function genCase(i) {
   const action = pick(REQUEST_ACTIONS);
   const region = pick(REGIONS);
   let resource;
+  let resourceAccount = ACCOUNT;
   if (action === 'bedrock:ApplyGuardrail') resource = grArn(region, pick(['gr1', 'gr2']));
-  else if (chance(0.6)) resource = fmArn(region, pick(MODELS));
+  else if (chance(0.55)) resource = fmArn(region, pick(MODELS));
   else resource = ipArn(region, pick(MODELS));
+  if (action !== 'bedrock:ApplyGuardrail' && chance(0.05)) {
+    // Another account's inference profile: needs a resource policy, which Bedrock
+    // profiles do not have, so no identity policy alone can allow it.
+    resource = resource
+      .replace(`:${ACCOUNT}:`, ':444455556666:')
+      .replace('::foundation-model/', ':444455556666:inference-profile/us.');
+    resourceAccount = '444455556666';
+  }
+  // Roles call Bedrock through a session: half the principals are assumed-role ARNs.
+  const principal = chance(0.5)
+    ? `arn:aws:iam::${ACCOUNT}:role/app-${i % 7}`
+    : `arn:aws:sts::${ACCOUNT}:assumed-role/app-${i % 7}/session-${i}`;
   // The requested region is usually the resource's, sometimes another (a
   // destination leg of cross-region inference).
   const requested = chance(0.8) ? region : pick(REGIONS);
   const line = {
     id: `c${i}`,
     request: {
-      principal: `arn:aws:iam::${ACCOUNT}:role/app-${i % 7}`,
+      principal,
       action,
       resource,
-      resource_account: ACCOUNT,
+      resource_account: resourceAccount,
       context: { 'aws:RequestedRegion': requested }
     },
     identity_policies: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => policy(3)),
