@@ -4,7 +4,10 @@
 // first disagreements. Run by scripts/bench, never in CI.
 //
 // Usage: node bench/peer/differential.mjs --bedrockctl BIN [--seed S] [--cases N]
-//          [--out DIR]
+//          [--out DIR] [--no-context]
+// --no-context drops `request.context` from every case: bedrockctl then derives
+// aws:RequestedRegion from the resource ARN (src/iam/mod.rs), the peer treats the key
+// as absent, so disagreements are expected there (a known, documented difference).
 // Writes DIR/cases.jsonl (design.md `iam eval` input shape), DIR/ours.jsonl (our
 // answers) and DIR/disagreements.jsonl (every disagreement, with the case).
 // Prints one JSON summary on stdout. Exit 0 whatever the agreement (it is a report);
@@ -24,6 +27,7 @@ const bin = opt('--bedrockctl', null);
 const seed = Number(opt('--seed', '9'));
 const n = Number(opt('--cases', '2000'));
 const outDir = opt('--out', PEER_DIR);
+const noContext = args.includes('--no-context');
 if (!bin) {
   console.error('usage: differential.mjs --bedrockctl BIN [--seed S] [--cases N] [--out DIR]');
   process.exit(1);
@@ -211,6 +215,7 @@ function genCase(i) {
 }
 
 const cases = Array.from({ length: n }, (_, i) => genCase(i));
+if (noContext) for (const c of cases) delete c.request.context;
 mkdirSync(outDir, { recursive: true });
 const casesPath = join(outDir, 'cases.jsonl');
 const oursPath = join(outDir, 'ours.jsonl');
@@ -272,6 +277,7 @@ console.log(
     version,
     seed,
     cases: n,
+    no_context: noContext,
     agree,
     disagree: disagreements.length,
     bedrockctl_errors: oursErrors,
