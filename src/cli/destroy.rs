@@ -1,6 +1,11 @@
-//! `bedrockctl destroy`: delete what this stack owns.
+//! `bedrockctl destroy`: delete what this stack owns, in the kinds the config manages,
+//! under the same guards as apply (account pin, commitments, prevent_destroy).
 
+use super::common::{load_config, print_stdout};
+use super::plan::{config_protected, connect, exec_options, reconcile};
 use super::GlobalArgs;
+use bedrockctl::apply;
+use bedrockctl::plan::{render_text, DiffOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -11,6 +16,26 @@ pub struct Args {
     pub auto_approve: bool,
 }
 
-pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`destroy` is not available in this build yet")
+pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
+    let (cfg, _) = load_config(&a.file)?;
+    let rt = super::account::runtime()?;
+    let account = connect(g, &rt)?;
+    let exec = exec_options();
+    let opts = DiffOptions {
+        destroy: true,
+        ..DiffOptions::default()
+    };
+    let planned = rt.block_on(apply::plan_config(account.clone(), &cfg, opts, &exec))?;
+    print_stdout(&render_text::render_text(&planned.plan))?;
+    let protected = config_protected(&planned);
+    reconcile(
+        &rt,
+        account,
+        &cfg,
+        &planned,
+        &protected,
+        a.auto_approve,
+        &exec,
+        "destroy",
+    )
 }

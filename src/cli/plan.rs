@@ -1,7 +1,21 @@
 //! `bedrockctl plan` and `bedrockctl apply`.
 
+use super::account::{open_account, runtime};
+use super::common::{load_config, print_stdout};
 use super::GlobalArgs;
-use std::path::PathBuf;
+use anyhow::{bail, Context, Result};
+use bedrockctl::account::Account;
+use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
+use bedrockctl::apply::progress::Reporter;
+use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
+use bedrockctl::config::Config;
+use bedrockctl::plan::saved::{self, config_digest};
+use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
+use std::collections::BTreeSet;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
@@ -42,10 +56,286 @@ pub struct ApplyArgs {
     pub auto_approve: bool,
 }
 
-pub fn run_plan(_g: &GlobalArgs, _a: PlanArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`plan` is not available in this build yet")
+/// Engine settings; the environment overrides exist for tests and slow accounts.
+pub(crate) fn exec_options() -> ExecOptions {
+    let env_u64 = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let mut o = ExecOptions::default();
+    if let Some(n) = env_u64("BEDROCKCTL_CONCURRENCY") {
+        o.limits = Limits::new(n as usize);
+    }
+    if let Some(s) = env_u64("BEDROCKCTL_WAIT_TIMEOUT_SECS") {
+        o.wait_timeout = Duration::from_secs(s);
+    }
+    o
 }
 
-pub fn run_apply(_g: &GlobalArgs, _a: ApplyArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`apply` is not available in this build yet")
+pub(crate) fn connect(g: &GlobalArgs, rt: &tokio::runtime::Runtime) -> Result<Arc<dyn Account>> {
+    let boxed = rt.block_on(open_account(g))?;
+    Ok(Arc::from(boxed))
+}
+
+pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
+    if a.files.len() > 1 {
+        bail!("planning several config files at once is not supported yet\nhint: run `bedrockctl plan -f FILE` once per stack");
+    }
+    let file = a
+        .files
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(super::DEFAULT_CONFIG));
+    // Invalid config → exit 1 before any account call.
+    let (cfg, sources) = load_config(&file)?;
+    let rt = runtime()?;
+    let account = connect(g, &rt)?;
+    let exec = exec_options();
+    let opts = DiffOptions {
+        refresh_only: a.refresh_only,
+        show_unmanaged: a.show_unmanaged,
+        destroy: false,
+    };
+    let planned = rt.block_on(apply::plan_config(account, &cfg, opts, &exec))?;
+    warn_account_pin(&cfg, &planned.plan);
+    let out = match a.format {
+        PlanFormat::Json => render_json::render_json(&planned.plan),
+        PlanFormat::Markdown => render_md::render_markdown(&planned.plan),
+        PlanFormat::Github => {
+            // In a GitHub Actions job the Markdown also goes to the job summary.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                let md = render_md::render_markdown(&planned.plan);
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| "cannot write the GitHub job summary".to_string())?;
+                f.write_all(md.as_bytes())?;
+            }
+            render_md::render_github(&planned.plan)
+        }
+        PlanFormat::Text => render_text::render_text(&planned.plan),
+    };
+    print_stdout(&out)?;
+    conflicts_error(&planned.plan)?;
+    if let Some(path) = &a.out {
+        let saved = saved::save(
+            &planned.plan,
+            &planned.snapshot,
+            &absolute(&file),
+            &config_digest(&sources),
+        );
+        let text = serde_json::to_string_pretty(&saved)?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write plan file `{}`", path.display()))?;
+        eprintln!(
+            "saved the plan to `{}`; apply it with `bedrockctl apply {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(if a.detailed_exitcode && planned.plan.has_changes() {
+        2
+    } else {
+        0
+    })
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn warn_account_pin(cfg: &Config, plan: &Plan) {
+    if let Some(pin) = &cfg.account.id {
+        if pin.value != plan.account_id {
+            eprintln!(
+                "warning: the config pins account `{}` but the credentials are for account `{}`; apply will refuse",
+                pin.value, plan.account_id
+            );
+        }
+    }
+}
+
+fn conflicts_error(plan: &Plan) -> Result<()> {
+    if plan.conflicts.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = plan
+        .conflicts
+        .iter()
+        .map(|c| format!("`{}` (owned by stack `{}`)", c.address, c.owner))
+        .collect();
+    bail!(
+        "resources of this config are owned by another stack: {}\nhint: rename them in this config; bedrockctl never touches another stack's resources",
+        list.join(", ")
+    )
+}
+
+pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
+    let rt = runtime()?;
+    let exec = exec_options();
+    let (cfg, planned, approved, account) = match &a.plan {
+        Some(plan_path) => {
+            let text = std::fs::read_to_string(plan_path)
+                .with_context(|| format!("cannot read plan file `{}`", plan_path.display()))?;
+            let saved =
+                saved::parse(&text).with_context(|| format!("`{}`", plan_path.display()))?;
+            let (cfg, sources) = load_config(Path::new(&saved.config_path))?;
+            let account = connect(g, &rt)?;
+            let planned = rt.block_on(apply::plan_config(
+                account.clone(),
+                &cfg,
+                DiffOptions::default(),
+                &exec,
+            ))?;
+            if let Err(e) = saved::check_fresh(
+                &saved,
+                &config_digest(&sources),
+                &planned.plan,
+                &planned.snapshot,
+            ) {
+                bail!(
+                    "{e}\nhint: run `bedrockctl plan --out {}` again and review it",
+                    plan_path.display()
+                );
+            }
+            // A saved plan was reviewed when it was made.
+            (cfg, planned, true, account)
+        }
+        None => {
+            let (cfg, _) = load_config(&a.file)?;
+            let account = connect(g, &rt)?;
+            let planned = rt.block_on(apply::plan_config(
+                account.clone(),
+                &cfg,
+                DiffOptions::default(),
+                &exec,
+            ))?;
+            (cfg, planned, a.auto_approve, account)
+        }
+    };
+    print_stdout(&render_text::render_text(&planned.plan))?;
+    conflicts_error(&planned.plan)?;
+    let code = reconcile(
+        &rt,
+        account,
+        &cfg,
+        &planned,
+        &BTreeSet::new(),
+        approved,
+        &exec,
+        "apply",
+    )?;
+    Ok(code)
+}
+
+/// Guards, approval, execution and the checks that follow; shared by apply and destroy.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reconcile(
+    rt: &tokio::runtime::Runtime,
+    account: Arc<dyn Account>,
+    cfg: &Config,
+    planned: &Planned,
+    config_protected: &BTreeSet<String>,
+    approved: bool,
+    exec: &ExecOptions,
+    command: &str,
+) -> Result<u8> {
+    let plan = &planned.plan;
+    if plan.actionable().next().is_some() {
+        let now = now_rfc3339();
+        let refused = refusals(
+            plan,
+            &planned.snapshot,
+            &GuardContext {
+                account_pin: cfg.account.id.as_ref().map(|i| i.value.as_str()),
+                config_protected,
+                now: &now,
+            },
+        );
+        if !refused.is_empty() {
+            bail!(
+                "refusing to {command}; no change was made:\n{}",
+                refused
+                    .iter()
+                    .map(|r| format!("  - {r}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+        if !approved && !confirm(command)? {
+            bail!("{command} cancelled; no change was made");
+        }
+        let reporter = Reporter::for_stderr(false);
+        let outcome = rt.block_on(apply::execute(account.clone(), plan, exec, &reporter));
+        let s = plan.summary();
+        if !outcome.failures.is_empty() {
+            let list: Vec<String> = outcome
+                .failures
+                .iter()
+                .map(|(addr, e)| format!("  - `{addr}`: {e}"))
+                .collect();
+            bail!(
+                "{command} failed: {} of {} changes made, {} failed, {} not attempted:\n{}\nhint: fix the cause and run `bedrockctl {command}` again; it continues where this run stopped",
+                outcome.applied.len(),
+                plan.actionable().count(),
+                outcome.failures.len(),
+                outcome.skipped,
+                list.join("\n")
+            );
+        }
+        eprintln!(
+            "{} complete: {} added, {} changed, {} replaced, {} destroyed.",
+            if command == "apply" {
+                "Apply"
+            } else {
+                "Destroy"
+            },
+            s.add,
+            s.change,
+            s.replace,
+            s.destroy
+        );
+    }
+    if command != "apply" {
+        return Ok(0);
+    }
+    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()));
+    if let Some((n, why)) = &checks.not_run {
+        eprintln!(
+            "warning: {n} access check{} not run: {why}",
+            if *n == 1 { "" } else { "s" }
+        );
+    }
+    if checks.any_failed() {
+        eprintln!(
+            "error: the changes were made but {} access check{} failed:",
+            checks.failed.len(),
+            if checks.failed.len() == 1 { "" } else { "s" }
+        );
+        for f in &checks.failed {
+            eprintln!("  - {f}");
+        }
+        return Ok(3);
+    }
+    Ok(0)
+}
+
+/// Ask on the terminal; without one there is nobody to ask, so the answer is no.
+fn confirm(command: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "refusing to {command} without approval: stdin is not a terminal; no change was made\nhint: review with `bedrockctl plan`, then pass `--auto-approve`"
+        );
+    }
+    eprint!("Do you want to perform these actions? Only `yes` will be accepted: ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim() == "yes")
+}
+
+/// Addresses the config protects with `prevent_destroy: true`.
+pub(crate) fn config_protected(planned: &Planned) -> BTreeSet<String> {
+    planned.protected.clone()
 }

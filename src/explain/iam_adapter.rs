@@ -27,60 +27,21 @@ const KNOWN_KEYS: &[&str] = &[
 impl Evaluator for IamEvaluator {
     fn evaluate(&self, input: &EvalInput<'_>) -> EvalOutcome {
         let mut out = EvalOutcome::default();
-        let mut compile = |name: &str, doc: &Value| match iam::compile_value(doc) {
-            Ok(p) => Some(p),
-            Err(errs) => {
-                out.notes.push(format!(
-                    "`{name}` could not be read as a policy ({}), so it was left out",
-                    errs.first()
-                        .map(|e| e.message.as_str())
-                        .unwrap_or("invalid")
-                ));
-                None
-            }
-        };
-        let mut identity = Vec::new();
-        let mut identity_names = Vec::new();
-        for (name, doc) in input.identity {
-            if let Some(p) = compile(name, doc) {
-                identity.push(p);
-                identity_names.push(name.clone());
-            }
-        }
-        let boundary = input.boundary.and_then(|(n, d)| compile(n, d));
-        let levels =
-            |levels: &[Vec<Value>],
-             kind: &str,
-             compile: &mut dyn FnMut(&str, &Value) -> Option<iam::CompiledPolicy>| {
-                let mut names = Vec::new();
-                let compiled: Vec<Vec<iam::CompiledPolicy>> = levels
-                    .iter()
-                    .enumerate()
-                    .map(|(l, docs)| {
-                        docs.iter()
-                            .enumerate()
-                            .filter_map(|(i, d)| {
-                                let name = format!("{kind} level {l} policy {i}");
-                                let p = compile(&name, d)?;
-                                names.push(name);
-                                Some(p)
-                            })
-                            .collect()
-                    })
-                    .collect();
-                (compiled, names)
-            };
-        let (scps, scp_names) = levels(input.scps, "scp", &mut compile);
-        let (rcps, rcp_names) = levels(input.rcps, "rcp", &mut compile);
-        let set = iam::PolicySet {
-            identity,
-            resource: None,
-            permissions_boundary: boundary,
-            session: None,
-            scps: (!scps.is_empty()).then_some(scps),
-            rcps: (!rcps.is_empty()).then_some(rcps),
+        let named = iam::documents::Documents {
+            identity: input.identity,
+            boundary: input.boundary,
+            scps: input.scps,
+            rcps: input.rcps,
             management_account: false,
-        };
+        }
+        .compile();
+        out.notes.extend(named.skipped.iter().cloned());
+        let (set, identity_names, scp_names, rcp_names) = (
+            named.set,
+            named.identity_names,
+            named.scp_names,
+            named.rcp_names,
+        );
         let principal = iam::Principal::parse(input.principal);
         let resource_account = crate::explain::arn::parse(input.resource)
             .map(|a| a.account.to_string())

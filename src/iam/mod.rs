@@ -34,6 +34,7 @@ pub mod access;
 pub mod compile;
 pub mod condition;
 pub mod context;
+pub mod documents;
 pub mod eval;
 pub mod grants;
 pub mod json;

@@ -87,6 +87,7 @@ pub mod clock;
 pub mod faults;
 pub mod kinds;
 pub mod models;
+mod simulate;
 pub mod store;
 pub mod validate;
 
@@ -306,16 +307,22 @@ impl Account for Sandbox {
         })
     }
 
+    /// IAM's simulator, answered by the offline evaluator over the principal's stored
+    /// policies, its boundary and the organization's SCPs/RCPs (SimulatePrincipalPolicy
+    /// includes SCPs for member accounts).
     async fn simulate(&self, request: &SimulateRequest) -> Result<SimulateResult, AccountError> {
         self.faults.before_call("SimulatePrincipalPolicy").await?;
-        Err(AccountError::new(
-            "SimulatePrincipalPolicy",
-            "NotImplemented",
-            format!(
-                "the sandbox cannot simulate `{}` on `{}` yet: IAM simulation in the sandbox is not implemented (use the offline evaluator, `bedrockctl check` without --simulate)",
-                request.action, request.resource_arn
-            ),
-        ))
+        let (policies, org) = self.store.read(|s| {
+            let policies = kinds::iam::principal_policies(s, &request.principal_arn);
+            let org = OrgPolicies {
+                management_account: s.management_account,
+                scps: s.scps.clone(),
+                rcps: s.rcps.clone(),
+            };
+            (policies, org)
+        })?;
+        let policies = policies?;
+        Ok(simulate::run(request, &policies, &org))
     }
 
     async fn principal_policies(

@@ -90,7 +90,8 @@ async fn defaults_and_seed() {
         resource_arn: "*".into(),
         context: BTreeMap::new(),
     };
-    assert_eq!(sb.simulate(&sim).await.unwrap_err().code, "NotImplemented");
+    // IAM answers NoSuchEntity when the principal does not exist.
+    assert_eq!(sb.simulate(&sim).await.unwrap_err().code, "NoSuchEntity");
     assert!(sb
         .list_models(R)
         .await
@@ -462,4 +463,70 @@ async fn probe_through_application_profiles_and_provisioned_models() {
     assert_eq!(e.code, "ModelNotReadyException");
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     assert!(sb.probe(R, &pt_arn, ProbeKind::Converse).await.is_ok());
+}
+
+#[tokio::test]
+async fn simulate_answers_with_the_stored_policies_and_scps() {
+    let seed = json!({"scps": [[
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "OnlyUs", "Effect": "Deny", "Action": "bedrock:*", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}}
+        ]}
+    ]]});
+    let dir2 = tempfile::tempdir().unwrap();
+    std::fs::write(dir2.path().join("seed.json"), seed.to_string()).unwrap();
+    let sb = Sandbox::open_with(
+        dir2.path(),
+        Options {
+            pt_ready_ms: 0,
+            today: Some("2026-01-15".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let mut spec = role_spec();
+    spec["inline_policies"] = json!({"invoke": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Invoke", "Effect": "Allow", "Action": "bedrock:InvokeModel",
+         "Resource": "arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"}]}});
+    sb.create(&res(Kind::IamRole, GLOBAL, "app", spec), "")
+        .await
+        .unwrap();
+    let ask = |region: &str, model: &str| SimulateRequest {
+        principal_arn: "arn:aws:iam::111122223333:role/app".into(),
+        action: "bedrock:InvokeModel".into(),
+        resource_arn: format!("arn:aws:bedrock:{region}::foundation-model/{model}"),
+        context: BTreeMap::from([("aws:RequestedRegion".to_string(), vec![region.to_string()])]),
+    };
+    let allowed = sb
+        .simulate(&ask("us-east-1", "amazon.nova-lite-v1:0"))
+        .await
+        .unwrap();
+    assert_eq!(allowed.decision, "allowed");
+    assert!(
+        allowed
+            .matched_statements
+            .iter()
+            .any(|s| s == "invoke#Invoke"),
+        "{:?}",
+        allowed.matched_statements
+    );
+    let other_model = sb
+        .simulate(&ask("us-east-1", "amazon.nova-pro-v1:0"))
+        .await
+        .unwrap();
+    assert_eq!(other_model.decision, "implicitDeny");
+    let denied = sb
+        .simulate(&ask("eu-west-1", "amazon.nova-lite-v1:0"))
+        .await
+        .unwrap();
+    assert_eq!(denied.decision, "explicitDeny");
+    assert!(
+        denied
+            .matched_statements
+            .iter()
+            .any(|s| s.ends_with("#OnlyUs")),
+        "{:?}",
+        denied.matched_statements
+    );
 }

@@ -1,0 +1,398 @@
+//! Executing the changes of a plan: dependency order, bounded concurrency per region,
+//! idempotency tokens, adopt-by-tag, waiters.
+//!
+//! Order: the delete half of replacements first (the new resource needs the name), then
+//! creates and updates from the bottom of the dependency ladder up (IAM policies → roles
+//! → logging that uses a role; guardrail → guardrail version), then deletes from the top
+//! down (logging before the role it uses, roles before the policies attached to them).
+//! Changes within one step of that ladder are independent and run concurrently.
+//!
+//! Crash safety: a create carries a token derived from the stack, the address and the
+//! desired spec, so a retried or re-run create returns the first one's resource instead
+//! of making a second. Kinds without tokens answer a repeated create with "already
+//! exists"; the resource is then looked up and, when it carries this stack's tags,
+//! adopted rather than recreated.
+
+use super::progress::Reporter;
+use super::refresh::Limits;
+use super::retry::{with_retry, RetryPolicy};
+use crate::account::{Account, AccountError, Kind, Resource};
+use crate::plan::diff::{attr_changes, normalized};
+use crate::plan::saved::hex;
+use crate::plan::{Action, Plan};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+
+#[derive(Clone)]
+pub struct ExecOptions {
+    pub limits: Limits,
+    pub retry: RetryPolicy,
+    /// How long to wait for a provisioned throughput to be `InService`.
+    pub wait_timeout: Duration,
+    /// Longest pause between two status polls.
+    pub poll_max: Duration,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            limits: Limits::new(4),
+            retry: RetryPolicy::default(),
+            wait_timeout: Duration::from_secs(30 * 60),
+            poll_max: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What happened: addresses done, and failures with their message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub applied: Vec<(String, Action)>,
+    pub failures: Vec<(String, String)>,
+    /// Changes not attempted because an earlier step failed.
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create(Resource),
+    Update(Resource, Resource),
+    Delete(Resource),
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    address: String,
+    action: Action,
+    region: String,
+    op: Op,
+}
+
+/// Place on the dependency ladder: a kind may refer to kinds of lower rank only.
+fn rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::IamRole | Kind::GuardrailVersion => 1,
+        Kind::InvocationLogging => 2,
+        _ => 0,
+    }
+}
+
+/// The steps of a plan in stages; each stage runs after the previous one finished.
+fn stages(plan: &Plan) -> Vec<Vec<Step>> {
+    let mut replace_deletes: [Vec<Step>; 3] = Default::default();
+    let mut forward: [Vec<Step>; 3] = Default::default();
+    let mut deletes: [Vec<Step>; 3] = Default::default();
+    for c in plan.actionable() {
+        let r = rank(c.kind) as usize;
+        let step = |op: Op| Step {
+            address: c.address(),
+            action: c.action,
+            region: c.region.clone(),
+            op,
+        };
+        match (c.action, &c.before, &c.after) {
+            (Action::Create, _, Some(a)) => forward[r].push(step(Op::Create(a.clone()))),
+            (Action::Update, Some(b), Some(a)) => {
+                forward[r].push(step(Op::Update(b.clone(), a.clone())))
+            }
+            (Action::Replace, Some(b), Some(a)) => {
+                replace_deletes[r].push(step(Op::Delete(b.clone())));
+                forward[r].push(step(Op::Create(Resource {
+                    id: None,
+                    ..a.clone()
+                })));
+            }
+            (Action::Delete, Some(b), _) => deletes[r].push(step(Op::Delete(b.clone()))),
+            _ => {}
+        }
+    }
+    let [rd0, rd1, rd2] = replace_deletes;
+    let [f0, f1, f2] = forward;
+    let [d0, d1, d2] = deletes;
+    [rd2, rd1, rd0, f0, f1, f2, d2, d1, d0]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Token for a create: same stack, address and desired spec → same token, so a retry
+/// after a crash is recognised by the service instead of duplicating the resource.
+pub fn idempotency_token(stack: &str, desired: &Resource) -> String {
+    let mut h = Sha256::new();
+    h.update(stack.as_bytes());
+    h.update([0]);
+    h.update(desired.address().as_bytes());
+    h.update([0]);
+    h.update(normalized(desired).spec.to_string().as_bytes());
+    hex(&h.finalize())
+}
+
+/// Run every change of `plan`. Stops before the next stage when a stage had failures, so
+/// nothing is built on top of a failed step.
+pub async fn execute(
+    account: Arc<dyn Account>,
+    plan: &Plan,
+    opts: &ExecOptions,
+    reporter: &Reporter,
+) -> Outcome {
+    let stages = stages(plan);
+    let mut out = Outcome::default();
+    let total: usize = stages.iter().map(Vec::len).sum();
+    reporter.start(total as u64);
+    let mut done = 0usize;
+    for stage in stages {
+        if !out.failures.is_empty() {
+            out.skipped += stage.len();
+            continue;
+        }
+        let mut set = JoinSet::new();
+        for step in stage {
+            let account = account.clone();
+            let opts = opts.clone();
+            let stack = plan.stack.clone();
+            let reporter = reporter.clone();
+            set.spawn(async move {
+                let sem = opts.limits.region(&step.region);
+                let _permit = sem.acquire_owned().await;
+                reporter.begin(&step.address, verb(&step.op));
+                let r = run_step(account.as_ref(), &stack, &step, &opts).await;
+                (step, r)
+            });
+        }
+        while let Some(joined) = set.join_next().await {
+            done += 1;
+            match joined {
+                Ok((step, Ok(note))) => {
+                    reporter.finish(&step.address, past(&step.op), note.as_deref(), done);
+                    if !matches!((step.action, &step.op), (Action::Replace, Op::Delete(_))) {
+                        out.applied.push((step.address, step.action));
+                    }
+                }
+                Ok((step, Err(e))) => {
+                    reporter.fail(&step.address, &e, done);
+                    out.failures.push((step.address, e));
+                }
+                Err(e) => out.failures.push(("(task)".into(), e.to_string())),
+            }
+        }
+    }
+    reporter.done();
+    out
+}
+
+fn verb(op: &Op) -> &'static str {
+    match op {
+        Op::Create(_) => "creating",
+        Op::Update(..) => "updating",
+        Op::Delete(_) => "destroying",
+    }
+}
+
+fn past(op: &Op) -> &'static str {
+    match op {
+        Op::Create(_) => "created",
+        Op::Update(..) => "updated",
+        Op::Delete(_) => "destroyed",
+    }
+}
+
+/// One step, retried; `Ok(note)` carries an id or remark for the progress line.
+async fn run_step(
+    account: &dyn Account,
+    stack: &str,
+    step: &Step,
+    opts: &ExecOptions,
+) -> Result<Option<String>, String> {
+    let fmt = |e: AccountError| format!("{e}");
+    match &step.op {
+        Op::Create(desired) => {
+            let token = idempotency_token(stack, desired);
+            let created = match with_retry(&opts.retry, || account.create(desired, &token)).await {
+                Ok(r) => r,
+                Err(e) if is_already_exists(&e) => adopt(account, stack, desired, opts)
+                    .await
+                    .map_err(|m| format!("{}: {m}", fmt(e)))?,
+                Err(e) => return Err(fmt(e)),
+            };
+            if desired.kind == Kind::ProvisionedThroughput {
+                wait_in_service(account, &created, opts).await?;
+            }
+            Ok(created.id)
+        }
+        Op::Update(live, desired) => {
+            if live.kind == Kind::ProvisionedThroughput && !is_settled(live) {
+                wait_in_service(account, live, opts).await?;
+            }
+            let r = with_retry(&opts.retry, || account.update(live, desired))
+                .await
+                .map_err(fmt)?;
+            Ok(r.id)
+        }
+        Op::Delete(live) => {
+            match with_retry(&opts.retry, || account.delete(live)).await {
+                Ok(()) => Ok(None),
+                // Gone already (an earlier, interrupted run deleted it): the goal is met.
+                Err(e) if e.is_not_found() => Ok(Some("already gone".into())),
+                Err(e) => Err(fmt(e)),
+            }
+        }
+    }
+}
+
+fn is_already_exists(e: &AccountError) -> bool {
+    e.code.contains("AlreadyExists")
+        || matches!(
+            e.code.as_str(),
+            "ConflictException" | "ResourceInUseException"
+        )
+}
+
+/// A create said "already exists": find the resource; ours (by tags) is adopted and
+/// brought to the desired spec, anyone else's is an error.
+async fn adopt(
+    account: &dyn Account,
+    stack: &str,
+    desired: &Resource,
+    opts: &ExecOptions,
+) -> Result<Resource, String> {
+    let live = with_retry(&opts.retry, || account.list(desired.kind, &desired.region))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(found) = live.into_iter().find(|r| r.name == desired.name) else {
+        return Err("and no resource of that name could be found".into());
+    };
+    if found.stack() != Some(stack) {
+        return Err(format!(
+            "`{}` exists and is not owned by stack `{stack}`",
+            desired.address()
+        ));
+    }
+    if attr_changes(desired.kind, &normalized(&found), &normalized(desired)).is_empty() {
+        return Ok(found);
+    }
+    with_retry(&opts.retry, || account.update(&found, desired))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn is_settled(r: &Resource) -> bool {
+    r.status
+        .as_deref()
+        .is_none_or(|s| !s.eq_ignore_ascii_case("creating") && !s.eq_ignore_ascii_case("updating"))
+}
+
+/// Poll until a provisioned throughput is `InService`; `Failed` and timeouts are errors.
+async fn wait_in_service(
+    account: &dyn Account,
+    r: &Resource,
+    opts: &ExecOptions,
+) -> Result<(), String> {
+    let Some(id) = r.id.clone() else {
+        return Ok(());
+    };
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(50);
+    let mut current = r.status.clone();
+    loop {
+        match current.as_deref() {
+            Some(s) if s.eq_ignore_ascii_case("inservice") => return Ok(()),
+            Some(s) if s.eq_ignore_ascii_case("failed") => {
+                return Err(format!("`{}` failed to provision", r.address()))
+            }
+            _ => {}
+        }
+        if start.elapsed() >= opts.wait_timeout {
+            return Err(format!(
+                "timed out after {}s waiting for `{}` to be InService (status `{}`)\n  hint: it may still be provisioning; run apply again later",
+                opts.wait_timeout.as_secs(),
+                r.address(),
+                current.as_deref().unwrap_or("unknown")
+            ));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(opts.poll_max);
+        current = match with_retry(&opts.retry, || account.get(r.kind, &r.region, &id)).await {
+            Ok(Some(live)) => live.status,
+            Ok(None) => return Err(format!("`{}` disappeared while provisioning", r.address())),
+            Err(e) => return Err(e.to_string()),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Change;
+    use serde_json::json;
+
+    fn change(kind: Kind, name: &str, action: Action) -> Change {
+        let r = Resource {
+            kind,
+            region: "us-east-1".into(),
+            name: name.into(),
+            id: Some("x".into()),
+            spec: json!({}),
+            tags: Default::default(),
+            status: None,
+        };
+        Change {
+            kind,
+            region: r.region.clone(),
+            name: name.into(),
+            action,
+            before: (action != Action::Create).then(|| r.clone()),
+            after: (action != Action::Delete).then_some(r),
+            attrs: vec![],
+            adopt: false,
+        }
+    }
+
+    #[test]
+    fn stages_follow_the_dependency_ladder() {
+        let plan = Plan {
+            changes: vec![
+                change(Kind::InvocationLogging, "default", Action::Create),
+                change(Kind::IamRole, "r", Action::Create),
+                change(Kind::IamPolicy, "p", Action::Create),
+                change(Kind::IamPolicy, "old", Action::Delete),
+                change(Kind::IamRole, "oldr", Action::Delete),
+                change(Kind::ProvisionedThroughput, "pt", Action::Replace),
+            ],
+            ..Plan::default()
+        };
+        let names: Vec<Vec<String>> = stages(&plan)
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|st| format!("{}:{}", verb(&st.op), st.address))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                vec!["destroying:provisioned_throughput.us-east-1.pt"],
+                vec![
+                    "creating:iam_policy.us-east-1.p",
+                    "creating:provisioned_throughput.us-east-1.pt"
+                ],
+                vec!["creating:iam_role.us-east-1.r"],
+                vec!["creating:invocation_logging.us-east-1.default"],
+                vec!["destroying:iam_role.us-east-1.oldr"],
+                vec!["destroying:iam_policy.us-east-1.old"],
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_are_stable_and_spec_sensitive() {
+        let mut r = change(Kind::Guardrail, "g", Action::Create).after.unwrap();
+        let a = idempotency_token("s", &r);
+        assert_eq!(a, idempotency_token("s", &r));
+        assert_ne!(a, idempotency_token("t", &r));
+        r.spec = json!({"blocked_input_message": "x"});
+        assert_ne!(a, idempotency_token("s", &r));
+    }
+}

@@ -1,0 +1,228 @@
+//! Terraform-style text rendering of a plan: `+` create, `~` update in place, `-/+`
+//! replace, `-` delete, one line per changed attribute, and a summary line. Long text
+//! and policy documents are shown as a line diff.
+
+use super::{Action, AttrChange, Change, Plan};
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+use std::fmt::Write as _;
+
+/// Values longer than this (or multi-line) are shown as a line diff.
+const LONG: usize = 60;
+
+pub fn render_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    for c in &plan.conflicts {
+        let _ = writeln!(
+            out,
+            "! {} exists and is owned by stack `{}`; bedrockctl will not touch it",
+            c.address, c.owner
+        );
+    }
+    if !plan.conflicts.is_empty() {
+        out.push('\n');
+    }
+    // Without a state file, drift and config edits look the same: both are updates of
+    // owned resources. The normal plan lists them once, as actions.
+    if plan.refresh_only && !plan.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "Drift: {} managed resource{} differ{} from the config:\n",
+            plan.drift.len(),
+            plural(plan.drift.len()),
+            if plan.drift.len() == 1 { "s" } else { "" }
+        );
+        for c in &plan.drift {
+            render_change(&mut out, c);
+        }
+    }
+    let actionable: Vec<&Change> = plan.actionable().collect();
+    if !actionable.is_empty() {
+        out.push_str("bedrockctl will perform the following actions:\n\n");
+        for c in &actionable {
+            render_change(&mut out, c);
+        }
+    }
+    if !plan.unmanaged.is_empty() {
+        out.push_str("Not managed by this stack (left alone):\n");
+        for r in &plan.unmanaged {
+            let owner = r
+                .stack()
+                .map(|s| format!(" (stack `{s}`)"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  . {}{owner}", r.address());
+        }
+        out.push('\n');
+    }
+    let not_ready: Vec<_> = plan.model_readiness.iter().filter(|r| !r.ready).collect();
+    if !plan.model_readiness.is_empty() {
+        let _ = writeln!(
+            out,
+            "Model readiness: {} of {} ready",
+            plan.model_readiness.len() - not_ready.len(),
+            plan.model_readiness.len()
+        );
+        for r in &not_ready {
+            let _ = writeln!(
+                out,
+                "  ! {} in {} (via {}): {}",
+                r.model_id,
+                r.region,
+                r.via,
+                r.message.as_deref().unwrap_or("not ready")
+            );
+            if let Some(fix) = &r.fix {
+                let _ = writeln!(out, "    hint: {fix}");
+            }
+        }
+        out.push('\n');
+    }
+    if plan.refresh_only {
+        if plan.drift.is_empty() {
+            out.push_str("No drift: managed resources match the config.\n");
+        } else {
+            out.push_str("Refresh only: no changes are planned.\n");
+        }
+        return out;
+    }
+    let s = plan.summary();
+    if actionable.is_empty() {
+        out.push_str("No changes. The account matches the configuration.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "Plan: {} to add, {} to change, {} to replace, {} to destroy.",
+            s.add, s.change, s.replace, s.destroy
+        );
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn render_change(out: &mut String, c: &Change) {
+    let (sym, what) = match c.action {
+        Action::Create => ("  +", "will be created"),
+        Action::Update if c.adopt => ("  ~", "will be adopted (ownership tags added)"),
+        Action::Update => ("  ~", "will be updated in place"),
+        Action::Replace => ("-/+", "must be replaced"),
+        Action::Delete => ("  -", "will be destroyed"),
+        Action::NoOp => ("   ", "is up to date"),
+    };
+    let _ = writeln!(out, "  # {} {what}", c.address());
+    let _ = writeln!(out, "{sym} {}", c.address());
+    match c.action {
+        Action::Create => {
+            if let Some(a) = &c.after {
+                render_object(out, "+", &a.spec);
+                if !a.tags.is_empty() {
+                    let _ = writeln!(out, "      + tags = {}", inline(&serde_json::json!(a.tags)));
+                }
+            }
+        }
+        Action::Delete => {
+            if let Some(id) = c.before.as_ref().and_then(|b| b.id.as_ref()) {
+                let _ = writeln!(out, "      - id = {id}");
+            }
+        }
+        _ => {
+            for a in &c.attrs {
+                render_attr(out, a);
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn render_object(out: &mut String, sym: &str, v: &Value) {
+    if let Value::Object(m) = v {
+        for (k, v) in m {
+            let text = inline(v);
+            if is_long(&text) {
+                let _ = writeln!(out, "      {sym} {k} =");
+                for line in pretty(v).lines() {
+                    let _ = writeln!(out, "          {line}");
+                }
+            } else {
+                let _ = writeln!(out, "      {sym} {k} = {text}");
+            }
+        }
+    }
+}
+
+fn render_attr(out: &mut String, a: &AttrChange) {
+    let note = if a.forces_replace {
+        " # forces replacement"
+    } else {
+        ""
+    };
+    let b = a.before.as_ref().map(inline);
+    let n = a.after.as_ref().map(inline);
+    let long = b.as_deref().is_some_and(is_long) || n.as_deref().is_some_and(is_long);
+    match (&a.before, &a.after) {
+        (None, Some(v)) if !long => {
+            let _ = writeln!(out, "      + {} = {}{note}", a.path, inline(v));
+        }
+        (Some(v), None) if !long => {
+            let _ = writeln!(out, "      - {} = {}{note}", a.path, inline(v));
+        }
+        _ if !long => {
+            let _ = writeln!(
+                out,
+                "      ~ {} = {} -> {}{note}",
+                a.path,
+                b.unwrap_or_else(|| "null".into()),
+                n.unwrap_or_else(|| "null".into())
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "      ~ {}{note}", a.path);
+            let before = a.before.as_ref().map(pretty).unwrap_or_default();
+            let after = a.after.as_ref().map(pretty).unwrap_or_default();
+            let diff = TextDiff::from_lines(&before, &after);
+            for ch in diff.iter_all_changes() {
+                let sign = match ch.tag() {
+                    ChangeTag::Delete => "-",
+                    ChangeTag::Insert => "+",
+                    ChangeTag::Equal => " ",
+                };
+                let _ = write!(out, "          {sign} {}", ch.value());
+                if ch.missing_newline() {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+}
+
+fn is_long(s: &str) -> bool {
+    s.len() > LONG || s.contains("\\n")
+}
+
+fn inline(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Pretty JSON; a string is shown as its own text so long messages diff by line.
+fn pretty(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            let mut s = s.clone();
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s
+        }
+        other => {
+            let mut s = serde_json::to_string_pretty(other).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}

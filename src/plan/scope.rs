@@ -1,0 +1,114 @@
+//! Which kinds, regions and models a config manages, i.e. what may be read and touched.
+//!
+//! design.md: an absent top-level key means the kind is neither read nor touched; a key
+//! with an empty list means "delete every resource of it this stack owns". The scope is
+//! the single place that decision is made; refresh reads exactly the scope, and the diff
+//! ignores anything outside it.
+
+use crate::account::{Kind, GLOBAL};
+use crate::config::Config;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// One `models:` requirement in one region.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ModelNeed {
+    pub model_id: String,
+    pub region: String,
+    /// `on_demand`, `inference_profile`, `provisioned` or `batch`.
+    pub via: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scope {
+    pub stack: String,
+    /// (kind, region) pairs to list.
+    pub lists: BTreeSet<(Kind, String)>,
+    /// Regions whose invocation logging this stack owns (declared in the config).
+    pub logging_regions: BTreeSet<String>,
+    pub models: Vec<ModelNeed>,
+    /// The `account.id` pin, when the config has one.
+    pub account_pin: Option<String>,
+}
+
+impl Scope {
+    pub fn from_config(cfg: &Config) -> Scope {
+        let mut s = Scope {
+            stack: cfg.stack.value.clone(),
+            account_pin: cfg.account.id.as_ref().map(|i| i.value.clone()),
+            ..Scope::default()
+        };
+        let account_regions: Vec<String> = cfg.regions().map(str::to_string).collect();
+        let mut add = |kind: Kind, extra: Vec<String>| {
+            for r in account_regions.iter().chain(extra.iter()) {
+                s.lists.insert((kind, r.clone()));
+            }
+        };
+        if let Some(pts) = &cfg.provisioned_throughput {
+            add(
+                Kind::ProvisionedThroughput,
+                pts.iter().map(|p| p.region.value.clone()).collect(),
+            );
+        }
+        if let Some(gs) = &cfg.guardrails {
+            let regions: Vec<String> = gs
+                .iter()
+                .flat_map(|g| g.regions.iter().map(|r| r.value.clone()))
+                .collect();
+            add(Kind::Guardrail, regions.clone());
+            add(Kind::GuardrailVersion, regions);
+        }
+        if let Some(ps) = &cfg.inference_profiles {
+            add(
+                Kind::InferenceProfile,
+                ps.iter().map(|p| p.region.value.clone()).collect(),
+            );
+        }
+        if let Some(ls) = &cfg.invocation_logging {
+            let regions: Vec<String> = ls.iter().map(|l| l.region.value.clone()).collect();
+            s.logging_regions = regions.iter().cloned().collect();
+            add(Kind::InvocationLogging, regions);
+        }
+        if let Some(alarms) = &cfg.alarms {
+            add(
+                Kind::Alarm,
+                alarms.iter().map(|a| a.region.value.clone()).collect(),
+            );
+        }
+        if let Some(iam) = &cfg.iam {
+            if iam.policies.is_some() {
+                s.lists.insert((Kind::IamPolicy, GLOBAL.to_string()));
+            }
+            if iam.roles.is_some() {
+                s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
+            }
+        }
+        if let Some(models) = &cfg.models {
+            for m in models {
+                for r in &m.regions {
+                    s.models.push(ModelNeed {
+                        model_id: m.id.value.clone(),
+                        region: r.value.clone(),
+                        via: m.via.value.as_str().to_string(),
+                    });
+                }
+            }
+            s.models.sort();
+            s.models.dedup();
+        }
+        s
+    }
+
+    pub fn manages(&self, kind: Kind) -> bool {
+        self.lists.iter().any(|(k, _)| *k == kind)
+    }
+
+    pub fn covers(&self, kind: Kind, region: &str) -> bool {
+        self.lists.contains(&(kind, region.to_string()))
+    }
+
+    /// Regions touched by the scope (for per-region concurrency limits).
+    pub fn regions(&self) -> BTreeSet<&str> {
+        self.lists.iter().map(|(_, r)| r.as_str()).collect()
+    }
+}

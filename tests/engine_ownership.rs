@@ -1,0 +1,128 @@
+//! Ownership: resources without our tags, or owned by another stack, are never touched
+//! by apply or destroy; a config naming another stack's resource is refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine_support;
+
+use engine_support::*;
+use serde_json::json;
+
+fn guardrail_spec(msg: &str) -> serde_json::Value {
+    json!({"blocked_input_message": msg, "blocked_output_message": msg,
+        "content_filters": [{"type": "HATE", "input": "HIGH", "output": "HIGH"}]})
+}
+
+fn seed_foreign(p: &Project) {
+    p.seed(&json!({
+        "resources": [
+            {"kind": "guardrail", "region": "us-east-1", "name": "manual-guardrail",
+             "spec": guardrail_spec("manual"), "tags": {}},
+            {"kind": "guardrail", "region": "us-east-1", "name": "other-guardrail",
+             "spec": guardrail_spec("other"),
+             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+            {"kind": "iam_role", "region": "global", "name": "other-role",
+             "spec": {"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                 "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                 "inline_policies": {}, "managed_policies": []},
+             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+            {"kind": "alarm", "region": "us-east-1", "name": "manual-alarm",
+             "spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "dimensions": {},
+                 "statistic": "Sum", "period": 60, "evaluation_periods": 1, "threshold": 1.0,
+                 "comparison": "GreaterThanThreshold", "actions": []},
+             "tags": {}}
+        ]
+    }));
+}
+
+#[test]
+fn unowned_and_other_stack_resources_survive_apply_and_destroy() {
+    let p = Project::new(FULL);
+    seed_foreign(&p);
+    let plan = p.plan_json(&["--show-unmanaged"], 0);
+    let unmanaged: Vec<&str> = plan["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["address"].as_str().unwrap())
+        .collect();
+    assert!(
+        unmanaged.contains(&"guardrail.us-east-1.manual-guardrail"),
+        "{unmanaged:?}"
+    );
+    assert!(
+        unmanaged.contains(&"iam_role.global.other-role"),
+        "{unmanaged:?}"
+    );
+    for (addr, _) in changes(&plan) {
+        assert!(
+            !addr.contains("manual") && !addr.contains("other"),
+            "{addr}"
+        );
+    }
+    p.apply_ok();
+    p.assert_converged();
+    let (code, _, err) = p.run(&["destroy", "-f", "bedrock.yaml", "--auto-approve"]);
+    assert_eq!(code, 0, "{err}");
+    for (kind, name) in [
+        ("guardrail", "manual-guardrail"),
+        ("guardrail", "other-guardrail"),
+        ("iam_role", "other-role"),
+        ("alarm", "manual-alarm"),
+    ] {
+        assert!(p.has(kind, name), "{kind} {name} was touched");
+    }
+    assert!(!p.has("guardrail", "safety"));
+    // The other stack's guardrail keeps its spec: nothing was written to it.
+    let inv = p.inventory();
+    assert_eq!(inv.len(), 4, "{inv:#?}");
+}
+
+#[test]
+fn a_name_owned_by_another_stack_is_refused() {
+    let p = Project::new(
+        &full_with("  - name: app-logging\n", "  - name: other-role\n").replacen(
+            "role: app-logging",
+            "role: other-role",
+            1,
+        ),
+    );
+    seed_foreign(&p);
+    let (code, _, err) = p.apply();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("iam_role.global.other-role") && err.contains("other"),
+        "{err}"
+    );
+    assert!(
+        !p.has("guardrail", "safety"),
+        "nothing may change on a refused apply"
+    );
+}
+
+#[test]
+fn untagged_resource_named_in_config_is_adopted() {
+    let p = Project::new(FULL);
+    p.seed(&json!({"resources": [
+        {"kind": "alarm", "region": "us-east-1", "name": "haiku-throttles",
+         "spec": {"namespace": "AWS/Bedrock", "metric": "InvocationThrottles",
+             "dimensions": {"ModelId": "anthropic.claude-haiku-4-5-20251001-v1:0"},
+             "statistic": "Sum", "period": 300, "evaluation_periods": 1, "threshold": 10.0,
+             "comparison": "GreaterThanThreshold", "actions": []},
+         "tags": {}}
+    ]}));
+    let plan = p.plan_json(&[], 0);
+    let c = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "alarm.us-east-1.haiku-throttles")
+        .unwrap();
+    assert_eq!(c["actions"][0], "update");
+    assert_eq!(c["adopt"], true);
+    p.apply_ok();
+    p.assert_converged();
+    let inv = p.inventory();
+    let alarm = inv.iter().find(|r| r["kind"] == "alarm").unwrap();
+    assert_eq!(alarm["stack"], "app");
+}
