@@ -179,3 +179,18 @@ fn validate_github_and_json_formats_point_at_the_line() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], true);
 }
+
+#[test]
+fn manpage_is_roff_naming_the_subcommands() {
+    let out = bin().arg("manpage").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH bedrockctl"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    for sub in ["plan", "apply", "explain", "check"] {
+        assert!(text.contains(sub), "{sub}");
+    }
+}

@@ -55,8 +55,9 @@ pub struct GuardrailSpec {
     pub grounding_threshold: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevance_threshold: Option<f64>,
-    /// Whether numbered versions are published when the draft changes (not an API field).
-    #[serde(default)]
+    /// Whether numbered versions are published when the draft changes. Not an API field:
+    /// normalization clears it on both sides, and a cleared flag is not shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub publish_version: bool,
 }
 

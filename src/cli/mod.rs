@@ -10,6 +10,7 @@ mod iam_eval;
 mod import;
 mod init;
 mod lint;
+mod manpage;
 mod models;
 mod plan;
 mod policy;
@@ -87,6 +88,9 @@ pub enum Command {
     Schema(schema::Args),
     /// Print shell completions
     Completions(completions::Args),
+    /// Print the man page (roff) for `man -l -`
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +169,7 @@ pub fn main() -> ExitCode {
         Command::Probe(a) => probe::run(&cli.global, a),
         Command::Schema(a) => schema::run(&cli.global, a),
         Command::Completions(a) => completions::run(a),
+        Command::Manpage => manpage::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
