@@ -1,40 +1,95 @@
-//! The access checks that follow an apply (design.md: `apply` exits 3 when the changes
-//! were made but a check fails).
+//! Running the config's `access_checks` against an account: the offline evaluator on
+//! the desired policies (plus the live policies of principals the config does not
+//! define), compared with IAM's SimulatePrincipalPolicy when asked.
 //!
-//! [`post_apply_checks`] is the one call site; the IAM evaluator that runs the
-//! `access_checks:` assertions is wired in here by its owner. Until then the checks are
-//! reported as not run, never as passed.
+//! `bedrockctl check` and the end of `apply` share this, so both prove access the same
+//! way (design.md: `apply` exits 3 when the changes were made but a check fails).
 
-use crate::account::Account;
+use crate::account::{Account, AccountError};
 use crate::config::Config;
+use crate::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
+
+/// The access model of a config: desired roles and policies, the account id, and the
+/// organization's SCPs (from the config, else from the account when it is open).
+pub async fn access_model(
+    cfg: &Config,
+    account: Option<&dyn Account>,
+) -> Result<AccessModel, AccountError> {
+    let account_id = match (&cfg.account.id, account) {
+        (Some(id), _) => id.value.clone(),
+        (None, Some(acct)) => acct.account_id().await?,
+        (None, None) => DEFAULT_ACCOUNT.to_string(),
+    };
+    let org = match (account, &cfg.organization) {
+        (Some(acct), None) => acct.org_policies().await?,
+        _ => None,
+    };
+    let mut model = AccessModel::from_config(cfg, &account_id, org.as_ref());
+    if let Some(acct) = account {
+        for c in &cfg.access_checks {
+            if model.find(&c.principal.value).is_none() && c.principal.value.starts_with("arn:") {
+                model.add_live_principal(&acct.principal_policies(&c.principal.value).await?);
+            }
+        }
+    }
+    Ok(model)
+}
+
+/// Every check, offline; with `simulate`, each also asked of IAM's simulator.
+pub async fn run_access_checks(
+    cfg: &Config,
+    model: &AccessModel,
+    account: Option<&dyn Account>,
+    simulate: bool,
+) -> Result<Vec<CheckResult>, AccountError> {
+    let mut results = Vec::with_capacity(cfg.access_checks.len());
+    for c in &cfg.access_checks {
+        let mut r = access::run_check(model, c);
+        if let (true, Some(acct)) = (simulate, account) {
+            let mut answers = Vec::new();
+            for q in access::simulate_requests(model, c) {
+                answers.push(acct.simulate(&q).await?);
+            }
+            access::apply_simulation(&mut r, &answers);
+        }
+        results.push(r);
+    }
+    Ok(results)
+}
 
 /// What the checks after an apply found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ChecksOutcome {
-    pub ran: usize,
-    pub failed: Vec<String>,
-    /// Checks the config declares that could not be run, with the reason.
-    pub not_run: Option<(usize, String)>,
+    pub results: Vec<CheckResult>,
+    /// Why the simulator could not be asked (the offline verdicts still stand).
+    pub simulate_error: Option<String>,
 }
 
 impl ChecksOutcome {
     pub fn any_failed(&self) -> bool {
-        !self.failed.is_empty()
+        self.results.iter().any(|r| !r.pass)
     }
 }
 
-/// Run the config's `access_checks` against the account as it is after the apply.
-pub async fn post_apply_checks(cfg: &Config, _account: &dyn Account) -> ChecksOutcome {
-    let declared = cfg.access_checks.len();
-    if declared == 0 {
-        return ChecksOutcome::default();
+/// Run the config's `access_checks` against the account as it is after the apply,
+/// offline and with the simulator; a simulator that cannot be reached (no permission,
+/// no support) degrades to the offline verdicts with a note.
+pub async fn post_apply_checks(
+    cfg: &Config,
+    account: &dyn Account,
+) -> Result<ChecksOutcome, AccountError> {
+    if cfg.access_checks.is_empty() {
+        return Ok(ChecksOutcome::default());
     }
-    ChecksOutcome {
-        ran: 0,
-        failed: Vec::new(),
-        not_run: Some((
-            declared,
-            "the access-check evaluator is not wired into apply in this build; run `bedrockctl check`".into(),
-        )),
+    let model = access_model(cfg, Some(account)).await?;
+    match run_access_checks(cfg, &model, Some(account), true).await {
+        Ok(results) => Ok(ChecksOutcome {
+            results,
+            simulate_error: None,
+        }),
+        Err(e) => Ok(ChecksOutcome {
+            results: run_access_checks(cfg, &model, None, false).await?,
+            simulate_error: Some(e.to_string()),
+        }),
     }
 }

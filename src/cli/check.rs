@@ -9,8 +9,9 @@
 
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
+use bedrockctl::apply;
 use bedrockctl::config::Config;
-use bedrockctl::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
+use bedrockctl::iam::access::CheckResult;
 use bedrockctl::iam::matrix::{self, MatrixModel};
 use std::path::PathBuf;
 
@@ -84,45 +85,12 @@ async fn evaluate_all(
     } else {
         None
     };
-    let account_id = match (&cfg.account.id, &account) {
-        (Some(id), _) => id.value.clone(),
-        (None, Some(acct)) => acct.account_id().await?,
-        (None, None) => DEFAULT_ACCOUNT.to_string(),
-    };
-    let org = match (&account, &cfg.organization) {
-        (Some(acct), None) => acct.org_policies().await?,
-        _ => None,
-    };
-    let mut model = AccessModel::from_config(cfg, &account_id, org.as_ref());
-    if let Some(acct) = &account {
-        for c in &cfg.access_checks {
-            if model.find(&c.principal.value).is_none() && c.principal.value.starts_with("arn:") {
-                let live = acct
-                    .principal_policies(&c.principal.value)
-                    .await
-                    .with_context(|| {
-                        format!("cannot read the policies of `{}`", c.principal.value)
-                    })?;
-                model.add_live_principal(&live);
-            }
-        }
-    }
-    let mut results = Vec::with_capacity(cfg.access_checks.len());
-    for c in &cfg.access_checks {
-        let mut r = access::run_check(&model, c);
-        if a.simulate {
-            if let Some(acct) = &account {
-                let mut answers = Vec::new();
-                for q in access::simulate_requests(&model, c) {
-                    answers.push(acct.simulate(&q).await.with_context(|| {
-                        format!("simulating `{}` on `{}`", q.action, q.resource_arn)
-                    })?);
-                }
-                access::apply_simulation(&mut r, &answers);
-            }
-        }
-        results.push(r);
-    }
+    let model = apply::checks::access_model(cfg, account.as_deref())
+        .await
+        .context("cannot read the account for the access checks")?;
+    let results = apply::checks::run_access_checks(cfg, &model, account.as_deref(), a.simulate)
+        .await
+        .context("cannot run the access checks")?;
     let cells = if a.matrix {
         let models: Vec<MatrixModel> = cfg
             .models
@@ -147,7 +115,7 @@ async fn evaluate_all(
     Ok((results, cells))
 }
 
-fn render_checks(checks: &[CheckResult], simulate: bool) -> String {
+pub(crate) fn render_checks(checks: &[CheckResult], simulate: bool) -> String {
     if checks.is_empty() {
         return "no access_checks in the config\n".to_string();
     }

@@ -300,22 +300,23 @@ pub(crate) fn reconcile(
     if command != "apply" {
         return Ok(0);
     }
-    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()));
-    if let Some((n, why)) = &checks.not_run {
-        eprintln!(
-            "warning: {n} access check{} not run: {why}",
-            if *n == 1 { "" } else { "s" }
-        );
+    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()))?;
+    if checks.results.is_empty() {
+        return Ok(0);
     }
+    if let Some(why) = &checks.simulate_error {
+        eprintln!("warning: IAM's simulator could not be asked, offline verdicts only: {why}");
+    }
+    eprint!(
+        "\n{}",
+        super::check::render_checks(&checks.results, checks.simulate_error.is_none())
+    );
     if checks.any_failed() {
+        let failed = checks.results.iter().filter(|r| !r.pass).count();
         eprintln!(
-            "error: the changes were made but {} access check{} failed:",
-            checks.failed.len(),
-            if checks.failed.len() == 1 { "" } else { "s" }
+            "error: the changes were made but {failed} access check{} failed",
+            if failed == 1 { "" } else { "s" }
         );
-        for f in &checks.failed {
-            eprintln!("  - {f}");
-        }
         return Ok(3);
     }
     Ok(0)
