@@ -1,5 +1,5 @@
 //! Every file of the bad-input corpus exits 1 with `FILE:LINE:COL: …` pointing at the
-//! offending line, never panics, never hangs. Expectations: tests/fixtures/bad/expect.tsv
+//! offending line, never panics, never hangs (20 s timeout) and stays under 100 MiB. Expectations: tests/fixtures/bad/expect.tsv
 //! (regenerate the fixtures with `python3 tests/fixtures/bad/generate.py`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -24,9 +24,12 @@ fn corpus_reports_every_file_at_the_right_line() {
             cols.next().unwrap(),
         );
         count += 1;
-        let out = Command::cargo_bin("bedrockctl")
-            .unwrap()
+        // The address-space limit (100 MiB) makes "stays under 100 MB" part of the check:
+        // going over it aborts the process instead of exiting 1.
+        let out = Command::new("bash")
             .current_dir(&dir)
+            .args(["-c", "ulimit -v 102400; exec \"$0\" \"$@\""])
+            .arg(assert_cmd::cargo::cargo_bin("bedrockctl"))
             .args(["validate", "-f", file])
             .timeout(Duration::from_secs(20))
             .output()
