@@ -7,56 +7,14 @@
 use super::{arn_for, parse_spec, to_value, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
-use crate::account::spec::{GuardrailSpec, GuardrailVersionSpec, Normalize};
+use crate::account::spec::{
+    GuardrailSpec, GuardrailVersionSpec, Normalize, FILTER_TYPES, PII_ACTIONS, PII_TYPES, STRENGTHS,
+};
 use crate::account::{AccountError, Kind, Resource};
 
 /// Sandbox quotas (AWS defaults): guardrails per region, versions per guardrail.
 pub const MAX_GUARDRAILS: usize = 100;
 pub const MAX_VERSIONS: usize = 20;
-
-const FILTER_TYPES: &[&str] = &[
-    "SEXUAL",
-    "VIOLENCE",
-    "HATE",
-    "INSULTS",
-    "MISCONDUCT",
-    "PROMPT_ATTACK",
-];
-const STRENGTHS: &[&str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
-const PII_ACTIONS: &[&str] = &["BLOCK", "ANONYMIZE", "NONE"];
-const PII_TYPES: &[&str] = &[
-    "ADDRESS",
-    "AGE",
-    "AWS_ACCESS_KEY",
-    "AWS_SECRET_KEY",
-    "CA_HEALTH_NUMBER",
-    "CA_SOCIAL_INSURANCE_NUMBER",
-    "CREDIT_DEBIT_CARD_CVV",
-    "CREDIT_DEBIT_CARD_EXPIRY",
-    "CREDIT_DEBIT_CARD_NUMBER",
-    "DRIVER_ID",
-    "EMAIL",
-    "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-    "IP_ADDRESS",
-    "LICENSE_PLATE",
-    "MAC_ADDRESS",
-    "NAME",
-    "PASSWORD",
-    "PHONE",
-    "PIN",
-    "SWIFT_CODE",
-    "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-    "UK_NATIONAL_INSURANCE_NUMBER",
-    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-    "URL",
-    "USERNAME",
-    "US_BANK_ACCOUNT_NUMBER",
-    "US_BANK_ROUTING_NUMBER",
-    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-    "US_PASSPORT_NUMBER",
-    "US_SOCIAL_SECURITY_NUMBER",
-    "VEHICLE_IDENTIFICATION_NUMBER",
-];
 
 /// Every CreateGuardrail constraint on the name and the spec.
 pub fn check(op: &str, name: &str, g: &GuardrailSpec) -> Result<(), AccountError> {
