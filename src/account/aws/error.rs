@@ -88,3 +88,22 @@ fn fallback_code(status: u16) -> &'static str {
         _ => "UnknownError",
     }
 }
+
+/// The service id of a live resource (every listed resource has one).
+pub(crate) fn live_id<'a>(
+    op: &'static str,
+    live: &'a crate::account::Resource,
+) -> Result<&'a str, AccountError> {
+    live.id
+        .as_deref()
+        .ok_or_else(|| AccountError::validation(op, format!("`{}` has no id", live.address())))
+}
+
+/// A delete whose target is already gone has done its job.
+pub(crate) fn gone_is_ok<T>(result: Result<T, AccountError>) -> Result<(), AccountError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}

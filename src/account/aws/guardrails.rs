@@ -10,7 +10,7 @@
 //! at least one numbered version. Versions are not taggable; a version carries the
 //! tags of its guardrail, which is what ownership is decided on.
 
-use super::error::{build_err, sdk_err};
+use super::error::{build_err, gone_is_ok, live_id, sdk_err};
 use super::{bounded, client_token, spec_json, tags, typed_spec, AwsAccount};
 use crate::account::spec::{
     ContentFilterSpec, GuardrailSpec, GuardrailVersionSpec, Normalize, PiiSpec, RegexSpec,
@@ -423,18 +423,14 @@ pub(crate) async fn update(
 
 pub(crate) async fn delete(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
     let id = live_id("DeleteGuardrail", live)?;
-    match acct
-        .bedrock(&live.region)?
-        .delete_guardrail()
-        .guardrail_identifier(id)
-        .send()
-        .await
-        .map_err(sdk_err("DeleteGuardrail"))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone_is_ok(
+        acct.bedrock(&live.region)?
+            .delete_guardrail()
+            .guardrail_identifier(id)
+            .send()
+            .await
+            .map_err(sdk_err("DeleteGuardrail")),
+    )
 }
 
 async fn reread(
@@ -446,12 +442,6 @@ async fn reread(
     get(acct, region, id).await?.ok_or_else(|| {
         AccountError::not_found(op, format!("guardrail `{id}` vanished right after {op}"))
     })
-}
-
-fn live_id<'a>(op: &'static str, live: &'a Resource) -> Result<&'a str, AccountError> {
-    live.id
-        .as_deref()
-        .ok_or_else(|| AccountError::validation(op, format!("`{}` has no id", live.address())))
 }
 
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
@@ -588,19 +578,15 @@ pub(crate) async fn delete_version(acct: &AwsAccount, live: &Resource) -> Result
             format!("`{id}` is not a guardrail version id"),
         )
     })?;
-    match acct
-        .bedrock(&live.region)?
-        .delete_guardrail()
-        .guardrail_identifier(arn)
-        .guardrail_version(version)
-        .send()
-        .await
-        .map_err(sdk_err("DeleteGuardrail"))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone_is_ok(
+        acct.bedrock(&live.region)?
+            .delete_guardrail()
+            .guardrail_identifier(arn)
+            .guardrail_version(version)
+            .send()
+            .await
+            .map_err(sdk_err("DeleteGuardrail")),
+    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! the oldest non-default one is deleted first. A policy that is still attached
 //! anywhere is never deleted (the call is refused with a `ConflictException`).
 
-use super::error::{build_err, sdk_err};
+use super::error::{build_err, gone_is_ok, live_id, sdk_err};
 use super::{bounded, spec_json, tags as tagdiff, typed_spec, AwsAccount};
 use crate::account::spec::{IamPolicySpec, IamRoleSpec, Normalize};
 use crate::account::{
@@ -249,35 +249,27 @@ async fn attach(acct: &AwsAccount, role: &str, arn: &str) -> Result<(), AccountE
 }
 
 async fn detach(acct: &AwsAccount, role: &str, arn: &str) -> Result<(), AccountError> {
-    match acct
-        .iam()?
-        .detach_role_policy()
-        .role_name(role)
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(sdk_err("DetachRolePolicy"))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone_is_ok(
+        acct.iam()?
+            .detach_role_policy()
+            .role_name(role)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(sdk_err("DetachRolePolicy")),
+    )
 }
 
 async fn delete_inline(acct: &AwsAccount, role: &str, name: &str) -> Result<(), AccountError> {
-    match acct
-        .iam()?
-        .delete_role_policy()
-        .role_name(role)
-        .policy_name(name)
-        .send()
-        .await
-        .map_err(sdk_err("DeleteRolePolicy"))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone_is_ok(
+        acct.iam()?
+            .delete_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(sdk_err("DeleteRolePolicy")),
+    )
 }
 
 pub(crate) async fn update_role(
@@ -419,18 +411,14 @@ pub(crate) async fn delete_role(acct: &AwsAccount, live: &Resource) -> Result<()
             .await
             .map_err(sdk_err("RemoveRoleFromInstanceProfile"))?;
     }
-    match acct
-        .iam()?
-        .delete_role()
-        .role_name(role)
-        .send()
-        .await
-        .map_err(sdk_err("DeleteRole"))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone_is_ok(
+        acct.iam()?
+            .delete_role()
+            .role_name(role)
+            .send()
+            .await
+            .map_err(sdk_err("DeleteRole")),
+    )
 }
 
 // ---- customer managed policies -----------------------------------------------------
@@ -548,10 +536,7 @@ pub(crate) async fn update_policy(
     desired: &Resource,
 ) -> Result<Resource, AccountError> {
     const OP: &str = "CreatePolicyVersion";
-    let arn = live
-        .id
-        .clone()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
+    let arn = live_id(OP, live)?.to_string();
     let have: IamPolicySpec = typed_spec(OP, live)?;
     let want: IamPolicySpec = typed_spec(OP, desired)?;
     if have.description != want.description || live.name != desired.name {
@@ -652,10 +637,7 @@ async fn delete_version(acct: &AwsAccount, arn: &str, version: &str) -> Result<(
 /// Refused while the policy is attached to anything (as a policy or a boundary).
 pub(crate) async fn delete_policy(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
     const OP: &str = "DeletePolicy";
-    let arn = live
-        .id
-        .clone()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
+    let arn = live_id(OP, live)?.to_string();
     let out = match acct
         .iam()?
         .get_policy()

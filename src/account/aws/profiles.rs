@@ -7,7 +7,7 @@
 //! `<geo>.<model id>` (geo from the destination regions: `us`, `us-gov`, `eu`,
 //! `jp`, `au`, `ca`, `apac`, else `global`). Everything but tags is fixed at create time.
 
-use super::error::sdk_err;
+use super::error::{gone_is_ok, live_id, sdk_err};
 use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
 use crate::account::spec::InferenceProfileSpec;
 use crate::account::{AccountError, Kind, Resource};
@@ -205,10 +205,7 @@ pub(crate) async fn update(
             ),
         ));
     }
-    let id = live
-        .id
-        .as_deref()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
+    let id = live_id(OP, live)?;
     tags::sync(acct, &live.region, id, &live.tags, &desired.tags).await?;
     get(acct, &live.region, id)
         .await?
@@ -217,22 +214,15 @@ pub(crate) async fn update(
 
 pub(crate) async fn delete(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
     const OP: &str = "DeleteInferenceProfile";
-    let id = live
-        .id
-        .as_deref()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
-    match acct
-        .bedrock(&live.region)?
-        .delete_inference_profile()
-        .inference_profile_identifier(id)
-        .send()
-        .await
-        .map_err(sdk_err(OP))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    let id = live_id(OP, live)?;
+    gone_is_ok(
+        acct.bedrock(&live.region)?
+            .delete_inference_profile()
+            .inference_profile_identifier(id)
+            .send()
+            .await
+            .map_err(sdk_err(OP)),
+    )
 }
 
 #[cfg(test)]

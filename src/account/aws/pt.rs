@@ -6,7 +6,7 @@
 //! is refused. Status and commitment values pass through as the service spells
 //! them, including values this SDK does not know.
 
-use super::error::sdk_err;
+use super::error::{gone_is_ok, live_id, sdk_err};
 use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
 use crate::account::spec::ProvisionedThroughputSpec;
 use crate::account::{AccountError, Kind, Resource};
@@ -191,10 +191,7 @@ pub(crate) async fn update(
             ),
         ));
     }
-    let id = live
-        .id
-        .as_deref()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
+    let id = live_id(OP, live)?;
     let rename = (live.name != desired.name).then(|| desired.name.clone());
     let remodel = (model_id_from_arn(&have.model_id) != model_id_from_arn(&want.model_id))
         .then(|| want.model_id.clone());
@@ -216,22 +213,15 @@ pub(crate) async fn update(
 
 pub(crate) async fn delete(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
     const OP: &str = "DeleteProvisionedModelThroughput";
-    let id = live
-        .id
-        .as_deref()
-        .ok_or_else(|| AccountError::validation(OP, format!("`{}` has no id", live.address())))?;
-    match acct
-        .bedrock(&live.region)?
-        .delete_provisioned_model_throughput()
-        .provisioned_model_id(id)
-        .send()
-        .await
-        .map_err(sdk_err(OP))
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    let id = live_id(OP, live)?;
+    gone_is_ok(
+        acct.bedrock(&live.region)?
+            .delete_provisioned_model_throughput()
+            .provisioned_model_id(id)
+            .send()
+            .await
+            .map_err(sdk_err(OP)),
+    )
 }
 
 #[cfg(test)]
