@@ -34,6 +34,17 @@ pub fn report_error(e: &anyhow::Error) {
     } else {
         eprintln!("error: {e:#}");
     }
+    // An AccessDenied from the account is a question `explain` answers: which policy
+    // is missing or denying, and how to confirm it. Refresh and apply failures both
+    // arrive here as text carrying the AWS code and message.
+    let text = format!("{e:#}");
+    if let Some(line) = text.lines().find(|l| l.contains("AccessDenied")) {
+        let diagnosis = bedrockctl::explain::explain(line);
+        eprintln!(
+            "\nwhy (bedrockctl explain):\n{}",
+            bedrockctl::explain::render_text(&diagnosis).trim_end()
+        );
+    }
 }
 
 /// A rendered diagnostic report; its text already says everything.
