@@ -116,6 +116,8 @@ fn generation_is_deterministic() {
     assert_eq!(grants_doc().to_string(), grants_doc().to_string());
 }
 
+/// `via: batch` is explicit (validation requires it with `batch_role`); the
+/// provisioned grant takes its `via` from `models:`.
 const BATCH: &str = r#"version: 1
 stack: app
 account:
@@ -135,7 +137,8 @@ iam:
         - grants:
             - invoke: [amazon.nova-lite-v1:0]
               regions: [us-east-1]
-              batch_role: bedrock-batch
+              via: batch
+              batch_role: arn:aws:iam::111122223333:role/bedrock-batch
               source_vpce: [vpce-1a2b3c4d]
             - invoke: [amazon.nova-pro-v1:0]
               regions: [us-east-1]

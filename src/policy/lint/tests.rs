@@ -53,7 +53,8 @@ fn boundaries_skip_breadth_rules_but_not_arn_rules() {
         codes(&text, &ctx()),
         [
             "invoke-resource-wildcard",
-            "foundation-model-arn-with-account"
+            "foundation-model-arn-with-account",
+            "streaming-missing"
         ]
     );
     let b = LintContext {
