@@ -1,6 +1,8 @@
 //! `bedrockctl lint --format sarif`: valid against the SARIF 2.1.0 JSON schema
 //! (vendored from the npm package `@microsoft/jest-sarif`, `sarif-2.1.0-rtm.5.json`,
-//! as `tests/fixtures/sarif-2.1.0.json`), carries what GitHub code scanning reads,
+//! as `tests/fixtures/sarif-2.1.0.json`; one edit: the `run.language` pattern, which is
+//! not a valid regex in rtm.5, is the final 2.1.0 one, `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`),
+//! carries what GitHub code scanning reads,
 //! and is snapshotted. The full list of lint codes is snapshotted too, and each code
 //! has its doc page.
 
