@@ -12,4 +12,5 @@ pub mod diag;
 pub mod explain;
 pub mod iam;
 pub mod plan;
+pub mod policy;
 pub mod span;

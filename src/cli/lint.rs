@@ -1,25 +1,99 @@
-//! `bedrockctl lint`: findings on IAM policy files.
+//! `bedrockctl lint`: findings on IAM policy files (text, JSON or SARIF on stdout).
+//! Exit 3 when any finding is an error, 1 when a file is not a valid policy.
 
 use super::GlobalArgs;
+use anyhow::Context as _;
+use bedrockctl::catalog;
+use bedrockctl::diag::{Diagnostic, Severity};
+use bedrockctl::iam::access::DEFAULT_ACCOUNT;
+use bedrockctl::policy::{self, render, LintContext};
+use bedrockctl::span::SourceMap;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files; without any, the policies of the config
+    /// Policy files; without any, the policies of the config and its generated grants
     pub files: Vec<PathBuf>,
-    #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
-    pub config: PathBuf,
+    /// Config file: with FILES, only its `models:` is used (for `unused-grant`)
+    #[arg(short = 'f', long = "file")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: LintFormat,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum LintFormat {
+    /// rustc-style findings
     Text,
+    /// `{"findings": [...], "errors", "warnings", "notes"}`
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning
     Sarif,
 }
 
-pub fn run(_g: &GlobalArgs, _a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`lint` is not available in this build yet")
+pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
+    let today = catalog::today();
+    let mut sources = SourceMap::default();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut invalid: Vec<Diagnostic> = Vec::new();
+    if a.files.is_empty() {
+        let path = a
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(super::DEFAULT_CONFIG));
+        let (cfg, s) = super::common::load_config(&path)?;
+        sources = s;
+        let account = cfg
+            .account
+            .id
+            .as_ref()
+            .map(|i| i.value.clone())
+            .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string());
+        let ctx = LintContext::for_config(&cfg, &today);
+        diags = policy::lint_config(&cfg, &sources, &account, &ctx);
+    } else {
+        let ctx = match &a.config {
+            Some(path) => {
+                let (cfg, _) = super::common::load_config(path)?;
+                LintContext::for_config(&cfg, &today)
+            }
+            None => LintContext {
+                models: None,
+                today,
+                boundary: false,
+            },
+        };
+        for file in &a.files {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read `{}`", file.display()))?;
+            let id = sources.add(file.display().to_string(), text);
+            match policy::lint_source(&sources, id, &ctx) {
+                Ok(ds) => diags.extend(ds),
+                Err(ds) => invalid.extend(ds),
+            }
+        }
+    }
+    if !invalid.is_empty() {
+        let mut text = String::new();
+        for d in &invalid {
+            text.push_str(&d.render(&sources));
+        }
+        return Err(super::common::Reported(text).into());
+    }
+    let out = match a.format {
+        LintFormat::Text => diags.iter().map(|d| d.render(&sources)).collect::<String>(),
+        LintFormat::Json => {
+            serde_json::to_string_pretty(&render::json_report(&diags, &sources))? + "\n"
+        }
+        LintFormat::Sarif => serde_json::to_string_pretty(&render::sarif(&diags, &sources))? + "\n",
+    };
+    super::common::print_stdout(&out)?;
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let errors = count(Severity::Error);
+    eprintln!(
+        "lint: {errors} error(s), {} warning(s), {} note(s)",
+        count(Severity::Warning),
+        count(Severity::Note)
+    );
+    Ok(if errors > 0 { 3 } else { 0 })
 }

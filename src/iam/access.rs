@@ -11,11 +11,12 @@
 use super::compile::CompiledPolicy;
 use super::context::{Context, Principal, Value};
 use super::eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
-use super::grants::{foundation_model_arn, grants_policy, inference_profile_arn};
 use super::pattern::ArnParts;
 use crate::account::{OrgPolicies, PrincipalPolicies, SimulateRequest, SimulateResult};
 use crate::catalog::catalog;
 use crate::config::{AccessCheck, Config, ContextValue, Expect, RolePolicy};
+use crate::policy::arn::{foundation_model_arn, inference_profile_arn};
+use crate::policy::grants_document;
 use std::collections::BTreeMap;
 
 /// Account id used when the config pins none (the sandbox default).
@@ -122,7 +123,7 @@ impl AccessModel {
                         }
                     }
                     RolePolicy::Grants { grants, .. } => {
-                        let doc = grants_policy(cfg, grants, account);
+                        let doc = grants_document(cfg, grants, account);
                         if let Some(p) = compile_doc(&doc, &format!("grants #{i}"), &mut problems) {
                             identity.push(p);
                         }

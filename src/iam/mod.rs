@@ -6,7 +6,7 @@
 //! Pipeline: text → [`json`] (spanned tree) → [`policy`] (typed, all errors with
 //! offsets) → [`compile`] (matchers built once) → [`eval`] (decisions). The
 //! `bedrockctl iam eval` line protocol is [`jsonl`]; `check` is [`access`] and
-//! [`matrix`], fed by [`grants`] for generated policies.
+//! [`matrix`], fed by `crate::policy::generate` for generated `grants:` policies.
 //!
 //! Choices where AWS leaves room or the contract is silent:
 //! - Reasons: an explicit deny lists every matching Deny statement; an allow lists
@@ -36,7 +36,6 @@ pub mod condition;
 pub mod context;
 pub mod documents;
 pub mod eval;
-pub mod grants;
 pub mod json;
 pub mod jsonl;
 pub mod matrix;

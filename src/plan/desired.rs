@@ -5,7 +5,6 @@
 //! model into an alarm's `ModelId` dimension, `grants:` into a generated inline policy.
 //! Every taggable resource gets the ownership tags (and `bedrockctl:prevent-destroy`).
 
-use super::grants::{grants_policy, policy_arn, role_arn};
 use super::scope::Scope;
 use crate::account::spec::{
     AlarmSpec, CloudWatchLoggingSpec, ContentFilterSpec, GuardrailSpec, GuardrailVersionSpec,
@@ -17,6 +16,8 @@ use crate::account::{
 };
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
+use crate::policy::arn::{policy_arn, role_arn};
+use crate::policy::grants_document;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -270,7 +271,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                             format!("bedrockctl-grants-{grant_blocks}")
                         };
                         grant_blocks += 1;
-                        inline.insert(name, grants_policy(cfg, account_id, grants));
+                        inline.insert(name, grants_document(cfg, grants, account_id));
                     }
                     RolePolicy::Managed(m) => managed.push(policy_arn(account_id, &m.value)),
                 }

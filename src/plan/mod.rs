@@ -8,7 +8,6 @@
 pub mod adopt;
 pub mod desired;
 pub mod diff;
-pub mod grants;
 pub mod normalize;
 pub mod readiness;
 pub mod render_json;

@@ -1,0 +1,354 @@
+//! The one grant generator: a role's `grants:` → the minimal identity policy, with
+//! exact ARNs. `plan::desired` (the role's inline policy), `iam::access` (offline
+//! checks) and `policy generate` all call [`grants_document`].
+//!
+//! What a grant becomes (facts from `shared/reference/bedrock-api.md` §1 and §4):
+//! - on demand: the invoke actions on the foundation-model ARN in each region;
+//! - inference profile: the system profile ARN in the source region plus the
+//!   foundation-model ARN in every destination region the catalog lists for that
+//!   source (a `global.` profile routes to any commercial region, so its model ARN
+//!   has a wildcard region);
+//! - provisioned: the account's provisioned-model ARNs in the region (ids are
+//!   assigned at purchase), or the ARN the grant names;
+//! - batch: Create/Get/Stop `model-invocation-job`, List on `*` narrowed by
+//!   `aws:RequestedRegion`, and `iam:PassRole` on the batch role for
+//!   `bedrock.amazonaws.com` only;
+//! - streaming adds `bedrock:InvokeModelWithResponseStream` (ConverseStream);
+//! - `guardrail` adds `bedrock:ApplyGuardrail` on the guardrail and a Deny of the
+//!   invoke actions unless `bedrock:GuardrailIdentifier` names it;
+//! - `source_vpce` adds `aws:SourceVpce` to every Allow of the grant.
+//!
+//! Output is deterministic: statements in grant order with Sids `<Kind><grant index>`,
+//! actions and resources sorted.
+
+use super::arn::{any_in_region, foundation_model_arn, inference_profile_arn, role_arn};
+use crate::catalog::catalog;
+use crate::config::{Config, Grant, Role, RolePolicy, Via};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+pub const INVOKE: &str = "bedrock:InvokeModel";
+pub const INVOKE_STREAM: &str = "bedrock:InvokeModelWithResponseStream";
+pub const APPLY_GUARDRAIL: &str = "bedrock:ApplyGuardrail";
+pub const CREATE_JOB: &str = "bedrock:CreateModelInvocationJob";
+pub const GET_JOB: &str = "bedrock:GetModelInvocationJob";
+pub const LIST_JOBS: &str = "bedrock:ListModelInvocationJobs";
+pub const STOP_JOB: &str = "bedrock:StopModelInvocationJob";
+pub const PASS_ROLE: &str = "iam:PassRole";
+pub const BEDROCK_SERVICE: &str = "bedrock.amazonaws.com";
+/// The catalog's marker for `global.` profiles that may route to any commercial region.
+pub const ALL_COMMERCIAL: &str = "ALL_COMMERCIAL_REGIONS";
+
+/// How `id` of `grant` is used: a profile id always through its profile, else the
+/// grant's `via`, else how `models:` lists the model, else on demand.
+pub fn via_for(cfg: &Config, grant: &Grant, id: &str) -> Via {
+    if catalog().profile(id).is_some() {
+        return Via::InferenceProfile;
+    }
+    if let Some(v) = &grant.via {
+        return v.value;
+    }
+    cfg.models
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .find(|m| m.id.value == id)
+        .map(|m| m.via.value)
+        .unwrap_or(Via::OnDemand)
+}
+
+/// The system profile a request for `id` from `region` goes through, with the
+/// model it serves: `id` itself when it is a profile id, else the catalog's profile
+/// for that source region.
+pub fn profile_of(id: &str, region: &str) -> Option<(String, String)> {
+    let cat = catalog();
+    if let Some((m, p)) = cat.profile(id) {
+        return Some((m.model_id.clone(), p.profile_id.clone()));
+    }
+    let m = cat.model(id)?;
+    let p = m.profile_for(region)?;
+    Some((m.model_id.clone(), p.profile_id.clone()))
+}
+
+/// The invoke resources of one model id in one region.
+pub fn invoke_resources(id: &str, region: &str, via: Via, account: &str) -> Vec<String> {
+    if id.starts_with("arn:") {
+        return vec![id.to_string()];
+    }
+    match via {
+        Via::Provisioned => vec![any_in_region(region, account, "provisioned-model")],
+        Via::InferenceProfile => match profile_of(id, region) {
+            Some((model_id, profile_id)) => {
+                let mut out = vec![inference_profile_arn(region, account, &profile_id)];
+                let dests = catalog()
+                    .profile(&profile_id)
+                    .map(|(_, p)| p.destinations_from(region))
+                    .unwrap_or_default();
+                for d in dests {
+                    if d == ALL_COMMERCIAL {
+                        let part = catalog().partition(region);
+                        out.push(format!("arn:{part}:bedrock:*::foundation-model/{model_id}"));
+                    } else {
+                        out.push(foundation_model_arn(d, &model_id));
+                    }
+                }
+                out
+            }
+            None => vec![foundation_model_arn(region, id)],
+        },
+        Via::OnDemand | Via::Batch => vec![foundation_model_arn(region, id)],
+    }
+}
+
+/// The guardrail resources of a grant: the ARN it names (version stripped), or every
+/// guardrail of the account in the grant's regions for a guardrail of this config (its
+/// id is assigned at create time, so a policy naming it would change after apply).
+pub fn guardrail_resources(grant: &Grant, guardrail: &str, account: &str) -> Vec<String> {
+    if guardrail.starts_with("arn:") {
+        return vec![guardrail_base(guardrail).to_string()];
+    }
+    grant
+        .regions
+        .iter()
+        .map(|r| any_in_region(&r.value, account, "guardrail"))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// `…:guardrail/ID` without a `:VERSION` suffix.
+fn guardrail_base(arn: &str) -> &str {
+    match arn.rfind("guardrail/") {
+        Some(i) => match arn[i..].find(':') {
+            Some(j) => &arn[..i + j],
+            None => arn,
+        },
+        None => arn,
+    }
+}
+
+/// The `bedrock:GuardrailIdentifier` values a request may carry: the guardrail ARN with
+/// or without a version (a versioned ARN in the config pins that version).
+fn guardrail_identifiers(resources: &[String], named: &str) -> Vec<String> {
+    if named.starts_with("arn:") && guardrail_base(named) != named {
+        return vec![named.to_string()];
+    }
+    let mut out = BTreeSet::new();
+    for r in resources {
+        out.insert(r.clone());
+        if !r.ends_with('*') {
+            out.insert(format!("{r}:*"));
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn one_or_many<I: IntoIterator<Item = String>>(items: I) -> Value {
+    let v: Vec<String> = items
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    match v.as_slice() {
+        [one] => Value::String(one.clone()),
+        _ => json!(v),
+    }
+}
+
+fn statement(sid: String, effect: &str, actions: Value, resources: Value) -> Map<String, Value> {
+    let mut st = Map::new();
+    st.insert("Sid".into(), Value::String(sid));
+    st.insert("Effect".into(), Value::String(effect.into()));
+    st.insert("Action".into(), actions);
+    st.insert("Resource".into(), resources);
+    st
+}
+
+/// Add `op: {key: values}` to a statement's Condition block.
+fn add_condition(st: &mut Map<String, Value>, op: &str, key: &str, values: Value) {
+    let cond = st
+        .entry("Condition")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(ops) = cond {
+        let entry = ops
+            .entry(op.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(keys) = entry {
+            keys.insert(key.to_string(), values);
+        }
+    }
+}
+
+/// The statements of grant number `i`.
+fn grant_statements(cfg: &Config, g: &Grant, i: usize, account: &str) -> Vec<Value> {
+    let mut out: Vec<Map<String, Value>> = Vec::new();
+    let mut allows: Vec<usize> = Vec::new();
+    let mut invoke = BTreeSet::new();
+    let mut batch_models = BTreeSet::new();
+    for id in &g.invoke {
+        let via = via_for(cfg, g, &id.value);
+        for r in &g.regions {
+            if via == Via::Batch {
+                batch_models.extend(invoke_resources(&id.value, &r.value, via, account));
+            } else {
+                invoke.extend(invoke_resources(&id.value, &r.value, via, account));
+            }
+        }
+    }
+    let mut invoke_actions = vec![INVOKE.to_string()];
+    if g.streaming {
+        invoke_actions.push(INVOKE_STREAM.to_string());
+    }
+    if !invoke.is_empty() {
+        allows.push(out.len());
+        out.push(statement(
+            format!("Invoke{i}"),
+            "Allow",
+            one_or_many(invoke_actions.clone()),
+            one_or_many(invoke.iter().cloned()),
+        ));
+    }
+    if let Some(gr) = &g.guardrail {
+        let resources = guardrail_resources(g, &gr.value, account);
+        // Batch jobs are not invoke requests; only the grant's invoke resources.
+        if !invoke.is_empty() {
+            let mut deny = statement(
+                format!("RequireGuardrail{i}"),
+                "Deny",
+                one_or_many(invoke_actions.clone()),
+                one_or_many(invoke.iter().cloned()),
+            );
+            add_condition(
+                &mut deny,
+                "StringNotLike",
+                "bedrock:GuardrailIdentifier",
+                one_or_many(guardrail_identifiers(&resources, &gr.value)),
+            );
+            out.push(deny);
+        }
+        allows.push(out.len());
+        out.push(statement(
+            format!("ApplyGuardrail{i}"),
+            "Allow",
+            one_or_many([APPLY_GUARDRAIL.to_string()]),
+            one_or_many(resources),
+        ));
+    }
+    if !batch_models.is_empty() {
+        let jobs: BTreeSet<String> = g
+            .regions
+            .iter()
+            .map(|r| any_in_region(&r.value, account, "model-invocation-job"))
+            .collect();
+        let regions = one_or_many(g.regions.iter().map(|r| r.value.clone()));
+        allows.push(out.len());
+        out.push(statement(
+            format!("BatchCreate{i}"),
+            "Allow",
+            one_or_many([CREATE_JOB.to_string()]),
+            one_or_many(jobs.iter().chain(&batch_models).cloned()),
+        ));
+        allows.push(out.len());
+        out.push(statement(
+            format!("BatchManage{i}"),
+            "Allow",
+            one_or_many([GET_JOB.to_string(), STOP_JOB.to_string()]),
+            one_or_many(jobs.iter().cloned()),
+        ));
+        // List has no resource type: `*`, narrowed to the grant's regions.
+        let mut list = statement(
+            format!("BatchList{i}"),
+            "Allow",
+            one_or_many([LIST_JOBS.to_string()]),
+            Value::String("*".into()),
+        );
+        add_condition(
+            &mut list,
+            "StringEquals",
+            "aws:RequestedRegion",
+            regions.clone(),
+        );
+        allows.push(out.len());
+        out.push(list);
+        if let Some(role) = &g.batch_role {
+            let mut pass = statement(
+                format!("PassBatchRole{i}"),
+                "Allow",
+                one_or_many([PASS_ROLE.to_string()]),
+                Value::String(role_arn(account, &role.value)),
+            );
+            add_condition(
+                &mut pass,
+                "StringEquals",
+                "iam:PassedToService",
+                Value::String(BEDROCK_SERVICE.into()),
+            );
+            // The role ARN has no region; the calling request's region narrows it.
+            add_condition(&mut pass, "StringEquals", "aws:RequestedRegion", regions);
+            allows.push(out.len());
+            out.push(pass);
+        }
+    }
+    if !g.source_vpce.is_empty() {
+        let vpces = one_or_many(g.source_vpce.iter().map(|v| v.value.clone()));
+        for &a in &allows {
+            if let Some(st) = out.get_mut(a) {
+                add_condition(st, "StringEquals", "aws:SourceVpce", vpces.clone());
+            }
+        }
+    }
+    out.into_iter().map(Value::Object).collect()
+}
+
+/// The policy document for one `grants:` list.
+pub fn grants_document(cfg: &Config, grants: &[Grant], account: &str) -> Value {
+    grants_document_from(cfg, grants.iter(), account)
+}
+
+fn grants_document_from<'a>(
+    cfg: &Config,
+    grants: impl Iterator<Item = &'a Grant>,
+    account: &str,
+) -> Value {
+    let statements: Vec<Value> = grants
+        .enumerate()
+        .flat_map(|(i, g)| grant_statements(cfg, g, i, account))
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// Every grant of a role, over all its `grants:` blocks, in order.
+pub fn role_grants(role: &Role) -> Vec<&Grant> {
+    role.policies
+        .iter()
+        .filter_map(|p| match p {
+            RolePolicy::Grants { grants, .. } => Some(grants.iter()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// One generated policy per role that has grants: the role's name and document.
+pub fn generate_all(cfg: &Config, account: &str) -> Vec<(String, Value)> {
+    cfg.iam
+        .as_ref()
+        .and_then(|i| i.roles.as_ref())
+        .map(|rs| rs.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|r| {
+            let grants = role_grants(r);
+            if grants.is_empty() {
+                return None;
+            }
+            Some((
+                r.name.value.clone(),
+                grants_document_from(cfg, grants.into_iter(), account),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! Rules about what statements allow: wildcard actions, wildcard invoke resources,
+//! `NotAction` with Allow, `iam:PassRole` on every role, and shadowed statements.
+
+use super::match_::{covers, glob};
+use super::{Doc, Finding};
+use crate::iam::policy::{Effect, Element, Statement};
+use crate::policy::generate::{INVOKE, INVOKE_STREAM, PASS_ROLE};
+
+/// Item end offset: the string as written, quotes included.
+fn end_of(offset: usize, value: &str) -> usize {
+    offset + value.len() + 2
+}
+
+fn actions(st: &Statement) -> Option<&Element> {
+    st.action.as_ref().filter(|a| !a.negated)
+}
+
+fn resources(st: &Statement) -> Option<&Element> {
+    st.resource.as_ref().filter(|r| !r.negated)
+}
+
+/// Whether an Allow statement's `Action` matches `action`.
+pub(crate) fn allows_action(st: &Statement, action: &str) -> bool {
+    actions(st).is_some_and(|a| a.items.iter().any(|i| glob(&i.value, action, true)))
+}
+
+pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
+    for (i, st) in doc.policy.statements.iter().enumerate() {
+        if st.effect != Effect::Allow {
+            continue;
+        }
+        if let Some(a) = actions(st) {
+            for item in &a.items {
+                let v = item.value.to_ascii_lowercase();
+                if v == "*" || v == "bedrock:*" {
+                    out.push(Finding::new(
+                        "bedrock-wildcard-action",
+                        item.offset,
+                        end_of(item.offset, &item.value),
+                        format!("statement {} allows `{}`", doc.label(i), item.value),
+                    ));
+                }
+            }
+        }
+        if st.action.as_ref().is_some_and(|a| a.negated) {
+            let off = doc.key_offset(i, "NotAction");
+            out.push(Finding::new(
+                "not-action-allow",
+                off,
+                off + "\"NotAction\"".len(),
+                format!(
+                    "statement {} allows every action except the listed ones, in every service",
+                    doc.label(i)
+                ),
+            ));
+        }
+        let Some(res) = resources(st) else { continue };
+        let invoke = allows_action(st, INVOKE) || allows_action(st, INVOKE_STREAM);
+        let pass_role = actions(st).is_some_and(|a| {
+            a.items.iter().any(|i| {
+                i.value.to_ascii_lowercase().starts_with("iam:") && glob(&i.value, PASS_ROLE, true)
+            })
+        });
+        for item in &res.items {
+            if invoke && item.value == "*" {
+                out.push(Finding::new(
+                    "invoke-resource-wildcard",
+                    item.offset,
+                    end_of(item.offset, &item.value),
+                    format!(
+                        "statement {} allows invoking every model, profile and provisioned model",
+                        doc.label(i)
+                    ),
+                ));
+            }
+            if pass_role && is_any_role(&item.value) {
+                out.push(Finding::new(
+                    "passrole-wildcard",
+                    item.offset,
+                    end_of(item.offset, &item.value),
+                    format!(
+                        "statement {} lets the caller pass any role to any service",
+                        doc.label(i)
+                    ),
+                ));
+            }
+        }
+    }
+    shadowed(doc, out);
+}
+
+/// `*`, or a role ARN pattern whose name part is only `*`.
+fn is_any_role(resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    matches!(parts.as_slice(), [_, _, svc, _, _, rest] if (*svc == "iam" || *svc == "*") && (*rest == "*" || *rest == "role/*"))
+}
+
+/// Every action/resource of `narrow` is covered by `broad`.
+fn element_covers(broad: &Element, narrow: &Element, ignore_case: bool) -> bool {
+    narrow.items.iter().all(|n| {
+        broad
+            .items
+            .iter()
+            .any(|b| covers(&b.value, &n.value, ignore_case))
+    })
+}
+
+/// A statement is shadowed when another of the same effect, without conditions,
+/// covers all its actions and resources (so removing it changes nothing).
+fn shadowed(doc: &Doc<'_>, out: &mut Vec<Finding>) {
+    let sts = &doc.policy.statements;
+    for (j, narrow) in sts.iter().enumerate() {
+        let (Some(na), Some(nr)) = (actions(narrow), resources(narrow)) else {
+            continue;
+        };
+        if narrow.principal.is_some() {
+            continue;
+        }
+        let by = sts.iter().enumerate().find(|(i, broad)| {
+            *i != j
+                && broad.effect == narrow.effect
+                && broad.conditions.is_empty()
+                && broad.principal.is_none()
+                && actions(broad).is_some_and(|ba| element_covers(ba, na, true))
+                && resources(broad).is_some_and(|br| element_covers(br, nr, false))
+                // Of two identical statements, only the later one is redundant.
+                && !(*i > j
+                    && narrow.conditions.is_empty()
+                    && actions(broad).is_some_and(|ba| element_covers(na, ba, true))
+                    && resources(broad).is_some_and(|br| element_covers(nr, br, false)))
+        });
+        if let Some((i, _)) = by {
+            let off = doc.key_offset(j, "Sid");
+            out.push(Finding::new(
+                "shadowed-statement",
+                off,
+                off + 1,
+                format!(
+                    "statement {} is covered by statement {} and has no effect",
+                    doc.label(j),
+                    doc.label(i)
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Policy lint: findings about IAM policy documents that grant Bedrock access,
+//! each with a stable kebab-case code, a default severity, a one-line fix and a doc
+//! page under `docs/lint/<code>.md`.
+//!
+//! Severities follow design.md: an error means the policy does not do what it
+//! evidently intends or grants too much; a warning is a legacy model, an unused
+//! grant or style; a note is advice. Only errors fail `bedrockctl lint` (exit 3).
+//!
+//! The linter reads text through the spanned JSON parser, so every finding has a byte
+//! offset; it does no I/O (the CLI reads files and the config).
+
+mod actions;
+mod match_;
+mod models;
+
+use crate::catalog::catalog;
+use crate::config::{Config, RolePolicy};
+use crate::diag::{Diagnostic, Severity};
+use crate::iam::json::{self, Node};
+use crate::iam::policy::{self, Policy};
+use crate::iam::PolicyError;
+use crate::span::{SourceId, SourceMap, Span};
+use std::collections::BTreeSet;
+
+/// A lint rule: code, default severity, what it finds and how to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub fix: &'static str,
+}
+
+/// Every rule, in a stable order (the order of `docs/lint/`).
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "bedrock-wildcard-action",
+        severity: Severity::Error,
+        summary: "an Allow grants `*` or `bedrock:*`",
+        fix: "list the actions the workload calls, e.g. `bedrock:InvokeModel`",
+    },
+    Rule {
+        code: "invoke-resource-wildcard",
+        severity: Severity::Error,
+        summary: "invoke actions are allowed on `Resource: \"*\"`",
+        fix: "name the foundation-model or inference-profile ARNs the workload uses",
+    },
+    Rule {
+        code: "foundation-model-arn-with-account",
+        severity: Severity::Error,
+        summary: "a foundation-model ARN carries an account id and never matches",
+        fix: "leave the account field empty: `arn:aws:bedrock:REGION::foundation-model/ID`",
+    },
+    Rule {
+        code: "unknown-model",
+        severity: Severity::Warning,
+        summary: "the model or profile id is not in the catalog",
+        fix: "check the id against `bedrockctl models`",
+    },
+    Rule {
+        code: "model-not-in-region",
+        severity: Severity::Error,
+        summary: "the catalog confirms the model or profile is not offered in that region",
+        fix: "use a region the model is offered in, or its cross-region profile",
+    },
+    Rule {
+        code: "profile-missing-destinations",
+        severity: Severity::Error,
+        summary: "an inference-profile grant lacks the foundation-model ARN of a destination region",
+        fix: "allow the same actions on the foundation-model ARN in every destination region",
+    },
+    Rule {
+        code: "streaming-missing",
+        severity: Severity::Note,
+        summary: "a chat model gets `bedrock:InvokeModel` but not `bedrock:InvokeModelWithResponseStream`",
+        fix: "add `bedrock:InvokeModelWithResponseStream` if the app streams (ConverseStream)",
+    },
+    Rule {
+        code: "legacy-model",
+        severity: Severity::Warning,
+        summary: "the model is legacy or past its end of life",
+        fix: "move to the model's successor",
+    },
+    Rule {
+        code: "not-action-allow",
+        severity: Severity::Error,
+        summary: "an Allow with `NotAction` grants every other action of every service",
+        fix: "list the allowed actions with `Action` instead",
+    },
+    Rule {
+        code: "passrole-wildcard",
+        severity: Severity::Error,
+        summary: "`iam:PassRole` is allowed on every role",
+        fix: "name the role ARN and add `iam:PassedToService`",
+    },
+    Rule {
+        code: "shadowed-statement",
+        severity: Severity::Warning,
+        summary: "a statement is covered by a broader unconditional one",
+        fix: "remove the narrower statement or narrow the broader one",
+    },
+    Rule {
+        code: "unused-grant",
+        severity: Severity::Warning,
+        summary: "access is granted to a model the config never names in `models:`",
+        fix: "add the model to `models:` or remove the grant",
+    },
+];
+
+/// The rule of a code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// The doc page of a code, relative to the repository root.
+pub fn doc_path(code: &str) -> String {
+    format!("docs/lint/{code}.md")
+}
+
+/// One finding at a byte offset of the linted text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub offset: usize,
+    pub end: usize,
+}
+
+impl Finding {
+    pub(crate) fn new(code: &'static str, offset: usize, end: usize, message: String) -> Finding {
+        Finding {
+            code,
+            severity: rule(code).map(|r| r.severity).unwrap_or(Severity::Warning),
+            message,
+            offset,
+            end,
+        }
+    }
+
+    /// As a diagnostic of `source`, with the fix and the doc page as hints.
+    pub fn to_diagnostic(&self, source: SourceId) -> Diagnostic {
+        let span = Span::new(source, self.offset, self.end.max(self.offset));
+        located(self, Some(span))
+    }
+}
+
+fn located(f: &Finding, span: Option<Span>) -> Diagnostic {
+    let mut d = Diagnostic {
+        severity: f.severity,
+        code: f.code,
+        message: f.message.clone(),
+        span,
+        hints: Vec::new(),
+    };
+    if let Some(r) = rule(f.code) {
+        d.hints.push(format!("fix: {}", r.fix));
+    }
+    d.hints.push(format!("see {}", doc_path(f.code)));
+    d
+}
+
+/// What the linter knows besides the document.
+#[derive(Debug, Clone, Default)]
+pub struct LintContext {
+    /// Model ids the config names in `models:` (profile ids resolved to their model);
+    /// `None` when no config is in play, which turns `unused-grant` off.
+    pub models: Option<BTreeSet<String>>,
+    /// Today as `YYYY-MM-DD`, for end-of-life dates.
+    pub today: String,
+    /// The document is a permissions boundary: a ceiling, not a grant, so the rules
+    /// about granting too much or too little (wildcards, streaming, destinations,
+    /// unused grants) do not apply; the ARN rules still do.
+    pub boundary: bool,
+}
+
+impl LintContext {
+    /// The context of a config: its `models:` (when the key is present).
+    pub fn for_config(cfg: &Config, today: &str) -> LintContext {
+        let models = cfg.models.as_ref().map(|ms| {
+            ms.iter()
+                .map(|m| resolve_model(&m.id.value).to_string())
+                .collect()
+        });
+        LintContext {
+            models,
+            today: today.to_string(),
+            boundary: false,
+        }
+    }
+}
+
+/// A profile id stands for its model; anything else for itself.
+pub(crate) fn resolve_model(id: &str) -> &str {
+    catalog()
+        .profile(id)
+        .map(|(m, _)| m.model_id.as_str())
+        .unwrap_or(id)
+}
+
+/// A parsed document with its spanned tree, for rules that need key positions.
+pub(crate) struct Doc<'a> {
+    pub policy: &'a Policy,
+    /// The statement objects, in the order of `policy.statements`.
+    pub nodes: Vec<&'a Node>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(policy: &'a Policy, root: &'a Node) -> Doc<'a> {
+        let nodes = match root.get("Statement").map(|s| &s.value) {
+            Some(json::Json::Arr(items)) => items.iter().collect(),
+            Some(_) => root.get("Statement").into_iter().collect(),
+            None => Vec::new(),
+        };
+        Doc { policy, nodes }
+    }
+
+    /// Offset of `key` in statement `i`, else the statement's own offset.
+    pub fn key_offset(&self, i: usize, key: &str) -> usize {
+        self.nodes
+            .get(i)
+            .and_then(|n| n.as_object())
+            .and_then(|ms| ms.iter().find(|m| m.key == key))
+            .map(|m| m.key_start)
+            .or_else(|| self.policy.statements.get(i).map(|s| s.offset))
+            .unwrap_or(0)
+    }
+
+    /// How a statement is named in messages: its Sid, else its index.
+    pub fn label(&self, i: usize) -> String {
+        match self.policy.statements.get(i).and_then(|s| s.sid.as_deref()) {
+            Some(sid) => format!("`{sid}`"),
+            None => format!("#{i}"),
+        }
+    }
+}
+
+/// Lint policy text. `Err` holds the problems that keep it from being a policy
+/// (invalid JSON or grammar), each at its offset.
+pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<PolicyError>> {
+    let root = json::parse(text).map_err(|e| {
+        vec![PolicyError {
+            offset: e.offset,
+            message: e.message,
+        }]
+    })?;
+    let policy = policy::parse_node(&root)?;
+    let doc = Doc::new(&policy, &root);
+    let mut out = Vec::new();
+    if !ctx.boundary {
+        actions::check(&doc, &mut out);
+    }
+    models::check(&doc, ctx, &mut out);
+    out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
+    out.dedup();
+    Ok(out)
+}
+
+/// Lint a file already in `sources`; findings become diagnostics of that file.
+pub fn lint_source(
+    sources: &SourceMap,
+    id: SourceId,
+    ctx: &LintContext,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let text = sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
+    match lint_text(text, ctx) {
+        Ok(fs) => Ok(fs.iter().map(|f| f.to_diagnostic(id)).collect()),
+        Err(errs) => Err(errs
+            .into_iter()
+            .map(|e| Diagnostic::error(Some(Span::new(id, e.offset, e.offset)), e.message))
+            .collect()),
+    }
+}
+
+/// Lint everything a config names: the roles' `file:` policies and the managed
+/// policies (each at its own file position), and the generated `grants:` policies
+/// (findings there point at the `grants:` block of the YAML; a grant naming a model
+/// outside `models:` is `unused-grant` at the id).
+pub fn lint_config(
+    cfg: &Config,
+    sources: &SourceMap,
+    account: &str,
+    ctx: &LintContext,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut files = Vec::new();
+    if let Some(iam) = &cfg.iam {
+        let roles = iam.roles.as_deref().unwrap_or(&[]);
+        for p in iam.policies.iter().flatten() {
+            let name = &p.name.value;
+            let named = |v: &str| v == name || v.ends_with(&format!(":policy/{name}"));
+            let bounds = roles.iter().any(|r| {
+                r.permissions_boundary
+                    .as_ref()
+                    .is_some_and(|b| named(&b.value))
+            });
+            let attached = roles.iter().any(|r| {
+                r.policies
+                    .iter()
+                    .any(|rp| matches!(rp, RolePolicy::Managed(m) if named(&m.value)))
+            });
+            files.push((p.file.source, bounds && !attached));
+        }
+        for r in iam.roles.iter().flatten() {
+            for p in &r.policies {
+                match p {
+                    RolePolicy::File(f) => files.push((f.source, false)),
+                    RolePolicy::Grants { grants, span } => {
+                        let document = super::generate::grants_document(cfg, grants, account);
+                        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+                        // Generated text: keep the findings that are about the grant
+                        // itself, at the grants block.
+                        if let Ok(fs) = lint_text(
+                            &text,
+                            &LintContext {
+                                models: None,
+                                ..ctx.clone()
+                            },
+                        ) {
+                            for f in fs {
+                                let mut d = located(&f, Some(*span));
+                                d.message = format!(
+                                    "generated policy of role `{}`: {}",
+                                    r.name.value, d.message
+                                );
+                                out.push(d);
+                            }
+                        }
+                        if let Some(models) = &ctx.models {
+                            for g in grants {
+                                for id in &g.invoke {
+                                    if id.value.starts_with("arn:") {
+                                        continue;
+                                    }
+                                    if !models.contains(resolve_model(&id.value)) {
+                                        let f = Finding::new(
+                                            "unused-grant",
+                                            0,
+                                            0,
+                                            format!(
+                                                "`{}` is granted but never named in `models:`",
+                                                id.value
+                                            ),
+                                        );
+                                        out.push(located(&f, Some(id.span)));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    RolePolicy::Managed(_) => {}
+                }
+            }
+        }
+    }
+    for (id, boundary) in files {
+        if !seen.insert(id.0) {
+            continue;
+        }
+        let ctx = LintContext {
+            boundary,
+            ..ctx.clone()
+        };
+        match lint_source(sources, id, &ctx) {
+            Ok(ds) | Err(ds) => out.extend(ds),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+//! Rules about the Bedrock resources a policy names: foundation-model ARNs with an
+//! account id, ids the catalog does not know or does not offer in the region,
+//! cross-region profiles without their destination-region model ARNs, streaming left
+//! out for chat models, legacy models, and grants of models the config never names.
+
+use super::actions::allows_action;
+use super::match_::glob;
+use super::{resolve_model, Doc, Finding, LintContext};
+use crate::catalog::{catalog, Knowledge, Model};
+use crate::iam::policy::{Effect, Item, Statement};
+use crate::policy::arn::{has_wildcard, Arn};
+use crate::policy::generate::{ALL_COMMERCIAL, INVOKE, INVOKE_STREAM};
+
+/// Geography prefixes of system profile ids (the catalog's `profile_prefixes`).
+const PROFILE_PREFIXES: &[&str] = &[
+    "us.", "us-gov.", "eu.", "apac.", "au.", "jp.", "ca.", "global.",
+];
+
+fn end_of(item: &Item) -> usize {
+    item.offset + item.value.len() + 2
+}
+
+fn resource_items(st: &Statement) -> impl Iterator<Item = &Item> {
+    st.resource
+        .as_ref()
+        .filter(|r| !r.negated)
+        .map(|r| r.items.as_slice())
+        .unwrap_or(&[])
+        .iter()
+}
+
+/// What a Bedrock resource ARN names.
+enum Target<'a> {
+    Model { region: &'a str, id: &'a str },
+    Profile { region: &'a str, id: &'a str },
+}
+
+fn target<'a>(arn: &Arn<'a>) -> Option<Target<'a>> {
+    if !arn.is_bedrock() {
+        return None;
+    }
+    match arn.typed()? {
+        ("foundation-model", id) => Some(Target::Model {
+            region: arn.region,
+            id,
+        }),
+        ("inference-profile", id) => Some(Target::Profile {
+            region: arn.region,
+            id,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether some Allow statement of the document allows `action` on `arn`
+/// (conditions aside: they narrow who and how, not which resource).
+fn allowed(doc: &Doc<'_>, action: &str, arn: &str) -> bool {
+    doc.policy.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && allows_action(st, action)
+            && resource_items(st).any(|r| glob(&r.value, arn, false))
+    })
+}
+
+fn closest(id: &str) -> String {
+    let near = catalog().closest_ids(id, 1);
+    match near.first() {
+        Some(n) => format!("; did you mean `{n}`?"),
+        None => String::new(),
+    }
+}
+
+/// Regions a model is reachable in: where it is offered, plus every destination of
+/// its cross-region profiles.
+fn reachable(m: &Model, region: &str) -> bool {
+    m.offered_in(region) != Knowledge::No
+        || m.cross_region_profiles.iter().any(|p| {
+            p.destination_regions
+                .iter()
+                .any(|d| d == region || d == ALL_COMMERCIAL)
+        })
+}
+
+/// A model that answers in chat: text out, and not an embedding or rerank model.
+fn is_chat(m: &Model) -> bool {
+    let id = m.model_id.to_ascii_lowercase();
+    if id.contains("embed") || id.contains("rerank") {
+        return false;
+    }
+    match &m.modalities_out {
+        Some(out) => out.iter().any(|o| o.eq_ignore_ascii_case("TEXT")),
+        None => true,
+    }
+}
+
+pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let cat = catalog();
+    for (si, st) in doc.policy.statements.iter().enumerate() {
+        for item in resource_items(st) {
+            let Some(arn) = Arn::parse(&item.value) else {
+                continue;
+            };
+            let Some(t) = target(&arn) else { continue };
+            let (start, end) = (item.offset, end_of(item));
+            if let Target::Model { .. } = t {
+                if !arn.account.is_empty() && !has_wildcard(arn.account) {
+                    out.push(Finding::new(
+                        "foundation-model-arn-with-account",
+                        start,
+                        end,
+                        format!(
+                            "`{}` has account `{}`; foundation-model ARNs have an empty account field, so this never matches",
+                            item.value, arn.account
+                        ),
+                    ));
+                }
+            }
+            if st.effect != Effect::Allow {
+                continue;
+            }
+            match t {
+                Target::Model { region, id } => {
+                    if has_wildcard(id) {
+                        continue;
+                    }
+                    let Some(m) = cat.model(id) else {
+                        out.push(Finding::new(
+                            "unknown-model",
+                            start,
+                            end,
+                            format!("model `{id}` is not in the catalog{}", closest(id)),
+                        ));
+                        continue;
+                    };
+                    let concrete = !region.is_empty() && !has_wildcard(region);
+                    if concrete && !reachable(m, region) {
+                        out.push(Finding::new(
+                            "model-not-in-region",
+                            start,
+                            end,
+                            format!("model `{id}` is not offered in `{region}`"),
+                        ));
+                    }
+                    legacy(m, id, region, concrete, &ctx.today, start, end, out);
+                    unused(ctx, id, start, end, out);
+                    if !ctx.boundary
+                        && is_chat(m)
+                        && allows_action(st, INVOKE)
+                        && !allowed(doc, INVOKE_STREAM, &item.value)
+                    {
+                        out.push(Finding::new(
+                            "streaming-missing",
+                            start,
+                            end,
+                            format!(
+                                "chat model `{id}` may be invoked but not streamed (ConverseStream needs `{INVOKE_STREAM}`)"
+                            ),
+                        ));
+                    }
+                }
+                Target::Profile { region, id } => {
+                    if has_wildcard(id) {
+                        continue;
+                    }
+                    let Some((m, p)) = cat.profile(id) else {
+                        if PROFILE_PREFIXES.iter().any(|pre| id.starts_with(pre)) {
+                            out.push(Finding::new(
+                                "unknown-model",
+                                start,
+                                end,
+                                format!(
+                                    "inference profile `{id}` is not in the catalog{}",
+                                    closest(id)
+                                ),
+                            ));
+                        }
+                        continue;
+                    };
+                    let sources: Vec<&str> = if region.is_empty() || has_wildcard(region) {
+                        p.source_regions
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|r| glob(region, r, false) || region.is_empty())
+                            .collect()
+                    } else if p.source_regions.iter().any(|r| r == region) {
+                        vec![region]
+                    } else {
+                        out.push(Finding::new(
+                            "model-not-in-region",
+                            start,
+                            end,
+                            format!("inference profile `{id}` cannot be called from `{region}`"),
+                        ));
+                        continue;
+                    };
+                    let concrete = !region.is_empty() && !has_wildcard(region);
+                    legacy(
+                        m,
+                        &m.model_id,
+                        region,
+                        concrete,
+                        &ctx.today,
+                        start,
+                        end,
+                        out,
+                    );
+                    unused(ctx, &m.model_id, start, end, out);
+                    if ctx.boundary {
+                        continue;
+                    }
+                    let part = arn.partition;
+                    for action in [INVOKE, INVOKE_STREAM] {
+                        if !allows_action(st, action) {
+                            continue;
+                        }
+                        let mut missing: Vec<&str> = Vec::new();
+                        for s in &sources {
+                            for d in p.destinations_from(s) {
+                                let probe = if d == ALL_COMMERCIAL {
+                                    format!("arn:{part}:bedrock:::foundation-model/{}", m.model_id)
+                                } else {
+                                    format!(
+                                        "arn:{part}:bedrock:{d}::foundation-model/{}",
+                                        m.model_id
+                                    )
+                                };
+                                if !allowed(doc, action, &probe) && !missing.contains(&d) {
+                                    missing.push(d);
+                                }
+                            }
+                        }
+                        if !missing.is_empty() {
+                            missing.sort_unstable();
+                            out.push(Finding::new(
+                                "profile-missing-destinations",
+                                start,
+                                end,
+                                format!(
+                                    "statement {} allows `{action}` on profile `{id}` but not on `{}` in destination region{} {}",
+                                    doc.label(si),
+                                    m.model_id,
+                                    if missing.len() == 1 { "" } else { "s" },
+                                    missing
+                                        .iter()
+                                        .map(|r| format!("`{r}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn legacy(
+    m: &Model,
+    id: &str,
+    region: &str,
+    concrete: bool,
+    today: &str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Finding>,
+) {
+    let eol = if concrete {
+        m.eol_date_in(region)
+            .filter(|d| !today.is_empty() && today >= *d)
+    } else {
+        m.eol_date
+            .as_deref()
+            .filter(|d| !today.is_empty() && today >= *d)
+    };
+    let message = match (eol, m.is_legacy()) {
+        (Some(d), _) => format!("model `{id}` reached its end of life on {d}; requests fail"),
+        (None, true) => match m.eol_date_in(region) {
+            Some(d) => format!("model `{id}` is legacy (end of life {d})"),
+            None => format!("model `{id}` is legacy"),
+        },
+        (None, false) => return,
+    };
+    out.push(Finding::new("legacy-model", start, end, message));
+}
+
+fn unused(ctx: &LintContext, id: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
+    if ctx.boundary {
+        return;
+    }
+    if let Some(models) = &ctx.models {
+        if !models.contains(resolve_model(id)) {
+            out.push(Finding::new(
+                "unused-grant",
+                start,
+                end,
+                format!("`{id}` is granted but never named in `models:`"),
+            ));
+        }
+    }
+}

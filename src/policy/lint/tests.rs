@@ -1,0 +1,99 @@
+use super::*;
+
+fn ctx() -> LintContext {
+    LintContext {
+        models: None,
+        today: "2026-09-01".into(),
+        boundary: false,
+    }
+}
+
+fn codes(text: &str, ctx: &LintContext) -> Vec<&'static str> {
+    lint_text(text, ctx)
+        .unwrap()
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+const FM: &str = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0";
+
+fn allow(actions: &str, resources: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resources}}}]}}"#
+    )
+}
+
+#[test]
+fn codes_are_unique_kebab_case_and_documented_in_order() {
+    let mut seen = BTreeSet::new();
+    for r in RULES {
+        assert!(seen.insert(r.code), "duplicate {}", r.code);
+        assert!(r.code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        assert!(!r.fix.ends_with('.'));
+    }
+}
+
+#[test]
+fn a_clean_grant_has_no_findings() {
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        &format!("\"{FM}\""),
+    );
+    assert!(codes(&text, &ctx()).is_empty());
+}
+
+#[test]
+fn boundaries_skip_breadth_rules_but_not_arn_rules() {
+    let text = allow(
+        r#"["bedrock:InvokeModel"]"#,
+        r#"["*","arn:aws:bedrock:us-east-1:111122223333:foundation-model/amazon.nova-lite-v1:0"]"#,
+    );
+    assert_eq!(
+        codes(&text, &ctx()),
+        [
+            "invoke-resource-wildcard",
+            "foundation-model-arn-with-account",
+            "streaming-missing"
+        ]
+    );
+    let b = LintContext {
+        boundary: true,
+        ..ctx()
+    };
+    assert_eq!(codes(&text, &b), ["foundation-model-arn-with-account"]);
+}
+
+#[test]
+fn deny_statements_do_not_count_as_grants() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*"}]}"#;
+    assert!(codes(text, &ctx()).is_empty());
+}
+
+#[test]
+fn wildcard_account_and_region_are_not_flagged_as_wrong() {
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        r#""arn:aws:bedrock:*:*:foundation-model/amazon.nova-lite-v1:0""#,
+    );
+    assert!(codes(&text, &ctx()).is_empty());
+}
+
+#[test]
+fn unused_grant_needs_models() {
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        &format!("\"{FM}\""),
+    );
+    let mut c = ctx();
+    c.models = Some(["amazon.titan-embed-text-v2:0".to_string()].into());
+    assert_eq!(codes(&text, &c), ["unused-grant"]);
+    c.models = Some(["amazon.nova-lite-v1:0".to_string()].into());
+    assert!(codes(&text, &c).is_empty());
+}
+
+#[test]
+fn invalid_policies_are_errors_not_findings() {
+    assert!(lint_text("{\"Statement\": [", &ctx()).is_err());
+    assert!(lint_text(r#"{"Statement":[{"Effect":"Alow"}]}"#, &ctx()).is_err());
+}

@@ -1,0 +1,15 @@
+//! Least-privilege policies: the one grant generator ([`generate`]), proofs of what
+//! it generates against the offline evaluator ([`prove`]), and the policy linter
+//! ([`lint`]) with its JSON and SARIF renderers ([`render`]).
+//!
+//! Architecture invariant: `policy` does no I/O; the CLI reads files and the config.
+
+pub mod arn;
+pub mod generate;
+pub mod lint;
+pub mod prove;
+pub mod render;
+
+pub use generate::{generate_all, grants_document, role_grants};
+pub use lint::{lint_config, lint_source, lint_text, Finding, LintContext, Rule, RULES};
+pub use prove::{prove, Proof, ProofCase, ProofError};

@@ -1,0 +1,209 @@
+//! `bedrockctl lint` on the fixture policies under `tests/fixtures/lint/`: every code
+//! is flagged on its `.bad.json` at the expected line, its `.ok.json` is clean, exit
+//! codes follow the severities (3 on an error, 0 otherwise, 1 on invalid input), and
+//! the seed's hand-written policy passes while its account-id variant is flagged.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use assert_cmd::Command;
+use bedrockctl::diag::Severity;
+use bedrockctl::policy::lint::{rule, RULES};
+use std::path::{Path, PathBuf};
+
+/// Evaluation date for lifecycle rules, fixed so results do not drift.
+const TODAY: &str = "2026-09-01";
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
+}
+
+fn lint(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir())
+        .env("BEDROCKCTL_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap(), doc, stderr)
+}
+
+fn found(doc: &serde_json::Value) -> Vec<(String, u64)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Code → the findings its `.bad.json` must produce (code, line), exactly.
+const BAD: &[(&str, &[(&str, u64)])] = &[
+    ("bedrock-wildcard-action", &[("bedrock-wildcard-action", 8)]),
+    (
+        "invoke-resource-wildcard",
+        &[("invoke-resource-wildcard", 17)],
+    ),
+    (
+        "foundation-model-arn-with-account",
+        &[("foundation-model-arn-with-account", 13)],
+    ),
+    ("unknown-model", &[("unknown-model", 12)]),
+    ("model-not-in-region", &[("model-not-in-region", 10)]),
+    (
+        "profile-missing-destinations",
+        &[("profile-missing-destinations", 12)],
+    ),
+    ("streaming-missing", &[("streaming-missing", 9)]),
+    ("legacy-model", &[("legacy-model", 12)]),
+    ("not-action-allow", &[("not-action-allow", 7)]),
+    ("passrole-wildcard", &[("passrole-wildcard", 8)]),
+    ("shadowed-statement", &[("shadowed-statement", 16)]),
+    ("unused-grant", &[("unused-grant", 12)]),
+];
+
+fn extra_args(code: &str) -> Vec<&'static str> {
+    if code == "unused-grant" {
+        vec!["-f", "models.yaml"]
+    } else {
+        Vec::new()
+    }
+}
+
+#[test]
+fn every_code_has_a_bad_fixture_expectation() {
+    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let covered: Vec<&str> = BAD.iter().map(|(c, _)| *c).collect();
+    assert_eq!(codes, covered);
+}
+
+#[test]
+fn bad_fixtures_are_flagged_at_the_expected_line() {
+    for (code, expected) in BAD {
+        let file = format!("{code}.bad.json");
+        let mut args = vec![file.as_str()];
+        args.extend(extra_args(code));
+        let (exit, doc, err) = lint(&args);
+        let want: Vec<(String, u64)> = expected.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+        assert_eq!(found(&doc), want, "{file}: {err}");
+        let is_error = rule(code).unwrap().severity == Severity::Error;
+        assert_eq!(exit, if is_error { 3 } else { 0 }, "{file}: {err}");
+        let f = &doc["findings"][0];
+        assert_eq!(f["file"], file.as_str());
+        assert!(f["fix"].as_str().is_some_and(|s| !s.is_empty()), "{file}");
+        assert_eq!(f["doc"], format!("docs/lint/{code}.md"));
+    }
+}
+
+#[test]
+fn ok_fixtures_are_clean() {
+    for (code, _) in BAD {
+        let file = format!("{code}.ok.json");
+        let mut args = vec![file.as_str()];
+        args.extend(extra_args(code));
+        let (exit, doc, err) = lint(&args);
+        assert_eq!(found(&doc), Vec::<(String, u64)>::new(), "{file}: {err}");
+        assert_eq!(exit, 0, "{file}: {err}");
+    }
+}
+
+#[test]
+fn text_format_starts_with_file_line_col() {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir())
+        .env("BEDROCKCTL_TODAY", TODAY)
+        .args(["lint", "passrole-wildcard.bad.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("passrole-wildcard.bad.json:8:19: error[passrole-wildcard]: "),
+        "{text}"
+    );
+    assert!(text.contains("= hint: fix: name the role ARN"), "{text}");
+    assert!(
+        text.contains("= hint: see docs/lint/passrole-wildcard.md"),
+        "{text}"
+    );
+}
+
+#[test]
+fn seed_policy_passes_and_its_account_variant_is_flagged() {
+    // The seed's policy lists Claude 3 Sonnet, which the catalog marks legacy (end of
+    // life 2026-07-30 in us-east-1): a warning, never an error, so exit 0.
+    let (exit, doc, err) = lint(&["seed.json"]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(found(&doc), [("legacy-model".to_string(), 11)]);
+    assert_eq!(doc["errors"], 0);
+    let (exit, doc, err) = lint(&["seed-with-account.json"]);
+    assert_eq!(exit, 3, "{err}");
+    assert_eq!(
+        found(&doc),
+        [
+            ("legacy-model".to_string(), 11),
+            ("foundation-model-arn-with-account".to_string(), 12)
+        ]
+    );
+    // Before the model went legacy-and-end-of-life there is still the legacy flag only.
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir())
+        .env("BEDROCKCTL_TODAY", "2025-01-01")
+        .args(["lint", "seed.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn several_files_in_one_run() {
+    let (exit, doc, _) = lint(&[
+        "seed.json",
+        "passrole-wildcard.ok.json",
+        "not-action-allow.bad.json",
+    ]);
+    assert_eq!(exit, 3);
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["seed.json", "not-action-allow.bad.json"]);
+}
+
+#[test]
+fn invalid_policy_exits_1_with_its_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("broken.json");
+    std::fs::write(&p, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Alow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]\n}").unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "broken.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("broken.json:3:"), "{err}");
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "missing.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
