@@ -176,7 +176,8 @@ fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn write_step_summary(md: &str) -> Result<()> {
-    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+    // Unset or empty (a job that clears it): no job summary.
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         let mut f = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
