@@ -341,9 +341,12 @@ pub fn render_github_report(r: &Report) -> String {
     }
     if !plan.refresh_only {
         for c in plan.actionable() {
-            let level = match c.action {
-                Action::Replace | Action::Delete => "warning",
-                _ => "notice",
+            // Creates and updates are routine: a notice without a location, so a PR's
+            // diff view is not covered in annotations; replaces and deletes point at
+            // the config line.
+            let (level, line) = match c.action {
+                Action::Replace | Action::Delete => ("warning", r.line_of(c)),
+                _ => ("notice", None),
             };
             let detail = if c.attrs.is_empty() {
                 String::new()
@@ -352,7 +355,7 @@ pub fn render_github_report(r: &Report) -> String {
             };
             emit(
                 level,
-                r.line_of(c),
+                line,
                 &format!("{} {}", c.action.as_str(), c.address()),
                 &format!("{} will be {}d{detail}", c.address(), c.action.as_str()),
             );
