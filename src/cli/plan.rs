@@ -5,12 +5,15 @@ use super::common::{load_config, print_stdout};
 use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use bedrockctl::account::Account;
+use bedrockctl::apply::checks::{access_model, run_access_checks};
 use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
+use bedrockctl::plan::report::{check_rows, locate, redact, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
 use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
+use bedrockctl::span::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -74,12 +77,123 @@ pub(crate) fn connect(g: &GlobalArgs, rt: &tokio::runtime::Runtime) -> Result<Ar
     Ok(Arc::from(boxed))
 }
 
-pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
-    if a.files.len() > 1 {
-        bail!("planning several config files at once is not supported yet\nhint: run `bedrockctl plan -f FILE` once per stack");
+/// One config, loaded and planned, with what its report needs.
+struct Stack {
+    config: PathBuf,
+    planned: Planned,
+    sources: SourceMap,
+    report: Report,
+}
+
+/// Plan one loaded config and run its access checks offline.
+async fn plan_stack(
+    account: Arc<dyn Account>,
+    config: PathBuf,
+    cfg: Config,
+    sources: SourceMap,
+    opts: DiffOptions,
+    exec: ExecOptions,
+) -> Result<Stack> {
+    let planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
+    warn_account_pin(&cfg, &planned.plan);
+    let locations = locate(&cfg, &sources);
+    let (access_checks, access_checks_error) = if cfg.access_checks.is_empty() {
+        (Some(Vec::new()), None)
+    } else {
+        match access_model(&cfg, Some(account.as_ref())).await {
+            Ok(model) => match run_access_checks(&cfg, &model, None, false).await {
+                Ok(results) => (Some(check_rows(results, &locations)), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
+    if let Some(e) = &access_checks_error {
+        eprintln!(
+            "warning: `{}`: access checks could not be run: {e}",
+            config.display()
+        );
     }
-    let file = a
-        .files
+    let report = Report {
+        config: config.display().to_string(),
+        plan: redact(&planned.plan),
+        access_checks,
+        access_checks_error,
+        locations,
+    };
+    Ok(Stack {
+        config,
+        planned,
+        sources,
+        report,
+    })
+}
+
+/// `-f` values: files as given; a directory stands for every `*.yaml`/`*.yml` under it
+/// (hidden directories skipped), in path order.
+fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read directory `{}`", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e == "yaml" || e == "yml")
+            {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            let before = out.len();
+            walk(f, &mut out)?;
+            if out.len() == before {
+                bail!("`{}` holds no `*.yaml` config file", f.display());
+            }
+        } else {
+            out.push(f.clone());
+        }
+    }
+    let mut seen = BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    Ok(out)
+}
+
+fn write_step_summary(md: &str) -> Result<()> {
+    // Unset or empty (a job that clears it): no job summary.
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| "cannot write the GitHub job summary".to_string())?;
+        f.write_all(md.as_bytes())?;
+    }
+    Ok(())
+}
+
+pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
+    let files = expand_configs(&a.files)?;
+    if files.len() > 1 {
+        return run_plan_many(g, &a, files);
+    }
+    let file = files
         .first()
         .cloned()
         .unwrap_or_else(|| PathBuf::from(super::DEFAULT_CONFIG));
@@ -87,40 +201,33 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
     let (cfg, sources) = load_config(&file)?;
     let rt = runtime()?;
     let account = connect(g, &rt)?;
-    let exec = exec_options();
-    let opts = DiffOptions {
-        refresh_only: a.refresh_only,
-        show_unmanaged: a.show_unmanaged,
-        destroy: false,
-    };
-    let planned = rt.block_on(apply::plan_config(account, &cfg, opts, &exec))?;
-    warn_account_pin(&cfg, &planned.plan);
+    let stack = rt.block_on(plan_stack(
+        account,
+        file,
+        cfg,
+        sources,
+        diff_options(&a),
+        exec_options(),
+    ))?;
+    let r = &stack.report;
     let out = match a.format {
-        PlanFormat::Json => render_json::render_json(&planned.plan),
-        PlanFormat::Markdown => render_md::render_markdown(&planned.plan),
+        PlanFormat::Json => render_json::render_report(r),
+        PlanFormat::Markdown => render_md::render_markdown_report(r),
         PlanFormat::Github => {
             // In a GitHub Actions job the Markdown also goes to the job summary.
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-                let md = render_md::render_markdown(&planned.plan);
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .with_context(|| "cannot write the GitHub job summary".to_string())?;
-                f.write_all(md.as_bytes())?;
-            }
-            render_md::render_github(&planned.plan)
+            write_step_summary(&render_md::render_markdown_report(r))?;
+            render_md::render_github_report(r)
         }
-        PlanFormat::Text => render_text::render_text(&planned.plan),
+        PlanFormat::Text => render_text::render_report(r),
     };
     print_stdout(&out)?;
-    conflicts_error(&planned.plan)?;
+    conflicts_error(&stack.planned.plan)?;
     if let Some(path) = &a.out {
         let saved = saved::save(
-            &planned.plan,
-            &planned.snapshot,
-            &absolute(&file),
-            &config_digest(&sources),
+            &stack.planned.plan,
+            &stack.planned.snapshot,
+            &absolute(&stack.config),
+            &config_digest(&stack.sources),
         );
         let text = serde_json::to_string_pretty(&saved)?;
         std::fs::write(path, text + "\n")
@@ -131,11 +238,105 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
             path.display()
         );
     }
-    Ok(if a.detailed_exitcode && planned.plan.has_changes() {
+    Ok(if a.detailed_exitcode && stack.planned.plan.has_changes() {
         2
     } else {
         0
     })
+}
+
+fn diff_options(a: &PlanArgs) -> DiffOptions {
+    DiffOptions {
+        refresh_only: a.refresh_only,
+        show_unmanaged: a.show_unmanaged,
+        destroy: false,
+    }
+}
+
+/// Exit-code severity: error (1) outranks changes (2), which outrank nothing (0).
+fn severity(code: u8) -> u8 {
+    match code {
+        1 => 2,
+        2 => 1,
+        _ => 0,
+    }
+}
+
+/// Several configs planned concurrently against one account connection, one report.
+/// A config that cannot be loaded or planned is reported as such; the others still are.
+fn run_plan_many(g: &GlobalArgs, a: &PlanArgs, files: Vec<PathBuf>) -> Result<u8> {
+    if a.out.is_some() {
+        bail!("`--out` saves the plan of one config; it cannot be used with several\nhint: run `bedrockctl plan -f FILE --out PLAN` per config");
+    }
+    let mut loaded = Vec::new();
+    for f in &files {
+        loaded.push(load_config(f).map_err(|e| format!("{e:#}")));
+    }
+    let rt = runtime()?;
+    let account = connect(g, &rt)?;
+    let opts = diff_options(a);
+    let exec = exec_options();
+    let results: Vec<Result<Stack, String>> = rt.block_on(async {
+        let tasks: Vec<_> = files
+            .iter()
+            .cloned()
+            .zip(loaded)
+            .map(|(f, l)| {
+                let (account, exec) = (account.clone(), exec.clone());
+                tokio::spawn(async move {
+                    let (cfg, sources) = l?;
+                    plan_stack(account, f, cfg, sources, opts, exec)
+                        .await
+                        .map_err(|e| format!("{e:#}"))
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        out
+    });
+    let mut code = 0u8;
+    let mut reports = Vec::new();
+    for (f, r) in files.iter().zip(results) {
+        let this = match r {
+            Ok(stack) => {
+                let c = if let Err(e) = conflicts_error(&stack.planned.plan) {
+                    eprintln!("error: `{}`: {e:#}", f.display());
+                    1
+                } else if a.detailed_exitcode && stack.planned.plan.has_changes() {
+                    2
+                } else {
+                    0
+                };
+                reports.push(StackReport::Planned(Box::new(stack.report)));
+                c
+            }
+            Err(e) => {
+                eprintln!("error: `{}`: {}", f.display(), e.trim_end());
+                reports.push(StackReport::Failed {
+                    config: f.display().to_string(),
+                    error: e,
+                });
+                1
+            }
+        };
+        if severity(this) > severity(code) {
+            code = this;
+        }
+    }
+    let out = match a.format {
+        PlanFormat::Json => render_json::render_stacks(&reports),
+        PlanFormat::Markdown => render_md::render_markdown_stacks(&reports),
+        PlanFormat::Github => {
+            write_step_summary(&render_md::render_markdown_stacks(&reports))?;
+            render_md::render_github_stacks(&reports)
+        }
+        PlanFormat::Text => render_text::render_stacks(&reports),
+    };
+    print_stdout(&out)?;
+    Ok(code)
 }
 
 fn absolute(p: &Path) -> String {

@@ -13,6 +13,7 @@ pub mod readiness;
 pub mod render_json;
 pub mod render_md;
 pub mod render_text;
+pub mod report;
 pub mod saved;
 pub mod scope;
 

@@ -2,6 +2,7 @@
 //! replace, `-` delete, one line per changed attribute, and a summary line. Long text
 //! and policy documents are shown as a line diff.
 
+use super::report::{Report, StackReport};
 use super::{Action, AttrChange, Change, Plan};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
@@ -106,7 +107,7 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn render_change(out: &mut String, c: &Change) {
+pub(crate) fn render_change(out: &mut String, c: &Change) {
     let (sym, what) = match c.action {
         Action::Create => ("  +", "will be created"),
         Action::Update if c.adopt => ("  ~", "will be adopted (ownership tags added)"),
@@ -225,4 +226,62 @@ fn pretty(v: &Value) -> String {
             s
         }
     }
+}
+
+/// The plan of one config, then its access checks (failed ones with their config line).
+pub fn render_report(r: &Report) -> String {
+    let mut out = render_text(&r.plan);
+    if let Some(e) = &r.access_checks_error {
+        let _ = writeln!(out, "\nAccess checks could not be run: {e}");
+    }
+    let checks = r.checks();
+    if !checks.is_empty() {
+        let failed = r.failed_checks().count();
+        let _ = writeln!(
+            out,
+            "\nAccess checks (offline): {} passed, {failed} failed",
+            checks.len() - failed
+        );
+        for c in r.failed_checks() {
+            let at = c
+                .line
+                .map(|l| format!(" ({}:{l})", r.config))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  FAIL {} {} {} in {}: expected {}, got {}{at}",
+                c.result.principal,
+                c.result.action,
+                c.result.model,
+                c.result.region,
+                c.expect(),
+                c.result.offline.as_str()
+            );
+            if !c.result.reason.is_empty() {
+                let _ = writeln!(out, "       {}", c.result.reason);
+            }
+        }
+    }
+    out
+}
+
+/// Several configs: one section per config, in the order given.
+pub fn render_stacks(stacks: &[StackReport]) -> String {
+    let mut out = String::new();
+    for (i, s) in stacks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match s {
+            StackReport::Planned(r) => {
+                let _ = writeln!(out, "=== stack `{}` ({}) ===\n", r.plan.stack, r.config);
+                out.push_str(&render_report(r));
+            }
+            StackReport::Failed { config, error } => {
+                let _ = writeln!(out, "=== {config} ===\n");
+                let _ = writeln!(out, "error: {}", error.trim_end());
+            }
+        }
+    }
+    out
 }
