@@ -194,3 +194,44 @@ fn manpage_is_roff_naming_the_subcommands() {
         assert!(text.contains(sub), "{sub}");
     }
 }
+
+#[test]
+fn models_with_an_account_show_its_readiness() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("seed.json"),
+        r#"{"models":[{"region":"us-east-1","model_id":"amazon.nova-lite-v1:0","authorization":"NOT_AUTHORIZED"}]}"#,
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--sandbox")
+        .arg(dir.path())
+        .args([
+            "models",
+            "--region",
+            "us-east-1",
+            "--provider",
+            "amazon",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let lite = rows
+        .iter()
+        .find(|r| r["model_id"] == "amazon.nova-lite-v1:0")
+        .unwrap();
+    assert_eq!(lite["live"]["ready"], false);
+    assert_eq!(lite["live"]["authorization"], "NOT_AUTHORIZED");
+    let pro = rows
+        .iter()
+        .find(|r| r["model_id"] == "amazon.nova-pro-v1:0")
+        .unwrap();
+    assert_eq!(pro["live"]["ready"], true);
+}

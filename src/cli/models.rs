@@ -1,8 +1,12 @@
-//! `bedrockctl models`: list foundation models from the embedded catalog.
+//! `bedrockctl models`: list foundation models from the embedded catalog, merged with
+//! the account's own listing (readiness) when `--region` is given and an account is
+//! at hand (`--sandbox`, or AWS credentials).
 
 use super::GlobalArgs;
+use bedrockctl::account::ModelStatus;
 use bedrockctl::catalog::{catalog, Knowledge, Model};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,6 +51,46 @@ fn row(m: &Model, region: Option<&str>) -> serde_json::Value {
     })
 }
 
+/// Live model status for a region, when an account is at hand: `--sandbox`, or AWS
+/// credentials in the environment or a profile. `None` means catalog only.
+fn live_models(
+    g: &GlobalArgs,
+    region: &str,
+) -> anyhow::Result<Option<BTreeMap<String, ModelStatus>>> {
+    let has_credentials = g.profile.is_some()
+        || std::env::var_os("AWS_ACCESS_KEY_ID").is_some()
+        || std::env::var_os("AWS_WEB_IDENTITY_TOKEN_FILE").is_some();
+    if g.sandbox.is_none() && !has_credentials {
+        return Ok(None);
+    }
+    let rt = super::account::runtime()?;
+    let statuses = rt.block_on(async {
+        let account = super::account::open_account(g).await?;
+        anyhow::Ok(account.list_models(region).await?)
+    });
+    match statuses {
+        Ok(s) => Ok(Some(
+            s.into_iter().map(|m| (m.model_id.clone(), m)).collect(),
+        )),
+        // The catalog still answers; say why the account's view is missing.
+        Err(e) => {
+            eprintln!("warning: cannot list the account's models in `{region}`, showing the catalog only: {e:#}");
+            Ok(None)
+        }
+    }
+}
+
+fn live_json(m: &ModelStatus) -> serde_json::Value {
+    json!({
+        "exists": m.exists,
+        "ready": m.is_ready(),
+        "lifecycle": m.lifecycle,
+        "inference_types": m.inference_types,
+        "authorization": m.authorization,
+        "agreement": m.agreement,
+    })
+}
+
 pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
     let c = catalog();
     let region = g.region.as_deref();
@@ -71,18 +115,44 @@ pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         })
         .filter(|m| region.is_none_or(|r| m.offered_in(r) != Knowledge::No))
         .collect();
+    let live = match region {
+        Some(r) => live_models(g, r)?,
+        None => None,
+    };
     let out = match a.format {
         ModelsFormat::Json => {
-            let rows: Vec<_> = models.iter().map(|m| row(m, region)).collect();
+            let mut rows: Vec<_> = models
+                .iter()
+                .map(|m| {
+                    let mut row = row(m, region);
+                    if let Some(live) = &live {
+                        row["live"] = live
+                            .get(&m.model_id)
+                            .map(live_json)
+                            .unwrap_or(serde_json::Value::Null);
+                    }
+                    row
+                })
+                .collect();
+            // Models the account lists that the catalog does not know yet.
+            if let Some(live) = &live {
+                for (id, m) in live.iter().filter(|(id, _)| c.model(id).is_none()) {
+                    rows.push(json!({ "model_id": id, "provider": null, "name": null, "live": live_json(m) }));
+                }
+            }
             serde_json::to_string_pretty(&rows)? + "\n"
         }
-        ModelsFormat::Table => table(&models, region),
+        ModelsFormat::Table => table(&models, region, live.as_ref()),
     };
     super::common::print_stdout(&out)?;
     Ok(0)
 }
 
-fn table(models: &[&Model], region: Option<&str>) -> String {
+fn table(
+    models: &[&Model],
+    region: Option<&str>,
+    live: Option<&BTreeMap<String, ModelStatus>>,
+) -> String {
     let mut rows = vec![match region {
         Some(_) => vec![
             "MODEL ID".to_string(),
@@ -99,18 +169,31 @@ fn table(models: &[&Model], region: Option<&str>) -> String {
             "PROFILES".into(),
         ],
     }];
+    if region.is_some() && live.is_some() {
+        rows[0].push("ACCOUNT".into());
+    }
     for m in models {
         let lifecycle = m.lifecycle.clone().unwrap_or_else(|| "-".into());
         rows.push(match region {
-            Some(r) => vec![
-                m.model_id.clone(),
-                m.provider.clone(),
-                lifecycle,
-                knowledge(m.on_demand_in(r)).to_string(),
-                m.profile_for(r)
-                    .map(|p| p.profile_id.clone())
-                    .unwrap_or_else(|| "-".into()),
-            ],
+            Some(r) => {
+                let mut row = vec![
+                    m.model_id.clone(),
+                    m.provider.clone(),
+                    lifecycle,
+                    knowledge(m.on_demand_in(r)).to_string(),
+                    m.profile_for(r)
+                        .map(|p| p.profile_id.clone())
+                        .unwrap_or_else(|| "-".into()),
+                ];
+                if let Some(live) = live {
+                    row.push(match live.get(&m.model_id) {
+                        Some(s) if s.is_ready() => "ready".into(),
+                        Some(s) if s.exists => "not ready".into(),
+                        _ => "not listed".into(),
+                    });
+                }
+                row
+            }
             None => vec![
                 m.model_id.clone(),
                 m.provider.clone(),
