@@ -186,36 +186,17 @@ impl Rules<'_> {
     }
 }
 
-#[derive(Debug, PartialEq)]
-pub struct Arn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
+pub use crate::policy::arn::Arn;
 
+/// An ARN as config values must write it: `aws…` partition, a service, a resource,
+/// and an account field that is empty, `aws`, or 12 digits.
 pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
-    let mut parts = s.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let partition = parts.next()?;
-    let service = parts.next()?;
-    let region = parts.next()?;
-    let account = parts.next()?;
-    let resource = parts.next()?;
-    let ok = partition.starts_with("aws")
-        && !service.is_empty()
-        && !resource.is_empty()
-        && (account.is_empty() || account == "aws" || is_account_id(account));
-    ok.then_some(Arn {
-        partition,
-        service,
-        region,
-        account,
-        resource,
-    })
+    let a = Arn::parse(s)?;
+    let ok = a.partition.starts_with("aws")
+        && !a.service.is_empty()
+        && !a.resource.is_empty()
+        && (a.account.is_empty() || a.account == "aws" || is_account_id(a.account));
+    ok.then_some(a)
 }
 
 pub fn is_account_id(s: &str) -> bool {

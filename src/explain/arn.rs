@@ -2,28 +2,11 @@
 //! sessions) and Bedrock resources (foundation models, inference profiles, provisioned
 //! and custom models). Parsing is lenient: a message may quote a wildcard ARN.
 
-/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, split without interpretation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
+pub use crate::policy::arn::Arn;
 
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, split without interpretation.
 pub fn parse(arn: &str) -> Option<Arn<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    Some(Arn {
-        partition: parts.next()?,
-        service: parts.next()?,
-        region: parts.next()?,
-        account: parts.next()?,
-        resource: parts.next()?,
-    })
+    Arn::parse(arn)
 }
 
 /// A Bedrock resource named by an ARN.
