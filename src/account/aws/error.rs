@@ -99,6 +99,15 @@ pub(crate) fn live_id<'a>(
         .ok_or_else(|| AccountError::validation(op, format!("`{}` has no id", live.address())))
 }
 
+/// A read whose target does not exist answers `None`, as `Account::get` promises.
+pub(crate) fn found<T>(result: Result<T, AccountError>) -> Result<Option<T>, AccountError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// A delete whose target is already gone has done its job.
 pub(crate) fn gone_is_ok<T>(result: Result<T, AccountError>) -> Result<(), AccountError> {
     match result {

@@ -7,7 +7,7 @@
 //! the oldest non-default one is deleted first. A policy that is still attached
 //! anywhere is never deleted (the call is refused with a `ConflictException`).
 
-use super::error::{build_err, gone_is_ok, live_id, sdk_err};
+use super::error::{build_err, found, gone_is_ok, live_id, sdk_err};
 use super::{bounded, spec_json, tags as tagdiff, typed_spec, AwsAccount};
 use crate::account::spec::{IamPolicySpec, IamRoleSpec, Normalize};
 use crate::account::{
@@ -98,17 +98,16 @@ pub(crate) async fn get_role(
     id: &str,
 ) -> Result<Option<Resource>, AccountError> {
     let name = name_of(id);
-    let out = match acct
-        .iam()?
-        .get_role()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(sdk_err("GetRole"))
-    {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = found(
+        acct.iam()?
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(sdk_err("GetRole")),
+    )?
+    else {
+        return Ok(None);
     };
     let Some(role) = out.role() else {
         return Ok(None);
@@ -447,17 +446,16 @@ pub(crate) async fn get_policy(
     acct: &AwsAccount,
     id: &str,
 ) -> Result<Option<Resource>, AccountError> {
-    let out = match acct
-        .iam()?
-        .get_policy()
-        .policy_arn(id)
-        .send()
-        .await
-        .map_err(sdk_err("GetPolicy"))
-    {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = found(
+        acct.iam()?
+            .get_policy()
+            .policy_arn(id)
+            .send()
+            .await
+            .map_err(sdk_err("GetPolicy")),
+    )?
+    else {
+        return Ok(None);
     };
     let Some(p) = out.policy() else {
         return Ok(None);

@@ -7,7 +7,7 @@
 //! `<geo>.<model id>` (geo from the destination regions: `us`, `us-gov`, `eu`,
 //! `jp`, `au`, `ca`, `apac`, else `global`). Everything but tags is fixed at create time.
 
-use super::error::{gone_is_ok, live_id, sdk_err};
+use super::error::{found, gone_is_ok, live_id, sdk_err};
 use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
 use crate::account::spec::InferenceProfileSpec;
 use crate::account::{AccountError, Kind, Resource};
@@ -60,17 +60,16 @@ pub(crate) async fn get(
     region: &str,
     id: &str,
 ) -> Result<Option<Resource>, AccountError> {
-    let out = match acct
-        .bedrock(region)?
-        .get_inference_profile()
-        .inference_profile_identifier(id)
-        .send()
-        .await
-        .map_err(sdk_err("GetInferenceProfile"))
-    {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = found(
+        acct.bedrock(region)?
+            .get_inference_profile()
+            .inference_profile_identifier(id)
+            .send()
+            .await
+            .map_err(sdk_err("GetInferenceProfile")),
+    )?
+    else {
+        return Ok(None);
     };
     let tags = tags::list(acct, region, out.inference_profile_arn()).await?;
     to_resource(

@@ -6,7 +6,7 @@
 //! is refused. Status and commitment values pass through as the service spells
 //! them, including values this SDK does not know.
 
-use super::error::{gone_is_ok, live_id, sdk_err};
+use super::error::{found, gone_is_ok, live_id, sdk_err};
 use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
 use crate::account::spec::ProvisionedThroughputSpec;
 use crate::account::{AccountError, Kind, Resource};
@@ -62,17 +62,16 @@ pub(crate) async fn get(
     region: &str,
     id: &str,
 ) -> Result<Option<Resource>, AccountError> {
-    let out = match acct
-        .bedrock(region)?
-        .get_provisioned_model_throughput()
-        .provisioned_model_id(id)
-        .send()
-        .await
-        .map_err(sdk_err("GetProvisionedModelThroughput"))
-    {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = found(
+        acct.bedrock(region)?
+            .get_provisioned_model_throughput()
+            .provisioned_model_id(id)
+            .send()
+            .await
+            .map_err(sdk_err("GetProvisionedModelThroughput")),
+    )?
+    else {
+        return Ok(None);
     };
     let tags = tags::list(acct, region, out.provisioned_model_arn()).await?;
     to_resource(
