@@ -5,8 +5,8 @@ use super::account::{open_account, runtime};
 use super::common::print_stdout;
 use super::GlobalArgs;
 use anyhow::{bail, Result};
-use bedrockctl::account::{Account, AccountError, ProbeKind, ProbeResult};
-use bedrockctl::explain::{self, deep, Diagnosis};
+use bedrockctl::account::{ProbeKind, ProbeResult};
+use bedrockctl::explain::{self, deep};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +37,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
         let result = account.probe(&region, &a.model, kind).await;
         let diagnosis = match &result {
             Ok(_) => None,
-            Err(e) => Some(diagnose(e, &region, &a.model, kind, account.as_ref()).await),
+            Err(e) => Some(deep::probe_failure(e, &region, &a.model, kind, account.as_ref()).await),
         };
         anyhow::Ok((result, diagnosis))
     })?;
@@ -71,19 +71,4 @@ fn success(model: &str, region: &str, operation: &str, r: &ProbeResult) -> Strin
         out.push_str(&format!("  output tokens: {t}\n"));
     }
     out
-}
-
-/// The explanation of the error, checked against the same account.
-async fn diagnose(
-    e: &AccountError,
-    region: &str,
-    model: &str,
-    kind: ProbeKind,
-    account: &dyn Account,
-) -> Diagnosis {
-    let mut d = explain::probe_failure(e, region, model, kind);
-    deep::investigate(&d, account, &bedrockctl::explain::iam_adapter::IamEvaluator)
-        .await
-        .apply(&mut d);
-    d
 }

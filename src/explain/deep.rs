@@ -88,6 +88,23 @@ pub async fn investigate(d: &Diagnosis, account: &dyn Account, eval: &dyn Evalua
     f
 }
 
+/// What `probe` reports when its request fails: the error read as a pasted message
+/// ([`super::probe_failure`]), then checked against the same account with the full
+/// offline IAM evaluator.
+pub async fn probe_failure(
+    e: &crate::account::AccountError,
+    region: &str,
+    model: &str,
+    kind: crate::account::ProbeKind,
+    account: &dyn Account,
+) -> Diagnosis {
+    let mut d = super::probe_failure(e, region, model, kind);
+    investigate(&d, account, &super::iam_adapter::IamEvaluator)
+        .await
+        .apply(&mut d);
+    d
+}
+
 async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f: &mut Findings) {
     let (Some(principal), Some(action)) = (d.principal.as_deref(), d.action.as_deref()) else {
         return;
