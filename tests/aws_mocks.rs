@@ -1,14 +1,18 @@
 //! What moto cannot serve, through aws-smithy-mocks: guardrails (create, get,
 //! list with nextToken pagination, update), provisioned throughput (Creating →
-//! InService), inference profiles, GetFoundationModelAvailability,
-//! SimulatePrincipalPolicy, the Converse probe, a throttled call that is retried,
-//! and enum values this SDK does not know.
+//! InService), inference profiles, ListFoundationModels with each model's
+//! GetFoundationModelAvailability (and the `models --region` merge over them),
+//! SimulatePrincipalPolicy, the Converse and ConverseStream probes (a real
+//! event-stream body) and their failures as `probe` diagnoses them, a throttled call
+//! that is retried, and enum values this SDK does not know.
 //!
 //! Responses are HTTP responses in the services' real wire shapes (restJson for
-//! Bedrock, awsQuery XML for IAM), so the SDK's own deserializers run; requests
-//! are checked on the wire as the SDK serialized them.
+//! Bedrock, awsQuery XML for IAM and STS, awsJson for Organizations, event-stream
+//! frames for ConverseStream), so the SDK's own deserializers run; requests are
+//! checked on the wire as the SDK serialized them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
@@ -740,6 +744,218 @@ async fn model_status_reads_availability_and_tolerates_unknown_enum_values() {
     assert_eq!(
         models[0].inference_types,
         ["ON_DEMAND", "INFERENCE_PROFILE"]
+    );
+    assert_table_covers(&acct);
+}
+
+/// One ListFoundationModels summary in the service's wire shape, extra fields and all.
+fn model_summary(id: &str, types: &[&str], lifecycle: serde_json::Value) -> serde_json::Value {
+    json!({"modelArn": format!("arn:aws:bedrock:us-east-1::foundation-model/{id}"), "modelId": id,
+        "modelName": id, "providerName": id.split('.').next().unwrap(),
+        "inputModalities": ["TEXT"], "outputModalities": ["TEXT"], "responseStreamingSupported": true,
+        "customizationsSupported": [], "inferenceTypesSupported": types, "modelLifecycle": lifecycle})
+}
+
+fn availability_body(id: &str, agreement: &str, auth: &str, entitlement: &str) -> String {
+    json!({"modelId": id, "agreementAvailability": {"status": agreement}, "authorizationStatus": auth,
+        "entitlementAvailability": entitlement, "regionAvailability": "AVAILABLE"})
+    .to_string()
+}
+
+#[tokio::test]
+async fn list_models_reads_availability_retries_a_throttle_and_feeds_the_models_listing() {
+    use bedrockctl::catalog::{catalog, listing};
+    const LITE: &str = "amazon.nova-lite-v1:0";
+    const HAIKU: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+    const HAIKU_200K: &str = "anthropic.claude-3-haiku-20240307-v1:0:200k";
+    const NEW: &str = "newcorp.frontier-v1:0";
+    // Values botocore's model does not list yet: INFERENCE_PROFILE and a made-up
+    // RESERVED inference type, a VIDEO_3D modality, a customization, a lifecycle
+    // status and an entitlement value, plus a field the SDK has never heard of.
+    let mut lite = model_summary(
+        LITE,
+        &["ON_DEMAND", "INFERENCE_PROFILE"],
+        json!({"status": "ACTIVE", "startOfLifeTime": "2024-12-03T00:00:00Z"}),
+    );
+    lite["inputModalities"] = json!(["TEXT", "IMAGE", "VIDEO_3D"]);
+    lite["customizationsSupported"] = json!(["FINE_TUNING", "REINFORCEMENT_FINE_TUNING"]);
+    lite["someFutureField"] = json!({"nested": [1, 2]});
+    let body = json!({"modelSummaries": [
+        lite,
+        model_summary(HAIKU, &["ON_DEMAND", "PROVISIONED"], json!({"status": "LEGACY",
+            "legacyTime": "2025-09-01T00:00:00Z", "publicExtendedAccessTime": "2026-01-01T00:00:00Z",
+            "endOfLifeTime": "2026-06-01T00:00:00Z"})),
+        model_summary(HAIKU_200K, &["PROVISIONED"], json!({"status": "LEGACY"})),
+        model_summary(NEW, &["ON_DEMAND", "RESERVED"], json!({"status": "PREVIEW"})),
+    ]})
+    .to_string();
+    let list = mock!(Bedrock::list_foundation_models)
+        .sequence()
+        .http_response(|| error(429, "ThrottlingException", "Rate exceeded"))
+        .http_response(move || respond(200, &body))
+        .build();
+    let avail = mock!(Bedrock::get_foundation_model_availability).then_compute_response(|r| {
+        let id = r.model_id().unwrap();
+        aws_smithy_mocks::MockResponse::Http(match id {
+            LITE => respond(
+                200,
+                &availability_body(id, "AVAILABLE", "AUTHORIZED", "AVAILABLE"),
+            ),
+            HAIKU => respond(
+                200,
+                &availability_body(id, "NOT_AVAILABLE", "NOT_AUTHORIZED", "AVAILABLE"),
+            ),
+            NEW => respond(
+                200,
+                &availability_body(id, "AVAILABLE", "AUTHORIZED", "PENDING_REVIEW"),
+            ),
+            _ => error(
+                400,
+                "ValidationException",
+                "The provided model identifier is invalid.",
+            ),
+        })
+    });
+    let (acct, wire) = mocked(&[&list, &avail]);
+
+    let models = acct.list_models("us-east-1").await.unwrap();
+
+    // The request: GET /foundation-models, no filter, once more after the throttle.
+    let lists = wire.find("GET", "/foundation-models");
+    assert_eq!(
+        lists.len(),
+        2,
+        "one throttled attempt, one retry: {lists:#?}"
+    );
+    for l in &lists {
+        assert!(
+            l.uri.ends_with("/foundation-models"),
+            "no filter: {}",
+            l.uri
+        );
+        assert!(l.body.is_empty());
+    }
+    // Then the availability of every listed model, by its URL-encoded id.
+    let mut asked: Vec<String> = wire
+        .find("GET", "/foundation-model-availability/")
+        .into_iter()
+        .map(|s| s.uri.rsplit('/').next().unwrap().to_string())
+        .collect();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "amazon.nova-lite-v1%3A0",
+            "anthropic.claude-3-haiku-20240307-v1%3A0",
+            "anthropic.claude-3-haiku-20240307-v1%3A0%3A200k",
+            "newcorp.frontier-v1%3A0",
+        ]
+    );
+
+    // Statuses in the listing's order; unknown enum values pass through as text.
+    let ids: Vec<_> = models.iter().map(|m| m.model_id.as_str()).collect();
+    assert_eq!(ids, [LITE, HAIKU, HAIKU_200K, NEW]);
+    assert!(models.iter().all(|m| m.exists && m.region == "us-east-1"));
+    assert_eq!(
+        models[0].inference_types,
+        ["ON_DEMAND", "INFERENCE_PROFILE"]
+    );
+    assert_eq!(models[0].authorization.as_deref(), Some("AUTHORIZED"));
+    assert!(models[0].is_ready());
+    assert_eq!(models[1].lifecycle.as_deref(), Some("LEGACY"));
+    assert_eq!(models[1].authorization.as_deref(), Some("NOT_AUTHORIZED"));
+    assert_eq!(models[1].agreement.as_deref(), Some("NOT_AVAILABLE"));
+    assert!(!models[1].is_ready());
+    // The variant the availability API refused: listed, availability unknown.
+    assert_eq!(models[2].inference_types, ["PROVISIONED"]);
+    assert_eq!(models[2].authorization, None);
+    assert_eq!(models[3].inference_types, ["ON_DEMAND", "RESERVED"]);
+    assert_eq!(models[3].lifecycle.as_deref(), Some("PREVIEW"));
+    assert_eq!(models[3].entitlement.as_deref(), Some("PENDING_REVIEW"));
+    assert!(!models[3].is_ready());
+
+    // `models --region us-east-1` merges exactly this into the catalog's rows.
+    let region = Some("us-east-1");
+    let live = listing::by_id(models);
+    let selected = listing::select(catalog(), None, region);
+    let rows = listing::json_rows(&selected, region, Some(&live));
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["model_id"] == id)
+            .unwrap_or_else(|| panic!("no row for {id}"))
+            .clone()
+    };
+    let r = row(LITE);
+    assert_eq!(r["provider"], "Amazon", "a catalog row: {r:#}");
+    assert_eq!(r["live"]["ready"], true);
+    assert_eq!(
+        r["live"]["inference_types"],
+        json!(["ON_DEMAND", "INFERENCE_PROFILE"])
+    );
+    let r = row(HAIKU);
+    assert_eq!(r["live"]["ready"], false);
+    assert_eq!(r["live"]["authorization"], "NOT_AUTHORIZED");
+    assert_eq!(r["live"]["agreement"], "NOT_AVAILABLE");
+    assert_eq!(r["live"]["lifecycle"], "LEGACY");
+    // A catalog model the account does not list.
+    assert_eq!(row("amazon.nova-pro-v1:0")["live"], serde_json::Value::Null);
+    // Listed models the catalog does not know are appended, with their status.
+    let r = row(NEW);
+    assert_eq!(r["provider"], serde_json::Value::Null);
+    assert_eq!(r["live"]["ready"], false);
+    assert_eq!(
+        r["live"]["inference_types"],
+        json!(["ON_DEMAND", "RESERVED"])
+    );
+    assert_eq!(row(HAIKU_200K)["live"]["exists"], true);
+    let table = listing::table(&selected, region, Some(&live));
+    let line = |id: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no line for {id}:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        table.lines().next().unwrap().ends_with("  ACCOUNT"),
+        "{table}"
+    );
+    assert!(line(LITE).ends_with("  ready"), "{table}");
+    assert!(line(HAIKU).ends_with("  not ready"), "{table}");
+    assert!(
+        line("amazon.nova-pro-v1:0").ends_with("  not listed"),
+        "{table}"
+    );
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn list_models_stops_asking_availability_once_it_is_denied() {
+    let ids: Vec<String> = (0..10).map(|i| format!("amazon.model-{i}-v1:0")).collect();
+    let summaries: Vec<_> = ids
+        .iter()
+        .map(|id| model_summary(id, &["ON_DEMAND"], json!({"status": "ACTIVE"})))
+        .collect();
+    let body = json!({ "modelSummaries": summaries }).to_string();
+    let list =
+        mock!(Bedrock::list_foundation_models).then_http_response(move || respond(200, &body));
+    let avail = mock!(Bedrock::get_foundation_model_availability).then_http_response(|| {
+        error(
+            403,
+            "AccessDeniedException",
+            "User: arn:aws:sts::111122223333:assumed-role/reader/s is not authorized to perform: bedrock:GetFoundationModelAvailability",
+        )
+    });
+    let (acct, wire) = mocked(&[&list, &avail]);
+    let models = acct.list_models("us-east-1").await.unwrap();
+    assert_eq!(models.len(), 10, "the listing survives");
+    assert!(models
+        .iter()
+        .all(|m| m.exists && m.authorization.is_none() && m.agreement.is_none()));
+    let asked = wire.find("GET", "/foundation-model-availability/").len();
+    assert!(
+        (1..=bedrockctl::account::aws::CONCURRENCY).contains(&asked),
+        "only the requests already in flight when the first denial came back: {asked}"
     );
     assert_table_covers(&acct);
 }

@@ -244,7 +244,8 @@ pub trait Account: Send + Sync {
     async fn model_status(&self, region: &str, model_id: &str)
         -> Result<ModelStatus, AccountError>;
 
-    /// Models the region offers (ListFoundationModels).
+    /// Models the region offers (ListFoundationModels), each with its readiness for
+    /// this account as far as it can be read (GetFoundationModelAvailability).
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError>;
 
     /// SCPs/RCPs that apply to this account; `None` when the caller may not read them.

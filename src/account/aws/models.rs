@@ -6,7 +6,13 @@
 use super::error::sdk_err;
 use super::AwsAccount;
 use crate::account::{AccountError, ModelStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Every model the region offers, each with its availability to this account:
+/// ListFoundationModels says what exists, not whether this account may invoke it, so
+/// each listed model is also asked GetFoundationModelAvailability (at most
+/// [`super::CONCURRENCY`] at once). When that is not readable with these credentials,
+/// the availability fields stay unknown (`None`) and no more are asked.
 pub(crate) async fn list(
     acct: &AwsAccount,
     region: &str,
@@ -17,7 +23,7 @@ pub(crate) async fn list(
         .send()
         .await
         .map_err(sdk_err("ListFoundationModels"))?;
-    Ok(out
+    let listed: Vec<ModelStatus> = out
         .model_summaries()
         .iter()
         .map(|m| ModelStatus {
@@ -32,7 +38,26 @@ pub(crate) async fn list(
                 .collect(),
             ..ModelStatus::default()
         })
-        .collect())
+        .collect();
+    let denied = AtomicBool::new(false);
+    super::bounded(listed, |mut status| {
+        let denied = &denied;
+        async move {
+            if denied.load(Ordering::Relaxed) {
+                return Ok(status);
+            }
+            match availability(acct, &mut status).await {
+                Ok(()) => {}
+                Err(e) if e.is_access_denied() => denied.store(true, Ordering::Relaxed),
+                // A listed id the availability API does not answer for (a
+                // provisioned-only variant such as `…:0:200k`): unknown, not fatal.
+                Err(e) if e.is_not_found() || e.code == "ValidationException" => {}
+                Err(e) => return Err(e),
+            }
+            Ok(status)
+        }
+    })
+    .await
 }
 
 pub(crate) async fn status(
@@ -68,25 +93,29 @@ pub(crate) async fn status(
         Err(e) if e.is_not_found() || e.code == "ValidationException" => return Ok(status),
         Err(e) => return Err(e),
     }
-    match acct
-        .bedrock(region)?
-        .get_foundation_model_availability()
-        .model_id(model_id)
-        .send()
-        .await
-        .map_err(sdk_err("GetFoundationModelAvailability"))
-    {
-        Ok(a) => {
-            status.agreement = a
-                .agreement_availability()
-                .map(|x| x.status().as_str().to_string());
-            status.authorization = Some(a.authorization_status().as_str().to_string());
-            status.entitlement = Some(a.entitlement_availability().as_str().to_string());
-            status.region_availability = Some(a.region_availability().as_str().to_string());
-        }
+    match availability(acct, &mut status).await {
+        Ok(()) => {}
         // Not readable with these credentials: the fields stay unknown (`None`).
         Err(e) if e.is_access_denied() => {}
         Err(e) => return Err(e),
     }
     Ok(status)
+}
+
+/// GetFoundationModelAvailability into `status`'s availability fields.
+async fn availability(acct: &AwsAccount, status: &mut ModelStatus) -> Result<(), AccountError> {
+    let a = acct
+        .bedrock(&status.region)?
+        .get_foundation_model_availability()
+        .model_id(&status.model_id)
+        .send()
+        .await
+        .map_err(sdk_err("GetFoundationModelAvailability"))?;
+    status.agreement = a
+        .agreement_availability()
+        .map(|x| x.status().as_str().to_string());
+    status.authorization = Some(a.authorization_status().as_str().to_string());
+    status.entitlement = Some(a.entitlement_availability().as_str().to_string());
+    status.region_availability = Some(a.region_availability().as_str().to_string());
+    Ok(())
 }
