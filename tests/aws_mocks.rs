@@ -21,6 +21,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::{Response as HttpResponse, StatusCode};
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
@@ -1051,6 +1052,344 @@ async fn converse_probe_asks_for_one_token() {
     assert!(wire.all()[0]
         .uri
         .contains("/model/amazon.nova-lite-v1%3A0/converse"));
+    assert_table_covers(&acct);
+}
+
+/// One event-stream frame as Bedrock sends it: an `event` with its `:event-type`, a JSON
+/// payload (with the `p` padding field the service adds to every event).
+fn event(kind: &'static str, mut payload: serde_json::Value) -> Message {
+    payload["p"] = json!("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP");
+    Message::new(payload.to_string().into_bytes())
+        .add_header(Header::new(":event-type", HeaderValue::String(kind.into())))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ))
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("event".into()),
+        ))
+}
+
+/// An exception inside the stream: the code is only in `:exception-type`.
+fn stream_exception(kind: &'static str, message: &str) -> Message {
+    Message::new(json!({ "message": message }).to_string().into_bytes())
+        .add_header(Header::new(
+            ":exception-type",
+            HeaderValue::String(kind.into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ))
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("exception".into()),
+        ))
+}
+
+/// An HTTP 200 whose body is the frames, encoded with the SDK's own frame writer
+/// (prelude, headers, payload and both CRC32s).
+fn event_stream(messages: &[Message]) -> HttpResponse {
+    let mut body = Vec::new();
+    for m in messages {
+        write_message_to(m, &mut body).unwrap();
+    }
+    let mut r = HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from(body));
+    r.headers_mut()
+        .insert("content-type", "application/vnd.amazon.eventstream");
+    r.headers_mut().insert("x-amzn-requestid", "req-stream-1");
+    r
+}
+
+fn converse_stream_events() -> Vec<Message> {
+    vec![
+        event("messageStart", json!({"role": "assistant"})),
+        event(
+            "contentBlockDelta",
+            json!({"contentBlockIndex": 0, "delta": {"text": "Hi"}}),
+        ),
+        event("contentBlockStop", json!({"contentBlockIndex": 0})),
+        event("messageStop", json!({"stopReason": "max_tokens"})),
+        event(
+            "metadata",
+            json!({"usage": {"inputTokens": 12, "outputTokens": 1, "totalTokens": 13},
+                   "metrics": {"latencyMs": 312}}),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn converse_stream_probe_asks_for_one_token_and_reads_the_stream_to_its_end() {
+    let stream = mock!(aws_sdk_bedrockruntime::Client::converse_stream)
+        .then_http_response(|| event_stream(&converse_stream_events()));
+    let (acct, wire) = mocked(&[&stream]);
+    let r = acct
+        .probe(
+            "us-east-1",
+            "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+            ProbeKind::ConverseStream,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.output_tokens, Some(1), "read from the metadata event");
+    let sent = wire.all();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0]
+            .uri
+            .ends_with("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream"),
+        "{}",
+        sent[0].uri
+    );
+    let body = wire.json("POST", "/converse-stream");
+    assert_eq!(body["inferenceConfig"], json!({"maxTokens": 1}));
+    assert_eq!(body["messages"][0]["role"], "user");
+    assert!(body["messages"][0]["content"][0]["text"].is_string());
+    assert_table_covers(&acct);
+}
+
+/// GetFoundationModel and GetFoundationModelAvailability for `id`: what `probe`'s
+/// diagnosis reads about the model.
+fn readable_model(id: &'static str, types: &'static [&'static str]) -> [Rule; 2] {
+    let fm = mock!(Bedrock::get_foundation_model)
+        .match_requests(move |r| r.model_identifier() == Some(id))
+        .then_http_response(move || {
+            let mut details = model_summary(id, types, json!({"status": "ACTIVE"}));
+            details["modelName"] = json!("Probe target");
+            respond(200, &json!({ "modelDetails": details }).to_string())
+        });
+    let avail = mock!(Bedrock::get_foundation_model_availability)
+        .match_requests(move |r| r.model_id() == Some(id))
+        .then_http_response(move || {
+            respond(
+                200,
+                &availability_body(id, "AVAILABLE", "AUTHORIZED", "AVAILABLE"),
+            )
+        });
+    [fm, avail]
+}
+
+#[tokio::test]
+async fn an_exception_inside_the_stream_keeps_its_code_and_is_diagnosed() {
+    use bedrockctl::explain::{deep, Category};
+    const MODEL: &str = "amazon.nova-lite-v1:0";
+    let stream = mock!(aws_sdk_bedrockruntime::Client::converse_stream).then_http_response(|| {
+        event_stream(&[
+            event("messageStart", json!({"role": "assistant"})),
+            stream_exception(
+                "throttlingException",
+                "Too many tokens, please wait before trying again.",
+            ),
+        ])
+    });
+    let [fm, avail] = readable_model(MODEL, &["ON_DEMAND", "INFERENCE_PROFILE"]);
+    let (acct, wire) = mocked(&[&stream, &fm, &avail]);
+    let err = acct
+        .probe("us-east-1", MODEL, ProbeKind::ConverseStream)
+        .await
+        .unwrap_err();
+    // The payload names no code; the event's `:exception-type` does.
+    assert_eq!(err.code, "ThrottlingException", "{err:?}");
+    assert_eq!(err.operation, "ConverseStream");
+    assert_eq!(
+        err.message,
+        "Too many tokens, please wait before trying again."
+    );
+    assert_eq!(wire.find("POST", "/converse-stream").len(), 1);
+
+    let d = deep::probe_failure(&err, "us-east-1", MODEL, ProbeKind::ConverseStream, &acct).await;
+    assert_eq!(d.category, Category::Throttling, "{d:#?}");
+    assert_eq!(d.model_id.as_deref(), Some(MODEL));
+    assert_eq!(d.region.as_deref(), Some("us-east-1"));
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn access_denied_from_converse_becomes_the_probe_diagnosis_with_the_role_policies() {
+    use bedrockctl::explain::{deep, render_text, Category};
+    const MODEL: &str = "amazon.nova-lite-v1:0";
+    const DENIED: &str = "User: arn:aws:sts::111122223333:assumed-role/app/probe-session is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0 because no identity-based policy allows the bedrock:InvokeModel action";
+    let converse = mock!(aws_sdk_bedrockruntime::Client::converse)
+        .then_http_response(|| error(403, "AccessDeniedException", DENIED));
+    // What IAM holds for the role: one inline policy that allows another model.
+    let trust = percent_encoding::utf8_percent_encode(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        percent_encoding::NON_ALPHANUMERIC,
+    )
+    .to_string();
+    let inline = percent_encoding::utf8_percent_encode(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Titan","Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"}]}"#,
+        percent_encoding::NON_ALPHANUMERIC,
+    )
+    .to_string();
+    let get_role = mock!(aws_sdk_iam::Client::get_role)
+        .match_requests(|r| r.role_name() == Some("app"))
+        .then_http_response(move || {
+            xml(&format!(r#"<GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <GetRoleResult><Role><Path>/</Path><AssumeRolePolicyDocument>{trust}</AssumeRolePolicyDocument>
+    <MaxSessionDuration>3600</MaxSessionDuration><RoleId>AROAEXAMPLEID</RoleId><RoleName>app</RoleName>
+    <Arn>arn:aws:iam::111122223333:role/app</Arn><CreateDate>2025-06-01T10:00:00Z</CreateDate></Role></GetRoleResult>
+  <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetRoleResponse>"#))
+        });
+    let list_inline = mock!(aws_sdk_iam::Client::list_role_policies).then_http_response(|| {
+        xml(r#"<ListRolePoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <ListRolePoliciesResult><PolicyNames><member>invoke-titan</member></PolicyNames><IsTruncated>false</IsTruncated></ListRolePoliciesResult>
+  <ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata></ListRolePoliciesResponse>"#)
+    });
+    let get_inline = mock!(aws_sdk_iam::Client::get_role_policy)
+        .match_requests(|r| r.policy_name() == Some("invoke-titan"))
+        .then_http_response(move || {
+            xml(&format!(r#"<GetRolePolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <GetRolePolicyResult><RoleName>app</RoleName><PolicyName>invoke-titan</PolicyName><PolicyDocument>{inline}</PolicyDocument></GetRolePolicyResult>
+  <ResponseMetadata><RequestId>r-3</RequestId></ResponseMetadata></GetRolePolicyResponse>"#))
+        });
+    let attached = mock!(aws_sdk_iam::Client::list_attached_role_policies).then_http_response(|| {
+        xml(r#"<ListAttachedRolePoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <ListAttachedRolePoliciesResult><AttachedPolicies/><IsTruncated>false</IsTruncated></ListAttachedRolePoliciesResult>
+  <ResponseMetadata><RequestId>r-4</RequestId></ResponseMetadata></ListAttachedRolePoliciesResponse>"#)
+    });
+    let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_http_response(|| {
+        xml(r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult><Arn>arn:aws:sts::111122223333:assumed-role/app/probe-session</Arn>
+    <UserId>AROAEXAMPLEID:probe-session</UserId><Account>111122223333</Account></GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>r-5</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#)
+    });
+    let org =
+        mock!(aws_sdk_organizations::Client::describe_organization).then_http_response(|| {
+            let mut r = HttpResponse::new(
+                StatusCode::try_from(400).unwrap(),
+                SdkBody::from(
+                    json!({"__type": "AWSOrganizationsNotInUseException",
+                       "Message": "Your account is not a member of an organization."})
+                    .to_string(),
+                ),
+            );
+            r.headers_mut()
+                .insert("content-type", "application/x-amz-json-1.1");
+            r
+        });
+    let [fm, avail] = readable_model(MODEL, &["ON_DEMAND", "INFERENCE_PROFILE"]);
+    let (acct, wire) = mocked(&[
+        &converse,
+        &get_role,
+        &list_inline,
+        &get_inline,
+        &attached,
+        &who,
+        &org,
+        &fm,
+        &avail,
+    ]);
+
+    let err = acct
+        .probe("us-east-1", MODEL, ProbeKind::Converse)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "AccessDeniedException");
+    assert_eq!(err.operation, "Converse");
+    assert_eq!(err.request_id.as_deref(), Some("req-0001"));
+    assert_eq!(
+        wire.find("POST", "/converse").len(),
+        1,
+        "AccessDenied is not retried"
+    );
+
+    // What `bedrockctl probe` prints under the error: this diagnosis, as text.
+    let d = deep::probe_failure(&err, "us-east-1", MODEL, ProbeKind::Converse, &acct).await;
+    assert_eq!(d.category, Category::AccessDenied, "{d:#?}");
+    assert_eq!(
+        d.principal.as_deref(),
+        Some("arn:aws:sts::111122223333:assumed-role/app/probe-session")
+    );
+    assert_eq!(d.action.as_deref(), Some("bedrock:InvokeModel"));
+    assert_eq!(
+        d.resource.as_deref(),
+        Some("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0")
+    );
+    assert_eq!(d.explicit_deny, Some(false));
+    let text = render_text(&d);
+    assert!(text.starts_with("access_denied: "), "{text}");
+    assert!(
+        d.causes.iter().any(|c| c.starts_with("account: ")
+            && c.contains("arn:aws:iam::111122223333:role/app")
+            && c.contains("`invoke-titan`")
+            && c.contains("has an Allow")),
+        "the role's own policies were read and found lacking: {d:#?}"
+    );
+    assert!(
+        d.causes
+            .iter()
+            .any(|c| c.contains("SCPs and RCPs are not readable")),
+        "{d:#?}"
+    );
+    assert!(
+        d.causes
+            .iter()
+            .any(|c| c.contains("`amazon.nova-lite-v1:0` is available to this account")),
+        "{d:#?}"
+    );
+    for c in &d.causes {
+        assert!(text.contains(c.as_str()), "`{c}` missing from:\n{text}");
+    }
+    assert!(wire
+        .all()
+        .iter()
+        .any(|s| s.body.contains("Action=GetRole&") && s.body.contains("RoleName=app")));
+    assert_table_covers(&acct);
+}
+
+#[tokio::test]
+async fn on_demand_not_supported_from_converse_stream_becomes_the_probe_diagnosis() {
+    use bedrockctl::explain::{deep, render_text, Category};
+    const MODEL: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
+    let stream = mock!(aws_sdk_bedrockruntime::Client::converse_stream).then_http_response(|| {
+        error(
+            400,
+            "ValidationException",
+            "Invocation of model ID anthropic.claude-haiku-4-5-20251001-v1:0 with on-demand throughput isn\u{2019}t supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+        )
+    });
+    let [fm, avail] = readable_model(MODEL, &["INFERENCE_PROFILE"]);
+    let (acct, wire) = mocked(&[&stream, &fm, &avail]);
+    let err = acct
+        .probe("us-east-1", MODEL, ProbeKind::ConverseStream)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "ValidationException");
+    assert_eq!(err.operation, "ConverseStream");
+    assert_eq!(
+        wire.find("POST", "/converse-stream").len(),
+        1,
+        "a validation error is not retried"
+    );
+
+    let d = deep::probe_failure(&err, "us-east-1", MODEL, ProbeKind::ConverseStream, &acct).await;
+    assert_eq!(d.category, Category::OnDemandNotSupported, "{d:#?}");
+    assert_eq!(d.model_id.as_deref(), Some(MODEL));
+    assert_eq!(
+        d.action.as_deref(),
+        Some("bedrock:InvokeModelWithResponseStream")
+    );
+    assert!(
+        d.fixes
+            .iter()
+            .any(|f| f.contains("`us.anthropic.claude-haiku-4-5-20251001-v1:0`")),
+        "the US profile to call instead: {d:#?}"
+    );
+    let text = render_text(&d);
+    assert!(text.starts_with("on_demand_not_supported: "), "{text}");
+    for line in d.causes.iter().chain(&d.fixes) {
+        assert!(
+            text.contains(line.as_str()),
+            "`{line}` missing from:\n{text}"
+        );
+    }
+    assert!(
+        d.causes.iter().any(|c| c
+            == "account: `anthropic.claude-haiku-4-5-20251001-v1:0` is available to this account in `us-east-1`"),
+        "{d:#?}"
+    );
     assert_table_covers(&acct);
 }
 

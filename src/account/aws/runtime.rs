@@ -4,10 +4,14 @@
 use super::error::{build_err, sdk_err};
 use super::AwsAccount;
 use crate::account::{AccountError, ProbeKind, ProbeResult};
+use aws_sdk_bedrockruntime::types::error::ConverseStreamOutputError;
 use aws_sdk_bedrockruntime::types::{
     ContentBlock, ConversationRole, ConverseStreamOutput, InferenceConfiguration, Message,
 };
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::event_stream::RawMessage;
 use aws_smithy_types::Blob;
 use std::time::Instant;
 
@@ -87,18 +91,40 @@ async fn converse_stream(
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(e) => {
-                return Err(AccountError::new(
-                    "ConverseStream",
-                    e.code().unwrap_or("ModelStreamErrorException"),
-                    e.message().map(str::to_string).unwrap_or_else(|| {
-                        aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()
-                    }),
-                ))
-            }
+            Err(e) => return Err(stream_error(e)),
         }
     }
     Ok(tokens)
+}
+
+/// An error met while reading the stream. An exception event's payload carries only
+/// its message: the code is in the event's `:exception-type` header, which the SDK
+/// turns into the error's variant, so the code comes from the variant.
+fn stream_error(e: SdkError<ConverseStreamOutputError, RawMessage>) -> AccountError {
+    const OP: &str = "ConverseStream";
+    let SdkError::ServiceError(se) = &e else {
+        let code = match &e {
+            SdkError::TimeoutError(_) => "TimeoutError",
+            SdkError::DispatchFailure(_) => "DispatchFailure",
+            _ => "ResponseError",
+        };
+        return AccountError::new(OP, code, DisplayErrorContext(&e).to_string());
+    };
+    let err = se.err();
+    let by_variant = match err {
+        ConverseStreamOutputError::InternalServerException(_) => "InternalServerException",
+        ConverseStreamOutputError::ValidationException(_) => "ValidationException",
+        ConverseStreamOutputError::ThrottlingException(_) => "ThrottlingException",
+        ConverseStreamOutputError::ServiceUnavailableException(_) => "ServiceUnavailableException",
+        _ => "ModelStreamErrorException",
+    };
+    AccountError::new(
+        OP,
+        err.code().unwrap_or(by_variant),
+        err.message()
+            .map(str::to_string)
+            .unwrap_or_else(|| DisplayErrorContext(&e).to_string()),
+    )
 }
 
 /// Request body of the embeddings families bedrockctl knows; Titan's by default.
