@@ -2,7 +2,9 @@
 //! policies, CloudWatch alarms, invocation logging): plan → apply → no changes →
 //! an out-of-band change (boto3) shows as drift with `--refresh-only
 //! --detailed-exitcode` (exit 2) → apply restores it → destroy removes only what
-//! the stack owns. Also: no credential reaches stdout/stderr at maximum verbosity.
+//! the stack owns. Also: no credential reaches stdout/stderr at maximum verbosity,
+//! and `probe --embedding` sends each model family's minimal embeddings body to
+//! moto's bedrock-runtime InvokeModel.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod aws_support;
@@ -10,7 +12,10 @@ mod aws_support;
 use assert_cmd::Command;
 use aws_support::{boto, moto_endpoint, unique};
 use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 struct Names {
     stack: String,
@@ -345,6 +350,184 @@ fn no_secret_reaches_output_at_maximum_verbosity() {
                 "`{marker}` printed by `{}`",
                 args.join(" ")
             );
+        }
+    }
+}
+
+/// One HTTP/1.1 request as it went to moto.
+#[derive(Debug)]
+struct Seen {
+    /// `POST /model/…/invoke HTTP/1.1`
+    line: String,
+    /// Names lower-cased.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A loopback TCP relay in front of moto that keeps a copy of every byte clients
+/// send, so a test can read a request exactly as moto received it (moto's
+/// bedrock-runtime keeps nothing of the requests it answers).
+struct Tap {
+    url: String,
+    sent: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Tap {
+    fn new(upstream: &str) -> Tap {
+        let target = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let host = target.rsplit_once(':').map_or(target.as_str(), |(h, _)| h);
+        assert!(
+            bedrockctl::account::aws::is_loopback(host.trim_matches(['[', ']'])),
+            "the tap relays to loopback only, not `{upstream}`"
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let log = sent.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let (Ok(client), Ok(server)) = (client, TcpStream::connect(&target)) else {
+                    return;
+                };
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n @ 1..) = from_client.read(&mut buf) {
+                        log.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if to_server.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown(Shutdown::Write);
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_server, &mut to_client);
+                    let _ = to_client.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        Tap { url, sent }
+    }
+
+    /// Every request seen so far.
+    fn requests(&self) -> Vec<Seen> {
+        let bytes = self.sent.lock().unwrap().clone();
+        let mut out = Vec::new();
+        let mut rest = &bytes[..];
+        while let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&rest[..end]).into_owned();
+            let mut lines = head.split("\r\n");
+            let line = lines.next().unwrap_or("").to_string();
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            let len: usize = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            let body_end = (end + 4 + len).min(rest.len());
+            out.push(Seen {
+                line,
+                headers,
+                body: rest[end + 4..body_end].to_vec(),
+            });
+            rest = &rest[body_end..];
+        }
+        out
+    }
+}
+
+#[test]
+fn probe_embedding_sends_the_minimal_body_of_each_family_to_moto() {
+    let Some(moto) = moto_endpoint("probe_embedding_sends_the_minimal_body_of_each_family_to_moto")
+    else {
+        return;
+    };
+    let tap = Tap::new(&moto);
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "amazon.titan-embed-text-v2:0",
+            "amazon.titan-embed-text-v2%3A0",
+            vec!["inputText"],
+        ),
+        (
+            "cohere.embed-english-v3",
+            "cohere.embed-english-v3",
+            vec!["input_type", "texts"],
+        ),
+    ];
+    let ok = regex_lite::Regex::new(
+        r"^ok: `InvokeModel` on `([^`]+)` in `us-east-1` answered in (\d+) ms\n$",
+    )
+    .unwrap();
+    for (model, in_path, keys) in cases {
+        let (code, out, err) = run(
+            dir.path(),
+            &[
+                "probe",
+                "--embedding",
+                "--model",
+                model,
+                "--region",
+                "us-east-1",
+            ],
+            &[("AWS_ENDPOINT_URL", tap.url.as_str())],
+        );
+        assert_eq!(
+            code, 0,
+            "probe of `{model}` failed\nstdout:\n{out}\nstderr:\n{err}"
+        );
+        // One line: the operation, the model as asked (bedrock-runtime names no other
+        // model it resolved to, so no `resolved to` line), the latency.
+        let c = ok
+            .captures(&out)
+            .unwrap_or_else(|| panic!("unexpected output for `{model}`:\n{out}"));
+        assert_eq!(&c[1], model);
+        assert!(c[2].parse::<u64>().unwrap() < 60_000);
+
+        let path = format!("/model/{in_path}/invoke");
+        let seen: Vec<_> = tap
+            .requests()
+            .into_iter()
+            .filter(|r| r.line.starts_with(&format!("POST {path} ")))
+            .collect();
+        assert_eq!(seen.len(), 1, "one InvokeModel for `{model}`: {seen:?}");
+        let sent = &seen[0];
+        assert_eq!(sent.header("content-type"), Some("application/json"));
+        assert_eq!(sent.header("accept"), Some("application/json"));
+        let body: Value = serde_json::from_slice(&sent.body).unwrap();
+        let mut got: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, keys, "the minimal body for `{model}`: {body}");
+        match model {
+            "cohere.embed-english-v3" => {
+                assert_eq!(body["input_type"], "search_query");
+                assert_eq!(body["texts"].as_array().unwrap().len(), 1);
+                assert!(!body["texts"][0].as_str().unwrap().is_empty());
+            }
+            _ => assert!(!body["inputText"].as_str().unwrap().is_empty()),
         }
     }
 }
