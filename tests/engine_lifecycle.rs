@@ -133,6 +133,37 @@ fn updates_in_place_and_replacements() {
         p.actions(),
         vec![pair("provisioned_throughput.us-east-1.app-pt", "update")]
     );
+
+    // So is a rename, even together with the model change: the same purchase keeps its
+    // ARN (a delete + create would buy a new one).
+    let before = p
+        .inventory()
+        .into_iter()
+        .find(|r| r["kind"] == "provisioned_throughput")
+        .unwrap();
+    p.write_config(&cfg2.replacen("name: app-pt", "name: app-pt-renamed", 1));
+    assert_eq!(
+        p.actions(),
+        vec![pair(
+            "provisioned_throughput.us-east-1.app-pt-renamed",
+            "update"
+        )]
+    );
+    let (_, text, _) = p.run(&["plan", "-f", "bedrock.yaml"]);
+    assert!(
+        text.contains("name = \"app-pt\" -> \"app-pt-renamed\""),
+        "{text}"
+    );
+    p.apply_ok();
+    p.assert_converged();
+    let pts: Vec<serde_json::Value> = p
+        .inventory()
+        .into_iter()
+        .filter(|r| r["kind"] == "provisioned_throughput")
+        .collect();
+    assert_eq!(pts.len(), 1, "{pts:#?}");
+    assert_eq!(pts[0]["name"], "app-pt-renamed");
+    assert_eq!(pts[0]["id"], before["id"]);
 }
 
 #[test]

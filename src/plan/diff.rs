@@ -122,58 +122,24 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
         desired.resources
     };
 
+    // Desired provisioned throughputs without a live namesake: a rename candidate.
+    let mut unmatched_pts = Vec::new();
     for d in wanted {
         if d.kind == Kind::GuardrailVersion {
             plan.changes.push(plan_version(&d, &version_refs, &owns));
             continue;
         }
-        let address = d.address();
         let after = if pre_normalized { d } else { normalized(&d) };
         match live_by_key.remove(&key(&after)) {
-            None => plan.changes.push(Change {
-                kind: after.kind,
-                region: after.region.clone(),
-                name: after.name.clone(),
-                action: Action::Create,
-                before: None,
-                after: Some(after),
-                attrs: Vec::new(),
-                adopt: false,
-            }),
-            Some(l) => {
-                let owned = owns(&l);
-                if !owned && l.is_managed() {
-                    plan.conflicts.push(Conflict {
-                        address,
-                        owner: l.stack().unwrap_or("(no stack tag)").to_string(),
-                    });
-                    continue;
-                }
-                let before = normalized(&l);
-                let attrs = attr_changes(after.kind, &before, &after);
-                let action = if attrs.is_empty() {
-                    Action::NoOp
-                } else if attrs.iter().any(|a| a.forces_replace) {
-                    Action::Replace
-                } else {
-                    Action::Update
-                };
-                if action != Action::NoOp {
-                    touched.push(l);
-                }
-                let mut after = after;
-                after.id = before.id.clone();
-                plan.changes.push(Change {
-                    kind: after.kind,
-                    region: after.region.clone(),
-                    name: after.name.clone(),
-                    action,
-                    before: Some(before),
-                    after: Some(after),
-                    attrs,
-                    adopt: !owned,
-                });
-            }
+            None if after.kind == Kind::ProvisionedThroughput => unmatched_pts.push(after),
+            None => plan.changes.push(create(after)),
+            Some(l) => matched(&mut plan, &mut touched, after, l, &owns),
+        }
+    }
+    for (after, renamed) in pair_renames(unmatched_pts, &mut live_by_key, &owns) {
+        match renamed {
+            Some(l) => matched(&mut plan, &mut touched, after, l, &owns),
+            None => plan.changes.push(create(after)),
         }
     }
 
@@ -224,6 +190,110 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
         models: snap.models,
     };
     (plan, kept)
+}
+
+fn create(after: Resource) -> Change {
+    Change {
+        kind: after.kind,
+        region: after.region.clone(),
+        name: after.name.clone(),
+        action: Action::Create,
+        before: None,
+        after: Some(after),
+        attrs: Vec::new(),
+        adopt: false,
+    }
+}
+
+/// The change for a desired resource and the live one it corresponds to (same key, or
+/// a renamed provisioned throughput). A live resource another stack owns is a conflict.
+fn matched(
+    plan: &mut Plan,
+    touched: &mut Vec<Resource>,
+    after: Resource,
+    live: Resource,
+    owns: &dyn Fn(&Resource) -> bool,
+) {
+    let owned = owns(&live);
+    if !owned && live.is_managed() {
+        plan.conflicts.push(Conflict {
+            address: after.address(),
+            owner: live.stack().unwrap_or("(no stack tag)").to_string(),
+        });
+        return;
+    }
+    let before = normalized(&live);
+    let mut attrs = Vec::new();
+    if before.name != after.name {
+        attrs.push(AttrChange {
+            path: "name".into(),
+            before: Some(Value::from(before.name.as_str())),
+            after: Some(Value::from(after.name.as_str())),
+            forces_replace: false,
+        });
+    }
+    attrs.extend(attr_changes(after.kind, &before, &after));
+    let action = if attrs.is_empty() {
+        Action::NoOp
+    } else if attrs.iter().any(|a| a.forces_replace) {
+        Action::Replace
+    } else {
+        Action::Update
+    };
+    if action != Action::NoOp {
+        touched.push(live);
+    }
+    let mut after = after;
+    after.id = before.id.clone();
+    plan.changes.push(Change {
+        kind: after.kind,
+        region: after.region.clone(),
+        name: after.name.clone(),
+        action,
+        before: Some(before),
+        after: Some(after),
+        attrs,
+        adopt: !owned,
+    });
+}
+
+/// UpdateProvisionedModelThroughput renames a purchase in place, so a desired
+/// provisioned throughput with no live namesake is paired with an owned one that would
+/// otherwise be deleted: same region, same model units and commitment (what cannot
+/// change in place), and the only such candidate on both sides. Anything ambiguous
+/// stays a create and a delete, which the commitment guard then refuses if needed.
+fn pair_renames(
+    unmatched: Vec<Resource>,
+    live_by_key: &mut BTreeMap<Key, Resource>,
+    owns: &dyn Fn(&Resource) -> bool,
+) -> Vec<(Resource, Option<Resource>)> {
+    let purchase = |r: &Resource| -> (String, Value, Value) {
+        let spec = normalize_spec(r.kind, &r.spec);
+        let field = |f: &str| spec.get(f).cloned().unwrap_or(Value::Null);
+        (r.region.clone(), field("model_units"), field("commitment"))
+    };
+    let orphans: Vec<(Key, (String, Value, Value))> = live_by_key
+        .iter()
+        .filter(|(_, l)| l.kind == Kind::ProvisionedThroughput && owns(l))
+        .map(|(k, l)| (k.clone(), purchase(l)))
+        .collect();
+    let wanted: Vec<(String, Value, Value)> = unmatched.iter().map(purchase).collect();
+    unmatched
+        .into_iter()
+        .zip(&wanted)
+        .map(|(d, p)| {
+            let mut candidates = orphans.iter().filter(|(_, o)| o == p);
+            let unique_live = match (candidates.next(), candidates.next()) {
+                (Some((k, _)), None) => Some(k),
+                _ => None,
+            };
+            let unique_desired = wanted.iter().filter(|w| *w == p).count() == 1;
+            let live = unique_live
+                .filter(|_| unique_desired)
+                .and_then(|k| live_by_key.remove(k));
+            (d, live)
+        })
+        .collect()
 }
 
 /// A desired version is satisfied by any live version of the guardrail with the same

@@ -100,9 +100,12 @@ fn fingerprints(plan: &Plan, snap: &Snapshot) -> BTreeMap<String, String> {
     let live = live_by_address(snap);
     plan.actionable()
         .map(|c| {
-            let a = c.address();
-            let fp = fingerprint(live.get(&a).copied());
-            (a, fp)
+            // A renamed resource is found under its live (old) address.
+            let at = c
+                .before
+                .as_ref()
+                .map_or_else(|| c.address(), Resource::address);
+            (c.address(), fingerprint(live.get(&at).copied()))
         })
         .collect()
 }

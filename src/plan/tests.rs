@@ -128,6 +128,56 @@ fn model_units_force_replace_and_model_updates_in_place() {
 }
 
 #[test]
+fn pt_rename_updates_in_place_with_the_model() {
+    let mut d = pt("b", 1, Some(STACK));
+    d.spec["model_id"] = json!("amazon.nova-lite-v1:0:300k");
+    let p = check_plan(
+        scope(&[PT_US]),
+        vec![d],
+        vec![live(pt("a", 1, Some(STACK)))],
+        &["provisioned_throughput.us-east-1.b update"],
+    );
+    let c = &p.changes[0];
+    let paths: Vec<&str> = c.attrs.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(paths, ["name", "model_id"]);
+    assert_eq!(c.before.as_ref().map(|b| b.name.as_str()), Some("a"));
+    assert_eq!(c.after.as_ref().and_then(|a| a.id.as_deref()), Some("id-a"));
+    assert!(render_text::render_text(&p).contains("1 to change"));
+}
+
+#[test]
+fn pt_rename_is_not_guessed_when_ambiguous_or_a_new_purchase() {
+    // Two owned candidates with the same purchase: which one was renamed is unknowable.
+    check_plan(
+        scope(&[PT_US]),
+        vec![pt("c", 1, Some(STACK))],
+        vec![live(pt("a", 1, Some(STACK))), live(pt("b", 1, Some(STACK)))],
+        &[
+            "provisioned_throughput.us-east-1.a delete",
+            "provisioned_throughput.us-east-1.b delete",
+            "provisioned_throughput.us-east-1.c create",
+        ],
+    );
+    // Other model units: a new purchase, never an in-place rename.
+    check_plan(
+        scope(&[PT_US]),
+        vec![pt("b", 2, Some(STACK))],
+        vec![live(pt("a", 1, Some(STACK)))],
+        &[
+            "provisioned_throughput.us-east-1.a delete",
+            "provisioned_throughput.us-east-1.b create",
+        ],
+    );
+    // A purchase this stack does not own is never taken over by a rename.
+    check_plan(
+        scope(&[PT_US]),
+        vec![pt("b", 1, Some(STACK))],
+        vec![live(pt("a", 1, None))],
+        &["provisioned_throughput.us-east-1.b create"],
+    );
+}
+
+#[test]
 fn owned_leftovers_are_deleted_others_left_alone() {
     let p = check_plan_with(
         scope(&[PT_US]),
@@ -348,7 +398,8 @@ fn guardrail_versions_match_by_content() {
 fn text_render_shows_symbols_and_summary() {
     let p = check_plan(
         scope(&[PT_US]),
-        vec![pt("new", 1, Some(STACK)), pt("big", 3, Some(STACK))],
+        // `new` buys other units than `old`, so it is not a rename of it.
+        vec![pt("new", 2, Some(STACK)), pt("big", 3, Some(STACK))],
         vec![
             live(pt("big", 1, Some(STACK))),
             live(pt("old", 1, Some(STACK))),

@@ -11,14 +11,21 @@
 //! - `kill -9` at any instant leaves either the old or the new `state.json`: the file
 //!   is never written in place, and a stale `state.json.tmp` is simply overwritten.
 //!
+//! - a handle keeps the last state it parsed, keyed by a digest of the file's bytes:
+//!   each call still reads `state.json` under the lock (so another process's write is
+//!   always seen), but parses it only when the bytes changed. Parsing dominates a call
+//!   (tens of ms at 1,000 resources); reading and hashing the bytes is well under 1 ms.
+//!
 //! This module does no validation of resources; it only stores them.
 
 use crate::account::{AccountError, Kind, Resource};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
+use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The on-disk format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -229,6 +236,22 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> AccountError {
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// Shared by clones of the handle. The mutex is held while a changed file is
+    /// parsed, so concurrent calls that read the same new bytes parse them once.
+    cache: Arc<Mutex<Option<Cached>>>,
+}
+
+/// The last parsed state and the digest of the bytes it was parsed from.
+#[derive(Debug)]
+struct Cached {
+    digest: (usize, u64),
+    state: Arc<State>,
+}
+
+fn digest(bytes: &[u8]) -> (usize, u64) {
+    let mut h = DefaultHasher::new();
+    h.write(bytes);
+    (bytes.len(), h.finish())
 }
 
 enum LockMode {
@@ -243,11 +266,12 @@ impl Store {
         fs::create_dir_all(dir).map_err(|e| io_error("cannot create sandbox directory", dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
+            cache: Arc::default(),
         };
         let lock = store.lock(LockMode::Exclusive)?;
         let state_path = store.dir.join(STATE_FILE);
         if state_path.exists() {
-            store.read_state()?;
+            store.current()?;
         } else {
             let seed = store.read_seed()?;
             let state = State::from_seed(seed, now)?;
@@ -289,33 +313,35 @@ impl Store {
         }
     }
 
-    fn read_state(&self) -> Result<State, AccountError> {
-        let path = self.dir.join(STATE_FILE);
-        let text = fs::read_to_string(&path).map_err(|e| io_error("cannot read", &path, e))?;
-        let version = serde_json::from_str::<serde_json::Value>(&text)
-            .map_err(|e| open_error(format!("corrupt sandbox state `{}`: {e}", path.display())))?
-            .get("format_version")
-            .and_then(serde_json::Value::as_u64);
-        match version {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
-            Some(v) => {
-                return Err(open_error(format!(
-                    "sandbox state `{}` has format_version {v}; this build reads version {FORMAT_VERSION}",
-                    path.display()
-                )))
-            }
-            None => {
-                return Err(open_error(format!(
-                    "sandbox state `{}` has no `format_version`",
-                    path.display()
-                )))
-            }
+    fn cache(&self) -> MutexGuard<'_, Option<Cached>> {
+        // A panic while parsing leaves at worst an empty or older entry, which the
+        // digest check treats as a miss.
+        match self.cache.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
         }
-        serde_json::from_str(&text)
-            .map_err(|e| open_error(format!("corrupt sandbox state `{}`: {e}", path.display())))
     }
 
-    fn write_state(&self, state: &State) -> Result<(), AccountError> {
+    /// The state on disk now (call under a file lock): the cached one when the bytes
+    /// are unchanged, else freshly parsed and cached.
+    fn current(&self) -> Result<Arc<State>, AccountError> {
+        let path = self.dir.join(STATE_FILE);
+        let bytes = fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?;
+        let digest = digest(&bytes);
+        let mut cache = self.cache();
+        if let Some(c) = cache.as_ref().filter(|c| c.digest == digest) {
+            return Ok(c.state.clone());
+        }
+        let state = Arc::new(parse_state(&path, &bytes)?);
+        *cache = Some(Cached {
+            digest,
+            state: state.clone(),
+        });
+        Ok(state)
+    }
+
+    /// Write `state` atomically; returns the bytes written.
+    fn write_state(&self, state: &State) -> Result<Vec<u8>, AccountError> {
         let tmp = self.dir.join(TMP_FILE);
         let dst = self.dir.join(STATE_FILE);
         let mut text = serde_json::to_vec_pretty(state)
@@ -331,13 +357,15 @@ impl Store {
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| io_error("cannot sync directory", &self.dir, e))?;
-        Ok(())
+        Ok(text)
     }
 
     /// Run `f` on a snapshot under a shared lock.
     pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> Result<T, AccountError> {
-        let _lock = self.lock(LockMode::Shared)?;
-        let state = self.read_state()?;
+        let state = {
+            let _lock = self.lock(LockMode::Shared)?;
+            self.current()?
+        };
         Ok(f(&state))
     }
 
@@ -348,9 +376,46 @@ impl Store {
         f: impl FnOnce(&mut State) -> Result<T, AccountError>,
     ) -> Result<T, AccountError> {
         let _lock = self.lock(LockMode::Exclusive)?;
-        let mut state = self.read_state()?;
+        let shared = self.current()?;
+        // Take the cached state out so `f` can change it without a copy when no reader
+        // holds it; if `f` fails, the half-changed value is dropped and the next call
+        // parses the unchanged file again.
+        *self.cache() = None;
+        let mut state = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
         let out = f(&mut state)?;
-        self.write_state(&state)?;
+        let bytes = self.write_state(&state)?;
+        *self.cache() = Some(Cached {
+            digest: digest(&bytes),
+            state: Arc::new(state),
+        });
         Ok(out)
     }
+}
+
+/// Parse `state.json`, refusing other format versions with a clear error.
+fn parse_state(path: &Path, bytes: &[u8]) -> Result<State, AccountError> {
+    #[derive(Deserialize)]
+    struct Version {
+        format_version: Option<serde_json::Value>,
+    }
+    let corrupt = |e: serde_json::Error| {
+        open_error(format!("corrupt sandbox state `{}`: {e}", path.display()))
+    };
+    let version = serde_json::from_slice::<Version>(bytes)
+        .map_err(corrupt)?
+        .format_version;
+    match version.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => return Err(open_error(format!(
+            "sandbox state `{}` has format_version {v}; this build reads version {FORMAT_VERSION}",
+            path.display()
+        ))),
+        None => {
+            return Err(open_error(format!(
+                "sandbox state `{}` has no `format_version`",
+                path.display()
+            )))
+        }
+    }
+    serde_json::from_slice(bytes).map_err(corrupt)
 }

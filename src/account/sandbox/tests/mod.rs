@@ -530,3 +530,45 @@ async fn simulate_answers_with_the_stored_policies_and_scps() {
         denied.matched_statements
     );
 }
+
+/// Two handles on one directory have separate caches (as two processes do): a change
+/// one makes that leaves the file the same length must still be seen by the other.
+#[tokio::test]
+async fn cached_state_follows_writes_of_other_handles() {
+    let (dir, a) = sandbox();
+    let b = Sandbox::open_with(dir.path(), a.options().clone()).unwrap();
+    let live = a
+        .create(&res(Kind::Alarm, R, "x", alarm_spec(60, 1)), "")
+        .await
+        .unwrap();
+    assert_eq!(b.list(Kind::Alarm, R).await.unwrap().len(), 1);
+    let len = || {
+        std::fs::metadata(dir.path().join("state.json"))
+            .unwrap()
+            .len()
+    };
+    let before = len();
+    // 1 → 2 evaluation periods: same byte length, different content.
+    b.update(&live, &res(Kind::Alarm, R, "x", alarm_spec(60, 2)))
+        .await
+        .unwrap();
+    assert_eq!(len(), before);
+    let seen = a.list(Kind::Alarm, R).await.unwrap();
+    assert_eq!(seen[0].spec["evaluation_periods"], json!(2));
+}
+
+/// A refused update may have changed the in-memory state before failing; the next
+/// read must not see that half-change.
+#[tokio::test]
+async fn refused_update_leaves_no_trace_in_the_cache() {
+    let (_dir, sb) = sandbox();
+    sb.create(&res(Kind::Alarm, R, "x", alarm_spec(60, 1)), "")
+        .await
+        .unwrap();
+    let refused: Result<(), AccountError> = sb.store.update(|s| {
+        s.resources.clear();
+        Err(store::open_error("refused"))
+    });
+    assert!(refused.is_err());
+    assert_eq!(sb.list(Kind::Alarm, R).await.unwrap().len(), 1);
+}
