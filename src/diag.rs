@@ -168,6 +168,19 @@ impl Diagnostics {
     }
 }
 
+/// Values for a message, each in backticks: `` `a`, `b`, `c` ``.
+pub fn code_list<I>(items: I) -> String
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    items
+        .into_iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Append a "did you mean" hint when a close candidate exists.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -209,6 +222,12 @@ mod tests {
         assert!(r.contains("2 | regoin: x"));
         assert!(r.contains("  | ^^^^^^"));
         assert!(r.contains("= hint: did you mean `region`?"));
+    }
+
+    #[test]
+    fn code_lists_quote_each_value() {
+        assert_eq!(code_list(["a", "b"]), "`a`, `b`");
+        assert_eq!(code_list(Vec::<String>::new()), "");
     }
 
     #[test]

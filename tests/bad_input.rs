@@ -1,50 +1,85 @@
 //! Every file of the bad-input corpus exits 1 with `FILE:LINE:COL: …` pointing at the
 //! offending line, never panics, never hangs (20 s timeout) and stays under 100 MiB. Expectations: tests/fixtures/bad/expect.tsv
-//! (regenerate the fixtures with `python3 tests/fixtures/bad/generate.py`).
+//! (regenerate the fixtures with `python3 tests/fixtures/bad/generate.py`). Every line
+//! of what it prints follows the message style of docs (style.md, item 12).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// One corpus file, its expectation (`expect.tsv`) and what `validate` did with it.
+struct Run {
+    file: String,
+    want_line: String,
+    contains: String,
+    code: Option<i32>,
+    stderr: String,
+}
+
+/// Every corpus file run once through the binary, shared by the tests below.
+fn corpus() -> &'static [Run] {
+    static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+        let table = std::fs::read_to_string(dir.join("expect.tsv")).unwrap();
+        table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|line| {
+                let mut cols = line.split('\t');
+                let (file, want_line, contains) = (
+                    cols.next().unwrap(),
+                    cols.next().unwrap(),
+                    cols.next().unwrap(),
+                );
+                // The address-space limit (100 MiB) makes "stays under 100 MB" part of
+                // the check: going over it aborts the process instead of exiting 1.
+                let out = Command::new("bash")
+                    .current_dir(&dir)
+                    .args(["-c", "ulimit -v 102400; exec \"$0\" \"$@\""])
+                    .arg(assert_cmd::cargo::cargo_bin("bedrockctl"))
+                    .args(["validate", "-f", file])
+                    .env("NO_COLOR", "1")
+                    .timeout(Duration::from_secs(20))
+                    .output()
+                    .unwrap();
+                Run {
+                    file: file.to_string(),
+                    want_line: want_line.to_string(),
+                    contains: contains.to_string(),
+                    code: out.status.code(),
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                }
+            })
+            .collect()
+    })
+}
 
 #[test]
 fn corpus_reports_every_file_at_the_right_line() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
-    let table = std::fs::read_to_string(dir.join("expect.tsv")).unwrap();
     let mut failures = Vec::new();
     let mut count = 0;
-    for line in table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut cols = line.split('\t');
-        let (file, want_line, contains) = (
-            cols.next().unwrap(),
-            cols.next().unwrap(),
-            cols.next().unwrap(),
-        );
+    for run in corpus() {
+        let Run {
+            file,
+            want_line,
+            contains,
+            code,
+            stderr,
+        } = run;
+        let (file, want_line, contains) = (file.as_str(), want_line.as_str(), contains.as_str());
         count += 1;
-        // The address-space limit (100 MiB) makes "stays under 100 MB" part of the check:
-        // going over it aborts the process instead of exiting 1.
-        let out = Command::new("bash")
-            .current_dir(&dir)
-            .args(["-c", "ulimit -v 102400; exec \"$0\" \"$@\""])
-            .arg(assert_cmd::cargo::cargo_bin("bedrockctl"))
-            .args(["validate", "-f", file])
-            .timeout(Duration::from_secs(20))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
         let first = stderr.lines().next().unwrap_or("");
         let located = if contains.contains(".json:") {
             first.starts_with(contains)
         } else {
             first.starts_with(&format!("{file}:{want_line}:")) && stderr.contains(contains)
         };
-        if out.status.code() != Some(1) || !located {
+        if *code != Some(1) || !located {
             failures.push(format!(
-                "{file}: exit {:?}, want line {want_line} containing {contains:?}\n{stderr}",
-                out.status.code()
+                "{file}: exit {code:?}, want line {want_line} containing {contains:?}\n{stderr}"
             ));
         }
     }
@@ -81,4 +116,105 @@ fn all_errors_are_reported_in_one_run() {
     );
     assert!(stderr.contains(":10:13: error: `period`"), "{stderr}");
     assert!(stderr.contains("has 3 errors"), "{stderr}");
+}
+
+/// Why a message (or hint) breaks the house style, if it does: it must start lowercase,
+/// with a backtick, or with an identifier (`YAML`, `PII`, `AccessDeniedException`), and
+/// carry no advice of its own (that goes on a `hint:` line) and no final period.
+fn style_problem(text: &str) -> Option<&'static str> {
+    let first = text.split([' ', ':', ',']).next().unwrap_or("");
+    let starts_ok = match first.chars().next() {
+        None => return Some("empty"),
+        Some(c) if c.is_lowercase() || c == '`' || c.is_ascii_digit() => true,
+        // An acronym or a CamelCase identifier, not a capitalised word.
+        Some(c) if c.is_uppercase() => first.chars().skip(1).any(char::is_uppercase),
+        Some(_) => false,
+    };
+    if !starts_ok {
+        return Some("starts with a capitalised word");
+    }
+    let lower = text.to_lowercase();
+    if lower.contains("hint:") || lower.contains("help:") || lower.contains(". try ") {
+        return Some("carries advice inline instead of on a `hint:` line");
+    }
+    if text.ends_with('.') && !text.ends_with("...") {
+        return Some("ends with a period");
+    }
+    None
+}
+
+/// The style of every line `validate` prints for the corpus: a
+/// `FILE:LINE:COL: severity: message` or `severity: message` header, the source excerpt
+/// (`N | text`, `  | ^^^`), and advice only as `= hint: …` lines.
+#[test]
+fn corpus_diagnostics_follow_the_message_style() {
+    let header = regex::Regex::new(
+        r"^(?:[^:\s][^:]*:\d+:\d+: )?(error|warning|note)(?:\[[a-z0-9-]+\])?: (.*)$",
+    )
+    .unwrap();
+    let excerpt = regex::Regex::new(r"^ *\d* \|( .*)?$").unwrap();
+    let mut problems = Vec::new();
+    let mut headers = 0;
+    let mut hints = 0;
+    for run in corpus() {
+        let mut previous_blank = true;
+        for line in run.stderr.lines() {
+            let bad = |why: &str| format!("{}: {why}: {line:?}", run.file);
+            if line.is_empty() {
+                // One blank line between diagnostics, never two.
+                if previous_blank {
+                    problems.push(bad("stray blank line"));
+                }
+                previous_blank = true;
+                continue;
+            }
+            previous_blank = false;
+            if let Some(c) = header.captures(line) {
+                headers += 1;
+                // The YAML parser's own words after `invalid YAML: ` are quoted as given.
+                let message = &c[2];
+                if let Some(why) = style_problem(message) {
+                    problems.push(bad(why));
+                }
+            } else if let Some(h) = line.strip_prefix("  = hint: ") {
+                hints += 1;
+                if let Some(why) = style_problem(h) {
+                    problems.push(bad(why));
+                }
+            } else if !excerpt.is_match(line) {
+                problems.push(bad(
+                    "neither a diagnostic, a source excerpt nor a `= hint:` line",
+                ));
+            }
+        }
+    }
+    assert!(
+        headers >= 2 * corpus().len(),
+        "too few diagnostics: {headers}"
+    );
+    assert!(hints >= 30, "too few hints: {hints}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn style_check_catches_what_it_should() {
+    for ok in [
+        "unknown key `x` in the config",
+        "`period` must be a multiple of 60",
+        "YAML tags are not supported",
+        "PII type `NAME` is listed twice",
+        "AccessDeniedException from `InvokeModel`",
+        "did you mean `models`?",
+    ] {
+        assert_eq!(style_problem(ok), None, "{ok}");
+    }
+    for bad in [
+        "Unknown key `x`",
+        "model is Legacy. Try another one",
+        "invalid value; hint: use `x`",
+        "invalid value.",
+        "Legacy models stop working",
+    ] {
+        assert!(style_problem(bad).is_some(), "{bad}");
+    }
 }

@@ -121,3 +121,176 @@ fn kill_9_at_random_points_then_rerun_converges() {
         "only {killed_mid_run} kills landed mid-apply (full apply takes {full} ms)"
     );
 }
+
+/// `(kind, region, name)` of every entry in the sandbox's `state.json`, read as plain
+/// JSON (not through bedrockctl's store), with each entry's full JSON.
+fn state_entries(p: &Project) -> Vec<((String, String, String), serde_json::Value)> {
+    let text = std::fs::read_to_string(p.sandbox().join("state.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("state.json does not parse: {e}\n{text}"));
+    v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            ((s("kind"), s("region"), s("name")), r.clone())
+        })
+        .collect()
+}
+
+/// Resources the `app` stack must never touch: untagged, and owned by another stack.
+fn seed_unmanaged(p: &Project) {
+    let guardrail = |msg: &str| {
+        serde_json::json!({"blocked_input_message": msg, "blocked_output_message": msg,
+            "content_filters": [{"type": "HATE", "input": "HIGH", "output": "HIGH"}]})
+    };
+    p.seed(&serde_json::json!({"resources": [
+        {"kind": "guardrail", "region": "us-east-1", "name": "manual-guardrail",
+         "spec": guardrail("manual"), "tags": {}},
+        {"kind": "guardrail", "region": "us-east-1", "name": "other-guardrail",
+         "spec": guardrail("other"),
+         "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+        {"kind": "iam_role", "region": "global", "name": "other-role",
+         "spec": {"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+             "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+             "inline_policies": {}, "managed_policies": []},
+         "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+        {"kind": "alarm", "region": "us-east-1", "name": "manual-alarm",
+         "spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "dimensions": {},
+             "statistic": "Sum", "period": 60, "evaluation_periods": 1, "threshold": 1.0,
+             "comparison": "GreaterThanThreshold", "actions": []},
+         "tags": {}}
+    ]}));
+}
+
+/// Three applies of one config race on one sandbox under injected throttling and 5xx
+/// errors, one of them killed with SIGKILL part-way; a final apply then converges with
+/// every desired resource present exactly once and the unmanaged ones byte-identical.
+/// Guards the claim in design.md that a sandbox dir may be shared by several processes.
+#[test]
+fn three_concurrent_applies_with_faults_and_a_kill_converge() {
+    let bin = bin();
+    let seed = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20260501u64);
+    let mut rng = Lcg(seed);
+    let want: BTreeMap<(String, String, String), usize> = [
+        ("provisioned_throughput", "us-east-1", "app-pt"),
+        ("guardrail", "us-east-1", "safety"),
+        ("inference_profile", "us-east-1", "app-haiku"),
+        ("invocation_logging", "us-east-1", "default"),
+        ("alarm", "us-east-1", "haiku-throttles"),
+        ("iam_policy", "global", "app-boundary"),
+        ("iam_role", "global", "app-role"),
+        ("iam_role", "global", "app-logging"),
+    ]
+    .into_iter()
+    .map(|(k, r, n)| ((k.into(), r.into(), n.into()), 1))
+    .collect();
+    for round in 0..3u64 {
+        let p = Project::new(FULL);
+        seed_unmanaged(&p);
+        // Creates state.json from the seed, so the children share one starting state.
+        let (code, _, err) = p.run(&["plan", "-f", "bedrock.yaml"]);
+        assert_eq!(code, 0, "{err}");
+        let unmanaged_before: Vec<_> = state_entries(&p)
+            .into_iter()
+            .filter(|(k, _)| !want.contains_key(k))
+            .collect();
+        assert_eq!(unmanaged_before.len(), 4);
+
+        let t0 = Instant::now();
+        let children: Vec<_> = (0..3u64)
+            .map(|i| {
+                // The first child is the one killed: its calls are slower, so its apply
+                // (about 0.9 s alone) is surely still running at the kill.
+                let latency = if i == 0 { 15 } else { 2 };
+                let faults = format!(
+                    "latency_ms={latency},throttle=0.3,error5xx=0.05,seed={}",
+                    seed.wrapping_add(round * 3 + i)
+                );
+                std::process::Command::new(&bin)
+                    .current_dir(p.path())
+                    .args(["--sandbox", p.sandbox().to_str().unwrap()])
+                    .args(["apply", "-f", "bedrock.yaml", "--auto-approve"])
+                    .env("BEDROCKCTL_SANDBOX_FAULTS", faults)
+                    .env("BEDROCKCTL_SANDBOX_PT_READY_MS", "300")
+                    .env("NO_COLOR", "1")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        // SIGKILL the first one somewhere in its first half second.
+        let delay = Duration::from_millis(30 + rng.next(500));
+        let mut children = children.into_iter();
+        let mut victim = children.next().unwrap();
+        std::thread::sleep(delay);
+        let killed_mid_run = victim.try_wait().unwrap().is_none();
+        victim.kill().ok(); // SIGKILL on Unix
+        victim.wait().unwrap();
+        assert!(
+            killed_mid_run,
+            "round {round}: the kill after {delay:?} came too late"
+        );
+        let mut outcomes = Vec::new();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            // Same config, so a racing apply meets only its own kind of work: a token
+            // answers with the resource another process made, a taken name is adopted.
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "racing apply, round {round} (seed {seed}):\n{err}"
+            );
+            outcomes.push((out.status.code(), err));
+        }
+        let racing = t0.elapsed();
+
+        let (code, out, err) = p.apply();
+        assert_eq!(
+            code, 0,
+            "final apply, round {round} (seed {seed}, kill after {delay:?}, racing \
+             applies {outcomes:?})\n{out}\n{err}"
+        );
+
+        let entries = state_entries(&p);
+        let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        for (k, _) in &entries {
+            *counts.entry(k.clone()).or_default() += 1;
+        }
+        let dups: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            dups.is_empty(),
+            "round {round} (seed {seed}): duplicates {dups:?}"
+        );
+        for (k, n) in &want {
+            assert_eq!(counts.get(k), Some(n), "round {round}: {k:?} missing");
+        }
+        // One published version of `safety`, whatever its number.
+        let versions: Vec<_> = entries
+            .iter()
+            .filter(|((kind, _, _), _)| kind == "guardrail_version")
+            .map(|(k, _)| k.2.clone())
+            .collect();
+        assert_eq!(versions.len(), 1, "round {round}: versions {versions:?}");
+        assert!(versions[0].starts_with("safety:"), "{versions:?}");
+        let unmanaged_after: Vec<_> = entries
+            .into_iter()
+            .filter(|(k, _)| !want.contains_key(k) && k.0 != "guardrail_version")
+            .collect();
+        assert_eq!(
+            unmanaged_after, unmanaged_before,
+            "round {round}: an unmanaged resource was touched"
+        );
+        p.assert_converged();
+        eprintln!(
+            "round {round}: racing applies took {racing:?}, kill after {delay:?}, exits {:?}",
+            outcomes.iter().map(|o| o.0).collect::<Vec<_>>()
+        );
+    }
+}

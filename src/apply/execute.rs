@@ -305,7 +305,7 @@ async fn wait_in_service(
         }
         if start.elapsed() >= opts.wait_timeout {
             return Err(format!(
-                "timed out after {}s waiting for `{}` to be InService (status `{}`)\n  hint: it may still be provisioning; run apply again later",
+                "timed out after {}s waiting for `{}` to be `InService` (status `{}`)\n    hint: it may still be provisioning; run apply again later",
                 opts.wait_timeout.as_secs(),
                 r.address(),
                 current.as_deref().unwrap_or("unknown")

@@ -64,7 +64,7 @@ pub fn refusals(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<Str
         } || ctx.config_protected.contains(&addr);
         if protected {
             out.push(format!(
-                "`{addr}` has prevent_destroy set; refusing to {verb} it\n  hint: set `prevent_destroy: false` and apply first if it really must go"
+                "`{addr}` has `prevent_destroy` set; refusing to {verb} it\n    hint: set `prevent_destroy: false` and apply first if it really must go"
             ));
         }
         if c.kind == Kind::ProvisionedThroughput {

@@ -69,7 +69,7 @@ pub async fn refresh(
             let _permit = sem.acquire_owned().await;
             with_retry(&retry, || account.list(kind, &region))
                 .await
-                .map_err(|e| ApplyError::read(&format!("{kind} in {region}"), e))
+                .map_err(|e| ApplyError::read(&format!("`{kind}` in `{region}`"), e))
         });
     }
     let mut models = JoinSet::new();
@@ -81,7 +81,7 @@ pub async fn refresh(
             let _permit = sem.acquire_owned().await;
             with_retry(&retry, || account.model_status(&region, &id))
                 .await
-                .map_err(|e| ApplyError::read(&format!("model `{id}` in {region}"), e))
+                .map_err(|e| ApplyError::read(&format!("model `{id}` in `{region}`"), e))
         });
     }
 

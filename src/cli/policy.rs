@@ -51,11 +51,14 @@ pub fn run_generate(_g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
         for c in proof.failures() {
             failed += 1;
             eprintln!(
-                "error: proof failed for role `{name}`: {}: `{}` on `{}` expected {:?}, evaluator said {}",
+                "error: proof failed for role `{name}`: {}: `{}` on `{}` expected `{}`, evaluator said `{}`",
                 c.what,
                 c.action,
                 c.resource,
-                c.expect,
+                match c.expect {
+                    policy::prove::Expect::Allow => "allow",
+                    policy::prove::Expect::Deny => "deny",
+                },
                 c.got.as_str()
             );
         }

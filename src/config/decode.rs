@@ -5,7 +5,7 @@
 
 use super::model::*;
 use super::yaml::{Node, NodeKind};
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diag::{code_list, did_you_mean, Diagnostic, Diagnostics};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -67,7 +67,7 @@ impl Decoder<'_> {
                     Some(h) => d.hints.push(h),
                     None => d
                         .hints
-                        .push(format!("expected one of: {}", allowed.join(", "))),
+                        .push(format!("expected one of: {}", code_list(allowed))),
                 }
             }
         }
@@ -231,7 +231,7 @@ impl Decoder<'_> {
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
                 let hint = did_you_mean(&s.value, names.iter().copied())
-                    .unwrap_or_else(|| format!("expected one of: {}", names.join(", ")));
+                    .unwrap_or_else(|| format!("expected one of: {}", code_list(&names)));
                 self.error(s.span, format!("invalid `{what}`: `{}`", s.value))
                     .hints
                     .push(hint);
@@ -302,7 +302,8 @@ impl Decoder<'_> {
             }),
             Err(errors) => {
                 for e in errors {
-                    self.error(Span::new(id, e.offset, e.offset + 1), e.message);
+                    let d = self.error(Span::new(id, e.offset, e.offset + 1), e.message);
+                    d.hints.extend(e.hint);
                 }
                 None
             }

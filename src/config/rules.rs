@@ -3,7 +3,7 @@
 
 use super::model::S;
 use crate::catalog::catalog;
-use crate::diag::{did_you_mean, Diagnostics};
+use crate::diag::{code_list, did_you_mean, Diagnostics};
 
 pub(crate) struct Rules<'a> {
     pub d: &'a mut Diagnostics,
@@ -106,7 +106,7 @@ impl Rules<'_> {
             return true;
         }
         let hint = did_you_mean(&v.value, options.iter().copied())
-            .unwrap_or_else(|| format!("expected one of: {}", options.join(", ")));
+            .unwrap_or_else(|| format!("expected one of: {}", code_list(options)));
         self.d
             .error(v.span, format!("invalid {what}: `{}`", v.value))
             .hints
@@ -125,7 +125,7 @@ impl Rules<'_> {
                 d.hints.push(format!("did you mean `{near}`?"));
             } else {
                 d.hints
-                    .push("Bedrock is not offered in that region".to_string());
+                    .push("it is not a region Bedrock is offered in".to_string());
             }
             return false;
         }

@@ -7,7 +7,7 @@
 use super::model::*;
 use super::rules::{is_account_id, Rules};
 use crate::catalog::{catalog, Knowledge, APPLICATION_PROFILE_REGIONS};
-use crate::diag::Diagnostics;
+use crate::diag::{code_list, Diagnostics};
 use crate::span::Span;
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
         cfg.models.iter().flatten().flat_map(|m| {
             m.regions
                 .iter()
-                .map(move |rg| (format!("{} in {}", m.id.value, rg.value), m.id.span))
+                .map(move |rg| (format!("`{}` in `{}`", m.id.value, rg.value), m.id.span))
         }),
     );
     for pt in cfg.provisioned_throughput.iter().flatten() {
@@ -86,7 +86,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
         "provisioned throughput",
         cfg.provisioned_throughput.iter().flatten().map(|p| {
             (
-                format!("{} in {}", p.name.value, p.region.value),
+                format!("`{}` in `{}`", p.name.value, p.region.value),
                 p.name.span,
             )
         }),
@@ -100,7 +100,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
         cfg.guardrails.iter().flatten().flat_map(|g| {
             g.regions
                 .iter()
-                .map(move |rg| (format!("{} in {}", g.name.value, rg.value), g.name.span))
+                .map(move |rg| (format!("`{}` in `{}`", g.name.value, rg.value), g.name.span))
         }),
     );
     for p in cfg.inference_profiles.iter().flatten() {
@@ -111,7 +111,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
         "inference profile",
         cfg.inference_profiles.iter().flatten().map(|p| {
             (
-                format!("{} in {}", p.name.value, p.region.value),
+                format!("`{}` in `{}`", p.name.value, p.region.value),
                 p.name.span,
             )
         }),
@@ -121,13 +121,11 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
     }
     unique(
         &mut r,
-        "invocation logging",
-        cfg.invocation_logging.iter().flatten().map(|l| {
-            (
-                format!("configuration for {}", l.region.value),
-                l.region.span,
-            )
-        }),
+        "invocation logging configuration",
+        cfg.invocation_logging
+            .iter()
+            .flatten()
+            .map(|l| (format!("for `{}`", l.region.value), l.region.span)),
     );
     for a in cfg.alarms.iter().flatten() {
         alarm(&mut r, a);
@@ -137,7 +135,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
         "alarm",
         cfg.alarms.iter().flatten().map(|a| {
             (
-                format!("{} in {}", a.name.value, a.region.value),
+                format!("`{}` in `{}`", a.name.value, a.region.value),
                 a.name.span,
             )
         }),
@@ -145,13 +143,14 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
     super::validate_iam::iam(&mut r, cfg);
 }
 
-/// Report the second and later occurrences of a key.
+/// Report the second and later occurrences of a key; keys are written as the message
+/// shows them (values in backticks).
 fn unique(r: &mut Rules, what: &str, keys: impl Iterator<Item = (String, Span)>) {
     let mut seen: HashMap<String, Span> = HashMap::new();
     for (k, span) in keys {
         match seen.entry(k) {
             std::collections::hash_map::Entry::Occupied(e) => {
-                r.d.error(span, format!("duplicate {what} `{}`", e.key()));
+                r.d.error(span, format!("duplicate {what} {}", e.key()));
             }
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(span);
@@ -206,7 +205,7 @@ fn model(r: &mut Rules, m: &ModelReq) {
                 format!("model `{}` is not offered in `{rg}`", m.id.value),
             )
             .hints
-            .push(format!("it is offered in: {}", where_.join(", ")));
+            .push(format!("it is offered in: {}", code_list(where_)));
             continue;
         }
         match m.via.value {
@@ -254,7 +253,9 @@ fn model(r: &mut Rules, m: &ModelReq) {
                     let sources: Vec<String> = info
                         .cross_region_profiles
                         .iter()
-                        .map(|p| format!("`{}` from {}", p.profile_id, p.source_regions.join(", ")))
+                        .map(|p| {
+                            format!("`{}` from {}", p.profile_id, code_list(&p.source_regions))
+                        })
                         .collect();
                     r.d.error(
                         region.span,
@@ -273,9 +274,9 @@ fn model(r: &mut Rules, m: &ModelReq) {
         }
     }
     if info.is_legacy() {
-        r.d.warning(m.id.span, format!("model `{}` is Legacy", m.id.value))
+        r.d.warning(m.id.span, format!("model `{}` is legacy", m.id.value))
             .hints
-            .push("Legacy models stop working for accounts that have not used them recently; plan a move to an active model".to_string());
+            .push("legacy models stop working for accounts that have not used them recently; plan a move to an active model".to_string());
     }
 }
 
@@ -292,7 +293,7 @@ fn provisioned_support(r: &mut Rules, info: &crate::catalog::Model, span: Span) 
         r.d.error(
             span,
             format!(
-                "model `{}` is Legacy and cannot get new provisioned throughput",
+                "model `{}` is legacy and cannot get new provisioned throughput",
                 info.model_id
             ),
         );
@@ -329,7 +330,7 @@ fn provisioned(r: &mut Rules, pt: &ProvisionedThroughput) {
                 .hints
                 .push(format!(
                     "provisioned throughput for it is sold in: {}",
-                    rs.join(", ")
+                    code_list(rs)
                 ));
             }
         }
@@ -345,7 +346,7 @@ fn provisioned(r: &mut Rules, pt: &ProvisionedThroughput) {
             .hints
             .push(format!(
                 "purchase ids: {}",
-                info.provisioned_purchase_ids.join(", ")
+                code_list(&info.provisioned_purchase_ids)
             ));
         }
     }
@@ -374,7 +375,7 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
         .hints
         .push(format!(
             "they can be created in: {}",
-            APPLICATION_PROFILE_REGIONS.join(", ")
+            code_list(APPLICATION_PROFILE_REGIONS)
         ));
     }
     if p.tags.len() > 200 {
@@ -411,7 +412,7 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
             .hints
             .push(format!(
                 "its source regions: {}",
-                prof.source_regions.join(", ")
+                code_list(&prof.source_regions)
             ));
         }
     } else if let Some(info) = known_model(r, source) {

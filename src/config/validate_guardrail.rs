@@ -149,12 +149,13 @@ pub(crate) fn guardrail(r: &mut Rules, g: &Guardrail) {
                 "`contextual_grounding` needs `grounding`, `relevance` or both",
             );
         }
-        for t in [&cg.grounding, &cg.relevance].into_iter().flatten() {
+        for (key, t) in [("grounding", &cg.grounding), ("relevance", &cg.relevance)] {
+            let Some(t) = t else { continue };
             if !(0.0..1.0).contains(&t.value) {
                 r.d.error(
                     t.span,
                     format!(
-                        "threshold must be at least 0 and below 1, found `{}`",
+                        "`{key}` threshold must be at least 0 and below 1, found `{}`",
                         t.value
                     ),
                 );

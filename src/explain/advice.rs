@@ -274,7 +274,7 @@ fn model_access(f: &Facts, a: &mut Advice) {
     a.cause("the request went to a different region than the one where access was enabled (check the SDK client's region and `AWS_REGION`)");
     region_check(f, a);
     if model_of(f).is_some_and(|m| m.provider == "Anthropic") {
-        a.cause("Anthropic models also need the one-time use-case form for the account (or the organization)");
+        a.cause("use of Anthropic models also needs the one-time use-case form for the account (or the organization)");
     }
     a.fix("send the request to the region where access is enabled, or enable access in this one");
     a.fix(format!(
@@ -546,7 +546,7 @@ fn legacy(f: &Facts, a: &mut Advice) {
 fn use_case_form(f: &Facts, a: &mut Advice) {
     let region = f.region.as_deref().unwrap_or("<region>");
     a.summary = "the Anthropic use-case form has not been submitted for this account".to_string();
-    a.cause("Anthropic models need a one-time use-case submission per account (or once for the organization, at its management account, inherited by member accounts)");
+    a.cause("use of Anthropic models needs a one-time use-case submission per account (or once for the organization, at its management account, inherited by member accounts)");
     a.fix(format!(
         "submit the use-case form on the Bedrock console (https://{region}.console.aws.amazon.com/bedrock/), model access page, then retry"
     ));

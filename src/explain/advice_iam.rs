@@ -79,14 +79,14 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
             a.fix("decode the message (it needs `sts:DecodeAuthorizationMessage`), then fix the policy it names");
         }
         (None, _) => {
-            a.cause("AccessDenied without IAM detail: the caller lacks a permission for this call, or the account lacks access to the model");
+            a.cause("`AccessDenied` without IAM detail: the caller lacks a permission for this call, or the account lacks access to the model");
             a.fix("paste the full message (it usually names the principal, the action and the resource)");
             a.command("aws sts get-caller-identity");
         }
     }
 
     if action.starts_with("aws-marketplace:") {
-        a.cause("Bedrock tried to subscribe the account to a Marketplace model on first use, and the caller may not perform the Marketplace actions");
+        a.cause("on first use, Bedrock tried to subscribe the account to a Marketplace model, and the caller may not perform the Marketplace actions");
         a.fix("have an administrator enable the model once (agreement offers, then `create-foundation-model-agreement`), or grant `aws-marketplace:ViewSubscriptions` and `aws-marketplace:Subscribe`");
     }
 
@@ -180,7 +180,7 @@ fn explicit(
             a.fix(format!(
                 "remove or narrow the Deny statement in the policies of {who}, or meet its condition"
             ));
-            a.cause("Deny statements on `bedrock:InvokeModel*` often carry a `bedrock:GuardrailIdentifier` condition: the request must name the required guardrail");
+            a.cause("`Deny` statements on `bedrock:InvokeModel*` often carry a `bedrock:GuardrailIdentifier` condition: the request must name the required guardrail");
         }
         PolicyType::Resource => {
             a.fix(format!("change the resource-based policy on `{resource}`"));

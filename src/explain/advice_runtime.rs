@@ -106,7 +106,7 @@ pub(super) fn validation(p: &Pasted, f: &Facts, a: &mut Advice) {
         Detail::Validation(k) => k.clone(),
         _ => ValidationKind::Generic,
     };
-    a.summary = "Bedrock rejected the request's input".to_string();
+    a.summary = "the request's input was rejected by Bedrock".to_string();
     let anthropic_body = "for Anthropic models send `anthropic_version: \"bedrock-2023-05-31\"`, `max_tokens` and `messages`; or use the Converse API, which takes one request shape for every model";
     match kind {
         ValidationKind::WrongApi => {
@@ -201,7 +201,7 @@ pub(super) fn unknown(f: &Facts, a: &mut Advice) {
             a.fix("retry; if it persists, check the input for content the model cannot handle");
         }
         OtherKind::ServerError => {
-            a.summary = "Bedrock had a server-side error".to_string();
+            a.summary = "a server-side error in Bedrock".to_string();
             a.cause("a transient server-side error or capacity shortage in Bedrock");
             a.fix("retry with exponential backoff; a cross-region inference profile spreads load");
         }

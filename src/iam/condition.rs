@@ -4,6 +4,7 @@
 
 use super::context::Context;
 use super::pattern::{ArnParts, ArnPattern, Pattern, Syntax};
+use super::PolicyError;
 use std::net::IpAddr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +144,8 @@ impl Base {
 
 impl Operator {
     /// Parse an operator name. IAM spells them in CamelCase; case is not significant here.
-    pub fn parse(name: &str) -> Result<Operator, String> {
+    /// The error's offset is 0: the caller knows where the name stands.
+    pub fn parse(name: &str) -> Result<Operator, PolicyError> {
         let mut rest = name;
         let mut set = SetOp::None;
         if let Some((prefix, tail)) = rest.split_once(':') {
@@ -152,9 +154,10 @@ impl Operator {
             } else if prefix.eq_ignore_ascii_case("ForAnyValue") {
                 SetOp::ForAnyValue
             } else {
-                return Err(format!(
-                    "unknown set operator `{prefix}` in `{name}` (expected `ForAllValues` or `ForAnyValue`)"
-                ));
+                return Err(PolicyError {
+                    hint: Some("a set operator is `ForAllValues` or `ForAnyValue`".to_string()),
+                    ..PolicyError::new(0, format!("unknown set operator `{prefix}` in `{name}`"))
+                });
             };
             rest = tail;
         }
@@ -169,15 +172,15 @@ impl Operator {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(base_name))
         else {
-            let mut msg = format!("unknown condition operator `{name}`");
-            if let Some(h) = crate::diag::did_you_mean(rest, BASES.iter().map(|(n, _)| *n)) {
-                msg.push_str(&format!(": {h}"));
-            }
-            return Err(msg);
+            return Err(PolicyError {
+                hint: crate::diag::did_you_mean(rest, BASES.iter().map(|(n, _)| *n)),
+                ..PolicyError::new(0, format!("unknown condition operator `{name}`"))
+            });
         };
         if base == Base::Null && (if_exists || set != SetOp::None) {
-            return Err(format!(
-                "`{name}`: the `Null` operator takes no `IfExists` suffix or set prefix"
+            return Err(PolicyError::new(
+                0,
+                format!("`{name}`: the `Null` operator takes no `IfExists` suffix or set prefix"),
             ));
         }
         Ok(Operator {
@@ -629,9 +632,9 @@ mod tests {
         assert!(op.if_exists);
         assert_eq!(op.set, SetOp::ForAnyValue);
         assert_eq!(op.name(), "ForAnyValue:StringLikeIfExists");
-        assert!(Operator::parse("StringEqualz")
-            .unwrap_err()
-            .contains("did you mean `StringEquals`"));
+        let e = Operator::parse("StringEqualz").unwrap_err();
+        assert_eq!(e.message, "unknown condition operator `StringEqualz`");
+        assert!(e.hint.unwrap().starts_with("did you mean `StringEquals`"));
         assert!(Operator::parse("NullIfExists").is_err());
         assert!(Operator::parse("ForSomeValues:StringEquals").is_err());
     }

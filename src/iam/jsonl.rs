@@ -231,7 +231,7 @@ fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
             if i > 0 {
                 msg.push_str("; ");
             }
-            let _ = write!(msg, "{} (at byte {})", e.message, e.offset);
+            let _ = write!(msg, "{e}");
         }
         msg
     })?;

@@ -47,23 +47,31 @@ pub use context::{Context, Principal, Value};
 pub use eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
 pub use policy::{Effect, Policy};
 
-/// A problem in a policy document, at a byte offset of its text.
+/// A problem in a policy document, at a byte offset of its text. Advice ("did you mean
+/// `Action`?") is kept apart from the message, so diagnostics can render it as a
+/// `hint:` line; one-line forms (`Display`, JSONL) append it after `; `.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message} (at byte {offset})")]
+#[error("{message} (at byte {offset}){}", hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
 pub struct PolicyError {
     pub offset: usize,
     pub message: String,
+    pub hint: Option<String>,
+}
+
+impl PolicyError {
+    pub fn new(offset: usize, message: impl Into<String>) -> PolicyError {
+        PolicyError {
+            offset,
+            message: message.into(),
+            hint: None,
+        }
+    }
 }
 
 /// Parse and check a policy document's text. Returns the JSON value on success and
 /// every problem found (with its byte offset) otherwise.
 pub fn check_policy_text(text: &str) -> Result<serde_json::Value, Vec<PolicyError>> {
-    let node = json::parse(text).map_err(|e| {
-        vec![PolicyError {
-            offset: e.offset,
-            message: e.message,
-        }]
-    })?;
+    let node = json::parse(text).map_err(|e| vec![PolicyError::new(e.offset, e.message)])?;
     policy::parse_node(&node)?;
     Ok(node.to_serde())
 }
@@ -71,12 +79,8 @@ pub fn check_policy_text(text: &str) -> Result<serde_json::Value, Vec<PolicyErro
 /// Parse and compile a policy held as a `serde_json::Value` (config-loaded files,
 /// account documents). Errors carry no useful offset here.
 pub fn compile_value(value: &serde_json::Value) -> Result<CompiledPolicy, Vec<PolicyError>> {
-    let node = json::Node::from_serde(value).map_err(|e| {
-        vec![PolicyError {
-            offset: e.offset,
-            message: e.message,
-        }]
-    })?;
+    let node =
+        json::Node::from_serde(value).map_err(|e| vec![PolicyError::new(e.offset, e.message)])?;
     let policy = policy::parse_node(&node)?;
     Ok(CompiledPolicy::compile(&policy))
 }

@@ -91,12 +91,7 @@ pub struct Statement {
 
 /// Parse policy text; all problems, each with its offset.
 pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
-    let node = json::parse(text).map_err(|e| {
-        vec![PolicyError {
-            offset: e.offset,
-            message: e.message,
-        }]
-    })?;
+    let node = json::parse(text).map_err(|e| vec![PolicyError::new(e.offset, e.message)])?;
     parse_node(&node)
 }
 
@@ -134,18 +129,14 @@ const STATEMENT_KEYS: &[&str] = &[
 
 impl Parser {
     fn err(&mut self, offset: usize, message: impl Into<String>) {
-        self.errors.push(PolicyError {
-            offset,
-            message: message.into(),
-        });
+        self.errors.push(PolicyError::new(offset, message));
     }
 
     fn unknown_key(&mut self, offset: usize, key: &str, known: &[&str], what: &str) {
-        let mut msg = format!("unknown {what} element `{key}`");
-        if let Some(h) = crate::diag::did_you_mean(key, known.iter().copied()) {
-            msg.push_str(&format!(": {h}"));
-        }
-        self.err(offset, msg);
+        self.errors.push(PolicyError {
+            hint: crate::diag::did_you_mean(key, known.iter().copied()),
+            ..PolicyError::new(offset, format!("unknown {what} element `{key}`"))
+        });
     }
 
     /// Members of an object, reporting keys outside `known` and duplicates.
@@ -481,8 +472,11 @@ impl Parser {
                 .unwrap_or(node.start);
             let op = match Operator::parse(name) {
                 Ok(op) => Some(op),
-                Err(msg) => {
-                    self.err(name_offset, msg);
+                Err(e) => {
+                    self.errors.push(PolicyError {
+                        offset: name_offset,
+                        ..e
+                    });
                     None
                 }
             };
@@ -577,7 +571,10 @@ mod tests {
         parse(text)
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.offset, e.message))
+            .map(|e| match e.hint {
+                Some(h) => (e.offset, format!("{}\nhint: {h}", e.message)),
+                None => (e.offset, e.message),
+            })
             .collect()
     }
 

@@ -66,7 +66,7 @@ fn judge(n: &ModelNeed, s: Option<&ModelStatus>) -> Readiness {
     };
     if !s.exists || s.region_availability.as_deref() == Some("NOT_AVAILABLE") {
         let elsewhere = model
-            .map(|m| m.known_regions().join(", "))
+            .map(|m| crate::diag::code_list(m.known_regions()))
             .unwrap_or_default();
         fail(
             "not-offered-in-region",

@@ -61,14 +61,14 @@ impl FaultConfig {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown key `{key}` (expected latency_ms, throttle, error5xx or seed)"
-                    ))
+                    "unknown key `{key}` (expected `latency_ms`, `throttle`, `error5xx` or `seed`)"
+                ))
                 }
             }
         }
         if c.throttle + c.error5xx > 1.0 {
             return Err(format!(
-                "`throttle` + `error5xx` must not exceed 1, got {}",
+                "`throttle` + `error5xx` must not exceed 1, got `{}`",
                 c.throttle + c.error5xx
             ));
         }

@@ -238,12 +238,7 @@ impl<'a> Doc<'a> {
 /// Lint policy text. `Err` holds the problems that keep it from being a policy
 /// (invalid JSON or grammar), each at its offset.
 pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<PolicyError>> {
-    let root = json::parse(text).map_err(|e| {
-        vec![PolicyError {
-            offset: e.offset,
-            message: e.message,
-        }]
-    })?;
+    let root = json::parse(text).map_err(|e| vec![PolicyError::new(e.offset, e.message)])?;
     let policy = policy::parse_node(&root)?;
     let doc = Doc::new(&policy, &root);
     let mut out = Vec::new();
@@ -267,7 +262,13 @@ pub fn lint_source(
         Ok(fs) => Ok(fs.iter().map(|f| f.to_diagnostic(id)).collect()),
         Err(errs) => Err(errs
             .into_iter()
-            .map(|e| Diagnostic::error(Some(Span::new(id, e.offset, e.offset)), e.message))
+            .map(|e| {
+                let d = Diagnostic::error(Some(Span::new(id, e.offset, e.offset)), e.message);
+                match e.hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                }
+            })
             .collect()),
     }
 }

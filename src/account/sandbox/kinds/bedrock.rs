@@ -421,7 +421,7 @@ pub fn put_logging(
         return Err(AccountError::validation(
             op,
             format!(
-                "Invocation logging is one configuration per region, named `default`; got `{}`.",
+                "invocation logging is one configuration per region, named `default`; got `{}`",
                 d.name
             ),
         ));

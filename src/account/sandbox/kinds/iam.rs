@@ -323,7 +323,7 @@ pub fn principal_policies(
         AccountError::new(
             op,
             "ValidationError",
-            format!("The sandbox knows only IAM roles; `{principal_arn}` is not a role or assumed-role ARN."),
+            format!("the sandbox knows only IAM roles: `{principal_arn}` is not a role or assumed-role ARN"),
         )
     })?;
     let e = state

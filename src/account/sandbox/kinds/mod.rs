@@ -405,7 +405,7 @@ pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
 fn read_only(op: &str) -> AccountError {
     AccountError::validation(
         op,
-        "model_access is read-only in the sandbox: access is set by the seed file (see docs/sandbox.md)",
+        "`model_access` is read-only in the sandbox: access is set by the seed file (see `docs/sandbox.md`)",
     )
 }
 
