@@ -5,5 +5,23 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     cli::main()
 }
+
+/// glibc gives each thread that allocates its own arena, and memory freed in one is not
+/// reused by the others. Planning builds large trees on tokio's workers and on the main
+/// thread in turn, so with an arena per thread a 10,000-resource plan kept far more
+/// memory resident than it used (measured: 140 MB peak with the default, 115 MB with
+/// one arena). Our few threads barely contend for the allocator.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; it runs before any other thread
+    // exists, and a refused value leaves glibc's default in place.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}

@@ -10,7 +10,7 @@ use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
-use bedrockctl::plan::report::{check_rows, locate, redact, Report, StackReport};
+use bedrockctl::plan::report::{check_rows, locate, redact_in_place, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
 use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
 use bedrockctl::span::SourceMap;
@@ -77,7 +77,8 @@ pub(crate) fn connect(g: &GlobalArgs, rt: &tokio::runtime::Runtime) -> Result<Ar
     Ok(Arc::from(boxed))
 }
 
-/// One config, loaded and planned, with what its report needs.
+/// One config, loaded and planned, with what its report needs. The plan itself lives
+/// only in `report` (redacted: nothing after planning needs the raw values).
 struct Stack {
     config: PathBuf,
     planned: Planned,
@@ -94,8 +95,10 @@ async fn plan_stack(
     opts: DiffOptions,
     exec: ExecOptions,
 ) -> Result<Stack> {
-    let planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
+    let mut planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
     warn_account_pin(&cfg, &planned.plan);
+    let mut plan = std::mem::take(&mut planned.plan);
+    redact_in_place(&mut plan);
     let locations = locate(&cfg, &sources);
     let (access_checks, access_checks_error) = if cfg.access_checks.is_empty() {
         (Some(Vec::new()), None)
@@ -116,7 +119,7 @@ async fn plan_stack(
     }
     let report = Report {
         config: config.display().to_string(),
-        plan: redact(&planned.plan),
+        plan,
         access_checks,
         access_checks_error,
         locations,
@@ -221,10 +224,10 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
         PlanFormat::Text => render_text::render_report(r),
     };
     print_stdout(&out)?;
-    conflicts_error(&stack.planned.plan)?;
+    conflicts_error(&stack.report.plan)?;
     if let Some(path) = &a.out {
         let saved = saved::save(
-            &stack.planned.plan,
+            &stack.report.plan,
             &stack.planned.snapshot,
             &absolute(&stack.config),
             &config_digest(&stack.sources),
@@ -238,7 +241,7 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
             path.display()
         );
     }
-    Ok(if a.detailed_exitcode && stack.planned.plan.has_changes() {
+    Ok(if a.detailed_exitcode && stack.report.plan.has_changes() {
         2
     } else {
         0
@@ -302,10 +305,10 @@ fn run_plan_many(g: &GlobalArgs, a: &PlanArgs, files: Vec<PathBuf>) -> Result<u8
     for (f, r) in files.iter().zip(results) {
         let this = match r {
             Ok(stack) => {
-                let c = if let Err(e) = conflicts_error(&stack.planned.plan) {
+                let c = if let Err(e) = conflicts_error(&stack.report.plan) {
                     eprintln!("error: `{}`: {e:#}", f.display());
                     1
-                } else if a.detailed_exitcode && stack.planned.plan.has_changes() {
+                } else if a.detailed_exitcode && stack.report.plan.has_changes() {
                     2
                 } else {
                     0

@@ -251,7 +251,9 @@ fn matched(
         name: after.name.clone(),
         action,
         before: Some(before),
-        after: Some(after),
+        // A no-op's desired side equals `before` but for the live status; keeping one
+        // copy halves the memory of a large plan that changes little (`Change::desired`).
+        after: (action != Action::NoOp).then_some(after),
         attrs,
         adopt: !owned,
     });

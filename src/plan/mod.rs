@@ -84,6 +84,21 @@ impl Change {
     pub fn is_change(&self) -> bool {
         self.action != Action::NoOp
     }
+
+    /// The desired side. A no-op may keep only `before`: the two are equal but for the
+    /// live `status`, which the desired side never has.
+    pub fn desired(&self) -> Option<std::borrow::Cow<'_, Resource>> {
+        match (&self.after, &self.before) {
+            (Some(a), _) => Some(std::borrow::Cow::Borrowed(a)),
+            (None, Some(b)) if self.action == Action::NoOp => {
+                Some(std::borrow::Cow::Owned(Resource {
+                    status: None,
+                    ..b.clone()
+                }))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A desired resource whose name is taken by a resource another stack owns.

@@ -45,7 +45,7 @@ fn change_json_at(c: &Change, location: Option<Value>) -> Value {
         "region": c.region,
         "actions": [c.action.as_str()],
         "before": c.before.as_ref().map(attributes),
-        "after": c.after.as_ref().map(attributes),
+        "after": c.desired().map(|r| attributes(&r)),
         "changed_attributes": c.attrs.iter().map(|a| json!({
             "path": a.path,
             "before": a.before,

@@ -425,10 +425,16 @@ fn redact_change(c: &mut Change) {
 /// "Redaction"). Applies to every format.
 pub fn redact(plan: &Plan) -> Plan {
     let mut p = plan.clone();
+    redact_in_place(&mut p);
+    p
+}
+
+/// [`redact`] without the copy, for callers that have no further use for the raw plan
+/// (a large plan is mostly resource bodies; a second copy doubles peak memory).
+pub fn redact_in_place(p: &mut Plan) {
     p.changes.iter_mut().for_each(redact_change);
     p.drift.iter_mut().for_each(redact_change);
     p.unmanaged.iter_mut().for_each(redact_resource);
-    p
 }
 
 #[cfg(test)]

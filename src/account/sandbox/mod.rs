@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `state.json` | the account; replaced atomically on every change |
 //! | `state.json.tmp` | the next state while it is being written; ignorable |
+//! | `state.gen` | a token that changes with every write: lets a handle reuse the state it parsed |
 //! | `.lock` | `flock` target: exclusive for writes, shared for reads |
 //! | `seed.json` | optional; read once, when `state.json` is first created |
 //!
@@ -87,6 +88,7 @@ pub mod clock;
 pub mod faults;
 pub mod kinds;
 pub mod models;
+mod select;
 mod simulate;
 pub mod store;
 pub mod validate;
@@ -229,11 +231,8 @@ impl Account for Sandbox {
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError> {
         self.faults.before_call(kinds::list_operation(kind)).await?;
         let now = self.ctx().now;
-        self.store.read(|s| {
-            s.of_kind(kind, region)
-                .map(|e| kinds::present(e, now))
-                .collect()
-        })
+        self.store
+            .select(kind, region, |e| kinds::present_entry(e, now))
     }
 
     async fn get(

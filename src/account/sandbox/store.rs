@@ -11,10 +11,13 @@
 //! - `kill -9` at any instant leaves either the old or the new `state.json`: the file
 //!   is never written in place, and a stale `state.json.tmp` is simply overwritten.
 //!
-//! - a handle keeps the last state it parsed, keyed by a digest of the file's bytes:
-//!   each call still reads `state.json` under the lock (so another process's write is
-//!   always seen), but parses it only when the bytes changed. Parsing dominates a call
-//!   (tens of ms at 1,000 resources); reading and hashing the bytes is well under 1 ms.
+//! - every write also stores a fresh token in `state.gen` (before the rename), and a
+//!   handle keeps the last state it parsed with the token and the file's identity
+//!   (inode, size, mtime) it was parsed under: a call under the lock reads the token
+//!   and stats the file, and parses `state.json` again only when either changed.
+//!   Parsing dominates a call (tens of ms at 1,000 resources); the check is a few µs.
+//!   A crash between the token and the rename only costs the next reader a re-parse; a
+//!   hand edit of `state.json` changes its mtime, size or inode.
 //!
 //! This module does no validation of resources; it only stores them.
 
@@ -22,8 +25,8 @@ use crate::account::{AccountError, Kind, Resource};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -35,6 +38,12 @@ const STATE_FILE: &str = "state.json";
 const TMP_FILE: &str = "state.json.tmp";
 const LOCK_FILE: &str = ".lock";
 const SEED_FILE: &str = "seed.json";
+const GEN_FILE: &str = "state.gen";
+
+/// States up to this size stay parsed between calls (about 3,000 resources). A larger
+/// one would keep tens of MB alive for the whole run, so it is read per call instead,
+/// and `select` builds only the entries it returns.
+pub const CACHE_MAX_BYTES: u64 = 2 << 20;
 
 /// Everything the sandbox account holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,11 +76,47 @@ pub struct State {
 /// One stored resource: the `Resource` as the trait reports it, plus bookkeeping the
 /// simulation needs but the trait does not expose.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "FlatEntry")]
 pub struct Entry {
     #[serde(flatten)]
     pub resource: Resource,
     #[serde(default)]
     pub meta: Meta,
+}
+
+/// `Entry`'s stored form spelled out: serde's `flatten` buffers every entry before
+/// decoding it, which made reading a large state several times slower.
+#[derive(Deserialize)]
+pub(super) struct FlatEntry {
+    pub kind: crate::account::Kind,
+    pub region: String,
+    pub name: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    pub spec: serde_json::Value,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub meta: Meta,
+}
+
+impl From<FlatEntry> for Entry {
+    fn from(e: FlatEntry) -> Entry {
+        Entry {
+            resource: Resource {
+                kind: e.kind,
+                region: e.region,
+                name: e.name,
+                id: e.id,
+                spec: e.spec,
+                tags: e.tags,
+                status: e.status,
+            },
+            meta: e.meta,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -237,21 +282,38 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> AccountError {
 pub struct Store {
     dir: PathBuf,
     /// Shared by clones of the handle. The mutex is held while a changed file is
-    /// parsed, so concurrent calls that read the same new bytes parse them once.
+    /// parsed, so concurrent calls that see the same new state parse it once.
     cache: Arc<Mutex<Option<Cached>>>,
+    /// A state too large to keep parsed is kept as bytes, so that concurrent `select`s
+    /// share one copy instead of each reading its own.
+    raw: Arc<Mutex<Option<(Stamp, Arc<Vec<u8>>)>>>,
 }
 
-/// The last parsed state and the digest of the bytes it was parsed from.
+/// The last parsed state and the version of the file it was parsed from.
 #[derive(Debug)]
 struct Cached {
-    digest: (usize, u64),
+    stamp: Stamp,
     state: Arc<State>,
 }
 
-fn digest(bytes: &[u8]) -> (usize, u64) {
-    let mut h = DefaultHasher::new();
-    h.write(bytes);
-    (bytes.len(), h.finish())
+/// What identifies one written version of `state.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    token: Vec<u8>,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+}
+
+/// A token no other write (in any process) produces: pid, time and a counter.
+fn fresh_token() -> Vec<u8> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}-{nanos}-{n}\n", std::process::id()).into_bytes()
 }
 
 enum LockMode {
@@ -267,15 +329,32 @@ impl Store {
         let store = Store {
             dir: dir.to_path_buf(),
             cache: Arc::default(),
+            raw: Arc::default(),
         };
         let lock = store.lock(LockMode::Exclusive)?;
         let state_path = store.dir.join(STATE_FILE);
         if state_path.exists() {
-            store.current()?;
+            // A state written before tokens existed gets one now, so it can be cached.
+            if store.stamp()?.is_none() {
+                let gen = store.dir.join(GEN_FILE);
+                fs::write(&gen, fresh_token()).map_err(|e| io_error("cannot write", &gen, e))?;
+            }
+            if cacheable(store.stamp()?).is_some() {
+                store.current()?;
+            } else {
+                // Too large to keep: check the version and the JSON without building it.
+                let bytes =
+                    fs::read(&state_path).map_err(|e| io_error("cannot read", &state_path, e))?;
+                check_version(&state_path, read_version(&state_path, &bytes)?.as_ref())?;
+            }
         } else {
             let seed = store.read_seed()?;
             let state = State::from_seed(seed, now)?;
-            store.write_state(&state)?;
+            let stamp = store.write_state(&state)?;
+            *store.cache() = cacheable(stamp).map(|stamp| Cached {
+                stamp,
+                state: Arc::new(state),
+            });
         }
         drop(lock);
         Ok(store)
@@ -315,33 +394,94 @@ impl Store {
 
     fn cache(&self) -> MutexGuard<'_, Option<Cached>> {
         // A panic while parsing leaves at worst an empty or older entry, which the
-        // digest check treats as a miss.
+        // stamp check treats as a miss.
         match self.cache.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    /// The state on disk now (call under a file lock): the cached one when the bytes
-    /// are unchanged, else freshly parsed and cached.
-    fn current(&self) -> Result<Arc<State>, AccountError> {
+    /// The version of `state.json` on disk now (call under a file lock). A missing
+    /// token (a state written by hand or by an older build) never matches a cache.
+    fn stamp(&self) -> Result<Option<Stamp>, AccountError> {
         let path = self.dir.join(STATE_FILE);
-        let bytes = fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?;
-        let digest = digest(&bytes);
+        let meta = fs::metadata(&path).map_err(|e| io_error("cannot read", &path, e))?;
+        let token = match fs::read(self.dir.join(GEN_FILE)) {
+            Ok(t) if !t.is_empty() => t,
+            _ => return Ok(None),
+        };
+        Ok(Some(Stamp {
+            token,
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+        }))
+    }
+
+    /// The state on disk now (call under a file lock): the cached one when the file is
+    /// the version it was parsed from, else freshly parsed (and cached when small).
+    /// Parsing holds the cache's mutex, so a large state is never parsed twice at once.
+    fn current(&self) -> Result<Arc<State>, AccountError> {
+        let stamp = self.stamp()?;
         let mut cache = self.cache();
-        if let Some(c) = cache.as_ref().filter(|c| c.digest == digest) {
+        if let Some(c) = cache.as_ref().filter(|c| Some(&c.stamp) == stamp.as_ref()) {
             return Ok(c.state.clone());
         }
+        let path = self.dir.join(STATE_FILE);
+        let bytes = fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?;
         let state = Arc::new(parse_state(&path, &bytes)?);
-        *cache = Some(Cached {
-            digest,
+        *cache = cacheable(stamp).map(|stamp| Cached {
+            stamp,
             state: state.clone(),
         });
         Ok(state)
     }
 
-    /// Write `state` atomically; returns the bytes written.
-    fn write_state(&self, state: &State) -> Result<Vec<u8>, AccountError> {
+    /// The bytes of `state.json` now (call under a file lock), shared while unchanged.
+    fn raw_bytes(&self) -> Result<Arc<Vec<u8>>, AccountError> {
+        let stamp = self.stamp()?;
+        let mut raw = match self.raw.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((_, bytes)) = raw.as_ref().filter(|(s, _)| Some(s) == stamp.as_ref()) {
+            return Ok(bytes.clone());
+        }
+        let path = self.dir.join(STATE_FILE);
+        let bytes = Arc::new(fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?);
+        *raw = stamp.map(|s| (s, bytes.clone()));
+        Ok(bytes)
+    }
+
+    /// `f` of every entry of `kind` in `region` (IAM kinds: any region), under a shared
+    /// lock. A large uncached state is scanned without building the other entries.
+    pub fn select<T>(
+        &self,
+        kind: Kind,
+        region: &str,
+        f: impl Fn(std::borrow::Cow<'_, Entry>) -> T,
+    ) -> Result<Vec<T>, AccountError> {
+        let _lock = self.lock(LockMode::Shared)?;
+        if cacheable(self.stamp()?).is_some() {
+            let state = self.current()?;
+            return Ok(state
+                .of_kind(kind, region)
+                .map(|e| f(std::borrow::Cow::Borrowed(e)))
+                .collect());
+        }
+        let path = self.dir.join(STATE_FILE);
+        let bytes = self.raw_bytes()?;
+        let (version, entries) =
+            super::select::entries(&bytes, kind, region).map_err(|e| corrupt(&path, e))?;
+        check_version(&path, version.as_ref())?;
+        Ok(entries
+            .into_iter()
+            .map(|e| f(std::borrow::Cow::Owned(e)))
+            .collect())
+    }
+
+    /// Write `state` atomically (with a fresh token); returns its stamp.
+    fn write_state(&self, state: &State) -> Result<Option<Stamp>, AccountError> {
         let tmp = self.dir.join(TMP_FILE);
         let dst = self.dir.join(STATE_FILE);
         let mut text = serde_json::to_vec_pretty(state)
@@ -352,12 +492,16 @@ impl Store {
             .and_then(|()| f.sync_all())
             .map_err(|e| io_error("cannot write", &tmp, e))?;
         drop(f);
+        // The token changes before the state does: a crash in between only makes the
+        // next reader parse the unchanged file once more.
+        let gen = self.dir.join(GEN_FILE);
+        fs::write(&gen, fresh_token()).map_err(|e| io_error("cannot write", &gen, e))?;
         fs::rename(&tmp, &dst).map_err(|e| io_error("cannot replace", &dst, e))?;
         // The rename is only durable once the directory entry is on disk.
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| io_error("cannot sync directory", &self.dir, e))?;
-        Ok(text)
+        self.stamp()
     }
 
     /// Run `f` on a snapshot under a shared lock.
@@ -383,39 +527,51 @@ impl Store {
         *self.cache() = None;
         let mut state = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
         let out = f(&mut state)?;
-        let bytes = self.write_state(&state)?;
-        *self.cache() = Some(Cached {
-            digest: digest(&bytes),
+        let stamp = self.write_state(&state)?;
+        *self.cache() = cacheable(stamp).map(|stamp| Cached {
+            stamp,
             state: Arc::new(state),
         });
         Ok(out)
     }
 }
 
-/// Parse `state.json`, refusing other format versions with a clear error.
-fn parse_state(path: &Path, bytes: &[u8]) -> Result<State, AccountError> {
+fn cacheable(stamp: Option<Stamp>) -> Option<Stamp> {
+    stamp.filter(|s| s.len <= CACHE_MAX_BYTES)
+}
+
+fn corrupt(path: &Path, e: serde_json::Error) -> AccountError {
+    open_error(format!("corrupt sandbox state `{}`: {e}", path.display()))
+}
+
+/// Refuse a state of another format version with a clear error.
+fn check_version(path: &Path, version: Option<&serde_json::Value>) -> Result<(), AccountError> {
+    match version.and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
+        Some(v) => Err(open_error(format!(
+            "sandbox state `{}` has format_version {v}; this build reads version {FORMAT_VERSION}",
+            path.display()
+        ))),
+        None => Err(open_error(format!(
+            "sandbox state `{}` has no `format_version`",
+            path.display()
+        ))),
+    }
+}
+
+/// The `format_version` of a state, scanning the rest without building it.
+fn read_version(path: &Path, bytes: &[u8]) -> Result<Option<serde_json::Value>, AccountError> {
     #[derive(Deserialize)]
     struct Version {
         format_version: Option<serde_json::Value>,
     }
-    let corrupt = |e: serde_json::Error| {
-        open_error(format!("corrupt sandbox state `{}`: {e}", path.display()))
-    };
-    let version = serde_json::from_slice::<Version>(bytes)
-        .map_err(corrupt)?
-        .format_version;
-    match version.as_ref().and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
-        Some(v) => return Err(open_error(format!(
-            "sandbox state `{}` has format_version {v}; this build reads version {FORMAT_VERSION}",
-            path.display()
-        ))),
-        None => {
-            return Err(open_error(format!(
-                "sandbox state `{}` has no `format_version`",
-                path.display()
-            )))
-        }
-    }
-    serde_json::from_slice(bytes).map_err(corrupt)
+    serde_json::from_slice::<Version>(bytes)
+        .map(|v| v.format_version)
+        .map_err(|e| corrupt(path, e))
+}
+
+/// Parse `state.json`, refusing other format versions.
+fn parse_state(path: &Path, bytes: &[u8]) -> Result<State, AccountError> {
+    check_version(path, read_version(path, bytes)?.as_ref())?;
+    serde_json::from_slice(bytes).map_err(|e| corrupt(path, e))
 }

@@ -170,9 +170,18 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
 
 /// The resource as a read returns it: status derived from the simulated clock.
 pub fn present(e: &Entry, now: i64) -> Resource {
-    let mut r = e.resource.clone();
+    present_entry(std::borrow::Cow::Borrowed(e), now)
+}
+
+/// [`present`] that takes an entry it may own (no copy then).
+pub fn present_entry(e: std::borrow::Cow<'_, Entry>, now: i64) -> Resource {
+    let ready_ms = e.meta.ready_ms;
+    let mut r = match e {
+        std::borrow::Cow::Borrowed(e) => e.resource.clone(),
+        std::borrow::Cow::Owned(e) => e.resource,
+    };
     if r.kind == Kind::ProvisionedThroughput {
-        if let Some(ready) = e.meta.ready_ms {
+        if let Some(ready) = ready_ms {
             if matches!(r.status.as_deref(), Some("Creating" | "Updating")) && now >= ready {
                 r.status = Some("InService".to_string());
             }
