@@ -286,8 +286,11 @@ pub struct Store {
     cache: Arc<Mutex<Option<Cached>>>,
     /// A state too large to keep parsed is kept as bytes, so that concurrent `select`s
     /// share one copy instead of each reading its own.
-    raw: Arc<Mutex<Option<(Stamp, Arc<Vec<u8>>)>>>,
+    raw: Arc<Mutex<Option<RawState>>>,
 }
+
+/// The bytes of a state too large to keep parsed, and the version they are.
+type RawState = (Stamp, Arc<Vec<u8>>);
 
 /// The last parsed state and the version of the file it was parsed from.
 #[derive(Debug)]
