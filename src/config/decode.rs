@@ -10,6 +10,13 @@ use crate::span::{SourceId, SourceMap, Span, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Whose tag rules apply to a `tags:` mapping.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TagService {
+    Bedrock,
+    Iam,
+}
+
 pub(crate) struct Decoder<'a> {
     pub diags: &'a mut Diagnostics,
     pub sources: &'a mut SourceMap,
@@ -206,16 +213,16 @@ impl Decoder<'_> {
         }
     }
 
-    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<S<String>> {
-        let Some(items) = self.list(node, what) else {
-            return Vec::new();
-        };
-        items.iter().filter_map(|n| self.string(n, what)).collect()
+    /// The strings of a list; `None` when the node is not a list at all, so the caller
+    /// drops the entry instead of reporting an empty list on top of the type error.
+    pub fn string_list(&mut self, node: &Node, what: &str) -> Option<Vec<S<String>>> {
+        let items = self.list(node, what)?;
+        Some(items.iter().filter_map(|n| self.string(n, what)).collect())
     }
 
     pub fn opt_string_list(&mut self, m: &MapView, key: &str) -> Vec<S<String>> {
         m.get(key)
-            .map(|n| self.string_list(n, key))
+            .and_then(|n| self.string_list(n, key))
             .unwrap_or_default()
     }
 
@@ -240,27 +247,73 @@ impl Decoder<'_> {
         }
     }
 
-    pub fn string_map(&mut self, node: &Node, what: &str) -> BTreeMap<String, String> {
+    /// `tags:` of a resource, checked against the service's tag rules (bedrock-api.md
+    /// TagResource; IAM TagRole): keys 1–128 and values 0–256 characters of the allowed
+    /// set, no `aws:` keys, and none of the ownership keys bedrockctl sets itself.
+    pub fn opt_tags(&mut self, m: &MapView, service: TagService) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
+        let Some(node) = m.get("tags") else {
+            return out;
+        };
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
                 node.span,
-                format!("`{what}` must be a mapping, found {}", node.type_name()),
+                format!("`tags` must be a mapping, found {}", node.type_name()),
             );
             return out;
         };
+        let (allowed, pattern): (fn(char) -> bool, &str) = match service {
+            TagService::Bedrock => (
+                |c| c.is_ascii_alphanumeric() || c.is_whitespace() || "._:/=+@-".contains(c),
+                r"[a-zA-Z0-9\s._:/=+@-]*",
+            ),
+            TagService::Iam => (
+                |c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c),
+                r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*",
+            ),
+        };
         for (k, v) in entries {
-            if let Some(s) = self.string(v, &k.value) {
-                out.insert(k.value.clone(), s.value);
+            let Some(value) = self.string(v, &k.value) else {
+                continue;
+            };
+            let key = &k.value;
+            let n = key.chars().count();
+            if n == 0 || n > 128 {
+                self.error(
+                    k.span,
+                    format!("tag key `{key}` must be 1 to 128 characters, found {n}"),
+                );
+            } else if let Some(bad) = key.chars().find(|c| !allowed(*c)) {
+                self.error(k.span, format!("tag key `{key}` contains `{bad}`"))
+                    .hints
+                    .push(format!("allowed: `{pattern}`"));
+            } else if key.to_ascii_lowercase().starts_with("aws:") {
+                self.error(k.span, format!("tag key `{key}` is reserved for AWS use"));
+            } else if key == crate::account::TAG_MANAGED_BY || key.starts_with("bedrockctl:") {
+                self.error(
+                    k.span,
+                    format!("tag key `{key}` is reserved for bedrockctl's ownership tags"),
+                )
+                .hints
+                .push("bedrockctl sets `managed-by` and `bedrockctl:*` itself".to_string());
             }
+            let n = value.value.chars().count();
+            if n > 256 {
+                self.error(
+                    value.span,
+                    format!("tag value of `{key}` is too long: {n} characters, at most 256"),
+                );
+            } else if let Some(bad) = value.value.chars().find(|c| !allowed(*c)) {
+                self.error(
+                    value.span,
+                    format!("tag value `{}` contains `{bad}`", value.value),
+                )
+                .hints
+                .push(format!("allowed: `{pattern}`"));
+            }
+            out.insert(key.clone(), value.value);
         }
         out
-    }
-
-    pub fn opt_tags(&mut self, m: &MapView) -> BTreeMap<String, String> {
-        m.get("tags")
-            .map(|n| self.string_map(n, "tags"))
-            .unwrap_or_default()
     }
 
     /// Read and check a policy JSON file named by a config value.
@@ -347,9 +400,17 @@ pub(crate) fn decode(
         .req(&m, "version", "the config")
         .and_then(|n| dec.u32(n, "version"));
     let stack = dec.req_string(&m, "stack", "the config");
-    let account = dec
-        .req(&m, "account", "the config")
-        .and_then(|n| decode_account(dec, n));
+    // `account` is optional: without it no account is pinned and the regions are the
+    // ones the config uses.
+    let account = match m.get("account") {
+        Some(n) => decode_account(dec, n),
+        None => Some(AccountSpec {
+            id: None,
+            regions: Vec::new(),
+            regions_declared: false,
+            span: m.key_span("account"),
+        }),
+    };
     let models = m
         .get("models")
         .map(|n| decode_list(dec, n, "models", decode_model));
@@ -384,7 +445,7 @@ pub(crate) fn decode(
         .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
     // A kind key written with no value (`guardrails:`) manages the kind, like `[]`.
-    Some(Config {
+    let mut config = Config {
         path: path.to_path_buf(),
         dir: dec.dir.to_path_buf(),
         source,
@@ -403,7 +464,53 @@ pub(crate) fn decode(
         iam,
         organization,
         access_checks,
-    })
+    };
+    if !config.account.regions_declared {
+        config.account.regions = used_regions(&config);
+    }
+    Some(config)
+}
+
+/// Every region the config names, in order of first appearance (IAM grants and access
+/// checks included), for a config that does not write `account.regions`.
+fn used_regions(cfg: &Config) -> Vec<S<String>> {
+    let mut out: Vec<S<String>> = Vec::new();
+    let mut add = |r: &S<String>| {
+        if !out.iter().any(|x| x.value == r.value) {
+            out.push(r.clone());
+        }
+    };
+    for m in cfg.models.iter().flatten() {
+        m.regions.iter().for_each(&mut add);
+    }
+    for p in cfg.provisioned_throughput.iter().flatten() {
+        add(&p.region);
+    }
+    for g in cfg.guardrails.iter().flatten() {
+        g.regions.iter().for_each(&mut add);
+    }
+    for p in cfg.inference_profiles.iter().flatten() {
+        add(&p.region);
+    }
+    for l in cfg.invocation_logging.iter().flatten() {
+        add(&l.region);
+    }
+    for a in cfg.alarms.iter().flatten() {
+        add(&a.region);
+    }
+    for role in cfg.iam.iter().flat_map(|i| i.roles.iter().flatten()) {
+        for p in &role.policies {
+            if let RolePolicy::Grants { grants, .. } = p {
+                for g in grants {
+                    g.regions.iter().for_each(&mut add);
+                }
+            }
+        }
+    }
+    for c in &cfg.access_checks {
+        add(&c.region);
+    }
+    out
 }
 
 pub(crate) fn decode_list<T>(
@@ -421,12 +528,15 @@ pub(crate) fn decode_list<T>(
 fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     let m = dec.map(node, "`account`", &["id", "regions"])?;
     let id = dec.opt_string(&m, "id");
-    let regions = dec
-        .req(&m, "regions", "`account`")
-        .map(|n| dec.string_list(n, "regions"));
+    let regions_declared = m.get("regions").is_some();
+    let regions = match m.get("regions") {
+        Some(n) => dec.string_list(n, "regions")?,
+        None => Vec::new(),
+    };
     Some(AccountSpec {
         id,
-        regions: regions?,
+        regions,
+        regions_declared,
         span: node.span,
     })
 }
@@ -437,7 +547,7 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let id = dec.req_string(&m, "id", what);
     let regions = dec
         .req(&m, "regions", what)
-        .map(|n| dec.string_list(n, "regions"));
+        .and_then(|n| dec.string_list(n, "regions"));
     let via = match m.get("via") {
         Some(n) => dec.enumeration(n, "via", Via::ALL),
         None => Some(Spanned::new(Via::OnDemand, node.span)),
@@ -476,7 +586,7 @@ fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
         None => Some(Spanned::new(Commitment::None, node.span)),
     };
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, TagService::Bedrock);
     Some(ProvisionedThroughput {
         name: name?,
         region: region?,
@@ -507,7 +617,7 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     let region = dec.req_string(&m, "region", what);
     let copy_from = dec.req_string(&m, "copy_from", what);
     let description = dec.opt_string(&m, "description");
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, TagService::Bedrock);
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     Some(InferenceProfile {
         name: name?,

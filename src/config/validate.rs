@@ -64,8 +64,10 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
             .push("quote it so YAML keeps leading zeros: `id: \"012345678901\"`".to_string());
         }
     }
-    let region_list: Vec<_> = cfg.account.regions.to_vec();
-    r.regions(&region_list, cfg.account.span, "`account.regions`");
+    if cfg.account.regions_declared {
+        let region_list: Vec<_> = cfg.account.regions.to_vec();
+        r.regions(&region_list, cfg.account.span, "`account.regions`");
+    }
     for m in cfg.models.iter().flatten() {
         model(&mut r, m);
     }
@@ -175,6 +177,20 @@ pub(crate) fn known_model<'c>(r: &mut Rules, id: &S<String>) -> Option<&'c crate
     d.hints
         .push("`bedrockctl models` lists the known ids".to_string());
     None
+}
+
+/// The id in a `foundation-model/ID` or system `inference-profile/ID` ARN must be one the
+/// catalog knows, as a bare id must; other ARNs (application profiles, provisioned
+/// models) carry account-assigned ids and are not checked here.
+pub(crate) fn known_model_in_arn(r: &mut Rules, arn: &S<String>) {
+    let id = arn
+        .value
+        .split_once(":foundation-model/")
+        .or_else(|| arn.value.split_once(":inference-profile/"))
+        .map(|(_, id)| id);
+    if let Some(id) = id.filter(|id| !id.is_empty() && !id.contains(['*', '?'])) {
+        known_model(r, &crate::span::Spanned::new(id.to_string(), arn.span));
+    }
 }
 
 fn model(r: &mut Rules, m: &ModelReq) {
@@ -386,14 +402,17 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
     }
     let source = &p.copy_from;
     if source.value.starts_with("arn:") {
-        if r.arn(source, "`copy_from`", Some("bedrock"))
-            && !(source.value.contains(":foundation-model/")
-                || source.value.contains(":inference-profile/"))
-        {
-            r.d.error(
-                source.span,
-                "`copy_from` must be a foundation-model or inference-profile ARN",
-            );
+        if r.arn(source, "`copy_from`", Some("bedrock")) {
+            if source.value.contains(":foundation-model/")
+                || source.value.contains(":inference-profile/")
+            {
+                known_model_in_arn(r, source);
+            } else {
+                r.d.error(
+                    source.span,
+                    "`copy_from` must be a foundation-model or inference-profile ARN",
+                );
+            }
         }
         return;
     }

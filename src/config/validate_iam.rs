@@ -126,6 +126,16 @@ fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&
     for id in &g.invoke {
         known_model(r, id);
     }
+    if let (Some(req), None) = (&g.require_guardrail, &g.guardrail) {
+        if req.value {
+            r.d.error(
+                req.span,
+                "`require_guardrail` needs the grant's `guardrail`",
+            )
+            .hints
+            .push("name the guardrail requests must use: `guardrail: NAME`".to_string());
+        }
+    }
     if let Some(gr) = &g.guardrail {
         if gr.value.starts_with("arn:") {
             if r.arn(gr, "`guardrail`", Some("bedrock")) && !gr.value.contains(":guardrail/") {
@@ -234,7 +244,9 @@ fn access_check(r: &mut Rules, c: &AccessCheck, roles: &[&str]) {
         );
     }
     if c.model.value.starts_with("arn:") {
-        r.arn(&c.model, "`model`", Some("bedrock"));
+        if r.arn(&c.model, "`model`", Some("bedrock")) {
+            super::validate::known_model_in_arn(r, &c.model);
+        }
     } else {
         known_model(r, &c.model);
     }
