@@ -467,6 +467,26 @@ pub(crate) fn decode(
     };
     if !config.account.regions_declared {
         config.account.regions = used_regions(&config);
+        // A managed kind with no region to look in would silently delete nothing
+        // (`guardrails: []` means "delete what this stack owns", somewhere).
+        if config.account.regions.is_empty() {
+            for key in [
+                "provisioned_throughput",
+                "guardrails",
+                "inference_profiles",
+                "invocation_logging",
+                "alarms",
+            ] {
+                if m.has(key) {
+                    dec.error(
+                        m.key_span(key),
+                        format!("`{key}` is managed but the config names no region"),
+                    )
+                    .hints
+                    .push("list the regions to manage in `account.regions`".to_string());
+                }
+            }
+        }
     }
     Some(config)
 }
