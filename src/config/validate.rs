@@ -378,7 +378,16 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
         );
     }
     if let Some(desc) = &p.description {
-        r.len(desc, "description", 1, 200);
+        // CreateInferenceProfile: `description` min=1, max=200, `([0-9a-zA-Z:.][ _-]?)+`.
+        if r.len(desc, "description", 1, 200) {
+            r.word_separated(
+                desc,
+                "inference profile description",
+                ":.",
+                " _-",
+                "([0-9a-zA-Z:.][ _-]?)+",
+            );
+        }
     }
     if r.region(&p.region) && !APPLICATION_PROFILE_REGIONS.contains(&p.region.value.as_str()) {
         r.d.error(

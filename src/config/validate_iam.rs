@@ -70,6 +70,17 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
         if let Some(desc) = &role.description {
             r.len(desc, "description", 0, 1000);
         }
+        // IAM: at most 50 tags per role (LimitExceeded), as the sandbox enforces.
+        if role.tags.len() > 50 {
+            r.d.error(
+                role.name.span,
+                format!(
+                    "too many tags on role `{}`: {}, at most 50",
+                    role.name.value,
+                    role.tags.len()
+                ),
+            );
+        }
         let mut inline = 0;
         for p in &role.policies {
             match p {
