@@ -10,6 +10,15 @@ use crate::span::{SourceId, SourceMap, Span, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// What a policy file is for, which decides the IAM grammar it must follow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PolicyUse {
+    /// A role's `assume_role_policy`.
+    Trust,
+    /// A customer managed policy or a role's inline policy file.
+    Identity,
+}
+
 /// Whose tag rules apply to a `tags:` mapping.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TagService {
@@ -314,6 +323,61 @@ impl Decoder<'_> {
             out.insert(key.clone(), value.value);
         }
         out
+    }
+
+    /// Read and check a policy file, then IAM's grammar for its use: a trust policy names
+    /// a `Principal` and no `Resource`, an identity policy the other way round
+    /// (MalformedPolicyDocument otherwise). Reported at the statement in the file.
+    pub fn policy_file_for(&mut self, path: S<String>, use_: PolicyUse) -> Option<PolicyFile> {
+        let file = self.policy_file(path)?;
+        let text = self.sources.get(file.source).map(|f| f.text.clone())?;
+        let root = crate::iam::json::parse(&text).ok()?;
+        let statements: Vec<&crate::iam::json::Node> = match root.get("Statement") {
+            Some(n) => match &n.value {
+                crate::iam::json::Json::Arr(items) => items.iter().collect(),
+                _ => vec![n],
+            },
+            None => Vec::new(),
+        };
+        let mut ok = true;
+        for (i, st) in statements.iter().enumerate() {
+            let has = |k: &str| st.get(k).is_some();
+            let at = |k: &str| {
+                st.as_object()
+                    .and_then(|ms| ms.iter().find(|m| m.key == k))
+                    .map_or(st.start, |m| m.key_start)
+            };
+            let problem = match use_ {
+                PolicyUse::Trust if !has("Principal") && !has("NotPrincipal") => Some((
+                    st.start,
+                    format!("statement {i} of a trust policy has no `Principal`"),
+                    "name who may assume the role, e.g. `\"Principal\": {\"Service\": \"lambda.amazonaws.com\"}`",
+                )),
+                PolicyUse::Trust if has("Resource") || has("NotResource") => Some((
+                    at(if has("Resource") { "Resource" } else { "NotResource" }),
+                    format!("statement {i} of a trust policy has a `Resource`"),
+                    "a trust policy's resource is the role itself: remove `Resource`",
+                )),
+                PolicyUse::Identity if !has("Resource") && !has("NotResource") => Some((
+                    st.start,
+                    format!("statement {i} has no `Resource`"),
+                    "name the ARNs the statement applies to, or `\"Resource\": \"*\"`",
+                )),
+                PolicyUse::Identity if has("Principal") || has("NotPrincipal") => Some((
+                    at(if has("Principal") { "Principal" } else { "NotPrincipal" }),
+                    format!("statement {i} of an identity policy has a `Principal`"),
+                    "the principal of an identity policy is the role it is attached to: remove `Principal`",
+                )),
+                _ => None,
+            };
+            if let Some((offset, message, hint)) = problem {
+                ok = false;
+                self.error(Span::new(file.source, offset, offset + 1), message)
+                    .hints
+                    .push(hint.to_string());
+            }
+        }
+        ok.then_some(file)
     }
 
     /// Read and check a policy JSON file named by a config value.

@@ -1,6 +1,6 @@
 //! Decoding of `iam:`, `organization:` and `access_checks:`.
 
-use super::decode::{decode_list, Decoder};
+use super::decode::{decode_list, Decoder, PolicyUse};
 use super::model::*;
 use super::yaml::{Node, NodeKind};
 
@@ -33,7 +33,7 @@ fn decode_policy(dec: &mut Decoder, node: &Node) -> Option<ManagedPolicy> {
     let name = dec.req_string(&m, "name", what);
     let file = dec
         .req_string(&m, "file", what)
-        .and_then(|p| dec.policy_file(p));
+        .and_then(|p| dec.policy_file_for(p, PolicyUse::Identity));
     let description = dec.opt_string(&m, "description");
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     Some(ManagedPolicy {
@@ -64,7 +64,7 @@ fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
     let name = dec.req_string(&m, "name", what);
     let trust = dec
         .req_string(&m, "assume_role_policy", what)
-        .and_then(|p| dec.policy_file(p));
+        .and_then(|p| dec.policy_file_for(p, PolicyUse::Trust));
     let permissions_boundary = dec.opt_string(&m, "permissions_boundary");
     let policies = m
         .get("policies")
@@ -105,7 +105,9 @@ fn decode_role_policy(dec: &mut Decoder, node: &Node) -> Option<RolePolicy> {
     }
     if let Some(p) = m.get("file") {
         let path = dec.string(p, "file")?;
-        return dec.policy_file(path).map(RolePolicy::File);
+        return dec
+            .policy_file_for(path, PolicyUse::Identity)
+            .map(RolePolicy::File);
     }
     if let Some(g) = m.get("grants") {
         // Not a list: the type error is the whole story (no "needs an entry" on top).

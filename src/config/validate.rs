@@ -471,7 +471,14 @@ fn logging(r: &mut Rules, cfg: &Config, l: &InvocationLogging) {
         );
     }
     if let Some(cw) = &l.cloudwatch {
-        r.len(&cw.log_group, "`log_group`", 1, 512);
+        if r.len(&cw.log_group, "`log_group`", 1, 512) {
+            r.charset(
+                &cw.log_group,
+                "log group name",
+                |c| c.is_ascii_alphanumeric() || "._-/#".contains(c),
+                r"[\.\-_/#A-Za-z0-9]+",
+            );
+        }
         let role = &cw.role;
         if role.value.starts_with("arn:") {
             if r.arn(role, "`role`", Some("iam")) && !role.value.contains(":role/") {
@@ -521,6 +528,24 @@ fn logging(r: &mut Rules, cfg: &Config, l: &InvocationLogging) {
     }
 }
 
+/// Services whose ARNs PutMetricAlarm takes as alarm actions.
+const ALARM_ACTION_SERVICES: &[&str] = &[
+    "sns",
+    "lambda",
+    "ssm",
+    "ssm-incidents",
+    "automate",
+    "autoscaling",
+];
+
+fn arn_service(arn: &str) -> &str {
+    arn.split(':').nth(2).unwrap_or("")
+}
+
+/// PutMetricAlarm: "an alarm's total current evaluation period can be no longer than one
+/// day" (`Period` x `EvaluationPeriods` <= 86400), as the sandbox enforces it.
+const MAX_EVALUATION_SECONDS: u64 = 86_400;
+
 fn alarm(r: &mut Rules, a: &Alarm) {
     r.len(&a.name, "alarm name", 1, 255);
     r.region(&a.region);
@@ -539,10 +564,10 @@ fn alarm(r: &mut Rules, a: &Alarm) {
             a.evaluation_periods.span,
             "`evaluation_periods` must be at least 1",
         );
-    } else if u64::from(p) * u64::from(a.evaluation_periods.value) > 7 * 86_400 {
+    } else if u64::from(p) * u64::from(a.evaluation_periods.value) > MAX_EVALUATION_SECONDS {
         r.d.error(
             a.evaluation_periods.span,
-            "`period` x `evaluation_periods` must not exceed 7 days",
+            "`period` x `evaluation_periods` must not exceed one day (86400 seconds)",
         );
     }
     if let Some(m) = &a.model {
@@ -557,7 +582,16 @@ fn alarm(r: &mut Rules, a: &Alarm) {
         );
     }
     for act in &a.actions {
-        r.arn(act, "alarm action", None);
+        if r.arn(act, "alarm action", None)
+            && !ALARM_ACTION_SERVICES.contains(&arn_service(&act.value))
+        {
+            r.d.error(
+                act.span,
+                format!("alarm action `{}` is not an SNS topic, Lambda function, Systems Manager or EC2/Auto Scaling action", act.value),
+            )
+            .hints
+            .push("notify through an SNS topic: `arn:aws:sns:REGION:ACCOUNT:TOPIC`".to_string());
+        }
     }
     if let Some(desc) = &a.description {
         r.len(desc, "description", 0, 1024);
