@@ -199,3 +199,115 @@ fn matrix_covers_every_role_model_and_region() {
     let stdout = String::from_utf8_lossy(&text.get_output().stdout).to_string();
     assert!(stdout.contains("ROLE"), "{stdout}");
 }
+
+/// Regression: the account reads of `check` (account id, SCPs, live principals, the
+/// simulator) were not retried, so a throttled sandbox (design.md's
+/// `BEDROCKCTL_SANDBOX_FAULTS`) failed `check --simulate` and the checks after `apply`.
+#[test]
+fn checks_retry_a_throttled_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_config(
+        tmp.path(),
+        &["us-east-1", "us-east-2", "us-west-2"],
+        PROFILE_ALLOW,
+    );
+    // No `organization:` in the config: the SCPs are read from the (throttled) account.
+    let yaml = std::fs::read_to_string(tmp.path().join("bedrock.yaml")).unwrap();
+    let yaml = yaml.replace("organization:\n  scps:\n    - [policies/scp.json]\n", "");
+    std::fs::write(tmp.path().join("bedrock.yaml"), yaml).unwrap();
+    let sandbox = tmp.path().join("sandbox");
+    let run = |args: &[&str], seed: &str| {
+        Command::cargo_bin("bedrockctl")
+            .unwrap()
+            .current_dir(tmp.path())
+            .arg("--sandbox")
+            .arg(&sandbox)
+            .args(args)
+            .env(
+                "BEDROCKCTL_SANDBOX_FAULTS",
+                format!("latency_ms=0,throttle=0.5,error5xx=0.1,seed={seed}"),
+            )
+            .output()
+            .unwrap()
+    };
+    // apply runs the checks (with the simulator) after its changes.
+    let out = run(&["apply", "--auto-approve"], "5");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for seed in ["3", "7"] {
+        let out = run(&["check", "--simulate", "--format", "json"], seed);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["checks"][0]["simulated"], "allow");
+    }
+}
+
+/// The contract's canonical config (tests/fixtures/config-example, a verbatim copy of
+/// `config-example.yaml`) validates, passes its own access checks, applies on the sandbox
+/// (exit 0, not 3) and then plans no changes. Regression: a grant's `guardrail:` used to
+/// deny every request without it, so the example's `expect: allow` check failed; the
+/// Deny is now opt-in (`require_guardrail: true`).
+#[test]
+fn the_contract_example_passes_its_own_checks() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config-example");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("policies")).unwrap();
+    std::fs::copy(src.join("bedrock.yaml"), tmp.path().join("bedrock.yaml")).unwrap();
+    for f in std::fs::read_dir(src.join("policies")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, tmp.path().join("policies").join(f.file_name().unwrap())).unwrap();
+    }
+    let run = |args: &[&str]| {
+        Command::cargo_bin("bedrockctl")
+            .unwrap()
+            .current_dir(tmp.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let code = |args: &[&str]| {
+        let out = run(args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    assert_eq!(code(&["validate"]).0, Some(0));
+    let (c, out) = code(&["check"]);
+    assert_eq!(c, Some(0), "{out}");
+    let (c, out) = code(&["--sandbox", "sb", "plan", "--detailed-exitcode"]);
+    assert_eq!(c, Some(2), "{out}");
+    let (c, out) = code(&["apply", "--sandbox", "sb", "--auto-approve"]);
+    assert_eq!(c, Some(0), "{out}");
+    let (c, out) = code(&["plan", "--sandbox", "sb", "--detailed-exitcode"]);
+    assert_eq!(c, Some(0), "{out}");
+    // `require_guardrail: true` restores the Deny for requests without the guardrail.
+    let yaml = std::fs::read_to_string(tmp.path().join("bedrock.yaml")).unwrap();
+    let yaml = yaml.replace(
+        "              guardrail: default-safety\n",
+        "              guardrail: default-safety\n              require_guardrail: true\n",
+    );
+    std::fs::write(tmp.path().join("bedrock.yaml"), yaml).unwrap();
+    let out = run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["checks"][0]["offline"], "explicit_deny");
+    assert!(
+        doc["checks"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("RequireGuardrail0"),
+        "{doc}"
+    );
+}

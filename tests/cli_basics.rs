@@ -235,3 +235,59 @@ fn models_with_an_account_show_its_readiness() {
         .unwrap();
     assert_eq!(pro["live"]["ready"], true);
 }
+
+/// design.md names `--debug` beside `-v` (Secrets): it is a global flag, accepted before
+/// or after the subcommand.
+#[test]
+fn debug_is_a_global_flag() {
+    bin().args(["--debug", "schema"]).assert().success();
+    bin()
+        .args(["completions", "bash", "--debug", "-v"])
+        .assert()
+        .success();
+}
+
+/// `account` is optional (design.md marks only its `id` as the apply pin): without it
+/// the regions are the ones the config uses, validate and plan work, and an error
+/// elsewhere is the first thing reported.
+#[test]
+fn a_config_without_account_validates_and_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        "version: 1\nstack: t\nmodels:\n  - id: amazon.nova-lite-v1:0\n    regions: [us-east-1, us-west-2]\n    via: on_demand\n",
+    )
+    .unwrap();
+    bin()
+        .current_dir(dir.path())
+        .arg("validate")
+        .assert()
+        .success();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["plan", "--sandbox", "sb", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format_version"], "1");
+    assert_eq!(v["account_id"], "111122223333");
+    // A region that is not a region is still an error, at its own line.
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        "version: 1\nstack: t\nmodels:\n  - id: amazon.nova-lite-v1:0\n    regions: [us-east-9]\n",
+    )
+    .unwrap();
+    bin()
+        .current_dir(dir.path())
+        .arg("validate")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "bedrock.yaml:5:15: error: unknown region",
+        ));
+}

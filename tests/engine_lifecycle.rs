@@ -185,7 +185,7 @@ fn removed_entries_and_empty_lists_delete_absent_keys_do_not() {
     );
     // Role removed from the config → deleted.
     let cfg = cfg.replacen(
-        "        - grants:\n            - invoke: [anthropic.claude-haiku-4-5-20251001-v1:0]\n              regions: [us-east-1]\n              via: inference_profile\n              streaming: true\n              guardrail: safety\n",
+        "        - grants:\n            - invoke: [anthropic.claude-haiku-4-5-20251001-v1:0]\n              regions: [us-east-1]\n              via: inference_profile\n              streaming: true\n              guardrail: safety\n              require_guardrail: true\n",
         "",
         1,
     );

@@ -31,6 +31,13 @@ fn saved_plan_applies_and_converges() {
     assert_eq!(saved["format_version"], "1");
     assert_eq!(saved["account_id"], "111122223333");
     assert_eq!(saved["config_digest"].as_str().unwrap().len(), 64);
+    // The plan JSON's contract fields are at the top level of the saved file as well.
+    let changes = saved["resource_changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes
+        .iter()
+        .all(|c| c["actions"].is_array() && c["address"].is_string()));
+    assert!(saved["drift"].is_array());
     let (code, _, err) = p.run(&["apply", "tfplan.json"]);
     assert_eq!(code, 0, "{err}");
     p.assert_converged();

@@ -206,3 +206,29 @@ fn probe_failure_prints_the_diagnosis() {
         .stdout(contains("legacy_model: "))
         .stdout(contains("anthropic.claude-sonnet-4-6"));
 }
+
+/// `--sandbox` takes an optional DIR: in `explain --sandbox "MESSAGE"` the pasted message
+/// is the message, not a directory (the default `.bedrockctl/sandbox` is used).
+#[test]
+fn sandbox_without_dir_before_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let msg = format!(
+        "User: {SESSION} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0 because no identity-based policy allows the bedrock:InvokeModel action"
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["explain", "--format", "json", "--sandbox"])
+        .arg(&msg)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["category"], "access_denied");
+    assert_eq!(v["principal"], SESSION);
+    assert!(dir.path().join(".bedrockctl/sandbox").is_dir());
+}

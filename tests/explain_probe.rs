@@ -35,3 +35,36 @@ fn stream_and_embedding_conflict() {
         .assert()
         .code(1);
 }
+
+/// design.md: probe sends "Converse / ConverseStream / embeddings" — an embeddings model
+/// gets the embeddings request without `--embedding` (Converse cannot serve it).
+#[test]
+fn an_embeddings_model_is_probed_with_an_embeddings_request() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .arg("--sandbox")
+        .arg(dir.path())
+        .args([
+            "probe",
+            "--model",
+            "amazon.titan-embed-text-v2:0",
+            "--region",
+            "us-east-1",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("`InvokeModel` on `amazon.titan-embed-text-v2:0`"));
+    bin()
+        .arg("--sandbox")
+        .arg(dir.path())
+        .args([
+            "probe",
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--region",
+            "us-east-1",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("`Converse` on `amazon.nova-lite-v1:0`"));
+}

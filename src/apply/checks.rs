@@ -5,6 +5,7 @@
 //! `bedrockctl check` and the end of `apply` share this, so both prove access the same
 //! way (design.md: `apply` exits 3 when the changes were made but a check fails).
 
+use super::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError};
 use crate::config::Config;
 use crate::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
@@ -15,20 +16,26 @@ pub async fn access_model(
     cfg: &Config,
     account: Option<&dyn Account>,
 ) -> Result<AccessModel, AccountError> {
+    // Throttling and 5xx are retried here as in refresh: a check is not a failure
+    // because the account was busy.
+    let retry = RetryPolicy::default();
     let account_id = match (&cfg.account.id, account) {
         (Some(id), _) => id.value.clone(),
-        (None, Some(acct)) => acct.account_id().await?,
+        (None, Some(acct)) => with_retry(&retry, || acct.account_id()).await?,
         (None, None) => DEFAULT_ACCOUNT.to_string(),
     };
     let org = match (account, &cfg.organization) {
-        (Some(acct), None) => acct.org_policies().await?,
+        (Some(acct), None) => with_retry(&retry, || acct.org_policies()).await?,
         _ => None,
     };
     let mut model = AccessModel::from_config(cfg, &account_id, org.as_ref());
     if let Some(acct) = account {
         for c in &cfg.access_checks {
             if model.find(&c.principal.value).is_none() && c.principal.value.starts_with("arn:") {
-                model.add_live_principal(&acct.principal_policies(&c.principal.value).await?);
+                let arn = c.principal.value.as_str();
+                model.add_live_principal(
+                    &with_retry(&retry, || acct.principal_policies(arn)).await?,
+                );
             }
         }
     }
@@ -42,13 +49,14 @@ pub async fn run_access_checks(
     account: Option<&dyn Account>,
     simulate: bool,
 ) -> Result<Vec<CheckResult>, AccountError> {
+    let retry = RetryPolicy::default();
     let mut results = Vec::with_capacity(cfg.access_checks.len());
     for c in &cfg.access_checks {
         let mut r = access::run_check(model, c);
         if let (true, Some(acct)) = (simulate, account) {
             let mut answers = Vec::new();
             for q in access::simulate_requests(model, c) {
-                answers.push(acct.simulate(&q).await?);
+                answers.push(with_retry(&retry, || acct.simulate(&q)).await?);
             }
             access::apply_simulation(&mut r, &answers);
         }

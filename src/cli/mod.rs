@@ -49,6 +49,9 @@ pub struct GlobalArgs {
     /// More output on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Most verbose output on stderr (as `-vvv`); credentials are never printed.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 pub const DEFAULT_SANDBOX: &str = ".bedrockctl/sandbox";
@@ -124,16 +127,23 @@ const SUBCOMMANDS: &[&str] = &[
     "help",
 ];
 
-/// `--sandbox` takes an optional value; a following subcommand name is not that value.
+/// `--sandbox` takes an optional value; a following subcommand name is not that value,
+/// and neither is the pasted message of `explain --sandbox "User: … is not authorized…"`
+/// (text with whitespace that names no directory).
 fn fix_sandbox_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let mut out = Vec::with_capacity(args.len() + 1);
+    let mut explain = false;
     let mut iter = args.into_iter().peekable();
     while let Some(a) = iter.next() {
         let is_flag = a == "--sandbox";
+        explain |= a == "explain";
         out.push(a);
         if is_flag {
             if let Some(next) = iter.peek() {
-                if SUBCOMMANDS.iter().any(|s| next == s) {
+                let message = explain
+                    && next.to_string_lossy().contains(char::is_whitespace)
+                    && !std::path::Path::new(next).is_dir();
+                if message || SUBCOMMANDS.iter().any(|s| next == s) {
                     out.push(DEFAULT_SANDBOX.into());
                 }
             }
@@ -152,7 +162,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    common::init_logging(cli.global.verbose);
+    common::init_logging(if cli.global.debug {
+        cli.global.verbose.max(3)
+    } else {
+        cli.global.verbose
+    });
     let result = match cli.command {
         Command::Init(a) => init::run(&cli.global, a),
         Command::Validate(a) => validate::run(&cli.global, a),

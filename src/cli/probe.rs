@@ -15,7 +15,7 @@ pub struct Args {
     /// Use ConverseStream
     #[arg(long, conflicts_with = "embedding")]
     pub stream: bool,
-    /// Send an embeddings request (InvokeModel)
+    /// Send an embeddings request (InvokeModel); the default for embeddings models
     #[arg(long)]
     pub embedding: bool,
 }
@@ -24,7 +24,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let Some(region) = g.region.clone() else {
         bail!("`probe` needs a region: pass `--region`");
     };
-    let (kind, operation) = if a.embedding {
+    let (kind, operation) = if a.embedding || (!a.stream && is_embedding_model(&a.model)) {
         (ProbeKind::Embedding, "InvokeModel")
     } else if a.stream {
         (ProbeKind::ConverseStream, "ConverseStream")
@@ -57,6 +57,16 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
             Ok(1)
         }
     }
+}
+
+/// An embeddings model (the catalog lists `EMBEDDING` output) cannot answer Converse;
+/// its minimal request is an embeddings InvokeModel. Ids, profile ids and ARNs resolve.
+fn is_embedding_model(model: &str) -> bool {
+    let id = model.rsplit_once('/').map_or(model, |(_, id)| id);
+    bedrockctl::catalog::catalog()
+        .resolve(id)
+        .and_then(|m| m.modalities_out.as_ref())
+        .is_some_and(|out| out.iter().any(|o| o.eq_ignore_ascii_case("EMBEDDING")))
 }
 
 fn success(model: &str, region: &str, operation: &str, r: &ProbeResult) -> String {

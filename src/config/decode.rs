@@ -10,6 +10,22 @@ use crate::span::{SourceId, SourceMap, Span, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// What a policy file is for, which decides the IAM grammar it must follow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PolicyUse {
+    /// A role's `assume_role_policy`.
+    Trust,
+    /// A customer managed policy or a role's inline policy file.
+    Identity,
+}
+
+/// Whose tag rules apply to a `tags:` mapping.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TagService {
+    Bedrock,
+    Iam,
+}
+
 pub(crate) struct Decoder<'a> {
     pub diags: &'a mut Diagnostics,
     pub sources: &'a mut SourceMap,
@@ -206,16 +222,16 @@ impl Decoder<'_> {
         }
     }
 
-    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<S<String>> {
-        let Some(items) = self.list(node, what) else {
-            return Vec::new();
-        };
-        items.iter().filter_map(|n| self.string(n, what)).collect()
+    /// The strings of a list; `None` when the node is not a list at all, so the caller
+    /// drops the entry instead of reporting an empty list on top of the type error.
+    pub fn string_list(&mut self, node: &Node, what: &str) -> Option<Vec<S<String>>> {
+        let items = self.list(node, what)?;
+        Some(items.iter().filter_map(|n| self.string(n, what)).collect())
     }
 
     pub fn opt_string_list(&mut self, m: &MapView, key: &str) -> Vec<S<String>> {
         m.get(key)
-            .map(|n| self.string_list(n, key))
+            .and_then(|n| self.string_list(n, key))
             .unwrap_or_default()
     }
 
@@ -240,27 +256,128 @@ impl Decoder<'_> {
         }
     }
 
-    pub fn string_map(&mut self, node: &Node, what: &str) -> BTreeMap<String, String> {
+    /// `tags:` of a resource, checked against the service's tag rules (bedrock-api.md
+    /// TagResource; IAM TagRole): keys 1–128 and values 0–256 characters of the allowed
+    /// set, no `aws:` keys, and none of the ownership keys bedrockctl sets itself.
+    pub fn opt_tags(&mut self, m: &MapView, service: TagService) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
+        let Some(node) = m.get("tags") else {
+            return out;
+        };
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
                 node.span,
-                format!("`{what}` must be a mapping, found {}", node.type_name()),
+                format!("`tags` must be a mapping, found {}", node.type_name()),
             );
             return out;
         };
+        let (allowed, pattern): (fn(char) -> bool, &str) = match service {
+            TagService::Bedrock => (
+                |c| c.is_ascii_alphanumeric() || c.is_whitespace() || "._:/=+@-".contains(c),
+                r"[a-zA-Z0-9\s._:/=+@-]*",
+            ),
+            TagService::Iam => (
+                |c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c),
+                r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*",
+            ),
+        };
         for (k, v) in entries {
-            if let Some(s) = self.string(v, &k.value) {
-                out.insert(k.value.clone(), s.value);
+            let Some(value) = self.string(v, &k.value) else {
+                continue;
+            };
+            let key = &k.value;
+            let n = key.chars().count();
+            if n == 0 || n > 128 {
+                self.error(
+                    k.span,
+                    format!("tag key `{key}` must be 1 to 128 characters, found {n}"),
+                );
+            } else if let Some(bad) = key.chars().find(|c| !allowed(*c)) {
+                self.error(k.span, format!("tag key `{key}` contains `{bad}`"))
+                    .hints
+                    .push(format!("allowed: `{pattern}`"));
+            } else if key.to_ascii_lowercase().starts_with("aws:") {
+                self.error(k.span, format!("tag key `{key}` is reserved for AWS use"));
+            } else if key == crate::account::TAG_MANAGED_BY || key.starts_with("bedrockctl:") {
+                self.error(
+                    k.span,
+                    format!("tag key `{key}` is reserved for bedrockctl's ownership tags"),
+                )
+                .hints
+                .push("bedrockctl sets `managed-by` and `bedrockctl:*` itself".to_string());
             }
+            let n = value.value.chars().count();
+            if n > 256 {
+                self.error(
+                    value.span,
+                    format!("tag value of `{key}` is too long: {n} characters, at most 256"),
+                );
+            } else if let Some(bad) = value.value.chars().find(|c| !allowed(*c)) {
+                self.error(
+                    value.span,
+                    format!("tag value `{}` contains `{bad}`", value.value),
+                )
+                .hints
+                .push(format!("allowed: `{pattern}`"));
+            }
+            out.insert(key.clone(), value.value);
         }
         out
     }
 
-    pub fn opt_tags(&mut self, m: &MapView) -> BTreeMap<String, String> {
-        m.get("tags")
-            .map(|n| self.string_map(n, "tags"))
-            .unwrap_or_default()
+    /// Read and check a policy file, then IAM's grammar for its use: a trust policy names
+    /// a `Principal` and no `Resource`, an identity policy the other way round
+    /// (MalformedPolicyDocument otherwise). Reported at the statement in the file.
+    pub fn policy_file_for(&mut self, path: S<String>, use_: PolicyUse) -> Option<PolicyFile> {
+        let file = self.policy_file(path)?;
+        let text = self.sources.get(file.source).map(|f| f.text.clone())?;
+        let root = crate::iam::json::parse(&text).ok()?;
+        let statements: Vec<&crate::iam::json::Node> = match root.get("Statement") {
+            Some(n) => match &n.value {
+                crate::iam::json::Json::Arr(items) => items.iter().collect(),
+                _ => vec![n],
+            },
+            None => Vec::new(),
+        };
+        let mut ok = true;
+        for (i, st) in statements.iter().enumerate() {
+            let has = |k: &str| st.get(k).is_some();
+            let at = |k: &str| {
+                st.as_object()
+                    .and_then(|ms| ms.iter().find(|m| m.key == k))
+                    .map_or(st.start, |m| m.key_start)
+            };
+            let problem = match use_ {
+                PolicyUse::Trust if !has("Principal") && !has("NotPrincipal") => Some((
+                    st.start,
+                    format!("statement {i} of a trust policy has no `Principal`"),
+                    "name who may assume the role, e.g. `\"Principal\": {\"Service\": \"lambda.amazonaws.com\"}`",
+                )),
+                PolicyUse::Trust if has("Resource") || has("NotResource") => Some((
+                    at(if has("Resource") { "Resource" } else { "NotResource" }),
+                    format!("statement {i} of a trust policy has a `Resource`"),
+                    "a trust policy's resource is the role itself: remove `Resource`",
+                )),
+                PolicyUse::Identity if !has("Resource") && !has("NotResource") => Some((
+                    st.start,
+                    format!("statement {i} has no `Resource`"),
+                    "name the ARNs the statement applies to, or `\"Resource\": \"*\"`",
+                )),
+                PolicyUse::Identity if has("Principal") || has("NotPrincipal") => Some((
+                    at(if has("Principal") { "Principal" } else { "NotPrincipal" }),
+                    format!("statement {i} of an identity policy has a `Principal`"),
+                    "the principal of an identity policy is the role it is attached to: remove `Principal`",
+                )),
+                _ => None,
+            };
+            if let Some((offset, message, hint)) = problem {
+                ok = false;
+                self.error(Span::new(file.source, offset, offset + 1), message)
+                    .hints
+                    .push(hint.to_string());
+            }
+        }
+        ok.then_some(file)
     }
 
     /// Read and check a policy JSON file named by a config value.
@@ -347,9 +464,17 @@ pub(crate) fn decode(
         .req(&m, "version", "the config")
         .and_then(|n| dec.u32(n, "version"));
     let stack = dec.req_string(&m, "stack", "the config");
-    let account = dec
-        .req(&m, "account", "the config")
-        .and_then(|n| decode_account(dec, n));
+    // `account` is optional: without it no account is pinned and the regions are the
+    // ones the config uses.
+    let account = match m.get("account") {
+        Some(n) => decode_account(dec, n),
+        None => Some(AccountSpec {
+            id: None,
+            regions: Vec::new(),
+            regions_declared: false,
+            span: m.key_span("account"),
+        }),
+    };
     let models = m
         .get("models")
         .map(|n| decode_list(dec, n, "models", decode_model));
@@ -384,7 +509,7 @@ pub(crate) fn decode(
         .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
     // A kind key written with no value (`guardrails:`) manages the kind, like `[]`.
-    Some(Config {
+    let mut config = Config {
         path: path.to_path_buf(),
         dir: dec.dir.to_path_buf(),
         source,
@@ -403,7 +528,73 @@ pub(crate) fn decode(
         iam,
         organization,
         access_checks,
-    })
+    };
+    if !config.account.regions_declared {
+        config.account.regions = used_regions(&config);
+        // A managed kind with no region to look in would silently delete nothing
+        // (`guardrails: []` means "delete what this stack owns", somewhere).
+        if config.account.regions.is_empty() {
+            for key in [
+                "provisioned_throughput",
+                "guardrails",
+                "inference_profiles",
+                "invocation_logging",
+                "alarms",
+            ] {
+                if m.has(key) {
+                    dec.error(
+                        m.key_span(key),
+                        format!("`{key}` is managed but the config names no region"),
+                    )
+                    .hints
+                    .push("list the regions to manage in `account.regions`".to_string());
+                }
+            }
+        }
+    }
+    Some(config)
+}
+
+/// Every region the config names, in order of first appearance (IAM grants and access
+/// checks included), for a config that does not write `account.regions`.
+fn used_regions(cfg: &Config) -> Vec<S<String>> {
+    let mut out: Vec<S<String>> = Vec::new();
+    let mut add = |r: &S<String>| {
+        if !out.iter().any(|x| x.value == r.value) {
+            out.push(r.clone());
+        }
+    };
+    for m in cfg.models.iter().flatten() {
+        m.regions.iter().for_each(&mut add);
+    }
+    for p in cfg.provisioned_throughput.iter().flatten() {
+        add(&p.region);
+    }
+    for g in cfg.guardrails.iter().flatten() {
+        g.regions.iter().for_each(&mut add);
+    }
+    for p in cfg.inference_profiles.iter().flatten() {
+        add(&p.region);
+    }
+    for l in cfg.invocation_logging.iter().flatten() {
+        add(&l.region);
+    }
+    for a in cfg.alarms.iter().flatten() {
+        add(&a.region);
+    }
+    for role in cfg.iam.iter().flat_map(|i| i.roles.iter().flatten()) {
+        for p in &role.policies {
+            if let RolePolicy::Grants { grants, .. } = p {
+                for g in grants {
+                    g.regions.iter().for_each(&mut add);
+                }
+            }
+        }
+    }
+    for c in &cfg.access_checks {
+        add(&c.region);
+    }
+    out
 }
 
 pub(crate) fn decode_list<T>(
@@ -421,12 +612,15 @@ pub(crate) fn decode_list<T>(
 fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     let m = dec.map(node, "`account`", &["id", "regions"])?;
     let id = dec.opt_string(&m, "id");
-    let regions = dec
-        .req(&m, "regions", "`account`")
-        .map(|n| dec.string_list(n, "regions"));
+    let regions_declared = m.get("regions").is_some();
+    let regions = match m.get("regions") {
+        Some(n) => dec.string_list(n, "regions")?,
+        None => Vec::new(),
+    };
     Some(AccountSpec {
         id,
-        regions: regions?,
+        regions,
+        regions_declared,
         span: node.span,
     })
 }
@@ -437,7 +631,7 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let id = dec.req_string(&m, "id", what);
     let regions = dec
         .req(&m, "regions", what)
-        .map(|n| dec.string_list(n, "regions"));
+        .and_then(|n| dec.string_list(n, "regions"));
     let via = match m.get("via") {
         Some(n) => dec.enumeration(n, "via", Via::ALL),
         None => Some(Spanned::new(Via::OnDemand, node.span)),
@@ -476,7 +670,7 @@ fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
         None => Some(Spanned::new(Commitment::None, node.span)),
     };
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, TagService::Bedrock);
     Some(ProvisionedThroughput {
         name: name?,
         region: region?,
@@ -507,7 +701,7 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     let region = dec.req_string(&m, "region", what);
     let copy_from = dec.req_string(&m, "copy_from", what);
     let description = dec.opt_string(&m, "description");
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, TagService::Bedrock);
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     Some(InferenceProfile {
         name: name?,

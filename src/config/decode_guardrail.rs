@@ -29,7 +29,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
     let name = dec.req_string(&m, "name", what);
     let regions = dec
         .req(&m, "regions", what)
-        .map(|n| dec.string_list(n, "regions"));
+        .and_then(|n| dec.string_list(n, "regions"));
     let description = dec.opt_string(&m, "description");
     let blocked_input_message = dec.req_string(&m, "blocked_input_message", what);
     let blocked_output_message = dec.req_string(&m, "blocked_output_message", what);
@@ -71,7 +71,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
     });
     let publish_version = dec.opt_bool(&m, "publish_version");
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, super::decode::TagService::Bedrock);
     Some(Guardrail {
         name: name?,
         regions: regions?,

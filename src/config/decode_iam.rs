@@ -1,6 +1,6 @@
 //! Decoding of `iam:`, `organization:` and `access_checks:`.
 
-use super::decode::{decode_list, Decoder};
+use super::decode::{decode_list, Decoder, PolicyUse};
 use super::model::*;
 use super::yaml::{Node, NodeKind};
 
@@ -33,7 +33,7 @@ fn decode_policy(dec: &mut Decoder, node: &Node) -> Option<ManagedPolicy> {
     let name = dec.req_string(&m, "name", what);
     let file = dec
         .req_string(&m, "file", what)
-        .and_then(|p| dec.policy_file(p));
+        .and_then(|p| dec.policy_file_for(p, PolicyUse::Identity));
     let description = dec.opt_string(&m, "description");
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     Some(ManagedPolicy {
@@ -64,7 +64,7 @@ fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
     let name = dec.req_string(&m, "name", what);
     let trust = dec
         .req_string(&m, "assume_role_policy", what)
-        .and_then(|p| dec.policy_file(p));
+        .and_then(|p| dec.policy_file_for(p, PolicyUse::Trust));
     let permissions_boundary = dec.opt_string(&m, "permissions_boundary");
     let policies = m
         .get("policies")
@@ -74,7 +74,7 @@ fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
     let max_session_duration = m
         .get("max_session_duration")
         .and_then(|n| dec.u32(n, "max_session_duration"));
-    let tags = dec.opt_tags(&m);
+    let tags = dec.opt_tags(&m, super::decode::TagService::Iam);
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     Some(Role {
         name: name?,
@@ -105,9 +105,13 @@ fn decode_role_policy(dec: &mut Decoder, node: &Node) -> Option<RolePolicy> {
     }
     if let Some(p) = m.get("file") {
         let path = dec.string(p, "file")?;
-        return dec.policy_file(path).map(RolePolicy::File);
+        return dec
+            .policy_file_for(path, PolicyUse::Identity)
+            .map(RolePolicy::File);
     }
     if let Some(g) = m.get("grants") {
+        // Not a list: the type error is the whole story (no "needs an entry" on top).
+        dec.list(g, "grants")?;
         let grants = decode_list(dec, g, "grants", decode_grant);
         return Some(RolePolicy::Grants {
             grants,
@@ -135,21 +139,26 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
             "via",
             "streaming",
             "guardrail",
+            "require_guardrail",
             "source_vpce",
             "batch_role",
         ],
     )?;
     let invoke = dec
         .req(&m, "invoke", what)
-        .map(|n| dec.string_list(n, "invoke"));
+        .and_then(|n| dec.string_list(n, "invoke"));
     let regions = dec
         .req(&m, "regions", what)
-        .map(|n| dec.string_list(n, "regions"));
+        .and_then(|n| dec.string_list(n, "regions"));
     let via = m
         .get("via")
         .and_then(|n| dec.enumeration(n, "via", Via::ALL));
     let streaming = dec.opt_bool(&m, "streaming");
     let guardrail = dec.opt_string(&m, "guardrail");
+    let require_guardrail = m.get("require_guardrail").and_then(|n| {
+        dec.bool(n, "require_guardrail")
+            .map(|b| crate::span::Spanned::new(b, n.span))
+    });
     let source_vpce = dec.opt_string_list(&m, "source_vpce");
     let batch_role = dec.opt_string(&m, "batch_role");
     Some(Grant {
@@ -158,6 +167,7 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
         via,
         streaming,
         guardrail,
+        require_guardrail,
         source_vpce,
         batch_role,
         span: node.span,

@@ -35,7 +35,11 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct AccountSpec {
     pub id: Option<S<String>>,
+    /// `account.regions` as written; when the config does not write it, the regions the
+    /// config uses elsewhere (so nothing is "not listed" and the fan-out still works).
     pub regions: Vec<S<String>>,
+    /// Whether `account.regions` is written (only then is it checked and enforced).
+    pub regions_declared: bool,
     pub span: Span,
 }
 
@@ -296,8 +300,10 @@ pub struct Grant {
     /// Defaults to how `models:` lists the model, else `on_demand`.
     pub via: Option<S<Via>>,
     pub streaming: bool,
-    /// A guardrail of this config (by name) or a guardrail ARN that requests must use.
+    /// A guardrail of this config (by name) or a guardrail ARN the role may apply.
     pub guardrail: Option<S<String>>,
+    /// `require_guardrail: true`: invoke requests without that guardrail are denied.
+    pub require_guardrail: Option<S<bool>>,
     /// Restrict to these VPC endpoints (`aws:SourceVpce`).
     pub source_vpce: Vec<S<String>>,
     /// For `via: batch`: the service role Bedrock assumes (name of a role here, or ARN).

@@ -59,9 +59,22 @@ impl Rules<'_> {
         seps: &str,
         pattern: &str,
     ) -> bool {
+        self.word_separated(v, what, "", seps, pattern)
+    }
+
+    /// Like [`Self::alnum_separated`], with `word` naming extra characters that count
+    /// as letters (`:` and `.` in an inference profile's description).
+    pub fn word_separated(
+        &mut self,
+        v: &S<String>,
+        what: &str,
+        word: &str,
+        seps: &str,
+        pattern: &str,
+    ) -> bool {
         let mut prev_sep = true;
         let ok = v.value.chars().all(|c| {
-            if c.is_ascii_alphanumeric() {
+            if c.is_ascii_alphanumeric() || word.contains(c) {
                 prev_sep = false;
                 true
             } else if seps.contains(c) && !prev_sep {

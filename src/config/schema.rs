@@ -16,7 +16,9 @@ pub struct ConfigSchema {
     version: u32,
     /// Stack name, stored on every resource as the `bedrockctl:stack` tag.
     stack: String,
-    account: AccountSchema,
+    /// The account: an optional id pin and the regions used (optional; without it,
+    /// the regions the file uses).
+    account: Option<AccountSchema>,
     /// Foundation models that must be usable, where and how.
     models: Option<Vec<ModelSchema>>,
     provisioned_throughput: Option<Vec<PtSchema>>,
@@ -36,8 +38,8 @@ struct AccountSchema {
     /// 12-digit account id; apply refuses any other account.
     #[schemars(regex(pattern = r"^[0-9]{12}$"))]
     id: Option<String>,
-    /// Every region used in this file.
-    regions: Vec<String>,
+    /// Every region used in this file (when written, every region used must be listed).
+    regions: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -321,7 +323,10 @@ struct GrantSchema {
     regions: Vec<String>,
     via: Option<Via>,
     streaming: Option<bool>,
+    /// A guardrail of this config (by name) or a guardrail ARN: the role may apply it.
     guardrail: Option<String>,
+    /// Deny invoke requests that do not name the grant's guardrail.
+    require_guardrail: Option<bool>,
     source_vpce: Option<Vec<String>>,
     batch_role: Option<String>,
 }

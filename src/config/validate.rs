@@ -64,8 +64,10 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
             .push("quote it so YAML keeps leading zeros: `id: \"012345678901\"`".to_string());
         }
     }
-    let region_list: Vec<_> = cfg.account.regions.to_vec();
-    r.regions(&region_list, cfg.account.span, "`account.regions`");
+    if cfg.account.regions_declared {
+        let region_list: Vec<_> = cfg.account.regions.to_vec();
+        r.regions(&region_list, cfg.account.span, "`account.regions`");
+    }
     for m in cfg.models.iter().flatten() {
         model(&mut r, m);
     }
@@ -175,6 +177,20 @@ pub(crate) fn known_model<'c>(r: &mut Rules, id: &S<String>) -> Option<&'c crate
     d.hints
         .push("`bedrockctl models` lists the known ids".to_string());
     None
+}
+
+/// The id in a `foundation-model/ID` or system `inference-profile/ID` ARN must be one the
+/// catalog knows, as a bare id must; other ARNs (application profiles, provisioned
+/// models) carry account-assigned ids and are not checked here.
+pub(crate) fn known_model_in_arn(r: &mut Rules, arn: &S<String>) {
+    let id = arn
+        .value
+        .split_once(":foundation-model/")
+        .or_else(|| arn.value.split_once(":inference-profile/"))
+        .map(|(_, id)| id);
+    if let Some(id) = id.filter(|id| !id.is_empty() && !id.contains(['*', '?'])) {
+        known_model(r, &crate::span::Spanned::new(id.to_string(), arn.span));
+    }
 }
 
 fn model(r: &mut Rules, m: &ModelReq) {
@@ -362,7 +378,16 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
         );
     }
     if let Some(desc) = &p.description {
-        r.len(desc, "description", 1, 200);
+        // CreateInferenceProfile: `description` min=1, max=200, `([0-9a-zA-Z:.][ _-]?)+`.
+        if r.len(desc, "description", 1, 200) {
+            r.word_separated(
+                desc,
+                "inference profile description",
+                ":.",
+                " _-",
+                "([0-9a-zA-Z:.][ _-]?)+",
+            );
+        }
     }
     if r.region(&p.region) && !APPLICATION_PROFILE_REGIONS.contains(&p.region.value.as_str()) {
         r.d.error(
@@ -386,14 +411,17 @@ fn profile(r: &mut Rules, p: &InferenceProfile) {
     }
     let source = &p.copy_from;
     if source.value.starts_with("arn:") {
-        if r.arn(source, "`copy_from`", Some("bedrock"))
-            && !(source.value.contains(":foundation-model/")
-                || source.value.contains(":inference-profile/"))
-        {
-            r.d.error(
-                source.span,
-                "`copy_from` must be a foundation-model or inference-profile ARN",
-            );
+        if r.arn(source, "`copy_from`", Some("bedrock")) {
+            if source.value.contains(":foundation-model/")
+                || source.value.contains(":inference-profile/")
+            {
+                known_model_in_arn(r, source);
+            } else {
+                r.d.error(
+                    source.span,
+                    "`copy_from` must be a foundation-model or inference-profile ARN",
+                );
+            }
         }
         return;
     }
@@ -443,7 +471,14 @@ fn logging(r: &mut Rules, cfg: &Config, l: &InvocationLogging) {
         );
     }
     if let Some(cw) = &l.cloudwatch {
-        r.len(&cw.log_group, "`log_group`", 1, 512);
+        if r.len(&cw.log_group, "`log_group`", 1, 512) {
+            r.charset(
+                &cw.log_group,
+                "log group name",
+                |c| c.is_ascii_alphanumeric() || "._-/#".contains(c),
+                r"[\.\-_/#A-Za-z0-9]+",
+            );
+        }
         let role = &cw.role;
         if role.value.starts_with("arn:") {
             if r.arn(role, "`role`", Some("iam")) && !role.value.contains(":role/") {
@@ -493,6 +528,24 @@ fn logging(r: &mut Rules, cfg: &Config, l: &InvocationLogging) {
     }
 }
 
+/// Services whose ARNs PutMetricAlarm takes as alarm actions.
+const ALARM_ACTION_SERVICES: &[&str] = &[
+    "sns",
+    "lambda",
+    "ssm",
+    "ssm-incidents",
+    "automate",
+    "autoscaling",
+];
+
+fn arn_service(arn: &str) -> &str {
+    arn.split(':').nth(2).unwrap_or("")
+}
+
+/// PutMetricAlarm: "an alarm's total current evaluation period can be no longer than one
+/// day" (`Period` x `EvaluationPeriods` <= 86400), as the sandbox enforces it.
+const MAX_EVALUATION_SECONDS: u64 = 86_400;
+
 fn alarm(r: &mut Rules, a: &Alarm) {
     r.len(&a.name, "alarm name", 1, 255);
     r.region(&a.region);
@@ -511,10 +564,10 @@ fn alarm(r: &mut Rules, a: &Alarm) {
             a.evaluation_periods.span,
             "`evaluation_periods` must be at least 1",
         );
-    } else if u64::from(p) * u64::from(a.evaluation_periods.value) > 7 * 86_400 {
+    } else if u64::from(p) * u64::from(a.evaluation_periods.value) > MAX_EVALUATION_SECONDS {
         r.d.error(
             a.evaluation_periods.span,
-            "`period` x `evaluation_periods` must not exceed 7 days",
+            "`period` x `evaluation_periods` must not exceed one day (86400 seconds)",
         );
     }
     if let Some(m) = &a.model {
@@ -529,7 +582,16 @@ fn alarm(r: &mut Rules, a: &Alarm) {
         );
     }
     for act in &a.actions {
-        r.arn(act, "alarm action", None);
+        if r.arn(act, "alarm action", None)
+            && !ALARM_ACTION_SERVICES.contains(&arn_service(&act.value))
+        {
+            r.d.error(
+                act.span,
+                format!("alarm action `{}` is not an SNS topic, Lambda function, Systems Manager or EC2/Auto Scaling action", act.value),
+            )
+            .hints
+            .push("notify through an SNS topic: `arn:aws:sns:REGION:ACCOUNT:TOPIC`".to_string());
+        }
     }
     if let Some(desc) = &a.description {
         r.len(desc, "description", 0, 1024);

@@ -70,6 +70,17 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
         if let Some(desc) = &role.description {
             r.len(desc, "description", 0, 1000);
         }
+        // IAM: at most 50 tags per role (LimitExceeded), as the sandbox enforces.
+        if role.tags.len() > 50 {
+            r.d.error(
+                role.name.span,
+                format!(
+                    "too many tags on role `{}`: {}, at most 50",
+                    role.name.value,
+                    role.tags.len()
+                ),
+            );
+        }
         let mut inline = 0;
         for p in &role.policies {
             match p {
@@ -125,6 +136,16 @@ fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&
     r.regions(&g.regions, g.span, "a grant");
     for id in &g.invoke {
         known_model(r, id);
+    }
+    if let (Some(req), None) = (&g.require_guardrail, &g.guardrail) {
+        if req.value {
+            r.d.error(
+                req.span,
+                "`require_guardrail` needs the grant's `guardrail`",
+            )
+            .hints
+            .push("name the guardrail requests must use: `guardrail: NAME`".to_string());
+        }
     }
     if let Some(gr) = &g.guardrail {
         if gr.value.starts_with("arn:") {
@@ -234,7 +255,9 @@ fn access_check(r: &mut Rules, c: &AccessCheck, roles: &[&str]) {
         );
     }
     if c.model.value.starts_with("arn:") {
-        r.arn(&c.model, "`model`", Some("bedrock"));
+        if r.arn(&c.model, "`model`", Some("bedrock")) {
+            super::validate::known_model_in_arn(r, &c.model);
+        }
     } else {
         known_model(r, &c.model);
     }

@@ -9,6 +9,7 @@
 use super::arn;
 use super::{Category, Diagnosis, PolicyType};
 use crate::account::Account;
+use crate::apply::retry::{with_retry, RetryPolicy};
 use crate::catalog::catalog;
 
 /// One IAM request and the policies that apply to it.
@@ -116,7 +117,11 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
         return;
     };
     let resource = d.resource.as_deref().unwrap_or("*");
-    let held = match account.principal_policies(&iam_arn).await {
+    let held = match with_retry(&RetryPolicy::default(), || {
+        account.principal_policies(&iam_arn)
+    })
+    .await
+    {
         Ok(p) => p,
         Err(e) => {
             f.causes.push(format!(
@@ -128,7 +133,7 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
     };
     // The verdict comes first; what could not be read follows it.
     let mut unread = Vec::new();
-    let org = match account.org_policies().await {
+    let org = match with_retry(&RetryPolicy::default(), || account.org_policies()).await {
         Ok(Some(o)) => Some(o),
         Ok(None) => {
             unread.push("account: the organization's SCPs and RCPs are not readable with these credentials, so they were not checked".to_string());
@@ -327,7 +332,11 @@ async fn model(d: &Diagnosis, account: &dyn Account, f: &mut Findings) {
         .resolve(id)
         .map(|m| m.model_id.as_str())
         .unwrap_or(id);
-    let status = match account.model_status(region, base).await {
+    let status = match with_retry(&RetryPolicy::default(), || {
+        account.model_status(region, base)
+    })
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             f.causes.push(format!(

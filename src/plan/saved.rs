@@ -39,6 +39,12 @@ pub struct SavedPlan {
     pub fingerprints: BTreeMap<String, String>,
     /// The rendered plan, for humans and CI reading the file.
     pub plan: serde_json::Value,
+    /// `resource_changes` and `drift` of the plan JSON (design.md), also at the top level
+    /// so a tool reading the saved file finds the same fields as in `plan --format json`.
+    #[serde(default)]
+    pub resource_changes: serde_json::Value,
+    #[serde(default)]
+    pub drift: serde_json::Value,
 }
 
 /// Why a saved plan cannot be applied. Every message contains `stale`.
@@ -111,6 +117,7 @@ fn fingerprints(plan: &Plan, snap: &Snapshot) -> BTreeMap<String, String> {
 }
 
 pub fn save(plan: &Plan, snap: &Snapshot, config_path: &str, config_digest: &str) -> SavedPlan {
+    let rendered = plan_json(plan, None);
     SavedPlan {
         format_version: SAVED_FORMAT_VERSION.to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -126,7 +133,9 @@ pub fn save(plan: &Plan, snap: &Snapshot, config_path: &str, config_digest: &str
             })
             .collect(),
         fingerprints: fingerprints(plan, snap),
-        plan: plan_json(plan, None),
+        resource_changes: rendered["resource_changes"].clone(),
+        drift: rendered["drift"].clone(),
+        plan: rendered,
     }
 }
 

@@ -14,8 +14,10 @@
 //!   `aws:RequestedRegion`, and `iam:PassRole` on the batch role for
 //!   `bedrock.amazonaws.com` only;
 //! - streaming adds `bedrock:InvokeModelWithResponseStream` (ConverseStream);
-//! - `guardrail` adds `bedrock:ApplyGuardrail` on the guardrail and a Deny of the
-//!   invoke actions unless `bedrock:GuardrailIdentifier` names it;
+//! - `guardrail` adds `bedrock:ApplyGuardrail` on the guardrail; with
+//!   `require_guardrail: true` also a Deny of the invoke actions unless
+//!   `bedrock:GuardrailIdentifier` names it (without it, an unguarded request stays
+//!   allowed, as the contract's config-example expects of its access checks);
 //! - `source_vpce` adds `aws:SourceVpce` to every Allow of the grant.
 //!
 //! Output is deterministic: statements in grant order with Sids `<Kind><grant index>`,
@@ -98,6 +100,11 @@ pub fn invoke_resources(id: &str, region: &str, via: Via, account: &str) -> Vec<
         },
         Via::OnDemand | Via::Batch => vec![foundation_model_arn(region, id)],
     }
+}
+
+/// Whether the grant denies invoke requests that do not name its guardrail.
+pub fn requires_guardrail(grant: &Grant) -> bool {
+    grant.guardrail.is_some() && grant.require_guardrail.as_ref().is_some_and(|r| r.value)
 }
 
 /// The guardrail resources of a grant: the ARN it names (version stripped), or every
@@ -211,7 +218,7 @@ fn grant_statements(cfg: &Config, g: &Grant, i: usize, account: &str) -> Vec<Val
     if let Some(gr) = &g.guardrail {
         let resources = guardrail_resources(g, &gr.value, account);
         // Batch jobs are not invoke requests; only the grant's invoke resources.
-        if !invoke.is_empty() {
+        if !invoke.is_empty() && requires_guardrail(g) {
             let mut deny = statement(
                 format!("RequireGuardrail{i}"),
                 "Deny",

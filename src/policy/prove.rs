@@ -9,8 +9,8 @@
 
 use super::arn::{foundation_model_arn, inference_profile_arn, role_arn};
 use super::generate::{
-    profile_of, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL, BEDROCK_SERVICE, CREATE_JOB, GET_JOB,
-    INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
+    profile_of, requires_guardrail, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL, BEDROCK_SERVICE,
+    CREATE_JOB, GET_JOB, INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
 };
 use crate::catalog::catalog;
 use crate::config::{Config, Grant, Via};
@@ -285,7 +285,7 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str) -> Vec<Case> {
                         &rctx,
                         Expect::Allow,
                     ));
-                    if let Some((res, _)) = legs.first() {
+                    if let Some((res, _)) = legs.first().filter(|_| requires_guardrail(g)) {
                         let without: Vec<_> = rctx
                             .iter()
                             .filter(|(k, _)| k != "bedrock:GuardrailIdentifier")

@@ -68,6 +68,7 @@ iam:
               via: inference_profile
               streaming: true
               guardrail: safety
+              require_guardrail: true
     - name: app-logging
       assume_role_policy: policies/trust-bedrock.json
       policies:

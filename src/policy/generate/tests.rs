@@ -26,6 +26,7 @@ iam:
               regions: [us-east-1]
               streaming: true
               guardrail: arn:aws:bedrock:us-east-1:111122223333:guardrail/abc
+              require_guardrail: true
             - invoke: [amazon.titan-embed-text-v2:0]
               regions: [us-east-1]
               via: on_demand
