@@ -135,7 +135,7 @@ fn text_format_starts_with_file_line_col() {
     );
     assert!(text.contains("= hint: fix: name the role ARN"), "{text}");
     assert!(
-        text.contains("= hint: see docs/lint/passrole-wildcard.md"),
+        text.contains("= hint: see `docs/lint/passrole-wildcard.md`"),
         "{text}"
     );
 }

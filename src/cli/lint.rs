@@ -74,14 +74,10 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         }
     }
     if !invalid.is_empty() {
-        let mut text = String::new();
-        for d in &invalid {
-            text.push_str(&d.render(&sources));
-        }
-        return Err(super::common::Reported(text).into());
+        return Err(super::common::Reported(render_text(&invalid, &sources)).into());
     }
     let out = match a.format {
-        LintFormat::Text => diags.iter().map(|d| d.render(&sources)).collect::<String>(),
+        LintFormat::Text => render_text(&diags, &sources),
         LintFormat::Json => {
             serde_json::to_string_pretty(&render::json_report(&diags, &sources))? + "\n"
         }
@@ -96,4 +92,13 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         count(Severity::Note)
     );
     Ok(if errors > 0 { 3 } else { 0 })
+}
+
+/// Text findings as `validate` prints its diagnostics: one blank line between them.
+fn render_text(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    diags
+        .iter()
+        .map(|d| d.render(sources))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -5,6 +5,15 @@ use super::model::S;
 use crate::catalog::catalog;
 use crate::diag::{code_list, did_you_mean, Diagnostics};
 
+/// `1 character`, `2 characters`.
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
+    }
+}
+
 pub(crate) struct Rules<'a> {
     pub d: &'a mut Diagnostics,
     pub regions: Vec<String>,
@@ -17,14 +26,14 @@ impl Rules<'_> {
             let msg = if n == 0 {
                 format!("{what} must not be empty")
             } else {
-                format!("{what} is too short: {n} characters, at least {min}")
+                format!("{what} is too short: {}, at least {min}", characters(n))
             };
             self.d.error(v.span, msg);
             false
         } else if n > max {
             self.d.error(
                 v.span,
-                format!("{what} is too long: {n} characters, at most {max}"),
+                format!("{what} is too long: {}, at most {max}", characters(n)),
             );
             false
         } else {
@@ -234,6 +243,13 @@ pub fn topic_name_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_counts_are_singular_for_one() {
+        assert_eq!(characters(0), "0 characters");
+        assert_eq!(characters(1), "1 character");
+        assert_eq!(characters(64), "64 characters");
+    }
 
     #[test]
     fn arns_parse_with_empty_account_for_models() {

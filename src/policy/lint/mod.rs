@@ -156,7 +156,7 @@ fn located(f: &Finding, span: Option<Span>) -> Diagnostic {
     if let Some(r) = rule(f.code) {
         d.hints.push(format!("fix: {}", r.fix));
     }
-    d.hints.push(format!("see {}", doc_path(f.code)));
+    d.hints.push(format!("see `{}`", doc_path(f.code)));
     d
 }
 
