@@ -465,3 +465,53 @@ fn saved_plan_goes_stale_when_live_changes() {
         "{err}"
     );
 }
+
+/// Large plans compare on several threads; the result must be what one thread gives.
+#[test]
+fn large_plans_match_the_sequential_result() {
+    let n = 1_000;
+    let desired: Vec<Resource> = (0..n)
+        .map(|i| pt(&format!("p{i:04}"), 1, Some(STACK)))
+        .collect();
+    let live: Vec<Resource> = (0..n)
+        .map(|i| {
+            let stack = if i % 97 == 0 {
+                Some("other")
+            } else {
+                Some(STACK)
+            };
+            live(pt(
+                &format!("p{i:04}"),
+                if i % 10 == 0 { 2 } else { 1 },
+                stack,
+            ))
+        })
+        .collect();
+    let d = Desired {
+        scope: scope(&[PT_US]),
+        resources: desired,
+        normalized: false,
+    };
+    let snap = Snapshot {
+        account_id: "111122223333".into(),
+        resources: live,
+        models: vec![],
+    };
+    let plan = diff(&d, &snap, DiffOptions::default());
+    let conflicts = (0..n).filter(|i| i % 97 == 0).count();
+    assert_eq!(plan.conflicts.len(), conflicts);
+    assert_eq!(plan.changes.len(), n - conflicts);
+    for (c, i) in plan.changes.iter().zip((0..n).filter(|i| i % 97 != 0)) {
+        assert_eq!(c.name, format!("p{i:04}"));
+        let want = if i % 10 == 0 {
+            Action::Replace
+        } else {
+            Action::NoOp
+        };
+        assert_eq!(c.action, want, "{}", c.name);
+    }
+    let conflict_names: Vec<&str> = plan.conflicts.iter().map(|c| c.address.as_str()).collect();
+    let mut sorted = conflict_names.clone();
+    sorted.sort();
+    assert_eq!(conflict_names, sorted, "desired order kept");
+}
