@@ -124,7 +124,6 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
 
     // Desired provisioned throughputs without a live namesake: a rename candidate.
     let mut unmatched_pts = Vec::new();
-    let mut pairs = Vec::new();
     for d in wanted {
         if d.kind == Kind::GuardrailVersion {
             plan.changes.push(plan_version(&d, &version_refs, &owns));
@@ -134,25 +133,13 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
         match live_by_key.remove(&key(&after)) {
             None if after.kind == Kind::ProvisionedThroughput => unmatched_pts.push(after),
             None => plan.changes.push(create(after)),
-            Some(l) => pairs.push((after, l)),
+            Some(l) => matched(&mut plan, &mut touched, after, l, &owns),
         }
     }
     for (after, renamed) in pair_renames(unmatched_pts, &mut live_by_key, &owns) {
         match renamed {
-            Some(l) => pairs.push((after, l)),
+            Some(l) => matched(&mut plan, &mut touched, after, l, &owns),
             None => plan.changes.push(create(after)),
-        }
-    }
-    // Normalizing and comparing the live side is most of a plan's CPU, and the cores
-    // are otherwise idle once the account has been read.
-    for outcome in par_map(pairs, |(after, live)| matched(after, live, &owns)) {
-        match outcome {
-            Matched::Conflict(c) => plan.conflicts.push(c),
-            Matched::Change(done) => {
-                let (c, live) = *done;
-                plan.changes.push(c);
-                touched.extend(live);
-            }
         }
     }
 
@@ -218,55 +205,22 @@ fn create(after: Resource) -> Change {
     }
 }
 
-/// What a desired resource and its live counterpart come to.
-enum Matched {
-    Conflict(Conflict),
-    /// The change, and the raw live resource when the change touches it.
-    Change(Box<(Change, Option<Resource>)>),
-}
-
-/// `f` over `items` on the available cores (order kept); inline for small inputs.
-fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
-    const MIN_PER_THREAD: usize = 128;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / MIN_PER_THREAD)
-        .min(8);
-    if threads < 2 {
-        return items.into_iter().map(f).collect();
-    }
-    let per = items.len().div_ceil(threads);
-    let mut chunks = Vec::with_capacity(threads);
-    let mut rest = items.into_iter();
-    loop {
-        let chunk: Vec<T> = rest.by_ref().take(per).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(chunk);
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let running: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| s.spawn(move || chunk.into_iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        running
-            .into_iter()
-            .flat_map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 /// The change for a desired resource and the live one it corresponds to (same key, or
 /// a renamed provisioned throughput). A live resource another stack owns is a conflict.
-fn matched(after: Resource, live: Resource, owns: &(dyn Fn(&Resource) -> bool + Sync)) -> Matched {
+fn matched(
+    plan: &mut Plan,
+    touched: &mut Vec<Resource>,
+    after: Resource,
+    live: Resource,
+    owns: &dyn Fn(&Resource) -> bool,
+) {
     let owned = owns(&live);
     if !owned && live.is_managed() {
-        return Matched::Conflict(Conflict {
+        plan.conflicts.push(Conflict {
             address: after.address(),
             owner: live.stack().unwrap_or("(no stack tag)").to_string(),
         });
+        return;
     }
     let before = normalized(&live);
     let mut attrs = Vec::new();
@@ -286,10 +240,12 @@ fn matched(after: Resource, live: Resource, owns: &(dyn Fn(&Resource) -> bool + 
     } else {
         Action::Update
     };
-    let touched = (action != Action::NoOp).then_some(live);
+    if action != Action::NoOp {
+        touched.push(live);
+    }
     let mut after = after;
     after.id = before.id.clone();
-    let change = Change {
+    plan.changes.push(Change {
         kind: after.kind,
         region: after.region.clone(),
         name: after.name.clone(),
@@ -300,8 +256,7 @@ fn matched(after: Resource, live: Resource, owns: &(dyn Fn(&Resource) -> bool + 
         after: (action != Action::NoOp).then_some(after),
         attrs,
         adopt: !owned,
-    };
-    Matched::Change(Box::new((change, touched)))
+    });
 }
 
 /// UpdateProvisionedModelThroughput renames a purchase in place, so a desired
