@@ -136,6 +136,10 @@ pub(crate) fn embedding_body(model_id: &str) -> serde_json::Value {
         .map_or(bare, |(_, rest)| rest);
     if bare.starts_with("cohere.") {
         serde_json::json!({"texts": [PROMPT], "input_type": "search_query"})
+    } else if bare.starts_with("twelvelabs.marengo") {
+        // Marengo Embed 2.7's InvokeModel text input (the model user guide's request
+        // parameters); InvokeModel reaches it through an inference profile only.
+        serde_json::json!({"inputType": "text", "inputText": PROMPT})
     } else {
         serde_json::json!({"inputText": PROMPT})
     }
@@ -173,5 +177,9 @@ mod tests {
         assert!(embedding_body("us.cohere.embed-v4:0")
             .get("texts")
             .is_some());
+        assert_eq!(
+            embedding_body("us.twelvelabs.marengo-embed-2-7-v1:0"),
+            serde_json::json!({"inputType": "text", "inputText": PROMPT})
+        );
     }
 }
