@@ -200,6 +200,17 @@ pub enum ProbeKind {
     Embedding,
 }
 
+impl ProbeKind {
+    /// The bedrock-runtime operation the probe sends.
+    pub fn operation(self) -> &'static str {
+        match self {
+            ProbeKind::Converse => "Converse",
+            ProbeKind::ConverseStream => "ConverseStream",
+            ProbeKind::Embedding => "InvokeModel",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeResult {
     /// Model or profile the service resolved the id to, when it says.

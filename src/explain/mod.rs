@@ -165,12 +165,7 @@ pub fn probe_failure(
     model: &str,
     kind: crate::account::ProbeKind,
 ) -> Diagnosis {
-    use crate::account::ProbeKind;
-    let operation = match kind {
-        ProbeKind::Converse => "Converse",
-        ProbeKind::ConverseStream => "ConverseStream",
-        ProbeKind::Embedding => "InvokeModel",
-    };
+    let operation = kind.operation();
     let hints = Hints {
         region: Some(region.to_string()),
         model_id: Some(model.to_string()),

@@ -339,12 +339,7 @@ impl Account for Sandbox {
         model_id: &str,
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError> {
-        let op = match kind {
-            ProbeKind::Converse => "Converse",
-            ProbeKind::ConverseStream => "ConverseStream",
-            ProbeKind::Embedding => "InvokeModel",
-        };
-        self.faults.before_call(op).await?;
+        self.faults.before_call(kind.operation()).await?;
         let ctx = self.ctx();
         let mut result = self
             .store

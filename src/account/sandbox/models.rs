@@ -107,11 +107,7 @@ pub fn probe(
     today: &str,
     now: i64,
 ) -> Result<ProbeResult, AccountError> {
-    let op = match kind {
-        ProbeKind::Converse => "Converse",
-        ProbeKind::ConverseStream => "ConverseStream",
-        ProbeKind::Embedding => "InvokeModel",
-    };
+    let op = kind.operation();
     let target = resolve(state, region, model_id, op, now)?;
     let (model, resolved) = match &target {
         Target::Model(m) => (
