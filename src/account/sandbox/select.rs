@@ -169,9 +169,9 @@ impl<'de> Visitor<'de> for One<'_> {
             status,
             meta: meta.unwrap_or_default(),
         };
-        let matches =
-            flat.kind == want.kind && (flat.kind.is_global() || flat.region == want.region);
-        Ok(matches.then(|| Entry::from(flat)))
+        // Both are known here (a missing one is an error above), and `rejected` was
+        // last computed from them: the entry matches.
+        Ok(Some(Entry::from(flat)))
     }
 }
 

@@ -396,12 +396,7 @@ impl Store {
     }
 
     fn cache(&self) -> MutexGuard<'_, Option<Cached>> {
-        // A panic while parsing leaves at worst an empty or older entry, which the
-        // stamp check treats as a miss.
-        match self.cache.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        unpoisoned(&self.cache)
     }
 
     /// The version of `state.json` on disk now (call under a file lock). A missing
@@ -425,7 +420,11 @@ impl Store {
     /// the version it was parsed from, else freshly parsed (and cached when small).
     /// Parsing holds the cache's mutex, so a large state is never parsed twice at once.
     fn current(&self) -> Result<Arc<State>, AccountError> {
-        let stamp = self.stamp()?;
+        self.current_at(self.stamp()?)
+    }
+
+    /// [`Store::current`] for the version `stamp` just read (under the same lock).
+    fn current_at(&self, stamp: Option<Stamp>) -> Result<Arc<State>, AccountError> {
         let mut cache = self.cache();
         if let Some(c) = cache.as_ref().filter(|c| Some(&c.stamp) == stamp.as_ref()) {
             return Ok(c.state.clone());
@@ -440,13 +439,10 @@ impl Store {
         Ok(state)
     }
 
-    /// The bytes of `state.json` now (call under a file lock), shared while unchanged.
-    fn raw_bytes(&self) -> Result<Arc<Vec<u8>>, AccountError> {
-        let stamp = self.stamp()?;
-        let mut raw = match self.raw.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+    /// The bytes of `state.json` at version `stamp` (just read under the same lock),
+    /// shared while unchanged.
+    fn raw_bytes_at(&self, stamp: Option<Stamp>) -> Result<Arc<Vec<u8>>, AccountError> {
+        let mut raw = unpoisoned(&self.raw);
         if let Some((_, bytes)) = raw.as_ref().filter(|(s, _)| Some(s) == stamp.as_ref()) {
             return Ok(bytes.clone());
         }
@@ -465,15 +461,16 @@ impl Store {
         f: impl Fn(std::borrow::Cow<'_, Entry>) -> T,
     ) -> Result<Vec<T>, AccountError> {
         let _lock = self.lock(LockMode::Shared)?;
-        if cacheable(self.stamp()?).is_some() {
-            let state = self.current()?;
+        let stamp = self.stamp()?;
+        if stamp.as_ref().is_some_and(is_small) {
+            let state = self.current_at(stamp)?;
             return Ok(state
                 .of_kind(kind, region)
                 .map(|e| f(std::borrow::Cow::Borrowed(e)))
                 .collect());
         }
         let path = self.dir.join(STATE_FILE);
-        let bytes = self.raw_bytes()?;
+        let bytes = self.raw_bytes_at(stamp)?;
         let (version, entries) =
             super::select::entries(&bytes, kind, region).map_err(|e| corrupt(&path, e))?;
         check_version(&path, version.as_ref())?;
@@ -539,8 +536,21 @@ impl Store {
     }
 }
 
+/// Both caches stay sound after a panic while they were held: an entry is only ever an
+/// empty, older or complete one, and the stamp check treats the first two as a miss.
+fn unpoisoned<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn is_small(stamp: &Stamp) -> bool {
+    stamp.len <= CACHE_MAX_BYTES
+}
+
 fn cacheable(stamp: Option<Stamp>) -> Option<Stamp> {
-    stamp.filter(|s| s.len <= CACHE_MAX_BYTES)
+    stamp.filter(is_small)
 }
 
 fn corrupt(path: &Path, e: serde_json::Error) -> AccountError {
