@@ -139,31 +139,6 @@ fn state_entries(p: &Project) -> Vec<((String, String, String), serde_json::Valu
         .collect()
 }
 
-/// Resources the `app` stack must never touch: untagged, and owned by another stack.
-fn seed_unmanaged(p: &Project) {
-    let guardrail = |msg: &str| {
-        serde_json::json!({"blocked_input_message": msg, "blocked_output_message": msg,
-            "content_filters": [{"type": "HATE", "input": "HIGH", "output": "HIGH"}]})
-    };
-    p.seed(&serde_json::json!({"resources": [
-        {"kind": "guardrail", "region": "us-east-1", "name": "manual-guardrail",
-         "spec": guardrail("manual"), "tags": {}},
-        {"kind": "guardrail", "region": "us-east-1", "name": "other-guardrail",
-         "spec": guardrail("other"),
-         "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
-        {"kind": "iam_role", "region": "global", "name": "other-role",
-         "spec": {"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-             "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-             "inline_policies": {}, "managed_policies": []},
-         "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
-        {"kind": "alarm", "region": "us-east-1", "name": "manual-alarm",
-         "spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "dimensions": {},
-             "statistic": "Sum", "period": 60, "evaluation_periods": 1, "threshold": 1.0,
-             "comparison": "GreaterThanThreshold", "actions": []},
-         "tags": {}}
-    ]}));
-}
-
 /// Three applies of one config race on one sandbox under injected throttling and 5xx
 /// errors, one of them killed with SIGKILL part-way; a final apply then converges with
 /// every desired resource present exactly once and the unmanaged ones byte-identical.

@@ -8,37 +8,10 @@ mod engine_support;
 use engine_support::*;
 use serde_json::json;
 
-fn guardrail_spec(msg: &str) -> serde_json::Value {
-    json!({"blocked_input_message": msg, "blocked_output_message": msg,
-        "content_filters": [{"type": "HATE", "input": "HIGH", "output": "HIGH"}]})
-}
-
-fn seed_foreign(p: &Project) {
-    p.seed(&json!({
-        "resources": [
-            {"kind": "guardrail", "region": "us-east-1", "name": "manual-guardrail",
-             "spec": guardrail_spec("manual"), "tags": {}},
-            {"kind": "guardrail", "region": "us-east-1", "name": "other-guardrail",
-             "spec": guardrail_spec("other"),
-             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
-            {"kind": "iam_role", "region": "global", "name": "other-role",
-             "spec": {"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                 "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-                 "inline_policies": {}, "managed_policies": []},
-             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
-            {"kind": "alarm", "region": "us-east-1", "name": "manual-alarm",
-             "spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "dimensions": {},
-                 "statistic": "Sum", "period": 60, "evaluation_periods": 1, "threshold": 1.0,
-                 "comparison": "GreaterThanThreshold", "actions": []},
-             "tags": {}}
-        ]
-    }));
-}
-
 #[test]
 fn unowned_and_other_stack_resources_survive_apply_and_destroy() {
     let p = Project::new(FULL);
-    seed_foreign(&p);
+    seed_unmanaged(&p);
     let plan = p.plan_json(&["--show-unmanaged"], 0);
     let unmanaged: Vec<&str> = plan["unmanaged"]
         .as_array()
@@ -87,7 +60,7 @@ fn a_name_owned_by_another_stack_is_refused() {
             1,
         ),
     );
-    seed_foreign(&p);
+    seed_unmanaged(&p);
     let (code, _, err) = p.apply();
     assert_eq!(code, 1);
     assert!(

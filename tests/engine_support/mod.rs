@@ -276,3 +276,31 @@ pub fn full_with(from: &str, to: &str) -> String {
     assert!(FULL.contains(from), "fixture lacks {from:?}");
     FULL.replacen(from, to, 1)
 }
+
+pub fn guardrail_spec(msg: &str) -> Value {
+    serde_json::json!({"blocked_input_message": msg, "blocked_output_message": msg,
+        "content_filters": [{"type": "HATE", "input": "HIGH", "output": "HIGH"}]})
+}
+
+/// Resources the `app` stack must never touch: untagged, and owned by another stack.
+pub fn seed_unmanaged(p: &Project) {
+    p.seed(&serde_json::json!({
+        "resources": [
+            {"kind": "guardrail", "region": "us-east-1", "name": "manual-guardrail",
+             "spec": guardrail_spec("manual"), "tags": {}},
+            {"kind": "guardrail", "region": "us-east-1", "name": "other-guardrail",
+             "spec": guardrail_spec("other"),
+             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+            {"kind": "iam_role", "region": "global", "name": "other-role",
+             "spec": {"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                 "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                 "inline_policies": {}, "managed_policies": []},
+             "tags": {"managed-by": "bedrockctl", "bedrockctl:stack": "other"}},
+            {"kind": "alarm", "region": "us-east-1", "name": "manual-alarm",
+             "spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "dimensions": {},
+                 "statistic": "Sum", "period": 60, "evaluation_periods": 1, "threshold": 1.0,
+                 "comparison": "GreaterThanThreshold", "actions": []},
+             "tags": {}}
+        ]
+    }));
+}
