@@ -99,3 +99,77 @@ fn untagged_resource_named_in_config_is_adopted() {
     let alarm = inv.iter().find(|r| r["kind"] == "alarm").unwrap();
     assert_eq!(alarm["stack"], "app");
 }
+
+/// `plan` diffs each list on the task that read it, as it arrives. Whatever the
+/// options, the ownership mix or the account pin, that gives exactly the plan of
+/// diffing the whole snapshot at once.
+#[test]
+fn the_streamed_plan_equals_the_plan_of_the_whole_snapshot() {
+    use bedrockctl::account::Account;
+    use bedrockctl::apply::{self, ExecOptions};
+    use bedrockctl::plan::{self, DiffOptions, Scope};
+    use std::sync::Arc;
+
+    let p = Project::new(FULL);
+    seed_unmanaged(&p);
+    p.apply_ok();
+    // Drift, a deletion and a conflict, so every action is in the plan.
+    let drifted = full_with("threshold: 10\n", "threshold: 11\n")
+        .replacen("tracked haiku", "tracked haiku 2", 1)
+        .replacen("  - name: app-logging\n", "  - name: other-role\n", 1)
+        .replacen("role: app-logging", "role: other-role", 1);
+    let configs = [
+        ("pinned", drifted.clone()),
+        (
+            "unpinned",
+            drifted.replacen("  id: \"111122223333\"\n", "", 1),
+        ),
+        (
+            "pinned to another account",
+            drifted.replacen("id: \"111122223333\"", "id: \"999988887777\"", 1),
+        ),
+    ];
+    let rt = rt();
+    let exec = ExecOptions::default();
+    let all = [
+        DiffOptions::default(),
+        DiffOptions {
+            show_unmanaged: true,
+            ..DiffOptions::default()
+        },
+        DiffOptions {
+            refresh_only: true,
+            ..DiffOptions::default()
+        },
+        DiffOptions {
+            destroy: true,
+            ..DiffOptions::default()
+        },
+    ];
+    for (label, text) in configs {
+        p.write_config(&text);
+        let mut sources = bedrockctl::span::SourceMap::default();
+        let (cfg, _) = bedrockctl::config::load(&p.path().join("bedrock.yaml"), &mut sources)
+            .unwrap_or_else(|d| panic!("{label}: {}", d.render(&sources)));
+        let account: Arc<dyn Account> = Arc::from(p.account());
+        let snap = rt
+            .block_on(apply::refresh(
+                account.clone(),
+                &Scope::from_config(&cfg),
+                &exec.limits,
+                exec.retry,
+            ))
+            .unwrap();
+        for opts in all {
+            let streamed = rt
+                .block_on(apply::plan_config(account.clone(), &cfg, opts, &exec))
+                .unwrap();
+            let whole = plan::diff(&plan::desired(&cfg, &snap.account_id), &snap, opts);
+            assert_eq!(streamed.plan, whole, "{label}, {opts:?}");
+            assert!(
+                whole.changes.iter().any(|c| c.is_change()) || opts.refresh_only,
+                "{label}, {opts:?}: the fixture plans nothing"
+            );
+        }
+    }
+}

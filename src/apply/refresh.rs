@@ -6,12 +6,13 @@
 
 use super::retry::{with_retry, RetryPolicy};
 use super::ApplyError;
-use crate::account::{Account, Kind, Resource};
+use crate::account::{Account, Kind, ModelStatus, Resource};
 use crate::plan::{Scope, Snapshot};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// Per-region limits shared by every task of one run.
 #[derive(Clone)]
@@ -51,27 +52,78 @@ pub async fn refresh(
     retry: RetryPolicy,
 ) -> Result<Snapshot, ApplyError> {
     // The account id is independent of the lists: ask for it alongside them.
-    let id_task = {
-        let account = account.clone();
-        tokio::spawn(async move {
-            with_retry(&retry, || account.account_id())
-                .await
-                .map_err(|e| ApplyError::read("account id", e))
-        })
-    };
+    let id_task = spawn_account_id(&account, retry);
+    let mut lists = spawn_lists(&account, scope, limits, retry, |_, _, list| async { list });
+    let mut models = spawn_models(&account, scope, limits, retry);
 
-    let mut lists: JoinSet<Result<Vec<Resource>, ApplyError>> = JoinSet::new();
+    let mut snap = Snapshot::default();
+    while let Some(r) = lists.join_next().await {
+        let mut rs = r.map_err(|e| ApplyError::Internal(e.to_string()))??;
+        snap.resources.append(&mut rs);
+    }
+    snap.models = join_models(&mut models).await?;
+    snap.account_id = id_task
+        .await
+        .map_err(|e| ApplyError::Internal(e.to_string()))??;
+    snap.resources
+        .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
+    Ok(snap)
+}
+
+/// Ask for the account id on its own task (it is no region's call).
+pub(crate) fn spawn_account_id(
+    account: &Arc<dyn Account>,
+    retry: RetryPolicy,
+) -> JoinHandle<Result<String, ApplyError>> {
+    let account = account.clone();
+    tokio::spawn(async move {
+        with_retry(&retry, || account.account_id())
+            .await
+            .map_err(|e| ApplyError::read("account id", e))
+    })
+}
+
+/// One task per (kind, region) list of the scope, each within its region's limit.
+/// A task gives its permit back before it hands the list to `then`, so whatever `then`
+/// does with it (the plan diffs it there) never holds up the region's next call.
+pub(crate) fn spawn_lists<T, F, Fut>(
+    account: &Arc<dyn Account>,
+    scope: &Scope,
+    limits: &Limits,
+    retry: RetryPolicy,
+    then: F,
+) -> JoinSet<Result<T, ApplyError>>
+where
+    F: Fn(Kind, String, Vec<Resource>) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut lists = JoinSet::new();
     for (kind, region) in &scope.lists {
         let (kind, region) = (*kind, region.clone());
         let account = account.clone();
         let sem = limits.region(&region);
+        let then = then.clone();
         lists.spawn(async move {
-            let _permit = sem.acquire_owned().await;
-            with_retry(&retry, || account.list(kind, &region))
-                .await
-                .map_err(|e| ApplyError::read(&format!("`{kind}` in `{region}`"), e))
+            let list = {
+                let _permit = sem.acquire_owned().await;
+                with_retry(&retry, || account.list(kind, &region))
+                    .await
+                    .map_err(|e| ApplyError::read(&format!("`{kind}` in `{region}`"), e))?
+            };
+            Ok(then(kind, region, list).await)
         });
     }
+    lists
+}
+
+/// One task per model status the scope needs, within the region's limit.
+pub(crate) fn spawn_models(
+    account: &Arc<dyn Account>,
+    scope: &Scope,
+    limits: &Limits,
+    retry: RetryPolicy,
+) -> JoinSet<Result<ModelStatus, ApplyError>> {
     let mut models = JoinSet::new();
     for need in &scope.models {
         let account = account.clone();
@@ -84,24 +136,19 @@ pub async fn refresh(
                 .map_err(|e| ApplyError::read(&format!("model `{id}` in `{region}`"), e))
         });
     }
+    models
+}
 
-    let mut snap = Snapshot::default();
-    while let Some(r) = lists.join_next().await {
-        let mut rs = r.map_err(|e| ApplyError::Internal(e.to_string()))??;
-        snap.resources.append(&mut rs);
-    }
+/// Every model status, ordered by region and model id.
+pub(crate) async fn join_models(
+    models: &mut JoinSet<Result<ModelStatus, ApplyError>>,
+) -> Result<Vec<ModelStatus>, ApplyError> {
+    let mut out = Vec::with_capacity(models.len());
     while let Some(r) = models.join_next().await {
-        snap.models
-            .push(r.map_err(|e| ApplyError::Internal(e.to_string()))??);
+        out.push(r.map_err(|e| ApplyError::Internal(e.to_string()))??);
     }
-    snap.account_id = id_task
-        .await
-        .map_err(|e| ApplyError::Internal(e.to_string()))??;
-    snap.resources
-        .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
-    snap.models
-        .sort_by(|a, b| (&a.region, &a.model_id).cmp(&(&b.region, &b.model_id)));
-    Ok(snap)
+    out.sort_by(|a, b| (&a.region, &a.model_id).cmp(&(&b.region, &b.model_id)));
+    Ok(out)
 }
 
 /// Every resource of the given kinds in the given regions (IAM kinds in `global`), for

@@ -516,3 +516,50 @@ fn large_plans_sort_every_pair_correctly() {
     sorted.sort();
     assert_eq!(conflict_names, sorted, "desired order kept");
 }
+
+mod same_props {
+    use super::super::diff::same;
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            (0u8..4).prop_map(Value::from),
+            "[ab]{0,2}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(("[a-c]", inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The same value with every object's keys in reverse order.
+    fn reversed(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, x) in m.iter().rev() {
+                    out.insert(k.clone(), reversed(x));
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(a.iter().map(reversed).collect()),
+            other => other.clone(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn same_is_equality(a in json(), b in json()) {
+            prop_assert_eq!(same(&a, &b), a == b);
+            let r = reversed(&b);
+            prop_assert_eq!(same(&a, &r), a == r);
+            prop_assert!(same(&b, &r));
+        }
+    }
+}

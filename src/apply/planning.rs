@@ -1,0 +1,175 @@
+//! One planning pass: read the account and diff it against the config, overlapping
+//! the two. Each (kind, region) list is diffed on the task that read it as soon as it
+//! arrives, so the CPU work of a plan hides behind the calls still in flight and the
+//! raw list is dropped right there; only guardrail versions (whose ownership follows
+//! their guardrail, possibly in another list) and the final ordering wait for the end.
+
+use super::refresh::{join_models, spawn_account_id, spawn_lists, spawn_models};
+use super::{ApplyError, ExecOptions, Planned};
+use crate::account::{Account, Kind, Resource, TAG_PREVENT_DESTROY};
+use crate::config::Config;
+use crate::plan::diff::{diff_list, finish, Finish, Partial, Split};
+use crate::plan::{desired, Desired, DiffOptions, Scope};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// What a list task needs to diff its list: the desired side, split by list.
+struct Handout {
+    scope: Scope,
+    opts: DiffOptions,
+    split: Mutex<Split>,
+}
+
+impl Handout {
+    fn diff(&self, kind: Kind, region: &str, live: Vec<Resource>) -> Partial {
+        let desired = match self.split.lock() {
+            Ok(mut s) => s.take(kind, region),
+            Err(poisoned) => poisoned.into_inner().take(kind, region),
+        };
+        diff_list(&self.scope, self.opts, desired, live)
+    }
+}
+
+/// A list as its task left it.
+enum Piece {
+    Diffed(Partial),
+    /// Guardrail versions, or any list when planning stopped before the desired side
+    /// was handed out.
+    Raw(Vec<Resource>),
+}
+
+/// Read the account for `cfg` and plan it.
+pub async fn plan_config(
+    account: Arc<dyn Account>,
+    cfg: &Config,
+    opts: DiffOptions,
+    exec: &ExecOptions,
+) -> Result<Planned, ApplyError> {
+    let scope = Scope::from_config(cfg);
+    // The desired side names the account (role and policy ARNs). With an account pin,
+    // the lists are diffed against it before the account id has even arrived; if the
+    // credentials turn out to be for another account (which `apply` then refuses), the
+    // pass is repeated for the real one so the plan still shows the truth.
+    let pin = scope.account_pin.clone();
+    let (planned, actual) = pass(account.clone(), cfg, &scope, opts, exec, pin.clone()).await?;
+    match pin {
+        Some(pin) if pin != actual => {
+            let (planned, _) = pass(account, cfg, &scope, opts, exec, Some(actual)).await?;
+            Ok(planned)
+        }
+        _ => Ok(planned),
+    }
+}
+
+/// One read of the account and its plan, against the desired side for `assumed` (the
+/// account id the config is built for; read first when `None`). Also returns the
+/// account id the credentials are for.
+async fn pass(
+    account: Arc<dyn Account>,
+    cfg: &Config,
+    scope: &Scope,
+    opts: DiffOptions,
+    exec: &ExecOptions,
+    assumed: Option<String>,
+) -> Result<(Planned, String), ApplyError> {
+    let (tx, rx) = watch::channel(None::<Arc<Handout>>);
+    let id_task = spawn_account_id(&account, exec.retry);
+    let mut lists = spawn_lists(
+        &account,
+        scope,
+        &exec.limits,
+        exec.retry,
+        move |kind, region, live| {
+            let mut rx = rx.clone();
+            async move {
+                let handout = match rx.wait_for(Option::is_some).await {
+                    Ok(h) => h.clone(),
+                    Err(_) => None,
+                };
+                match handout {
+                    Some(h) if kind != Kind::GuardrailVersion => {
+                        Piece::Diffed(h.diff(kind, &region, live))
+                    }
+                    _ => Piece::Raw(live),
+                }
+            }
+        },
+    );
+    let mut models = spawn_models(&account, scope, &exec.limits, exec.retry);
+
+    let hand_out = |d: Desired| {
+        let protected: BTreeSet<String> = d
+            .resources
+            .iter()
+            .filter(|r| r.tags.get(TAG_PREVENT_DESTROY).map(String::as_str) == Some("true"))
+            .map(|r| r.address())
+            .collect();
+        let mut split = Split::new(d.resources, d.normalized);
+        let versions = std::mem::take(&mut split.versions);
+        tx.send_replace(Some(Arc::new(Handout {
+            scope: scope.clone(),
+            opts,
+            split: Mutex::new(split),
+        })));
+        (protected, versions)
+    };
+    let (account_id, handed) = match assumed {
+        Some(id) => {
+            let handed = hand_out(normalized_desired(cfg, &id));
+            (id_task.await, Some(handed))
+        }
+        None => {
+            let account_id = id_task.await;
+            let handed = match &account_id {
+                Ok(Ok(id)) => Some(hand_out(normalized_desired(cfg, id))),
+                // Reported below, after any failed list (those name the call that failed).
+                _ => None,
+            };
+            (account_id, handed)
+        }
+    };
+    // Without a desired side, the lists come back raw instead of waiting for one.
+    drop(tx);
+
+    let mut parts = Vec::with_capacity(lists.len());
+    let mut live_versions = Vec::new();
+    while let Some(r) = lists.join_next().await {
+        match r.map_err(|e| ApplyError::Internal(e.to_string()))?? {
+            Piece::Diffed(p) => parts.push(p),
+            Piece::Raw(mut live) => {
+                live.retain(|r| {
+                    r.kind == Kind::GuardrailVersion && scope.covers(r.kind, &r.region)
+                });
+                live_versions.append(&mut live);
+            }
+        }
+    }
+    let models = join_models(&mut models).await?;
+    let account_id = account_id.map_err(|e| ApplyError::Internal(e.to_string()))??;
+    let (protected, desired_versions) = handed.unwrap_or_default();
+    let (plan, snapshot) = finish(
+        scope,
+        opts,
+        Finish {
+            account_id: account_id.clone(),
+            parts,
+            desired_versions,
+            live_versions,
+            models,
+        },
+    );
+    let planned = Planned {
+        scope: scope.clone(),
+        protected,
+        snapshot,
+        plan,
+    };
+    Ok((planned, account_id))
+}
+
+fn normalized_desired(cfg: &Config, account_id: &str) -> Desired {
+    let mut d = desired(cfg, account_id);
+    d.normalize();
+    d
+}
