@@ -225,7 +225,7 @@ impl Sandbox {
 impl Account for Sandbox {
     async fn account_id(&self) -> Result<String, AccountError> {
         self.faults.before_call("GetCallerIdentity").await?;
-        self.store.read(|s| s.account_id.clone())
+        self.store.read_settings(|s| s.account_id.clone())
     }
 
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError> {
@@ -286,18 +286,19 @@ impl Account for Sandbox {
             .await?;
         let today = self.ctx().today;
         self.store
-            .read(|s| models::status(s, region, model_id, &today))
+            .read_settings(|s| models::status(s, region, model_id, &today))
     }
 
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError> {
         self.faults.before_call("ListFoundationModels").await?;
         let today = self.ctx().today;
-        self.store.read(|s| models::list(s, region, &today))
+        self.store
+            .read_settings(|s| models::list(s, region, &today))
     }
 
     async fn org_policies(&self) -> Result<Option<OrgPolicies>, AccountError> {
         self.faults.before_call("ListPoliciesForTarget").await?;
-        self.store.read(|s| {
+        self.store.read_settings(|s| {
             Some(OrgPolicies {
                 management_account: s.management_account,
                 scps: s.scps.clone(),

@@ -1,4 +1,5 @@
-//! Reading only the entries of one (kind, region) from `state.json` bytes.
+//! Reading only the entries of one (kind, region), or only the settings, from
+//! `state.json` bytes.
 //!
 //! A state too large to keep parsed between calls (see `store::CACHE_MAX_BYTES`) is
 //! read per call; a `list` then builds only the entries it returns. Stored entries
@@ -23,6 +24,37 @@ pub fn entries(
     let out = Top { kind, region }.deserialize(&mut de)?;
     de.end()?;
     Ok(out)
+}
+
+/// The state's top-level fields but `resources`, which is skipped unbuilt: the account
+/// id, SCPs, model overrides and the rest of what model and organization calls read.
+pub fn settings(bytes: &[u8]) -> serde_json::Result<serde_json::Map<String, serde_json::Value>> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let rest = de.deserialize_map(Settings)?;
+    de.end()?;
+    Ok(rest)
+}
+
+struct Settings;
+
+impl<'de> Visitor<'de> for Settings {
+    type Value = serde_json::Map<String, serde_json::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sandbox state object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut rest = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "resources" {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                rest.insert(key, map.next_value()?);
+            }
+        }
+        Ok(rest)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -223,6 +255,22 @@ mod tests {
                 assert_eq!(g.meta, w.meta);
             }
         }
+    }
+
+    #[test]
+    fn settings_are_the_state_without_its_resources() {
+        let mut s = state();
+        s.account_id = "444455556666".into();
+        s.scps = vec![vec![json!({"Statement": []})]];
+        let bytes = serde_json::to_vec_pretty(&s).unwrap();
+        let got = settings(&bytes).unwrap();
+        s.resources.clear();
+        let got: State = serde_json::from_value(serde_json::Value::Object(got)).unwrap();
+        assert_eq!(
+            serde_json::to_value(&got).unwrap(),
+            serde_json::to_value(&s).unwrap()
+        );
+        assert!(settings(br#"{"format_version": 1, "resources": [}"#).is_err());
     }
 
     #[test]

@@ -513,6 +513,24 @@ impl Store {
         Ok(f(&state))
     }
 
+    /// Run `f` on the state's settings (everything but its resources) under a shared
+    /// lock. A large uncached state is read without building its resources, so the
+    /// account id or a model's status costs no copy of the account.
+    pub fn read_settings<T>(&self, f: impl FnOnce(&State) -> T) -> Result<T, AccountError> {
+        let _lock = self.lock(LockMode::Shared)?;
+        let stamp = self.stamp()?;
+        if stamp.as_ref().is_some_and(is_small) {
+            return Ok(f(&*self.current_at(stamp)?));
+        }
+        let path = self.dir.join(STATE_FILE);
+        let bytes = self.raw_bytes_at(stamp)?;
+        let settings = super::select::settings(&bytes).map_err(|e| corrupt(&path, e))?;
+        check_version(&path, settings.get("format_version"))?;
+        let state: State = serde_json::from_value(serde_json::Value::Object(settings))
+            .map_err(|e| corrupt(&path, e))?;
+        Ok(f(&state))
+    }
+
     /// Run `f` under the exclusive lock; the state is written back only when `f`
     /// succeeds, so a refused call changes nothing.
     pub fn update<T>(

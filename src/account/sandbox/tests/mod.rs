@@ -572,3 +572,52 @@ async fn refused_update_leaves_no_trace_in_the_cache() {
     assert!(refused.is_err());
     assert_eq!(sb.list(Kind::Alarm, R).await.unwrap().len(), 1);
 }
+
+/// A state too large to keep parsed answers the account id, model status and SCPs
+/// from its settings alone, the same as a full read of it does.
+#[tokio::test]
+async fn a_large_state_answers_settings_calls_without_its_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let scp = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]});
+    let padding = "x".repeat(1000);
+    let resources: Vec<serde_json::Value> = (0..3000)
+        .map(|i| {
+            json!({"kind": "alarm", "region": R, "name": format!("a{i}"),
+                "spec": alarm_spec(60, 1), "tags": {"note": padding}})
+        })
+        .collect();
+    let seed = json!({
+        "account_id": "444455556666",
+        "scps": [[scp]],
+        "models": [{"region": R, "model_id": "amazon.nova-lite-v1:0", "agreement": "PENDING"}],
+        "resources": resources,
+    });
+    std::fs::write(dir.path().join("seed.json"), seed.to_string()).unwrap();
+    let sb = Sandbox::open_with(
+        dir.path(),
+        Options {
+            today: Some("2026-01-15".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let size = std::fs::metadata(dir.path().join("state.json"))
+        .unwrap()
+        .len();
+    assert!(size > store::CACHE_MAX_BYTES, "{size} bytes is not large");
+    let full = sb.snapshot().unwrap();
+    assert_eq!(full.resources.len(), 3000);
+    assert_eq!(sb.account_id().await.unwrap(), full.account_id);
+    assert_eq!(full.account_id, "444455556666");
+    assert_eq!(
+        sb.org_policies().await.unwrap().unwrap().scps,
+        vec![vec![scp]]
+    );
+    let st = sb.model_status(R, "amazon.nova-lite-v1:0").await.unwrap();
+    assert_eq!(
+        st,
+        models::status(&full, R, "amazon.nova-lite-v1:0", "2026-01-15")
+    );
+    assert_eq!(st.agreement.as_deref(), Some("PENDING"));
+    assert_eq!(sb.list(Kind::Alarm, R).await.unwrap().len(), 3000);
+}
