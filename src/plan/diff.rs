@@ -340,11 +340,15 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
     }
     let kind = live.kind;
     let spec = normalize_spec(kind, &live.spec);
-    let tags = if is_taggable(kind) {
-        comparable_tags(&live.tags)
+    // Live tags compare as they are (no copy) unless they carry AWS-reserved keys.
+    let filtered: Option<Tags> = if !is_taggable(kind) {
+        Some(Tags::new())
+    } else if live.tags.keys().any(|k| k.starts_with("aws:")) {
+        Some(comparable_tags(&live.tags))
     } else {
-        BTreeMap::new()
+        None
     };
+    let tags = filtered.as_ref().unwrap_or(&live.tags);
     let mut attrs = Vec::new();
     if live.name != after.name {
         attrs.push(AttrChange {
@@ -356,7 +360,7 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
     }
     attrs.extend(changes_between(
         kind,
-        (&spec, &tags),
+        (&spec, tags),
         (&after.spec, &after.tags),
     ));
     let action = if attrs.is_empty() {
@@ -367,6 +371,8 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         Action::Update
     };
     if action == Action::NoOp {
+        let mut live = live;
+        let tags = filtered.unwrap_or_else(|| std::mem::take(&mut live.tags));
         // Most resources are unchanged: the live one moves into the plan as it is, and a
         // no-op keeps no desired copy (it equals `before` but for the live status; see
         // `Change::desired`), which halves the memory of a large plan that changes little.
@@ -389,7 +395,7 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         name: live.name.clone(),
         id: live.id.clone(),
         spec,
-        tags,
+        tags: filtered.unwrap_or_else(|| live.tags.clone()),
         status: live.status.clone(),
     };
     out.touched.push(live);
