@@ -21,8 +21,16 @@ pub fn verbosity() -> u8 {
 
 /// Write data to stdout; a closed pipe (`| head`) is success, not an error.
 pub fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    stream_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Let `f` write to stdout as it produces output (a large JSON plan is never held
+/// whole); a closed pipe is success, as in [`print_stdout`].
+pub fn stream_stdout(
+    f: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match f(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }

@@ -1,7 +1,7 @@
 //! `bedrockctl plan` and `bedrockctl apply`.
 
 use super::account::{open_account, runtime};
-use super::common::{load_config, print_stdout};
+use super::common::{load_config, print_stdout, stream_stdout};
 use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use bedrockctl::account::Account;
@@ -214,26 +214,33 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
     ))?;
     let r = &stack.report;
     let out = match a.format {
-        PlanFormat::Json => render_json::render_report(r),
-        PlanFormat::Markdown => render_md::render_markdown_report(r),
+        PlanFormat::Json => None,
+        PlanFormat::Markdown => Some(render_md::render_markdown_report(r)),
         PlanFormat::Github => {
             // In a GitHub Actions job the Markdown also goes to the job summary.
             write_step_summary(&render_md::render_markdown_report(r))?;
-            render_md::render_github_report(r)
+            Some(render_md::render_github_report(r))
         }
-        PlanFormat::Text => render_text::render_report(r),
+        PlanFormat::Text => Some(render_text::render_report(r)),
     };
-    print_stdout(&out)?;
+    match out {
+        Some(text) => print_stdout(&text)?,
+        None => stream_stdout(|w| render_json::write_pretty(w, &render_json::ReportJson::of(r)))?,
+    }
     conflicts_error(&stack.report.plan)?;
     if let Some(path) = &a.out {
-        let saved = saved::save(
+        let header = saved::save(
             &stack.report.plan,
             &stack.planned.snapshot,
             &absolute(&stack.config),
             &config_digest(&stack.sources),
         );
-        let text = serde_json::to_string_pretty(&saved)?;
-        std::fs::write(path, text + "\n")
+        std::fs::File::create(path)
+            .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
+            .and_then(|mut w| {
+                saved::write(&mut w, &header, &stack.report.plan)?;
+                w.flush()
+            })
             .with_context(|| format!("cannot write plan file `{}`", path.display()))?;
         eprintln!(
             "saved the plan to `{}`; apply it with `bedrockctl apply {}`",
@@ -330,15 +337,18 @@ fn run_plan_many(g: &GlobalArgs, a: &PlanArgs, files: Vec<PathBuf>) -> Result<u8
         }
     }
     let out = match a.format {
-        PlanFormat::Json => render_json::render_stacks(&reports),
-        PlanFormat::Markdown => render_md::render_markdown_stacks(&reports),
+        PlanFormat::Json => None,
+        PlanFormat::Markdown => Some(render_md::render_markdown_stacks(&reports)),
         PlanFormat::Github => {
             write_step_summary(&render_md::render_markdown_stacks(&reports))?;
-            render_md::render_github_stacks(&reports)
+            Some(render_md::render_github_stacks(&reports))
         }
-        PlanFormat::Text => render_text::render_stacks(&reports),
+        PlanFormat::Text => Some(render_text::render_stacks(&reports)),
     };
-    print_stdout(&out)?;
+    match out {
+        Some(text) => print_stdout(&text)?,
+        None => stream_stdout(|w| render_json::write_stacks(w, &reports))?,
+    }
     Ok(code)
 }
 

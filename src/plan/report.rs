@@ -82,13 +82,7 @@ impl Report {
     /// Config line responsible for a change (the attribute's own line when the change is
     /// about one attribute, else the resource's entry, else the kind's top-level key).
     pub fn line_of(&self, c: &Change) -> Option<usize> {
-        let address = c.address();
-        if let [only] = c.attrs.as_slice() {
-            if let Some(l) = self.locations.attr(c.kind, &address, &only.path) {
-                return Some(l);
-            }
-        }
-        self.locations.resource(c.kind, &address)
+        self.locations.line_of(c)
     }
 }
 
@@ -105,7 +99,28 @@ pub struct Locations {
     pub stack: Option<usize>,
 }
 
+/// No locations: a plan rendered without its config.
+pub static NO_LOCATIONS: Locations = Locations {
+    resources: BTreeMap::new(),
+    attrs: BTreeMap::new(),
+    kinds: BTreeMap::new(),
+    models: BTreeMap::new(),
+    checks: Vec::new(),
+    stack: None,
+};
+
 impl Locations {
+    /// See [`Report::line_of`].
+    pub fn line_of(&self, c: &Change) -> Option<usize> {
+        let address = c.address();
+        if let [only] = c.attrs.as_slice() {
+            if let Some(l) = self.attr(c.kind, &address, &only.path) {
+                return Some(l);
+            }
+        }
+        self.resource(c.kind, &address)
+    }
+
     pub fn resource(&self, kind: Kind, address: &str) -> Option<usize> {
         if let Some(l) = self.resources.get(address) {
             return Some(*l);
@@ -423,6 +438,13 @@ fn redact_change(c: &mut Change) {
 
 /// The plan with sensitive values replaced by [`REDACTED`] (docs/plan-json.md,
 /// "Redaction"). Applies to every format.
+/// One change with its secrets redacted (see [`redact`]).
+pub fn redacted_change(c: &Change) -> Change {
+    let mut c = c.clone();
+    redact_change(&mut c);
+    c
+}
+
 pub fn redact(plan: &Plan) -> Plan {
     let mut p = plan.clone();
     redact_in_place(&mut p);

@@ -7,7 +7,7 @@
 //! No secrets: a plan file holds specs and tags, never credentials.
 
 use super::diff::normalized;
-use super::render_json::plan_json;
+use super::render_json::{write_pretty, ReportJson};
 use super::{Action, Plan, Snapshot};
 use crate::account::{Kind, Resource};
 use crate::span::{SourceId, SourceMap};
@@ -37,14 +37,19 @@ pub struct SavedPlan {
     pub changes: Vec<SavedChange>,
     /// address → fingerprint of the live resource (or `absent`) at plan time.
     pub fingerprints: BTreeMap<String, String>,
-    /// The rendered plan, for humans and CI reading the file.
-    pub plan: serde_json::Value,
-    /// `resource_changes` and `drift` of the plan JSON (design.md), also at the top level
-    /// so a tool reading the saved file finds the same fields as in `plan --format json`.
-    #[serde(default)]
-    pub resource_changes: serde_json::Value,
-    #[serde(default)]
-    pub drift: serde_json::Value,
+}
+
+/// The file `plan --out` writes: the header `apply PLAN` checks, then the rendered plan
+/// for humans and CI (`plan`), with its `resource_changes` and `drift` also at the top
+/// level, so a tool reading the file finds the same fields as in `plan --format json`.
+/// Reading it back ([`parse`]) skips the rendered parts without building them.
+#[derive(Serialize)]
+struct SavedFile<'a, C, D> {
+    #[serde(flatten)]
+    header: &'a SavedPlan,
+    plan: ReportJson<'a>,
+    resource_changes: C,
+    drift: D,
 }
 
 /// Why a saved plan cannot be applied. Every message contains `stale`.
@@ -116,8 +121,9 @@ fn fingerprints(plan: &Plan, snap: &Snapshot) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The header of a saved plan of `plan` (which the caller has already redacted or
+/// which has nothing to redact: the file only ever gets [`write`]'s redacted rendering).
 pub fn save(plan: &Plan, snap: &Snapshot, config_path: &str, config_digest: &str) -> SavedPlan {
-    let rendered = plan_json(plan, None);
     SavedPlan {
         format_version: SAVED_FORMAT_VERSION.to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -133,24 +139,42 @@ pub fn save(plan: &Plan, snap: &Snapshot, config_path: &str, config_digest: &str
             })
             .collect(),
         fingerprints: fingerprints(plan, snap),
-        resource_changes: rendered["resource_changes"].clone(),
-        drift: rendered["drift"].clone(),
-        plan: rendered,
     }
 }
 
+/// Write the saved plan file for `header` (from [`save`]) and `plan` to `w`, rendered
+/// as it is written (secrets redacted; see `ReportJson::plan`).
+pub fn write(w: &mut impl std::io::Write, header: &SavedPlan, plan: &Plan) -> std::io::Result<()> {
+    let rendered = ReportJson::plan(plan);
+    write_pretty(
+        w,
+        &SavedFile {
+            header,
+            plan: rendered,
+            resource_changes: rendered.changes(),
+            drift: rendered.drift(),
+        },
+    )
+}
+
 pub fn parse(text: &str) -> Result<SavedPlan, SavedError> {
-    let v: serde_json::Value =
+    // The version first, alone: a file of another version may not fit `SavedPlan`.
+    #[derive(Deserialize)]
+    struct Version {
+        format_version: Option<serde_json::Value>,
+    }
+    let v: Version =
         serde_json::from_str(text).map_err(|e| SavedError::Unreadable(e.to_string()))?;
     let fv = v
-        .get("format_version")
+        .format_version
+        .as_ref()
         .and_then(|x| x.as_str())
         .unwrap_or("")
         .to_string();
     if fv != SAVED_FORMAT_VERSION {
         return Err(SavedError::Format(fv));
     }
-    serde_json::from_value(v).map_err(|e| SavedError::Unreadable(e.to_string()))
+    serde_json::from_str(text).map_err(|e| SavedError::Unreadable(e.to_string()))
 }
 
 /// Compare a saved plan with a fresh one over the current account; every difference is
