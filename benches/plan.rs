@@ -50,6 +50,7 @@ const STACK: &str = "bench";
 const LATENCY_MS: u64 = 50;
 const CHILD_ENV: &str = "BEDROCKCTL_BENCH_CHILD_DIR";
 const CHILD_MODE_ENV: &str = "BEDROCKCTL_BENCH_CHILD_MODE";
+const CHILD_ARGS_ENV: &str = "BEDROCKCTL_BENCH_CHILD_ARGS";
 
 fn tags() -> serde_json::Value {
     json!({"managed-by": "bedrockctl", "bedrockctl:stack": STACK})
@@ -354,8 +355,17 @@ fn vm_hwm_kb() -> u64 {
 }
 
 /// Child mode: one plan of the project in `dir`, then report peak memory. `memory`
-/// plans against an in-memory account built from the seed; `sandbox` against the sandbox.
+/// plans against an in-memory account built from the seed; `sandbox` against the
+/// sandbox; `binary` runs the bedrockctl binary with the arguments in
+/// `BEDROCKCTL_BENCH_CHILD_ARGS` and reports its peak.
 fn child(dir: &Path, mode: &str) {
+    if mode == "binary" {
+        let args = std::env::var(CHILD_ARGS_ENV).unwrap_or_default();
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let (kb, wall) = binary_peak(dir, &args);
+        println!("wall_ms={} peak_rss_kb={kb}", wall.as_millis());
+        return;
+    }
     let before = vm_hwm_kb();
     let cfg = load(dir);
     let after_config = vm_hwm_kb();
@@ -383,6 +393,35 @@ fn child(dir: &Path, mode: &str) {
     );
 }
 
+/// Peak resident set (kB, from the child's rusage) and wall time of one run of the
+/// bedrockctl binary against the sandbox of the project in `dir`.
+// Reaped with wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn binary_peak(dir: &Path, args: &[&str]) -> (i64, Duration) {
+    let t0 = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_bedrockctl"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["--sandbox", "sandbox"])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = i32::try_from(child.id()).unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value to be overwritten; wait4 reaps our
+    // own child, which `child` (never waited on through std) still names.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "bedrockctl {args:?} failed: status {status}"
+    );
+    (usage.ru_maxrss, t0.elapsed())
+}
+
 fn bench_10000(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let resources = project(dir.path(), 1000, 0, 0, true);
@@ -395,6 +434,22 @@ fn bench_10000(c: &mut Criterion) {
             .unwrap();
         eprintln!(
             "plan 10000 resources (separate process): {}{}",
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    // What a user runs: the binary itself, in each output form. It is started from a
+    // fresh child of this bench: a process spawned straight from this one would report
+    // this process's own peak (Linux carries the peak RSS over a vfork + exec).
+    for args in ["plan", "plan --format json", "plan --out saved.json"] {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .env(CHILD_ENV, dir.path())
+            .env(CHILD_MODE_ENV, "binary")
+            .env(CHILD_ARGS_ENV, args)
+            .output()
+            .unwrap();
+        eprintln!(
+            "plan 10000 resources (bedrockctl {args}): {}{}",
             String::from_utf8_lossy(&out.stdout).trim(),
             String::from_utf8_lossy(&out.stderr).trim()
         );
