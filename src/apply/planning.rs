@@ -107,12 +107,13 @@ async fn pass(
             .collect();
         let mut split = Split::new(d.resources, d.normalized);
         let versions = std::mem::take(&mut split.versions);
-        tx.send_replace(Some(Arc::new(Handout {
+        let handout = Arc::new(Handout {
             scope: scope.clone(),
             opts,
             split: Mutex::new(split),
-        })));
-        (protected, versions)
+        });
+        tx.send_replace(Some(handout.clone()));
+        (protected, versions, handout)
     };
     let (account_id, handed) = match assumed {
         Some(id) => {
@@ -147,7 +148,18 @@ async fn pass(
     }
     let models = join_models(&mut models).await?;
     let account_id = account_id.map_err(|e| ApplyError::Internal(e.to_string()))??;
-    let (protected, desired_versions) = handed.unwrap_or_default();
+    let Some((protected, desired_versions, handout)) = handed else {
+        return Err(ApplyError::Internal("no desired side to plan".into()));
+    };
+    // Desired resources no list task took (a (kind, region) the scope does not list):
+    // creates, as `plan::diff` would plan them.
+    let left = match handout.split.lock() {
+        Ok(mut s) => std::mem::take(&mut s.lists),
+        Err(poisoned) => std::mem::take(&mut poisoned.into_inner().lists),
+    };
+    for (_, desired) in left {
+        parts.push(diff_list(scope, opts, desired, Vec::new()));
+    }
     let (plan, snapshot) = finish(
         scope,
         opts,
