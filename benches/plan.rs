@@ -422,36 +422,38 @@ fn binary_peak(dir: &Path, args: &[&str]) -> (i64, Duration) {
     (usage.ru_maxrss, t0.elapsed())
 }
 
+/// This bench in child mode `mode` on the project in `dir`; what it printed.
+fn run_child(dir: &Path, mode: &str, args: &str) -> String {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(CHILD_ENV, dir)
+        .env(CHILD_MODE_ENV, mode)
+        .env(CHILD_ARGS_ENV, args)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout).trim(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    )
+}
+
 fn bench_10000(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let resources = project(dir.path(), 1000, 0, 0, true);
     materialize(dir.path());
     for mode in ["memory", "sandbox"] {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .env(CHILD_ENV, dir.path())
-            .env(CHILD_MODE_ENV, mode)
-            .output()
-            .unwrap();
         eprintln!(
-            "plan 10000 resources (separate process): {}{}",
-            String::from_utf8_lossy(&out.stdout).trim(),
-            String::from_utf8_lossy(&out.stderr).trim()
+            "plan 10000 resources (separate process): {}",
+            run_child(dir.path(), mode, "")
         );
     }
     // What a user runs: the binary itself, in each output form. It is started from a
     // fresh child of this bench: a process spawned straight from this one would report
     // this process's own peak (Linux carries the peak RSS over a vfork + exec).
     for args in ["plan", "plan --format json", "plan --out saved.json"] {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .env(CHILD_ENV, dir.path())
-            .env(CHILD_MODE_ENV, "binary")
-            .env(CHILD_ARGS_ENV, args)
-            .output()
-            .unwrap();
         eprintln!(
-            "plan 10000 resources (bedrockctl {args}): {}{}",
-            String::from_utf8_lossy(&out.stdout).trim(),
-            String::from_utf8_lossy(&out.stderr).trim()
+            "plan 10000 resources (bedrockctl {args}): {}",
+            run_child(dir.path(), "binary", args)
         );
     }
     let cfg = load(dir.path());

@@ -72,6 +72,19 @@ async fn err(f: impl std::future::Future<Output = Result<Resource, AccountError>
 
 mod kinds;
 
+/// A sandbox in `dir` created from `seed`, on the tests' fixed date.
+fn open_seeded(dir: &std::path::Path, seed: &serde_json::Value) -> Sandbox {
+    std::fs::write(dir.join("seed.json"), seed.to_string()).unwrap();
+    Sandbox::open_with(
+        dir,
+        Options {
+            today: Some("2026-01-15".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
 #[tokio::test]
 async fn defaults_and_seed() {
     let (_d, sb) = sandbox();
@@ -116,15 +129,7 @@ async fn defaults_and_seed() {
             {"kind": "iam_role", "region": "whatever", "name": "ops", "spec": role_spec(), "tags": {}}
         ]
     });
-    std::fs::write(dir.path().join("seed.json"), seed.to_string()).unwrap();
-    let sb = Sandbox::open_with(
-        dir.path(),
-        Options {
-            today: Some("2026-01-15".into()),
-            ..Options::default()
-        },
-    )
-    .unwrap();
+    let sb = open_seeded(dir.path(), &seed);
     assert_eq!(sb.account_id().await.unwrap(), "444455556666");
     assert_eq!(
         sb.org_policies().await.unwrap().unwrap().scps,
@@ -592,15 +597,7 @@ async fn a_large_state_answers_settings_calls_without_its_resources() {
         "models": [{"region": R, "model_id": "amazon.nova-lite-v1:0", "agreement": "PENDING"}],
         "resources": resources,
     });
-    std::fs::write(dir.path().join("seed.json"), seed.to_string()).unwrap();
-    let sb = Sandbox::open_with(
-        dir.path(),
-        Options {
-            today: Some("2026-01-15".into()),
-            ..Options::default()
-        },
-    )
-    .unwrap();
+    let sb = open_seeded(dir.path(), &seed);
     let size = std::fs::metadata(dir.path().join("state.json"))
         .unwrap()
         .len();
