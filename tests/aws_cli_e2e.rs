@@ -336,6 +336,15 @@ fn no_secret_reaches_output_at_maximum_verbosity() {
             "`{}` failed ({code}):\n{err}",
             args.join(" ")
         );
+        // The test means something only if the run logged, the SDK included.
+        let logged = err
+            .lines()
+            .filter(|l| l.contains(" TRACE ") || l.contains(" DEBUG "));
+        assert!(
+            logged.clone().count() > 20 && logged.clone().any(|l| l.contains(" aws_")),
+            "`{}` logged too little at -vvv / RUST_LOG=trace:\n{err}",
+            args.join(" ")
+        );
         for s in &secrets {
             assert!(
                 !out.contains(s.as_str()) && !err.contains(s.as_str()),

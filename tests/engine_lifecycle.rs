@@ -270,3 +270,47 @@ fn markdown_and_github_formats() {
     let written = std::fs::read_to_string(summary).unwrap();
     assert!(written.contains("### bedrockctl plan"), "{written}");
 }
+
+/// `-v` levels and `RUST_LOG` log to stderr, never to stdout; a plain run logs nothing.
+#[test]
+fn verbosity_logs_calls_and_retries_to_stderr_only() {
+    let p = Project::new(FULL);
+    let run = |verbose: Option<&str>, env: &[(&str, &str)]| {
+        let mut args = vec!["plan", "-f", "bedrock.yaml", "--format", "json"];
+        if let Some(v) = verbose {
+            args.insert(0, v);
+        }
+        let mut c = p.cmd(&args);
+        c.env_remove("RUST_LOG");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?} {env:?}");
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?} {env:?}: stdout is not the JSON plan: {e}"));
+        (
+            changes(&plan),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (quiet, err) = run(None, &[]);
+    assert!(err.is_empty(), "a plain run logged: {err}");
+    let (_, err) = run(Some("-v"), &[]);
+    assert!(!err.contains("listed"), "-v shows no per-call lines: {err}");
+    let faults = [("BEDROCKCTL_SANDBOX_FAULTS", "throttle=0.5,seed=3")];
+    let (loud, err) = run(Some("-vv"), &faults);
+    assert_eq!(loud, quiet, "logging changed the plan");
+    assert!(
+        err.contains("listed") && err.contains("`guardrail` in `us-east-1`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ThrottlingException") && err.contains("retrying in"),
+        "{err}"
+    );
+    let (_, err) = run(None, &[("RUST_LOG", "bedrockctl=debug")]);
+    assert!(err.contains("listed"), "RUST_LOG alone: {err}");
+    let (_, err) = run(None, &[("RUST_LOG", "bedrockctl=loudest")]);
+    assert!(err.contains("ignoring RUST_LOG"), "{err}");
+}

@@ -142,11 +142,12 @@ pub async fn execute(
     let total: usize = stages.iter().map(Vec::len).sum();
     reporter.start(total as u64);
     let mut done = 0usize;
-    for stage in stages {
+    for (n, stage) in stages.into_iter().enumerate() {
         if !out.failures.is_empty() {
             out.skipped += stage.len();
             continue;
         }
+        tracing::info!("stage {}: {} change(s)", n + 1, stage.len());
         let mut set = JoinSet::new();
         for step in stage {
             let account = account.clone();
@@ -157,6 +158,7 @@ pub async fn execute(
                 let sem = opts.limits.region(&step.region);
                 let _permit = sem.acquire_owned().await;
                 reporter.begin(&step.address, verb(&step.op));
+                tracing::debug!("{} {}", verb(&step.op), step.address);
                 let r = run_step(account.as_ref(), &stack, &step, &opts).await;
                 (step, r)
             });

@@ -55,6 +55,9 @@ pub async fn plan_config(
     let (planned, actual) = pass(account.clone(), cfg, &scope, opts, exec, pin.clone()).await?;
     match pin {
         Some(pin) if pin != actual => {
+            tracing::info!(
+                "the credentials are for account {actual}, not the pinned {pin}: planning again for {actual}"
+            );
             let (planned, _) = pass(account, cfg, &scope, opts, exec, Some(actual)).await?;
             Ok(planned)
         }

@@ -107,9 +107,16 @@ where
         lists.spawn(async move {
             let list = {
                 let _permit = sem.acquire_owned().await;
-                with_retry(&retry, || account.list(kind, &region))
+                let t0 = std::time::Instant::now();
+                let list = with_retry(&retry, || account.list(kind, &region))
                     .await
-                    .map_err(|e| ApplyError::read(&format!("`{kind}` in `{region}`"), e))?
+                    .map_err(|e| ApplyError::read(&format!("`{kind}` in `{region}`"), e))?;
+                tracing::debug!(
+                    "listed {} `{kind}` in `{region}` ({} ms)",
+                    list.len(),
+                    t0.elapsed().as_millis()
+                );
+                list
             };
             Ok(then(kind, region, list).await)
         });

@@ -46,7 +46,14 @@ where
         attempt += 1;
         match f().await {
             Err(e) if e.is_retryable() && attempt < policy.max_attempts => {
-                tokio::time::sleep(policy.delay(attempt)).await;
+                let delay = policy.delay(attempt);
+                tracing::debug!(
+                    "{} failed with {} (attempt {attempt}); retrying in {} ms",
+                    e.operation,
+                    e.code,
+                    delay.as_millis()
+                );
+                tokio::time::sleep(delay).await;
             }
             other => return other,
         }

@@ -12,6 +12,7 @@ static VERBOSITY: AtomicU8 = AtomicU8::new(0);
 
 pub fn init_logging(verbose: u8) {
     VERBOSITY.store(verbose, Ordering::Relaxed);
+    super::logging::init(verbose);
 }
 
 #[allow(dead_code)]

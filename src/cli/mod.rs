@@ -10,6 +10,7 @@ mod iam_eval;
 mod import;
 mod init;
 mod lint;
+mod logging;
 mod manpage;
 mod models;
 mod plan;
