@@ -314,3 +314,50 @@ fn verbosity_logs_calls_and_retries_to_stderr_only() {
     let (_, err) = run(None, &[("RUST_LOG", "bedrockctl=loudest")]);
     assert!(err.contains("ignoring RUST_LOG"), "{err}");
 }
+
+/// `apply` and `destroy` show their plan redacted, as `plan` does; the account still
+/// gets the real values.
+#[test]
+fn apply_and_destroy_show_secret_looking_values_redacted() {
+    let p = Project::new(&full_with(
+        "tags: { cost-center: \"42\" }",
+        "tags: { cost-center: \"42\", api_token: not-a-real-but-sensitive, owner: AKIAIOSFODNN7EXAMPLE }",
+    ));
+    let secrets = ["not-a-real-but-sensitive", "AKIAIOSFODNN7EXAMPLE"];
+    for args in [
+        &["plan", "-f", "bedrock.yaml"][..],
+        &["apply", "-f", "bedrock.yaml", "--auto-approve"],
+        &["destroy", "-f", "bedrock.yaml", "--auto-approve"],
+    ] {
+        if args[0] == "destroy" {
+            let live = rt()
+                .block_on(
+                    p.account()
+                        .list(bedrockctl::account::Kind::InferenceProfile, "us-east-1"),
+                )
+                .unwrap();
+            let profile = live
+                .iter()
+                .find(|r| r.name == "app-haiku")
+                .expect("the profile was created");
+            assert_eq!(
+                profile.tags.get("owner").map(String::as_str),
+                Some("AKIAIOSFODNN7EXAMPLE"),
+                "the account gets the real value"
+            );
+        }
+        let (code, out, err) = p.run(args);
+        assert_eq!(code, 0, "{args:?}\n{out}\n{err}");
+        // A destroy lists ids only.
+        assert!(
+            args[0] == "destroy" || out.contains("(sensitive)"),
+            "{args:?}: {out}"
+        );
+        for s in secrets {
+            assert!(
+                !out.contains(s) && !err.contains(s),
+                "{args:?} printed {s}:\n{out}\n{err}"
+            );
+        }
+    }
+}

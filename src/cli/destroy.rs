@@ -5,6 +5,7 @@ use super::common::{load_config, print_stdout};
 use super::plan::{config_protected, connect, exec_options, reconcile};
 use super::GlobalArgs;
 use bedrockctl::apply;
+use bedrockctl::plan::report::redact;
 use bedrockctl::plan::{render_text, DiffOptions};
 use std::path::PathBuf;
 
@@ -26,7 +27,8 @@ pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         ..DiffOptions::default()
     };
     let planned = rt.block_on(apply::plan_config(account.clone(), &cfg, opts, &exec))?;
-    print_stdout(&render_text::render_text(&planned.plan))?;
+    // Shown redacted, like `plan` (the plan itself keeps the values it applies).
+    print_stdout(&render_text::render_text(&redact(&planned.plan)))?;
     let protected = config_protected(&planned);
     reconcile(
         &rt,

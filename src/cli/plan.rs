@@ -10,7 +10,7 @@ use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
-use bedrockctl::plan::report::{check_rows, locate, redact_in_place, Report, StackReport};
+use bedrockctl::plan::report::{check_rows, locate, redact, redact_in_place, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
 use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
 use bedrockctl::span::SourceMap;
@@ -428,7 +428,8 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             (cfg, planned, a.auto_approve, account)
         }
     };
-    print_stdout(&render_text::render_text(&planned.plan))?;
+    // Shown redacted, like `plan` (the plan itself keeps the values it applies).
+    print_stdout(&render_text::render_text(&redact(&planned.plan)))?;
     conflicts_error(&planned.plan)?;
     let code = reconcile(
         &rt,
