@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::plan::diff::{diff_list, finish, Finish, Partial, Split};
 use crate::plan::{desired, Desired, DiffOptions, Scope};
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::watch;
 
 /// What a list task needs to diff its list: the desired side, split by list.
@@ -23,11 +23,13 @@ struct Handout {
 
 impl Handout {
     fn diff(&self, kind: Kind, region: &str, live: Vec<Resource>) -> Partial {
-        let desired = match self.split.lock() {
-            Ok(mut s) => s.take(kind, region),
-            Err(poisoned) => poisoned.into_inner().take(kind, region),
-        };
+        let desired = self.split().take(kind, region);
         diff_list(&self.scope, self.opts, desired, live)
+    }
+
+    /// The split; a task that panicked holding it left it usable (takes are atomic).
+    fn split(&self) -> MutexGuard<'_, Split> {
+        self.split.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -156,10 +158,7 @@ async fn pass(
     };
     // Desired resources no list task took (a (kind, region) the scope does not list):
     // creates, as `plan::diff` would plan them.
-    let left = match handout.split.lock() {
-        Ok(mut s) => std::mem::take(&mut s.lists),
-        Err(poisoned) => std::mem::take(&mut poisoned.into_inner().lists),
-    };
+    let left = std::mem::take(&mut handout.split().lists);
     for (_, desired) in left {
         parts.push(diff_list(scope, opts, desired, Vec::new()));
     }
