@@ -534,13 +534,7 @@ pub(crate) fn decode(
         // A managed kind with no region to look in would silently delete nothing
         // (`guardrails: []` means "delete what this stack owns", somewhere).
         if config.account.regions.is_empty() {
-            for key in [
-                "provisioned_throughput",
-                "guardrails",
-                "inference_profiles",
-                "invocation_logging",
-                "alarms",
-            ] {
+            for &key in REGIONAL_SECTIONS {
                 if m.has(key) {
                     dec.error(
                         m.key_span(key),

@@ -10,6 +10,16 @@ use std::path::PathBuf;
 
 pub type S<T> = Spanned<T>;
 
+/// The top-level keys of the regional kinds, in config order: what needs a region to
+/// be listed in, and the sections `import` writes.
+pub const REGIONAL_SECTIONS: &[&str] = &[
+    "provisioned_throughput",
+    "guardrails",
+    "inference_profiles",
+    "invocation_logging",
+    "alarms",
+];
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The config file as the user named it.

@@ -276,13 +276,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
          # Paste the sections you want to manage into your config; the next apply adds\n\
          # the ownership tags. Policy documents to save are listed at the end.\n",
     );
-    for key in [
-        "provisioned_throughput",
-        "guardrails",
-        "inference_profiles",
-        "invocation_logging",
-        "alarms",
-    ] {
+    for &key in crate::config::REGIONAL_SECTIONS {
         if let Some(items) = sections.get(key) {
             let _ = writeln!(out, "{key}:");
             for i in items {
