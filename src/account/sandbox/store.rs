@@ -338,16 +338,21 @@ impl Store {
         let state_path = store.dir.join(STATE_FILE);
         if state_path.exists() {
             // A state written before tokens existed gets one now, so it can be cached.
-            if store.stamp()?.is_none() {
-                let gen = store.dir.join(GEN_FILE);
-                fs::write(&gen, fresh_token()).map_err(|e| io_error("cannot write", &gen, e))?;
-            }
-            if cacheable(store.stamp()?).is_some() {
-                store.current()?;
+            let stamp = match store.stamp()? {
+                Some(stamp) => Some(stamp),
+                None => {
+                    let gen = store.dir.join(GEN_FILE);
+                    fs::write(&gen, fresh_token())
+                        .map_err(|e| io_error("cannot write", &gen, e))?;
+                    store.stamp()?
+                }
+            };
+            if stamp.as_ref().is_some_and(is_small) {
+                store.current_at(stamp)?;
             } else {
-                // Too large to keep: check the version and the JSON without building it.
-                let bytes =
-                    fs::read(&state_path).map_err(|e| io_error("cannot read", &state_path, e))?;
+                // Too large to keep parsed: check the version and the JSON without
+                // building it; the bytes stay for the first `select`.
+                let bytes = store.raw_bytes_at(stamp)?;
                 check_version(&state_path, read_version(&state_path, &bytes)?.as_ref())?;
             }
         } else {
