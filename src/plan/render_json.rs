@@ -60,12 +60,9 @@ fn change_json_at(c: &Change, location: Option<Value>) -> Value {
     })
 }
 
-/// The whole plan as a JSON value, without config locations; `access_checks` as given
-/// (`null` when they were not run).
-pub fn plan_json(plan: &Plan, access_checks: Option<Value>) -> Value {
-    let mut v = to_value(ReportJson::plan(plan));
-    v["access_checks"] = access_checks.unwrap_or(Value::Null);
-    v
+/// The whole plan as a JSON value, without config locations or access checks.
+pub fn plan_json(plan: &Plan) -> Value {
+    to_value(ReportJson::plan(plan))
 }
 
 /// One config's report as a JSON value.

@@ -259,7 +259,7 @@ fn refresh_only_reports_drift_only() {
     );
     assert_eq!(p.drift.len(), 1);
     assert!(p.has_changes());
-    let j = render_json::plan_json(&p, None);
+    let j = render_json::plan_json(&p);
     assert_eq!(
         j["drift"][0]["address"],
         "provisioned_throughput.us-east-1.a"
