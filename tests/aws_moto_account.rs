@@ -12,15 +12,6 @@ use bedrockctl::account::aws::{self, permissions, AwsAccount};
 use bedrockctl::account::{Account, Kind, Resource, GLOBAL};
 use serde_json::json;
 
-macro_rules! moto_or_skip {
-    ($name:expr) => {
-        match moto_endpoint($name) {
-            Some(url) => url,
-            None => return,
-        }
-    };
-}
-
 async fn account() -> AwsAccount {
     AwsAccount::connect(None, None).await.unwrap()
 }
@@ -62,8 +53,9 @@ fn resource(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Re
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn account_id_comes_from_sts() {
-    let _ = moto_or_skip!("account_id_comes_from_sts");
+    moto_endpoint("account_id_comes_from_sts");
     let acct = aws::connect(None, None).await.unwrap();
     let id = acct.account_id().await.unwrap();
     let expected = boto("out(c('sts').get_caller_identity()['Account'])");
@@ -72,8 +64,9 @@ async fn account_id_comes_from_sts() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn the_endpoint_is_loopback_and_every_request_goes_there() {
-    let url = moto_or_skip!("the_endpoint_is_loopback_and_every_request_goes_there");
+    let url = moto_endpoint("the_endpoint_is_loopback_and_every_request_goes_there");
     let acct = account().await;
     let configured = acct
         .sdk_config()
@@ -103,8 +96,9 @@ async fn the_endpoint_is_loopback_and_every_request_goes_there() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn iam_role_lifecycle() {
-    let _ = moto_or_skip!("iam_role_lifecycle");
+    moto_endpoint("iam_role_lifecycle");
     let acct = account().await;
     let stack = unique("stack");
     let role = unique("app");
@@ -267,8 +261,9 @@ async fn iam_role_lifecycle() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn iam_policy_versions_are_pruned_and_attached_policies_are_not_deleted() {
-    let _ = moto_or_skip!("iam_policy_versions_are_pruned_and_attached_policies_are_not_deleted");
+    moto_endpoint("iam_policy_versions_are_pruned_and_attached_policies_are_not_deleted");
     let acct = account().await;
     let name = unique("versioned");
     let mut live = acct
@@ -344,8 +339,9 @@ fn alarm_spec(threshold: f64, model: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn cloudwatch_alarm_lifecycle() {
-    let _ = moto_or_skip!("cloudwatch_alarm_lifecycle");
+    moto_endpoint("cloudwatch_alarm_lifecycle");
     let acct = account().await;
     let region = "us-west-2";
     let name = unique("haiku-throttles");
@@ -407,8 +403,9 @@ async fn cloudwatch_alarm_lifecycle() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn invocation_logging_put_get_delete() {
-    let _ = moto_or_skip!("invocation_logging_put_get_delete");
+    moto_endpoint("invocation_logging_put_get_delete");
     let acct = account().await;
     // Logging is one per region: this region is used by no other test.
     let region = "eu-west-3";
@@ -455,8 +452,9 @@ async fn invocation_logging_put_get_delete() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn missing_resources_read_as_none() {
-    let _ = moto_or_skip!("missing_resources_read_as_none");
+    moto_endpoint("missing_resources_read_as_none");
     let acct = account().await;
     assert!(acct
         .get(Kind::IamRole, GLOBAL, "no-such-role-xyz")
@@ -481,8 +479,9 @@ async fn missing_resources_read_as_none() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn organization_scps_are_read_root_first_or_unknown() {
-    let _ = moto_or_skip!("organization_scps_are_read_root_first_or_unknown");
+    moto_endpoint("organization_scps_are_read_root_first_or_unknown");
     let acct = account().await;
     // No organization yet (no other test creates one): unknown, not empty.
     let has_org = boto(
@@ -525,8 +524,9 @@ async fn organization_scps_are_read_root_first_or_unknown() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto"]
 async fn connect_uses_adaptive_retries() {
-    let _ = moto_or_skip!("connect_uses_adaptive_retries");
+    moto_endpoint("connect_uses_adaptive_retries");
     let acct = account().await;
     let retry = acct.sdk_config().retry_config().unwrap();
     assert_eq!(retry.mode(), aws_smithy_types::retry::RetryMode::Adaptive);

@@ -5,18 +5,17 @@
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// The moto endpoint, or `None` after a loud skip notice when the tests run
-/// outside `scripts/test` (which always sets it).
-pub fn moto_endpoint(test: &str) -> Option<String> {
+/// The moto endpoint that `scripts/test` starts. Tests that call this are marked
+/// `#[ignore = "needs moto"]`, so a plain `cargo test` lists them as ignored instead of
+/// passing them; `scripts/test` runs them with `--include-ignored`. Run by hand without
+/// a moto server, they fail here rather than report a pass they did not earn.
+pub fn moto_endpoint(test: &str) -> String {
     match std::env::var("AWS_ENDPOINT_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            eprintln!(
-                "\n*** SKIPPED {test}: AWS_ENDPOINT_URL is not set, so there is no moto server.\n\
-                 *** Run `scripts/test`, which starts one and runs every AWS test against it.\n"
-            );
-            None
-        }
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!(
+            "{test} needs moto: AWS_ENDPOINT_URL is not set. Run `scripts/test`, which \
+             starts a moto server on 127.0.0.1 and runs every AWS test against it"
+        ),
     }
 }
 

@@ -195,7 +195,7 @@ async fn provisioned_throughput_lifecycle() {
     );
     assert_eq!(pt.status.as_deref(), Some("Creating"));
     assert!(pt.spec.get("commitment_expiration").is_none());
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let sb = later(&sb, 200);
     let live = sb
         .get(Kind::ProvisionedThroughput, R, "lite-pt")
         .await

@@ -22,6 +22,14 @@ fn sandbox_with(options: Options) -> (tempfile::TempDir, Sandbox) {
     (dir, sb)
 }
 
+/// A second handle on the same directory whose clock is `ms` ahead: tests wait on the
+/// sandbox clock this way instead of sleeping.
+fn later(sb: &Sandbox, ms: i64) -> Sandbox {
+    let mut options = sb.options().clone();
+    options.clock_skew_ms += ms;
+    Sandbox::open_with(sb.dir(), options).unwrap()
+}
+
 fn res(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Resource {
     let mut tags = BTreeMap::new();
     tags.insert(TAG_MANAGED_BY.to_string(), TAG_MANAGED_BY_VALUE.to_string());
@@ -466,7 +474,7 @@ async fn probe_through_application_profiles_and_provisioned_models() {
     let pt_arn = pt.id.unwrap();
     let e = sb.probe(R, &pt_arn, ProbeKind::Converse).await.unwrap_err();
     assert_eq!(e.code, "ModelNotReadyException");
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let sb = later(&sb, 150);
     assert!(sb.probe(R, &pt_arn, ProbeKind::Converse).await.is_ok());
 }
 
