@@ -95,7 +95,7 @@ impl CompiledStatement {
             patterns: r
                 .items
                 .iter()
-                .map(|i| ArnPattern::compile(&i.value, arn_syntax))
+                .map(|i| ArnPattern::compile_resource(&i.value, arn_syntax))
                 .collect(),
         });
         let principal = st.principal.as_ref().map(|p| PrincipalMatcher {
