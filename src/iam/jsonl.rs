@@ -13,10 +13,12 @@ use super::policy;
 use std::fmt::Write as _;
 
 /// Evaluate one input line and append the output line (with `\n`) to `out`.
-/// Returns false, writing nothing, for a blank line.
+/// A blank line is answered too (`{"id":null,"error":"blank line"}`) so that N lines
+/// in give N lines out; always returns true (kept for callers that count lines).
 pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> bool {
     if line.trim().is_empty() {
-        return false;
+        write_error(out, None, "blank line");
+        return true;
     }
     let node = match json::parse(line) {
         Ok(n) => n,
