@@ -110,7 +110,15 @@ impl Context {
             .into(),
         );
         let arn = super::pattern::ArnParts::new(resource);
-        if arn.is_arn() && !arn.get(3).is_empty() {
+        // aws:RequestedRegion is the Region the request was sent to
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion).
+        // A regional resource is reached through its own Region's endpoint, so its ARN
+        // tells the Region; a Bedrock foundation-model ARN does not: a cross-Region
+        // inference call sent to one Region is authorized on the model ARN of each
+        // destination Region, so there the caller must give the key.
+        let foundation_model =
+            arn.get(2) == "bedrock" && arn.get(5).starts_with("foundation-model/");
+        if arn.is_arn() && !arn.get(3).is_empty() && !foundation_model {
             self.insert_if_absent("aws:RequestedRegion", arn.get(3).into());
         }
         if !resource_account.is_empty() {
@@ -228,6 +236,10 @@ mod tests {
             c.single("aws:principalarn"),
             Some("arn:aws:iam::111122223333:role/app")
         );
+        // A foundation-model ARN may be a cross-Region destination: no Region implied.
+        assert_eq!(c.single("aws:requestedregion"), None);
+        let mut c = Context::default();
+        c.derive(&p, "arn:aws:bedrock:us-west-2:111122223333:agent/A1", "");
         assert_eq!(c.single("aws:requestedregion"), Some("us-west-2"));
         assert_eq!(c.single("aws:username"), None);
     }

@@ -416,8 +416,8 @@ mod tests {
     fn malformed_lines_name_the_problem() {
         let mut out = String::new();
         let mut r = Vec::new();
-        assert!(!eval_line("   ", &mut out, &mut r));
-        assert!(out.is_empty());
+        assert!(eval_line("   ", &mut out, &mut r));
+        assert_eq!(out, "{\"id\":null,\"error\":\"blank line\"}\n");
         let v = run("{not json");
         assert!(v["id"].is_null());
         assert!(v["error"].as_str().unwrap().contains("invalid JSON"));
