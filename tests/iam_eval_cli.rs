@@ -30,7 +30,10 @@ fn stdin_stream_with_a_malformed_line() {
         .collect();
     assert_eq!(lines.len(), 5, "{stdout}");
     // The blank second line is answered too (deliberate change, issues 22/25).
-    assert_eq!(lines[1], serde_json::json!({"id": null, "error": "blank line"}));
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"id": null, "error": "blank line"})
+    );
     let lines = [&lines[0], &lines[2], &lines[3], &lines[4]];
     assert_eq!(
         *lines[0],
@@ -116,5 +119,9 @@ fn dash_reads_stdin_and_an_overlong_line_stops_with_an_error() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     assert!(lines[0].contains("\"decision\":\"allow\""));
-    assert!(lines[1].contains("longer than 8388608 bytes"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("longer than 8388608 bytes"),
+        "{}",
+        lines[1]
+    );
 }

@@ -66,10 +66,8 @@ fn stream<R: Read, W: Write>(reader: &mut BufReader<R>, out: &mut W) -> std::io:
         }
         if raw.len() as u64 > MAX_LINE_BYTES && raw.last() != Some(&b'\n') {
             out.write_all(
-                format!(
-                    "{{\"id\":null,\"error\":\"line longer than {MAX_LINE_BYTES} bytes\"}}\n"
-                )
-                .as_bytes(),
+                format!("{{\"id\":null,\"error\":\"line longer than {MAX_LINE_BYTES} bytes\"}}\n")
+                    .as_bytes(),
             )?;
             out.flush()?;
             return Err(std::io::Error::new(

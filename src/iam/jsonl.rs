@@ -211,7 +211,7 @@ impl Input {
                 }
             }
         }
-        context.derive(&principal, &resource, &resource_account);
+        context.derive_for_eval(&principal, &resource, &resource_account);
 
         let management_account = match node.get("management_account") {
             None => false,
@@ -452,11 +452,23 @@ mod tests {
         assert!(e.contains("did you mean `identity_policies`"), "{e}");
         let v = run(&format!(r#"{{"id":1,"id":2,{req}}}"#));
         assert!(v["error"].as_str().unwrap().contains("duplicate key `id`"));
-        let v = run(r#"{"id":3,"request":{"principal":"not-an-arn","action":"bedrock:InvokeModel","resource":"*"}}"#);
-        assert!(v["error"].as_str().unwrap().contains("request.principal"), "{v}");
-        let v = run(r#"{"id":4,"request":{"principal":"arn:aws:iam::111122223333:role/app","action":"InvokeModel","resource":"*"}}"#);
-        assert!(v["error"].as_str().unwrap().contains("request.action"), "{v}");
-        let v = run(r#"{"id":5,"request":{"principal":"bedrock.amazonaws.com","action":"s3:GetObject","resource":"*","resource_account":"1"}}"#);
+        let v = run(
+            r#"{"id":3,"request":{"principal":"not-an-arn","action":"bedrock:InvokeModel","resource":"*"}}"#,
+        );
+        assert!(
+            v["error"].as_str().unwrap().contains("request.principal"),
+            "{v}"
+        );
+        let v = run(
+            r#"{"id":4,"request":{"principal":"arn:aws:iam::111122223333:role/app","action":"InvokeModel","resource":"*"}}"#,
+        );
+        assert!(
+            v["error"].as_str().unwrap().contains("request.action"),
+            "{v}"
+        );
+        let v = run(
+            r#"{"id":5,"request":{"principal":"bedrock.amazonaws.com","action":"s3:GetObject","resource":"*","resource_account":"1"}}"#,
+        );
         assert_eq!(v["decision"], "implicit_deny", "{v}");
     }
 }

@@ -352,7 +352,11 @@ impl ArnPattern {
                 .map(|(i, s)| {
                     // Only the sixth component (index 5) is the resource part; a pattern
                     // with fewer components has no resource part of its own.
-                    let syn = if i == 5 && i == last { syntax } else { literal_vars };
+                    let syn = if i == 5 && i == last {
+                        syntax
+                    } else {
+                        literal_vars
+                    };
                     Pattern::compile(s, syn)
                 })
                 .collect(),
@@ -566,7 +570,8 @@ mod tests {
             let req = ArnParts::new("arn:aws:s3:::b/x");
             assert_eq!(lit.matches(&req, &c), Some(false), "{text}");
             // An unresolvable variable before the fifth colon is not "missing" either.
-            let nope = ArnPattern::compile_resource(&text.replace("aws:username", "aws:nope"), LIKE);
+            let nope =
+                ArnPattern::compile_resource(&text.replace("aws:username", "aws:nope"), LIKE);
             assert_eq!(nope.matches(&req, &c), Some(false), "{text}");
         }
         // The same text as an Arn* condition value substitutes everywhere.
