@@ -1,5 +1,5 @@
 //! `bedrockctl iam eval` through the binary: one output line per input line, in
-//! order, blank lines skipped, malformed lines answered with an error and the run
+//! order, a blank line answered with an error line (N lines in, N out), malformed lines answered with an error and the run
 //! going on, exit 0; an unreadable input exits 1.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -28,9 +28,15 @@ fn stdin_stream_with_a_malformed_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4, "{stdout}");
+    assert_eq!(lines.len(), 5, "{stdout}");
+    // The blank second line is answered too (deliberate change, issues 22/25).
     assert_eq!(
-        lines[0],
+        lines[1],
+        serde_json::json!({"id": null, "error": "blank line"})
+    );
+    let lines = [&lines[0], &lines[2], &lines[3], &lines[4]];
+    assert_eq!(
+        *lines[0],
         serde_json::json!({"id":"c1","decision":"allow","reasons":[
             {"policy_type":"identity","policy_index":0,"statement":"Invoke","effect":"Allow"},
             {"policy_type":"scp","policy_index":0,"statement":"0","effect":"Allow"}]})
@@ -40,7 +46,7 @@ fn stdin_stream_with_a_malformed_line() {
     assert!(lines[2]["id"].is_null());
     assert!(lines[2]["error"].is_string());
     assert_eq!(
-        lines[3],
+        *lines[3],
         serde_json::json!({"id":"c3","decision":"explicit_deny","reasons":[
             {"policy_type":"scp","policy_index":0,"statement":"Lock","effect":"Deny"}]})
     );
@@ -86,4 +92,36 @@ fn many_lines_stream_in_order() {
         assert!(l.starts_with(&format!("{{\"id\":{i},")), "line {i}: {l}");
     }
     assert_eq!(stdout.lines().count(), 5000);
+}
+
+#[test]
+fn dash_reads_stdin_and_an_overlong_line_stops_with_an_error() {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval", "--input", "-"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("\"decision\":\"allow\""), "{stdout}");
+
+    // One line above the 8 MiB cap (no newline at all, like /dev/zero): an error
+    // line, then exit 1; the lines before it are answered.
+    let mut input = format!("{GOOD}\n");
+    input.push_str(&"x".repeat((8 << 20) + 10));
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["iam", "eval"])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("\"decision\":\"allow\""));
+    assert!(
+        lines[1].contains("longer than 8388608 bytes"),
+        "{}",
+        lines[1]
+    );
 }

@@ -20,6 +20,11 @@ pub struct Args {
 /// Lines between flushes when input keeps arriving.
 const FLUSH_EVERY: usize = 512;
 
+/// The longest line read (docs/iam-eval.md): at most this many bytes are ever read
+/// into memory for one line, whatever the input is (`/dev/zero` included); a longer
+/// line stops the run with an error line and exit 1.
+pub const MAX_LINE_BYTES: u64 = 8 << 20;
+
 pub fn run(_g: &GlobalArgs, a: Args) -> Result<u8> {
     let reader: Box<dyn Read> = match &a.input {
         Some(path) if path.as_os_str() != "-" => Box::new(
@@ -51,8 +56,24 @@ fn stream<R: Read, W: Write>(reader: &mut BufReader<R>, out: &mut W) -> std::io:
     let mut pending = 0usize;
     loop {
         raw.clear();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
+        // `take` caps the bytes actually read, not a size the input claims.
+        if (&mut *reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut raw)?
+            == 0
+        {
             return Ok(());
+        }
+        if raw.len() as u64 > MAX_LINE_BYTES && raw.last() != Some(&b'\n') {
+            out.write_all(
+                format!("{{\"id\":null,\"error\":\"line longer than {MAX_LINE_BYTES} bytes\"}}\n")
+                    .as_bytes(),
+            )?;
+            out.flush()?;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a line is longer than {MAX_LINE_BYTES} bytes"),
+            ));
         }
         line_out.clear();
         match std::str::from_utf8(&raw) {

@@ -46,8 +46,12 @@ pub enum PrincipalMatch {
     Account,
     /// The role ARN, for the role or one of its sessions.
     Role,
-    /// The exact user, role-session or service principal, or `*`.
+    /// The exact user, role-session or service principal, or `*` for a session.
     Direct,
+    /// `Principal: "*"` (or `{"AWS": "*"}`) for a user, role or session caller: in the
+    /// same account the grant is not limited by a permissions boundary or session
+    /// policy, whatever kind the caller is.
+    Wildcard,
 }
 
 impl CompiledPolicy {
@@ -95,7 +99,7 @@ impl CompiledStatement {
             patterns: r
                 .items
                 .iter()
-                .map(|i| ArnPattern::compile(&i.value, arn_syntax))
+                .map(|i| ArnPattern::compile_resource(&i.value, arn_syntax))
                 .collect(),
         });
         let principal = st.principal.as_ref().map(|p| PrincipalMatcher {
@@ -181,13 +185,13 @@ impl CompiledStatement {
     pub fn principal_match(&self, who: &Principal) -> PrincipalMatch {
         let Some(pm) = &self.principal else {
             // IAM rejects resource policies without a principal; treat it as `*`.
-            return direct(who);
+            return wildcard(who);
         };
         if pm.any {
             return if pm.negated {
                 PrincipalMatch::No
             } else {
-                direct(who)
+                wildcard(who)
             };
         }
         let best = pm
@@ -208,7 +212,20 @@ impl CompiledStatement {
     }
 }
 
-/// `*` grants to the caller as the caller is: a user or session directly, a role as a role.
+/// `Principal: "*"` grants to any caller past the boundary and session policy: the
+/// policy evaluation logic page says permissions boundaries and session policies do
+/// not limit permissions granted by a resource-based policy with a wildcard in the
+/// Principal element
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>.
+/// The root user keeps the account rule (neither applies to it).
+fn wildcard(who: &Principal) -> PrincipalMatch {
+    match who.kind {
+        PrincipalKind::Root => PrincipalMatch::Account,
+        _ => PrincipalMatch::Wildcard,
+    }
+}
+
+/// An exact ARN or a matching NotPrincipal grants to the caller as the caller is: a user or session directly, a role as a role.
 fn direct(who: &Principal) -> PrincipalMatch {
     match who.kind {
         PrincipalKind::Role => PrincipalMatch::Role,
@@ -235,7 +252,7 @@ fn entry_match(t: PrincipalType, value: &str, who: &Principal) -> PrincipalMatch
         }
         PrincipalType::Aws => {
             if value == "*" {
-                return direct(who);
+                return wildcard(who);
             }
             let is_account_id = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
             let parts = ArnParts::new(value);

@@ -82,6 +82,24 @@ impl Context {
     /// `aws:RequestedRegion` and `aws:ResourceAccount` from the resource ARN) where the
     /// caller did not give them.
     pub fn derive(&mut self, principal: &Principal, resource: &str, resource_account: &str) {
+        self.derive_keys(principal, resource, resource_account, true);
+    }
+
+    /// [`Context::derive`] for `iam eval` lines (docs/iam-eval.md): a Bedrock
+    /// foundation-model ARN does not imply `aws:RequestedRegion` (see below). The other
+    /// callers (access matrix, explain, sandbox, prove) keep deriving it from any
+    /// regional ARN, since they build same-Region requests themselves.
+    pub fn derive_for_eval(&mut self, principal: &Principal, resource: &str, acct: &str) {
+        self.derive_keys(principal, resource, acct, false);
+    }
+
+    fn derive_keys(
+        &mut self,
+        principal: &Principal,
+        resource: &str,
+        resource_account: &str,
+        region_from_model_arn: bool,
+    ) {
         if !principal.principal_arn.is_empty() {
             self.insert_if_absent("aws:PrincipalArn", principal.principal_arn.as_str().into());
         }
@@ -110,7 +128,15 @@ impl Context {
             .into(),
         );
         let arn = super::pattern::ArnParts::new(resource);
-        if arn.is_arn() && !arn.get(3).is_empty() {
+        // aws:RequestedRegion is the Region the request was sent to
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion).
+        // A regional resource is reached through its own Region's endpoint, so its ARN
+        // tells the Region; a Bedrock foundation-model ARN does not: a cross-Region
+        // inference call sent to one Region is authorized on the model ARN of each
+        // destination Region, so there the caller must give the key.
+        let foundation_model =
+            arn.get(2) == "bedrock" && arn.get(5).starts_with("foundation-model/");
+        if arn.is_arn() && !arn.get(3).is_empty() && (region_from_model_arn || !foundation_model) {
             self.insert_if_absent("aws:RequestedRegion", arn.get(3).into());
         }
         if !resource_account.is_empty() {
@@ -228,6 +254,14 @@ mod tests {
             c.single("aws:principalarn"),
             Some("arn:aws:iam::111122223333:role/app")
         );
+        assert_eq!(c.single("aws:requestedregion"), Some("us-west-2"));
+        // For `iam eval` a foundation-model ARN may be a cross-Region destination: no
+        // Region implied; other regional ARNs still imply theirs.
+        let mut c = Context::default();
+        c.derive_for_eval(&p, "arn:aws:bedrock:us-west-2::foundation-model/m", "");
+        assert_eq!(c.single("aws:requestedregion"), None);
+        let mut c = Context::default();
+        c.derive_for_eval(&p, "arn:aws:bedrock:us-west-2:111122223333:agent/A1", "");
         assert_eq!(c.single("aws:requestedregion"), Some("us-west-2"));
         assert_eq!(c.single("aws:username"), None);
     }

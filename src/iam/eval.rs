@@ -212,11 +212,14 @@ pub fn evaluate(set: &PolicySet, req: &Request<'_>, reasons: &mut Vec<Reason>) -
     if same_account {
         // A resource policy naming the user or the role session grants on its own,
         // past implicit denies in identity policies, boundary and session policy.
-        let direct_grant = resource_allow == PrincipalMatch::Direct
-            && matches!(
-                req.principal.kind,
-                PrincipalKind::User | PrincipalKind::Session | PrincipalKind::Service
-            );
+        // `Principal: "*"` does so for a role ARN caller too (policy evaluation logic,
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+        let direct_grant = resource_allow == PrincipalMatch::Wildcard
+            || (resource_allow == PrincipalMatch::Direct
+                && matches!(
+                    req.principal.kind,
+                    PrincipalKind::User | PrincipalKind::Session | PrincipalKind::Service
+                ));
         if !direct_grant {
             // Naming the role ARN grants like an identity policy would: the boundary
             // and session policy still limit it. Naming the account delegates to

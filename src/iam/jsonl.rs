@@ -5,7 +5,7 @@
 //! the organization's management account, which SCPs and RCPs do not restrict.
 
 use super::compile::CompiledPolicy;
-use super::context::{Context, Principal, Value};
+use super::context::{Context, Principal, PrincipalKind, Value};
 use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
 use super::pattern::ArnParts;
@@ -13,10 +13,12 @@ use super::policy;
 use std::fmt::Write as _;
 
 /// Evaluate one input line and append the output line (with `\n`) to `out`.
-/// Returns false, writing nothing, for a blank line.
+/// A blank line is answered too (`{"id":null,"error":"blank line"}`) so that N lines
+/// in give N lines out; always returns true (kept for callers that count lines).
 pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> bool {
     if line.trim().is_empty() {
-        return false;
+        write_error(out, None, "blank line");
+        return true;
     }
     let node = match json::parse(line) {
         Ok(n) => n,
@@ -58,6 +60,59 @@ pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> boo
         Err(msg) => write_error(out, id, &msg),
     }
     true
+}
+
+/// The keys a line may carry (design.md "`bedrockctl iam eval` — JSONL interface").
+const TOP_KEYS: &[&str] = &[
+    "id",
+    "request",
+    "identity_policies",
+    "resource_policy",
+    "permissions_boundary",
+    "session_policy",
+    "scps",
+    "rcps",
+    "management_account",
+];
+const REQUEST_KEYS: &[&str] = &[
+    "principal",
+    "action",
+    "resource",
+    "resource_account",
+    "context",
+];
+
+/// Reject a duplicate key (JSON leaves the pick undefined, so we do not pick) and an
+/// unknown key (a typo would otherwise silently drop a document), naming the closest
+/// known key.
+fn check_keys(obj: &Node, prefix: &str, known: &[&str]) -> Result<(), String> {
+    let Some(members) = obj.as_object() else {
+        return Ok(());
+    };
+    for (i, m) in members.iter().enumerate() {
+        if members[..i].iter().any(|o| o.key == m.key) {
+            return Err(format!("duplicate key `{prefix}{}`", m.key));
+        }
+        if !known.contains(&m.key.as_str()) {
+            let best = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, &m.key), *k))
+                .fold((0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
+            return Err(if best.0 >= 0.8 {
+                format!(
+                    "unknown key `{prefix}{}`: did you mean `{prefix}{}`?",
+                    m.key, best.1
+                )
+            } else {
+                format!(
+                    "unknown key `{prefix}{}` (known: {})",
+                    m.key,
+                    known.join(", ")
+                )
+            });
+        }
+    }
+    Ok(())
 }
 
 fn write_error(out: &mut String, id: Option<&Node>, msg: &str) {
@@ -107,6 +162,7 @@ impl Input {
                 node.kind()
             ));
         }
+        check_keys(node, "", TOP_KEYS)?;
         let req = node
             .get("request")
             .filter(|r| !r.is_null())
@@ -114,6 +170,7 @@ impl Input {
         if req.as_object().is_none() {
             return Err(format!("`request` must be an object, found {}", req.kind()));
         }
+        check_keys(req, "request.", REQUEST_KEYS)?;
         let field = |name: &str| -> Result<String, String> {
             match req.get(name) {
                 Some(n) => n.as_str().map(str::to_string).ok_or_else(|| {
@@ -154,7 +211,7 @@ impl Input {
                 }
             }
         }
-        context.derive(&principal, &resource, &resource_account);
+        context.derive_for_eval(&principal, &resource, &resource_account);
 
         let management_account = match node.get("management_account") {
             None => false,
@@ -177,6 +234,21 @@ impl Input {
             rcps: levels(node.get("rcps"), "rcps")?,
             management_account,
         };
+        // Checked after the documents so a line's document errors keep their message.
+        if principal.kind == PrincipalKind::Other && !ArnParts::new(&principal.arn).is_arn() {
+            return Err(format!(
+                "`request.principal` must be an ARN, a 12-digit account id or a service principal, found {:?}",
+                principal.arn
+            ));
+        }
+        match action.split_once(':') {
+            Some((svc, op)) if !svc.is_empty() && !op.is_empty() => {}
+            _ => {
+                return Err(format!(
+                    "`request.action` must be `service:Operation` (e.g. `bedrock:InvokeModel`), found {action:?}"
+                ))
+            }
+        }
         Ok(Input {
             principal,
             action,
@@ -344,8 +416,8 @@ mod tests {
     fn malformed_lines_name_the_problem() {
         let mut out = String::new();
         let mut r = Vec::new();
-        assert!(!eval_line("   ", &mut out, &mut r));
-        assert!(out.is_empty());
+        assert!(eval_line("   ", &mut out, &mut r));
+        assert_eq!(out, "{\"id\":null,\"error\":\"blank line\"}\n");
         let v = run("{not json");
         assert!(v["id"].is_null());
         assert!(v["error"].as_str().unwrap().contains("invalid JSON"));
@@ -369,5 +441,34 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("one array per organization level"));
+    }
+
+    #[test]
+    fn strict_input_keys_principal_and_action() {
+        let req = r#""request":{"principal":"arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":"*"}"#;
+        let v = run(&format!(r#"{{"id":1,{req},"identity_policy":[]}}"#));
+        assert_eq!(v["id"], 1);
+        let e = v["error"].as_str().unwrap();
+        assert!(e.contains("did you mean `identity_policies`"), "{e}");
+        let v = run(&format!(r#"{{"id":1,"id":2,{req}}}"#));
+        assert!(v["error"].as_str().unwrap().contains("duplicate key `id`"));
+        let v = run(
+            r#"{"id":3,"request":{"principal":"not-an-arn","action":"bedrock:InvokeModel","resource":"*"}}"#,
+        );
+        assert!(
+            v["error"].as_str().unwrap().contains("request.principal"),
+            "{v}"
+        );
+        let v = run(
+            r#"{"id":4,"request":{"principal":"arn:aws:iam::111122223333:role/app","action":"InvokeModel","resource":"*"}}"#,
+        );
+        assert!(
+            v["error"].as_str().unwrap().contains("request.action"),
+            "{v}"
+        );
+        let v = run(
+            r#"{"id":5,"request":{"principal":"bedrock.amazonaws.com","action":"s3:GetObject","resource":"*","resource_account":"1"}}"#,
+        );
+        assert_eq!(v["decision"], "implicit_deny", "{v}");
     }
 }

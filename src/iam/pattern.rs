@@ -328,6 +328,41 @@ impl ArnPattern {
         )
     }
 
+    /// Compile a `Resource`/`NotResource` ARN: policy variables are substituted only
+    /// in the resource part (after the fifth colon); before it `${...}` is literal
+    /// text, so it never matches a real partition, service, region or account.
+    /// IAM User Guide, "IAM JSON policy elements: Resource": "you can use JSON policy
+    /// variables in the part of the ARN that identifies the specific resource (that
+    /// is, in the trailing part of the ARN)"
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
+    /// Arn* condition values keep variables in every field ([`ArnPattern::compile`]).
+    pub fn compile_resource(text: &str, syntax: Syntax) -> ArnPattern {
+        if text == "*" {
+            return ArnPattern::Any;
+        }
+        let segs = split_pattern_segments(text);
+        let last = segs.len().saturating_sub(1);
+        let literal_vars = Syntax {
+            variables: false,
+            ..syntax
+        };
+        ArnPattern::Segments(
+            segs.into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    // Only the sixth component (index 5) is the resource part; a pattern
+                    // with fewer components has no resource part of its own.
+                    let syn = if i == 5 && i == last {
+                        syntax
+                    } else {
+                        literal_vars
+                    };
+                    Pattern::compile(s, syn)
+                })
+                .collect(),
+        )
+    }
+
     pub fn has_variables(&self) -> bool {
         match self {
             ArnPattern::Any => false,
@@ -511,5 +546,36 @@ mod tests {
             p4.matches(&ArnParts::new("arn:aws:iam::1:role/x"), &c),
             None
         );
+    }
+
+    /// Variables are substituted only after the fifth colon of a Resource ARN
+    /// (IAM User Guide, "IAM JSON policy elements: Resource",
+    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html);
+    /// an Arn* condition value keeps them in every field.
+    #[test]
+    fn resource_variables_only_in_the_resource_part() {
+        let c = ctx();
+        let arn = ArnParts::new("arn:aws:s3:::b/bob*/k");
+        let tail = ArnPattern::compile_resource("arn:aws:s3:::b/${aws:username}/*", LIKE);
+        assert_eq!(tail.matches(&arn, &c), Some(true));
+        for text in [
+            "arn:${aws:username}:s3:::b/*",
+            "arn:aws:${aws:username}:::b/*",
+            "arn:aws:s3:${aws:username}::b/*",
+            "arn:aws:s3::${aws:username}:b/*",
+        ] {
+            let lit = ArnPattern::compile_resource(text, LIKE);
+            assert!(!lit.has_variables(), "{text}");
+            // Literal `${...}` text never equals the request's field.
+            let req = ArnParts::new("arn:aws:s3:::b/x");
+            assert_eq!(lit.matches(&req, &c), Some(false), "{text}");
+            // An unresolvable variable before the fifth colon is not "missing" either.
+            let nope =
+                ArnPattern::compile_resource(&text.replace("aws:username", "aws:nope"), LIKE);
+            assert_eq!(nope.matches(&req, &c), Some(false), "{text}");
+        }
+        // The same text as an Arn* condition value substitutes everywhere.
+        let cond = ArnPattern::compile("arn:aws:s3:${aws:username}::b/*", LIKE);
+        assert!(cond.has_variables());
     }
 }
