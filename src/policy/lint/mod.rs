@@ -10,6 +10,7 @@
 //! offset; it does no I/O (the CLI reads files and the config).
 
 mod actions;
+mod arn_vars;
 mod match_;
 mod models;
 
@@ -50,6 +51,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "a foundation-model ARN carries an account id and never matches",
         fix: "leave the account field empty: `arn:aws:bedrock:REGION::foundation-model/ID`",
+    },
+    Rule {
+        code: "variable-in-arn-prefix",
+        severity: Severity::Error,
+        summary: "a policy variable sits before the fifth colon of a Resource ARN and never matches",
+        fix: "put the real partition/service/region/account, or use a `*` and an `aws:ResourceAccount` condition",
     },
     Rule {
         code: "unknown-model",
@@ -245,6 +252,7 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
     if !ctx.boundary {
         actions::check(&doc, &mut out);
     }
+    arn_vars::check(&doc, &mut out);
     models::check(&doc, ctx, &mut out);
     out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
     out.dedup();
