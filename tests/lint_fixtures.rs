@@ -71,6 +71,7 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ("streaming-missing", &[("streaming-missing", 9)]),
     ("legacy-model", &[("legacy-model", 12)]),
     ("not-action-allow", &[("not-action-allow", 7)]),
+    ("not-resource-allow", &[("not-resource-allow", 8)]),
     ("passrole-wildcard", &[("passrole-wildcard", 8)]),
     ("shadowed-statement", &[("shadowed-statement", 16)]),
     ("unused-grant", &[("unused-grant", 12)]),

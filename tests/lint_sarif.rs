@@ -58,6 +58,7 @@ const ALL_BAD: &[&str] = &[
     "streaming-missing.bad.json",
     "legacy-model.bad.json",
     "not-action-allow.bad.json",
+    "not-resource-allow.bad.json",
     "passrole-wildcard.bad.json",
     "shadowed-statement.bad.json",
 ];

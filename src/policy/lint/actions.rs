@@ -1,5 +1,5 @@
 //! Rules about what statements allow: wildcard actions, wildcard invoke resources,
-//! `NotAction` with Allow, `iam:PassRole` on every role, and shadowed statements.
+//! `NotAction` or (for invoke actions) `NotResource` with Allow, `iam:PassRole` on every role, and shadowed statements.
 
 use super::match_::{covers, glob};
 use super::{Doc, Finding};
@@ -54,8 +54,22 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        let Some(res) = resources(st) else { continue };
         let invoke = allows_action(st, INVOKE) || allows_action(st, INVOKE_STREAM);
+        // Allow + NotResource grants every resource except the listed ones: naming one
+        // model there hands out every other model, profile and provisioned model.
+        if invoke && st.resource.as_ref().is_some_and(|r| r.negated) {
+            let off = doc.key_offset(i, "NotResource");
+            out.push(Finding::new(
+                "not-resource-allow",
+                off,
+                off + "\"NotResource\"".len(),
+                format!(
+                    "statement {} allows invoking every model except the listed ones",
+                    doc.label(i)
+                ),
+            ));
+        }
+        let Some(res) = resources(st) else { continue };
         let pass_role = actions(st).is_some_and(|a| {
             a.items.iter().any(|i| {
                 i.value.to_ascii_lowercase().starts_with("iam:") && glob(&i.value, PASS_ROLE, true)

@@ -95,6 +95,12 @@ pub const RULES: &[Rule] = &[
         fix: "list the allowed actions with `Action` instead",
     },
     Rule {
+        code: "not-resource-allow",
+        severity: Severity::Error,
+        summary: "an Allow of invoke actions with `NotResource` grants every other model",
+        fix: "list the allowed model and profile ARNs with `Resource` instead",
+    },
+    Rule {
         code: "passrole-wildcard",
         severity: Severity::Error,
         summary: "`iam:PassRole` is allowed on every role",
