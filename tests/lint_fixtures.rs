@@ -59,6 +59,10 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
         &[("foundation-model-arn-with-account", 13)],
     ),
     (
+        "profile-arn-without-account",
+        &[("profile-arn-without-account", 12)],
+    ),
+    (
         "variable-in-arn-prefix",
         &[("variable-in-arn-prefix", 8), ("variable-in-arn-prefix", 14)],
     ),

@@ -51,6 +51,7 @@ const ALL_BAD: &[&str] = &[
     "bedrock-wildcard-action.bad.json",
     "invoke-resource-wildcard.bad.json",
     "foundation-model-arn-with-account.bad.json",
+    "profile-arn-without-account.bad.json",
     "variable-in-arn-prefix.bad.json",
     "unknown-model.bad.json",
     "model-not-in-region.bad.json",

@@ -53,6 +53,12 @@ pub const RULES: &[Rule] = &[
         fix: "leave the account field empty: `arn:aws:bedrock:REGION::foundation-model/ID`",
     },
     Rule {
+        code: "profile-arn-without-account",
+        severity: Severity::Error,
+        summary: "an inference-profile ARN has an empty account field and never matches",
+        fix: "put the account id: `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/ID` (or `*`)",
+    },
+    Rule {
         code: "variable-in-arn-prefix",
         severity: Severity::Error,
         summary: "a policy variable sits before the fifth colon of a Resource ARN and never matches",

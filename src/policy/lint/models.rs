@@ -115,6 +115,22 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                     ));
                 }
             }
+            // Profile ARNs carry the account that owns the profile (system-defined
+            // profiles too): `arn:${Partition}:bedrock:${Region}:${Account}:inference-profile/${ResourceId}`,
+            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+            if let Target::Profile { .. } = t {
+                if arn.account.is_empty() {
+                    out.push(Finding::new(
+                        "profile-arn-without-account",
+                        start,
+                        end,
+                        format!(
+                            "`{}` has an empty account field; inference-profile ARNs carry the account id, so this never matches",
+                            item.value
+                        ),
+                    ));
+                }
+            }
             if st.effect != Effect::Allow {
                 continue;
             }
