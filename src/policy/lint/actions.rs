@@ -86,6 +86,17 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                         doc.label(i)
                     ),
                 ));
+            } else if invoke && is_every_model(&item.value) {
+                out.push(Finding::new(
+                    "invoke-resource-wildcard",
+                    item.offset,
+                    end_of(item.offset, &item.value),
+                    format!(
+                        "statement {} allows invoking every foundation model (`{}`)",
+                        doc.label(i),
+                        item.value
+                    ),
+                ));
             }
             if pass_role && is_any_role(&item.value) {
                 out.push(Finding::new(
@@ -101,6 +112,14 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
         }
     }
     shadowed(doc, out);
+}
+
+/// A Bedrock ARN pattern whose resource part is only `*` or `foundation-model/*`:
+/// every foundation model (in the regions the region field matches).
+fn is_every_model(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    matches!(parts.as_slice(), [_, _, svc, _, _, rest]
+        if (*svc == "bedrock" || *svc == "*") && (*rest == "*" || *rest == "foundation-model/*"))
 }
 
 /// `*`, or a role ARN pattern whose name part is only `*`.

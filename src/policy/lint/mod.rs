@@ -43,7 +43,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "invoke-resource-wildcard",
         severity: Severity::Error,
-        summary: "invoke actions are allowed on `Resource: \"*\"`",
+        summary: "invoke actions are allowed on `Resource: \"*\"` or on every foundation model",
         fix: "name the foundation-model or inference-profile ARNs the workload uses",
     },
     Rule {

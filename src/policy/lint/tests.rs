@@ -97,3 +97,46 @@ fn invalid_policies_are_errors_not_findings() {
     assert!(lint_text("{\"Statement\": [", &ctx()).is_err());
     assert!(lint_text(r#"{"Statement":[{"Effect":"Alow"}]}"#, &ctx()).is_err());
 }
+
+#[test]
+fn a_lowercase_invoke_wildcard_on_every_foundation_model_is_an_error() {
+    // Action names match case-insensitively, so `bedrock:invoke*` covers InvokeModel.
+    let text = allow(
+        r#""bedrock:invoke*""#,
+        r#""arn:aws:bedrock:*::foundation-model/*""#,
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let codes: Vec<_> = fs.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"invoke-resource-wildcard"), "{codes:?}");
+    // One model, or a non-invoke action on every model, is not this finding.
+    let one = allow(r#""bedrock:invoke*""#, &format!("\"{FM}\""));
+    assert!(!codes_of(&one).contains(&"invoke-resource-wildcard"));
+    let get = allow(
+        r#""bedrock:GetFoundationModel""#,
+        r#""arn:aws:bedrock:*::foundation-model/*""#,
+    );
+    assert!(!codes_of(&get).contains(&"invoke-resource-wildcard"));
+}
+
+#[test]
+fn allow_invoke_with_not_resource_is_an_error_but_deny_is_not() {
+    let allow_nr = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"bedrock:InvokeModel","NotResource":"{FM}"}}]}}"#
+    );
+    assert_eq!(codes_of(&allow_nr), ["not-resource-allow"]);
+    let deny_nr = allow_nr.replace("\"Allow\"", "\"Deny\"");
+    assert!(!codes_of(&deny_nr).contains(&"not-resource-allow"));
+}
+
+#[test]
+fn a_profile_arn_without_account_never_matches() {
+    let text = allow(
+        r#""bedrock:InvokeModel""#,
+        r#""arn:aws:bedrock:us-east-1::inference-profile/us.amazon.nova-lite-v1:0""#,
+    );
+    assert!(codes_of(&text).contains(&"profile-arn-without-account"));
+}
+
+fn codes_of(text: &str) -> Vec<&'static str> {
+    codes(text, &ctx())
+}
