@@ -95,6 +95,9 @@ fn is_chat(m: &Model) -> bool {
 
 pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
     let cat = catalog();
+    // `legacy-model` once per statement and model, at its first ARN: a profile plus
+    // its destination-region ARNs would otherwise repeat it three or more times.
+    let mut legacy_seen = std::collections::BTreeSet::new();
     for (si, st) in doc.policy.statements.iter().enumerate() {
         for item in resource_items(st) {
             let Some(arn) = Arn::parse(&item.value) else {
@@ -157,7 +160,9 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                             format!("model `{id}` is not offered in `{region}`"),
                         ));
                     }
-                    legacy(m, id, region, concrete, &ctx.today, start, end, out);
+                    if legacy_seen.insert((si, m.model_id.as_str())) {
+                        legacy(m, id, region, concrete, &ctx.today, start, end, out);
+                    }
                     unused(ctx, id, start, end, out);
                     if !ctx.boundary
                         && is_chat(m)
@@ -210,16 +215,18 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                         continue;
                     };
                     let concrete = !region.is_empty() && !has_wildcard(region);
-                    legacy(
-                        m,
-                        &m.model_id,
-                        region,
-                        concrete,
-                        &ctx.today,
-                        start,
-                        end,
-                        out,
-                    );
+                    if legacy_seen.insert((si, m.model_id.as_str())) {
+                        legacy(
+                            m,
+                            &m.model_id,
+                            region,
+                            concrete,
+                            &ctx.today,
+                            start,
+                            end,
+                            out,
+                        );
+                    }
                     unused(ctx, &m.model_id, start, end, out);
                     if ctx.boundary {
                         continue;

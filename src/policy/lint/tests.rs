@@ -140,3 +140,32 @@ fn a_profile_arn_without_account_never_matches() {
 fn codes_of(text: &str) -> Vec<&'static str> {
     codes(text, &ctx())
 }
+
+#[test]
+fn legacy_model_is_reported_once_per_statement_and_model() {
+    let m = "anthropic.claude-3-sonnet-20240229-v1:0";
+    let arns = format!(
+        r#"["arn:aws:bedrock:us-east-1::foundation-model/{m}","arn:aws:bedrock:us-west-2::foundation-model/{m}"]"#
+    );
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        &arns,
+    );
+    let n = codes_of(&text)
+        .iter()
+        .filter(|c| **c == "legacy-model")
+        .count();
+    assert_eq!(n, 1);
+    // Two statements naming it are two findings.
+    let two = text.replace(
+        r#"]}]}"#,
+        &format!(
+            r#"]}},{{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:us-east-1::foundation-model/{m}"}}]}}"#
+        ),
+    );
+    let n = codes_of(&two)
+        .iter()
+        .filter(|c| **c == "legacy-model")
+        .count();
+    assert_eq!(n, 2);
+}
