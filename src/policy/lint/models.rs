@@ -81,6 +81,15 @@ fn reachable(m: &Model, region: &str) -> bool {
         })
 }
 
+/// Whether a cross-region profile of the model routes to `region`.
+fn reached_by_profile(m: &Model, region: &str) -> bool {
+    m.cross_region_profiles.iter().any(|p| {
+        p.destination_regions
+            .iter()
+            .any(|d| d == region || d == ALL_COMMERCIAL)
+    })
+}
+
 /// A model that answers in chat: text out, and not an embedding or rerank model.
 fn is_chat(m: &Model) -> bool {
     let id = m.model_id.to_ascii_lowercase();
@@ -159,6 +168,19 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                             end,
                             format!("model `{id}` is not offered in `{region}`"),
                         ));
+                    } else if concrete
+                        && m.offered_in(region) == Knowledge::Unknown
+                        && !reached_by_profile(m, region)
+                    {
+                        // Unconfirmed is not "absent": a warning, not an error (exit 0).
+                        let mut f = Finding::new(
+                            "model-not-in-region",
+                            start,
+                            end,
+                            format!("the catalog does not confirm that model `{id}` is offered in `{region}`"),
+                        );
+                        f.severity = crate::diag::Severity::Warning;
+                        out.push(f);
                     }
                     if legacy_seen.insert((si, m.model_id.as_str())) {
                         legacy(m, id, region, concrete, &ctx.today, start, end, out);

@@ -169,3 +169,37 @@ fn legacy_model_is_reported_once_per_statement_and_model() {
         .count();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn an_unconfirmed_region_is_a_warning_not_an_error() {
+    use crate::catalog::Knowledge;
+    // Any catalog model whose offer in some region is unconfirmed (region outside the
+    // scan, or the model's scan incomplete) and that no profile routes there.
+    let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-7", "mx-central-1"];
+    let case = catalog().models.iter().find_map(|m| {
+        regions
+            .iter()
+            .find(|r| {
+                m.offered_in(r) == Knowledge::Unknown
+                    && !m.cross_region_profiles.iter().any(|p| {
+                        p.destination_regions
+                            .iter()
+                            .any(|d| d == *r || d == crate::policy::generate::ALL_COMMERCIAL)
+                    })
+            })
+            .map(|r| (m.model_id.clone(), r.to_string()))
+    });
+    let Some((id, region)) = case else {
+        // A catalog that confirms everything has no such case; the rule is then moot.
+        return;
+    };
+    let text = allow(
+        r#""bedrock:GetFoundationModel""#,
+        &format!("\"arn:aws:bedrock:{region}::foundation-model/{id}\""),
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let f = fs.iter().find(|f| f.code == "model-not-in-region");
+    let f = f.unwrap_or_else(|| panic!("{id} in {region}: {fs:?}"));
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("does not confirm"), "{}", f.message);
+}
