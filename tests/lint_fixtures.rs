@@ -64,7 +64,10 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ),
     (
         "variable-in-arn-prefix",
-        &[("variable-in-arn-prefix", 8), ("variable-in-arn-prefix", 14)],
+        &[
+            ("variable-in-arn-prefix", 8),
+            ("variable-in-arn-prefix", 14),
+        ],
     ),
     ("unknown-model", &[("unknown-model", 12)]),
     ("model-not-in-region", &[("model-not-in-region", 10)]),

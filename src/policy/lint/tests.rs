@@ -175,7 +175,13 @@ fn an_unconfirmed_region_is_a_warning_not_an_error() {
     use crate::catalog::Knowledge;
     // Any catalog model whose offer in some region is unconfirmed (region outside the
     // scan, or the model's scan incomplete) and that no profile routes there.
-    let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-7", "mx-central-1"];
+    let regions = [
+        "us-east-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-southeast-7",
+        "mx-central-1",
+    ];
     let case = catalog().models.iter().find_map(|m| {
         regions
             .iter()
