@@ -58,6 +58,17 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
         "foundation-model-arn-with-account",
         &[("foundation-model-arn-with-account", 13)],
     ),
+    (
+        "profile-arn-without-account",
+        &[("profile-arn-without-account", 12)],
+    ),
+    (
+        "variable-in-arn-prefix",
+        &[
+            ("variable-in-arn-prefix", 8),
+            ("variable-in-arn-prefix", 14),
+        ],
+    ),
     ("unknown-model", &[("unknown-model", 12)]),
     ("model-not-in-region", &[("model-not-in-region", 10)]),
     (
@@ -67,6 +78,7 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ("streaming-missing", &[("streaming-missing", 9)]),
     ("legacy-model", &[("legacy-model", 12)]),
     ("not-action-allow", &[("not-action-allow", 7)]),
+    ("not-resource-allow", &[("not-resource-allow", 8)]),
     ("passrole-wildcard", &[("passrole-wildcard", 8)]),
     ("shadowed-statement", &[("shadowed-statement", 16)]),
     ("unused-grant", &[("unused-grant", 12)]),

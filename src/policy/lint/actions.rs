@@ -1,5 +1,5 @@
 //! Rules about what statements allow: wildcard actions, wildcard invoke resources,
-//! `NotAction` with Allow, `iam:PassRole` on every role, and shadowed statements.
+//! `NotAction` or (for invoke actions) `NotResource` with Allow, `iam:PassRole` on every role, and shadowed statements.
 
 use super::match_::{covers, glob};
 use super::{Doc, Finding};
@@ -54,8 +54,22 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        let Some(res) = resources(st) else { continue };
         let invoke = allows_action(st, INVOKE) || allows_action(st, INVOKE_STREAM);
+        // Allow + NotResource grants every resource except the listed ones: naming one
+        // model there hands out every other model, profile and provisioned model.
+        if invoke && st.resource.as_ref().is_some_and(|r| r.negated) {
+            let off = doc.key_offset(i, "NotResource");
+            out.push(Finding::new(
+                "not-resource-allow",
+                off,
+                off + "\"NotResource\"".len(),
+                format!(
+                    "statement {} allows invoking every model except the listed ones",
+                    doc.label(i)
+                ),
+            ));
+        }
+        let Some(res) = resources(st) else { continue };
         let pass_role = actions(st).is_some_and(|a| {
             a.items.iter().any(|i| {
                 i.value.to_ascii_lowercase().starts_with("iam:") && glob(&i.value, PASS_ROLE, true)
@@ -70,6 +84,17 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "statement {} allows invoking every model, profile and provisioned model",
                         doc.label(i)
+                    ),
+                ));
+            } else if invoke && is_every_model(&item.value) {
+                out.push(Finding::new(
+                    "invoke-resource-wildcard",
+                    item.offset,
+                    end_of(item.offset, &item.value),
+                    format!(
+                        "statement {} allows invoking every foundation model (`{}`)",
+                        doc.label(i),
+                        item.value
                     ),
                 ));
             }
@@ -87,6 +112,14 @@ pub(super) fn check(doc: &Doc<'_>, out: &mut Vec<Finding>) {
         }
     }
     shadowed(doc, out);
+}
+
+/// A Bedrock ARN pattern whose resource part is only `*` or `foundation-model/*`:
+/// every foundation model (in the regions the region field matches).
+fn is_every_model(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    matches!(parts.as_slice(), [_, _, svc, _, _, rest]
+        if (*svc == "bedrock" || *svc == "*") && (*rest == "*" || *rest == "foundation-model/*"))
 }
 
 /// `*`, or a role ARN pattern whose name part is only `*`.

@@ -10,6 +10,7 @@
 //! offset; it does no I/O (the CLI reads files and the config).
 
 mod actions;
+mod arn_vars;
 mod match_;
 mod models;
 
@@ -42,7 +43,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "invoke-resource-wildcard",
         severity: Severity::Error,
-        summary: "invoke actions are allowed on `Resource: \"*\"`",
+        summary: "invoke actions are allowed on `Resource: \"*\"` or on every foundation model",
         fix: "name the foundation-model or inference-profile ARNs the workload uses",
     },
     Rule {
@@ -50,6 +51,18 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "a foundation-model ARN carries an account id and never matches",
         fix: "leave the account field empty: `arn:aws:bedrock:REGION::foundation-model/ID`",
+    },
+    Rule {
+        code: "profile-arn-without-account",
+        severity: Severity::Error,
+        summary: "an inference-profile ARN has an empty account field and never matches",
+        fix: "put the account id: `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/ID` (or `*`)",
+    },
+    Rule {
+        code: "variable-in-arn-prefix",
+        severity: Severity::Error,
+        summary: "a policy variable sits before the fifth colon of a Resource ARN and never matches",
+        fix: "put the real partition/service/region/account, or use a `*` and an `aws:ResourceAccount` condition",
     },
     Rule {
         code: "unknown-model",
@@ -86,6 +99,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "an Allow with `NotAction` grants every other action of every service",
         fix: "list the allowed actions with `Action` instead",
+    },
+    Rule {
+        code: "not-resource-allow",
+        severity: Severity::Error,
+        summary: "an Allow of invoke actions with `NotResource` grants every other model",
+        fix: "list the allowed model and profile ARNs with `Resource` instead",
     },
     Rule {
         code: "passrole-wildcard",
@@ -245,6 +264,7 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
     if !ctx.boundary {
         actions::check(&doc, &mut out);
     }
+    arn_vars::check(&doc, &mut out);
     models::check(&doc, ctx, &mut out);
     out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
     out.dedup();

@@ -81,6 +81,15 @@ fn reachable(m: &Model, region: &str) -> bool {
         })
 }
 
+/// Whether a cross-region profile of the model routes to `region`.
+fn reached_by_profile(m: &Model, region: &str) -> bool {
+    m.cross_region_profiles.iter().any(|p| {
+        p.destination_regions
+            .iter()
+            .any(|d| d == region || d == ALL_COMMERCIAL)
+    })
+}
+
 /// A model that answers in chat: text out, and not an embedding or rerank model.
 fn is_chat(m: &Model) -> bool {
     let id = m.model_id.to_ascii_lowercase();
@@ -95,6 +104,9 @@ fn is_chat(m: &Model) -> bool {
 
 pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
     let cat = catalog();
+    // `legacy-model` once per statement and model, at its first ARN: a profile plus
+    // its destination-region ARNs would otherwise repeat it three or more times.
+    let mut legacy_seen = std::collections::BTreeSet::new();
     for (si, st) in doc.policy.statements.iter().enumerate() {
         for item in resource_items(st) {
             let Some(arn) = Arn::parse(&item.value) else {
@@ -111,6 +123,22 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                         format!(
                             "`{}` has account `{}`; foundation-model ARNs have an empty account field, so this never matches",
                             item.value, arn.account
+                        ),
+                    ));
+                }
+            }
+            // Profile ARNs carry the account that owns the profile (system-defined
+            // profiles too): `arn:${Partition}:bedrock:${Region}:${Account}:inference-profile/${ResourceId}`,
+            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+            if let Target::Profile { .. } = t {
+                if arn.account.is_empty() {
+                    out.push(Finding::new(
+                        "profile-arn-without-account",
+                        start,
+                        end,
+                        format!(
+                            "`{}` has an empty account field; inference-profile ARNs carry the account id, so this never matches",
+                            item.value
                         ),
                     ));
                 }
@@ -140,8 +168,23 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                             end,
                             format!("model `{id}` is not offered in `{region}`"),
                         ));
+                    } else if concrete
+                        && m.offered_in(region) == Knowledge::Unknown
+                        && !reached_by_profile(m, region)
+                    {
+                        // Unconfirmed is not "absent": a warning, not an error (exit 0).
+                        let mut f = Finding::new(
+                            "model-not-in-region",
+                            start,
+                            end,
+                            format!("the catalog does not confirm that model `{id}` is offered in `{region}`"),
+                        );
+                        f.severity = crate::diag::Severity::Warning;
+                        out.push(f);
                     }
-                    legacy(m, id, region, concrete, &ctx.today, start, end, out);
+                    if legacy_seen.insert((si, m.model_id.as_str())) {
+                        legacy(m, id, region, concrete, &ctx.today, start, end, out);
+                    }
                     unused(ctx, id, start, end, out);
                     if !ctx.boundary
                         && is_chat(m)
@@ -194,16 +237,18 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                         continue;
                     };
                     let concrete = !region.is_empty() && !has_wildcard(region);
-                    legacy(
-                        m,
-                        &m.model_id,
-                        region,
-                        concrete,
-                        &ctx.today,
-                        start,
-                        end,
-                        out,
-                    );
+                    if legacy_seen.insert((si, m.model_id.as_str())) {
+                        legacy(
+                            m,
+                            &m.model_id,
+                            region,
+                            concrete,
+                            &ctx.today,
+                            start,
+                            end,
+                            out,
+                        );
+                    }
                     unused(ctx, &m.model_id, start, end, out);
                     if ctx.boundary {
                         continue;

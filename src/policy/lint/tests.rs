@@ -97,3 +97,115 @@ fn invalid_policies_are_errors_not_findings() {
     assert!(lint_text("{\"Statement\": [", &ctx()).is_err());
     assert!(lint_text(r#"{"Statement":[{"Effect":"Alow"}]}"#, &ctx()).is_err());
 }
+
+#[test]
+fn a_lowercase_invoke_wildcard_on_every_foundation_model_is_an_error() {
+    // Action names match case-insensitively, so `bedrock:invoke*` covers InvokeModel.
+    let text = allow(
+        r#""bedrock:invoke*""#,
+        r#""arn:aws:bedrock:*::foundation-model/*""#,
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let codes: Vec<_> = fs.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"invoke-resource-wildcard"), "{codes:?}");
+    // One model, or a non-invoke action on every model, is not this finding.
+    let one = allow(r#""bedrock:invoke*""#, &format!("\"{FM}\""));
+    assert!(!codes_of(&one).contains(&"invoke-resource-wildcard"));
+    let get = allow(
+        r#""bedrock:GetFoundationModel""#,
+        r#""arn:aws:bedrock:*::foundation-model/*""#,
+    );
+    assert!(!codes_of(&get).contains(&"invoke-resource-wildcard"));
+}
+
+#[test]
+fn allow_invoke_with_not_resource_is_an_error_but_deny_is_not() {
+    let allow_nr = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"bedrock:InvokeModel","NotResource":"{FM}"}}]}}"#
+    );
+    assert_eq!(codes_of(&allow_nr), ["not-resource-allow"]);
+    let deny_nr = allow_nr.replace("\"Allow\"", "\"Deny\"");
+    assert!(!codes_of(&deny_nr).contains(&"not-resource-allow"));
+}
+
+#[test]
+fn a_profile_arn_without_account_never_matches() {
+    let text = allow(
+        r#""bedrock:InvokeModel""#,
+        r#""arn:aws:bedrock:us-east-1::inference-profile/us.amazon.nova-lite-v1:0""#,
+    );
+    assert!(codes_of(&text).contains(&"profile-arn-without-account"));
+}
+
+fn codes_of(text: &str) -> Vec<&'static str> {
+    codes(text, &ctx())
+}
+
+#[test]
+fn legacy_model_is_reported_once_per_statement_and_model() {
+    let m = "anthropic.claude-3-sonnet-20240229-v1:0";
+    let arns = format!(
+        r#"["arn:aws:bedrock:us-east-1::foundation-model/{m}","arn:aws:bedrock:us-west-2::foundation-model/{m}"]"#
+    );
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        &arns,
+    );
+    let n = codes_of(&text)
+        .iter()
+        .filter(|c| **c == "legacy-model")
+        .count();
+    assert_eq!(n, 1);
+    // Two statements naming it are two findings.
+    let two = text.replace(
+        r#"]}]}"#,
+        &format!(
+            r#"]}},{{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:us-east-1::foundation-model/{m}"}}]}}"#
+        ),
+    );
+    let n = codes_of(&two)
+        .iter()
+        .filter(|c| **c == "legacy-model")
+        .count();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn an_unconfirmed_region_is_a_warning_not_an_error() {
+    use crate::catalog::Knowledge;
+    // Any catalog model whose offer in some region is unconfirmed (region outside the
+    // scan, or the model's scan incomplete) and that no profile routes there.
+    let regions = [
+        "us-east-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-southeast-7",
+        "mx-central-1",
+    ];
+    let case = catalog().models.iter().find_map(|m| {
+        regions
+            .iter()
+            .find(|r| {
+                m.offered_in(r) == Knowledge::Unknown
+                    && !m.cross_region_profiles.iter().any(|p| {
+                        p.destination_regions
+                            .iter()
+                            .any(|d| d == *r || d == crate::policy::generate::ALL_COMMERCIAL)
+                    })
+            })
+            .map(|r| (m.model_id.clone(), r.to_string()))
+    });
+    let Some((id, region)) = case else {
+        // A catalog that confirms everything has no such case; the rule is then moot.
+        return;
+    };
+    let text = allow(
+        r#""bedrock:GetFoundationModel""#,
+        &format!("\"arn:aws:bedrock:{region}::foundation-model/{id}\""),
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let f = fs.iter().find(|f| f.code == "model-not-in-region");
+    let f = f.unwrap_or_else(|| panic!("{id} in {region}: {fs:?}"));
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("does not confirm"), "{}", f.message);
+}
