@@ -269,7 +269,8 @@ fn control_sequences_never_reach_the_output() {
             .clone();
         let out = String::from_utf8(out).expect("utf-8 output");
         assert!(
-            !out.chars().any(|c| c == '\u{1b}' || c == '\u{7}' || ('\u{80}'..='\u{9f}').contains(&c)),
+            !out.chars()
+                .any(|c| c == '\u{1b}' || c == '\u{7}' || ('\u{80}'..='\u{9f}').contains(&c)),
             "{format} output carries a control character: {out:?}"
         );
         assert!(out.contains("bedrock:InvokeModel"), "{format}: {out}");

@@ -70,18 +70,27 @@ mod tests {
 
     #[test]
     fn removes_csi_colour() {
-        assert_eq!(strip("\u{1b}[31mAccessDenied\u{1b}[0m: x"), "AccessDenied: x");
+        assert_eq!(
+            strip("\u{1b}[31mAccessDenied\u{1b}[0m: x"),
+            "AccessDenied: x"
+        );
     }
 
     #[test]
     fn removes_osc_with_bel_and_st() {
         assert_eq!(strip("a\u{1b}]0;pwned\u{7}b"), "ab");
-        assert_eq!(strip("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"), "alinkb");
+        assert_eq!(
+            strip("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"),
+            "alinkb"
+        );
     }
 
     #[test]
     fn removes_c1_and_c0_but_keeps_layout() {
-        assert_eq!(strip("a\u{9b}2Jb\u{9d}t\u{9c}c\u{0}\u{8}d\te\r\nf\rg"), "abcd\te\nf\ng");
+        assert_eq!(
+            strip("a\u{9b}2Jb\u{9d}t\u{9c}c\u{0}\u{8}d\te\r\nf\rg"),
+            "abcd\te\nf\ng"
+        );
     }
 
     #[test]
