@@ -251,3 +251,40 @@ fn text_output_on_demand() {
         insta::assert_snapshot!("text_b1_on_demand", stdout);
     });
 }
+
+#[test]
+fn control_sequences_never_reach_the_output() {
+    let pasted = "\u{1b}]0;pwned\u{7}\u{1b}[31mAccessDeniedException\u{1b}[0m: User: \
+                  arn:aws:iam::111122223333:user/dev\u{9b}2J is not authorized to perform: \
+                  bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/\
+                  anthropic.claude-3-haiku-20240307-v1:0\u{1b}]8;;http://x\u{1b}\\";
+    for format in ["text", "json"] {
+        let out = bin()
+            .args(["explain", "--format", format, "-"])
+            .write_stdin(pasted)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).expect("utf-8 output");
+        assert!(
+            !out.chars()
+                .any(|c| c == '\u{1b}' || c == '\u{7}' || ('\u{80}'..='\u{9f}').contains(&c)),
+            "{format} output carries a control character: {out:?}"
+        );
+        assert!(out.contains("bedrock:InvokeModel"), "{format}: {out}");
+    }
+}
+
+#[test]
+fn stdin_is_read_up_to_a_bound() {
+    let big = "x".repeat(1024 * 1024 + 10);
+    bin()
+        .args(["explain", "-"])
+        .write_stdin(big)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicates::str::contains("larger than 1 MiB"));
+}

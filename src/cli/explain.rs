@@ -9,7 +9,8 @@ use std::io::{IsTerminal, Read};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The error message, or `-` to read it from stdin
+    /// The error message, or `-` to read it from stdin (at most 1 MiB is read;
+    /// terminal control sequences in it are removed)
     pub message: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
@@ -56,11 +57,19 @@ fn read_message(arg: Option<&str>) -> Result<String> {
     Ok(text)
 }
 
+/// Most bytes `explain` reads from stdin. An error message is a few KB; the cap is on
+/// bytes actually read, so `/dev/zero` or an endless pipe cannot grow memory.
+const MAX_STDIN_BYTES: u64 = 1024 * 1024;
+
 fn read_stdin() -> Result<String> {
     let mut bytes = Vec::new();
     std::io::stdin()
+        .take(MAX_STDIN_BYTES + 1)
         .read_to_end(&mut bytes)
         .context("could not read the message from stdin")?;
+    if bytes.len() as u64 > MAX_STDIN_BYTES {
+        bail!("the message on stdin is larger than 1 MiB: paste only the error and its context");
+    }
     // A message with a stray non-UTF-8 byte is still worth diagnosing.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

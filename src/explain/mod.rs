@@ -20,6 +20,7 @@ pub mod iam_message;
 pub mod input;
 pub mod models;
 mod render;
+pub mod sanitize;
 
 pub use classify::iam_action_for_operation;
 pub use render::render_text;
@@ -152,7 +153,9 @@ pub fn explain(text: &str) -> Diagnosis {
 }
 
 pub fn explain_with(text: &str, hints: &Hints) -> Diagnosis {
-    let pasted = input::parse(text);
+    // Control sequences go before parsing, so no field of any output can carry them.
+    let text = sanitize::strip_terminal_controls(text);
+    let pasted = input::parse(&text);
     let facts = classify::facts(&pasted, hints);
     advice::diagnose(&pasted, facts)
 }
