@@ -152,7 +152,10 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
         for path in [Path::new("/dev/zero"), link.as_path()] {
             let err = read_bounded(path, 4096).unwrap_err();
-            assert!(matches!(err, ReadError::TooLarge { limit: 4096 }), "{err:?}");
+            assert!(
+                matches!(err, ReadError::TooLarge { limit: 4096 }),
+                "{err:?}"
+            );
         }
     }
 

@@ -292,3 +292,21 @@ fn apply_given_a_config_instead_of_a_plan_hints_at_dash_f() {
         "{stderr}"
     );
 }
+
+#[test]
+fn validate_reads_the_config_from_stdin_with_dash_f_dash() {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["validate", "-f", "-"])
+        .env("NO_COLOR", "1")
+        .write_stdin("version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nfoo: 1\n")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("-:5:1: error: unknown key `foo`"),
+        "{stderr}"
+    );
+}
