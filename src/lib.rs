@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod explain;
 pub mod iam;
+pub mod input;
 pub mod plan;
 pub mod policy;
 pub mod span;

@@ -218,3 +218,95 @@ fn style_check_catches_what_it_should() {
         assert!(style_problem(bad).is_some(), "{bad}");
     }
 }
+
+/// `validate -f FILE` in `dir`, under the same 100 MiB address-space cap and timeout as
+/// the corpus: an endless source must end in a clear error, not in memory exhaustion.
+#[cfg(unix)]
+fn validate_capped(dir: &std::path::Path, file: &str) -> std::process::Output {
+    Command::new("bash")
+        .current_dir(dir)
+        .args(["-c", "ulimit -v 102400; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("bedrockctl"))
+        .args(["validate", "-f", file])
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_symlinked_to_dev_zero_is_refused_with_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("bedrock.yaml")).unwrap();
+    let out = validate_capped(dir.path(), "bedrock.yaml");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("config file is larger than the 32 MiB limit"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_file_symlinked_to_dev_zero_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\niam:\n  roles:\n    - name: app\n      assume_role_policy: trust.json\n";
+    std::fs::write(dir.path().join("bedrock.yaml"), config).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("trust.json")).unwrap();
+    let out = validate_capped(dir.path(), "bedrock.yaml");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bedrock.yaml:8:"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read policy file `trust.json`: larger than the 1 MiB limit"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn apply_given_a_config_instead_of_a_plan_hints_at_dash_f() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["apply", "bedrock.yaml"])
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`bedrock.yaml` is a bedrock config, not a saved plan"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: use `bedrockctl apply -f bedrock.yaml`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn validate_reads_the_config_from_stdin_with_dash_f_dash() {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["validate", "-f", "-"])
+        .env("NO_COLOR", "1")
+        .write_stdin("version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nfoo: 1\n")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("-:5:1: error: unknown key `foo`"),
+        "{stderr}"
+    );
+}

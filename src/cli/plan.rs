@@ -390,10 +390,15 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
     let exec = exec_options();
     let (cfg, planned, approved, account) = match &a.plan {
         Some(plan_path) => {
-            let text = std::fs::read_to_string(plan_path)
-                .with_context(|| format!("cannot read plan file `{}`", plan_path.display()))?;
-            let saved =
-                saved::parse(&text).with_context(|| format!("`{}`", plan_path.display()))?;
+            let text = read_plan_file(plan_path)?;
+            let saved = match saved::parse(&text) {
+                Ok(saved) => saved,
+                Err(_) if looks_like_config(&text) => bail!(
+                    "`{0}` is a bedrock config, not a saved plan\n  = hint: use `bedrockctl apply -f {0}`",
+                    plan_path.display()
+                ),
+                Err(e) => return Err(e).with_context(|| format!("`{}`", plan_path.display())),
+            };
             let (cfg, sources) = load_config(Path::new(&saved.config_path))?;
             let account = connect(g, &rt)?;
             let planned = rt.block_on(apply::plan_config(
@@ -554,4 +559,21 @@ fn confirm(command: &str) -> Result<bool> {
 /// Addresses the config protects with `prevent_destroy: true`.
 pub(crate) fn config_protected(planned: &Planned) -> BTreeSet<String> {
     planned.protected.clone()
+}
+
+/// Saved plans larger than this are refused (a 10,000-resource plan is a few MB).
+const MAX_PLAN_FILE_BYTES: usize = 256 << 20;
+
+/// Read a saved plan, bounded by [`MAX_PLAN_FILE_BYTES`].
+fn read_plan_file(plan_path: &Path) -> Result<String> {
+    let text = bedrockctl::input::read_bounded_string(plan_path, MAX_PLAN_FILE_BYTES)
+        .with_context(|| format!("cannot read plan file `{}`", plan_path.display()))?;
+    Ok(text)
+}
+
+/// A YAML config (top-level `version:` and `stack:` keys) given where a saved plan (JSON)
+/// is expected: the usual slip of `apply bedrock.yaml` for `apply -f bedrock.yaml`.
+fn looks_like_config(text: &str) -> bool {
+    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+    !text.trim_start().starts_with('{') && top("version:") && top("stack:")
 }

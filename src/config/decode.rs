@@ -383,16 +383,13 @@ impl Decoder<'_> {
     /// Read and check a policy JSON file named by a config value.
     pub fn policy_file(&mut self, path: S<String>) -> Option<PolicyFile> {
         let full = self.dir.join(&path.value);
-        let bytes = match std::fs::read(&full) {
+        // Bounded read: a policy path naming /dev/zero or a huge file fails at its value.
+        let bytes = match crate::input::read_bounded(&full, MAX_POLICY_FILE_BYTES) {
             Ok(b) => b,
             Err(e) => {
                 self.error(
                     path.span,
-                    format!(
-                        "cannot read policy file `{}`: {}",
-                        path.value,
-                        io_reason(&e)
-                    ),
+                    format!("cannot read policy file `{}`: {e}", path.value),
                 );
                 return None;
             }
@@ -428,13 +425,10 @@ impl Decoder<'_> {
     }
 }
 
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string().to_lowercase(),
-    }
-}
+/// Policy files a config names are refused past this size (IAM's largest policy document,
+/// a managed policy, is 6,144 characters; the margin covers pretty-printing).
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+pub const MAX_POLICY_FILE_BYTES: usize = 1 << 20;
 
 const TOP: &[&str] = &[
     "version",

@@ -29,24 +29,28 @@ pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics), Diagnostics> {
     let name = path.display().to_string();
     let mut diags = Diagnostics::default();
-    let bytes = match std::fs::read(path) {
+    // Bounded by the bytes actually read, not the stat size: /dev/zero or a FIFO has none.
+    let bytes = match crate::input::read_bounded(path, MAX_CONFIG_BYTES) {
         Ok(b) => b,
+        Err(crate::input::ReadError::TooLarge { limit }) => {
+            let id = sources.add(name, "");
+            diags.error(
+                Span::new(id, 0, 0),
+                format!(
+                    "config file is larger than the {} limit",
+                    crate::input::human(limit)
+                ),
+            );
+            return Err(diags);
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 None,
-                format!("cannot read `{name}`: {}", decode::io_reason(&e)),
+                format!("cannot read `{name}`: {e}"),
             ));
             return Err(diags);
         }
     };
-    if bytes.len() > MAX_CONFIG_BYTES {
-        let id = sources.add(name, "");
-        diags.error(
-            Span::new(id, 0, 0),
-            format!("config file is larger than {} MiB", MAX_CONFIG_BYTES >> 20),
-        );
-        return Err(diags);
-    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
