@@ -9,6 +9,7 @@
 //! ownership tags that the config names explicitly is adopted (its tags are added).
 
 use super::desired::Desired;
+use super::applied;
 use super::normalize::{comparable_tags, is_taggable, normalize_spec};
 use super::readiness::readiness;
 use super::scope::Scope;
@@ -159,6 +160,10 @@ pub struct Partial {
     pub changes: Vec<Change>,
     pub conflicts: Vec<Conflict>,
     pub unmanaged: Vec<Resource>,
+    /// Changes of live resources changed outside bedrockctl (also in `changes`).
+    pub drift: Vec<Change>,
+    /// Addresses of updates that could not be classified (no fingerprint).
+    pub unverified: Vec<String>,
     /// Raw live resources a change touches.
     pub touched: Vec<Resource>,
     /// (region, name) of the live guardrails this stack owns: their versions are ours.
@@ -271,6 +276,8 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
         plan.changes.extend(p.changes);
         plan.conflicts.extend(p.conflicts);
         plan.unmanaged.extend(p.unmanaged);
+        plan.drift.extend(p.drift);
+        plan.drift_unverified.extend(p.unverified);
         touched.extend(p.touched);
     }
     if !opts.destroy {
@@ -292,12 +299,9 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
         plan.unmanaged
             .extend(f.live_versions.iter().filter(|v| !owns_version(v)).cloned());
     }
-    plan.drift = plan
-        .changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Update | Action::Replace) && !c.adopt)
-        .cloned()
-        .collect();
+    plan.drift
+        .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
+    plan.drift_unverified.sort();
     if opts.refresh_only {
         plan.changes.clear();
         plan.conflicts.clear();
@@ -398,10 +402,13 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         tags: filtered.unwrap_or_else(|| live.tags.clone()),
         status: live.status.clone(),
     };
+    // Drift is the live resource moving away from what apply wrote; a config edit alone
+    // is a pending change. Adoptions have never been applied, so they are neither.
+    let origin = if owned { applied::origin(&live) } else { applied::Origin::Config };
     out.touched.push(live);
     let mut after = after;
     after.id = before.id.clone();
-    out.changes.push(Change {
+    let change = Change {
         kind,
         region: after.region.clone(),
         name: after.name.clone(),
@@ -410,7 +417,16 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         after: Some(after),
         attrs,
         adopt: !owned,
-    });
+    };
+    match origin {
+        applied::Origin::Config => {}
+        applied::Origin::Drift => out.drift.push(change.clone()),
+        applied::Origin::Unknown => {
+            out.unverified.push(change.address());
+            out.drift.push(change.clone());
+        }
+    }
+    out.changes.push(change);
 }
 
 /// UpdateProvisionedModelThroughput renames a purchase in place, so a desired

@@ -6,6 +6,7 @@
 //! and testable with in-memory fixtures.
 
 pub mod adopt;
+pub mod applied;
 pub mod desired;
 pub mod diff;
 pub mod normalize;
@@ -124,7 +125,12 @@ pub struct Plan {
     pub stack: String,
     pub account_id: String,
     pub changes: Vec<Change>,
+    /// Only real drift: owned resources changed outside bedrockctl (see [`applied`]).
     pub drift: Vec<Change>,
+    /// Addresses of updates that count as drift only because nothing records what was
+    /// applied (no `bedrockctl:applied` tag, or a kind that cannot be tagged).
+    #[serde(default)]
+    pub drift_unverified: Vec<String>,
     pub conflicts: Vec<Conflict>,
     pub unmanaged: Vec<Resource>,
     pub model_readiness: Vec<Readiness>,

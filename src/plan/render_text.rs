@@ -23,8 +23,20 @@ pub fn render_text(plan: &Plan) -> String {
     if !plan.conflicts.is_empty() {
         out.push('\n');
     }
-    // Without a state file, drift and config edits look the same: both are updates of
-    // owned resources. The normal plan lists them once, as actions.
+    // Drift (the live resource moved away from what apply wrote, see plan::applied) is
+    // listed apart from the actions; the normal plan names it, the actions revert it.
+    if !plan.refresh_only && !plan.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "Drift: {} managed resource{} changed outside bedrockctl:",
+            plan.drift.len(),
+            plural(plan.drift.len()),
+        );
+        for c in &plan.drift {
+            let _ = writeln!(out, "  ~ {}{}", c.address(), unverified_note(plan, c));
+        }
+        out.push('\n');
+    }
     if plan.refresh_only && !plan.drift.is_empty() {
         let _ = writeln!(
             out,
@@ -284,4 +296,13 @@ pub fn render_stacks(stacks: &[StackReport]) -> String {
         }
     }
     out
+}
+
+/// Why a change counts as drift without proof: nothing records what was applied.
+fn unverified_note(plan: &Plan, c: &Change) -> &'static str {
+    if plan.drift_unverified.contains(&c.address()) {
+        " (no record of what was applied: any difference counts as drift)"
+    } else {
+        ""
+    }
 }
