@@ -8,8 +8,8 @@
 //! desired name taken by another stack is a conflict. A live resource without any
 //! ownership tags that the config names explicitly is adopted (its tags are added).
 
-use super::desired::Desired;
 use super::applied;
+use super::desired::Desired;
 use super::normalize::{comparable_tags, is_taggable, normalize_spec};
 use super::readiness::readiness;
 use super::scope::Scope;
@@ -347,7 +347,11 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
     // Live tags compare as they are (no copy) unless they carry AWS-reserved keys.
     let filtered: Option<Tags> = if !is_taggable(kind) {
         Some(Tags::new())
-    } else if live.tags.keys().any(|k| k.starts_with("aws:")) {
+    } else if live
+        .tags
+        .keys()
+        .any(|k| k.starts_with("aws:") || k == applied::TAG_APPLIED)
+    {
         Some(comparable_tags(&live.tags))
     } else {
         None
@@ -404,7 +408,11 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
     };
     // Drift is the live resource moving away from what apply wrote; a config edit alone
     // is a pending change. Adoptions have never been applied, so they are neither.
-    let origin = if owned { applied::origin(&live) } else { applied::Origin::Config };
+    let origin = if owned {
+        applied::origin(&live)
+    } else {
+        applied::Origin::Config
+    };
     out.touched.push(live);
     let mut after = after;
     after.id = before.id.clone();

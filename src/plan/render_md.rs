@@ -336,7 +336,15 @@ pub fn render_github_report(r: &Report) -> String {
             drift_level,
             r.line_of(c),
             &format!("drift: {}", c.address()),
-            &format!("live differs from the config: {}", attr_detail(c)),
+            &format!(
+                "changed outside bedrockctl{}; live differs from the config: {}",
+                if plan.drift_unverified.contains(&c.address()) {
+                    " (unverified: no record of what was applied)"
+                } else {
+                    ""
+                },
+                attr_detail(c)
+            ),
         );
     }
     if !plan.refresh_only {
