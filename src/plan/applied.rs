@@ -2,7 +2,11 @@
 //!
 //! There is no state file, so apply records a fingerprint of what it applied on the
 //! resource itself: the tag `bedrockctl:applied=<sha256 hex>` (64 characters, inside the
-//! 256-character tag value limit of Bedrock, IAM and CloudWatch tags). The fingerprint
+//! 256-character tag value limit of Bedrock, IAM and CloudWatch tags, and of their
+//! character set; IAM: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iam-role-tag.html,
+//! the tag-value type shared by the tagging APIs:
+//! https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_Tag.html). It takes
+//! one of the 50 tags a resource may carry. The fingerprint
 //! covers the normalized spec and the comparable tags (this tag excluded), so for an IAM
 //! role it also covers the role's inline and attached policies, which live in its spec.
 //!
