@@ -6,13 +6,13 @@ use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use bedrockctl::account::Account;
 use bedrockctl::apply::checks::{access_model, run_access_checks};
-use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
+use bedrockctl::apply::guards::{self, now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
 use bedrockctl::plan::report::{check_rows, locate, redact, redact_in_place, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
-use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
+use bedrockctl::plan::{render_json, render_md, render_text, Conflict, DiffOptions, Plan};
 use bedrockctl::span::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -97,6 +97,7 @@ async fn plan_stack(
 ) -> Result<Stack> {
     let mut planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
     warn_account_pin(&cfg, &planned.plan);
+    refusals_as_conflicts(&mut planned);
     let mut plan = std::mem::take(&mut planned.plan);
     redact_in_place(&mut plan);
     let locations = locate(&cfg, &sources);
@@ -370,12 +371,55 @@ fn warn_account_pin(cfg: &Config, plan: &Plan) {
     }
 }
 
+/// What apply's guards would refuse (prevent_destroy, a commitment term), listed in the
+/// plan's conflicts so that `plan` fails as apply would, like Terraform (issue 25). The
+/// account pin is whole-plan and only warned about (`warn_account_pin`); apply's guards
+/// stay.
+fn refusals_as_conflicts(planned: &mut Planned) {
+    let now = now_rfc3339();
+    let protected = config_protected(planned);
+    let found = guards::refused(
+        &planned.plan,
+        &planned.snapshot,
+        &GuardContext {
+            account_pin: None,
+            config_protected: &protected,
+            now: &now,
+        },
+    );
+    let stack = planned.plan.stack.clone();
+    for r in found {
+        if let Some(address) = r.address {
+            planned.plan.conflicts.push(Conflict {
+                address,
+                owner: stack.clone(),
+                reason: Some(r.message),
+            });
+        }
+    }
+    planned
+        .plan
+        .conflicts
+        .sort_by(|a, b| a.address.cmp(&b.address));
+}
+
 fn conflicts_error(plan: &Plan) -> Result<()> {
     if plan.conflicts.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = plan
-        .conflicts
+    let (refused, owned): (Vec<_>, Vec<_>) =
+        plan.conflicts.iter().partition(|c| c.reason.is_some());
+    if !refused.is_empty() {
+        let list: Vec<String> = refused
+            .iter()
+            .map(|c| format!("  - {}", c.describe()))
+            .collect();
+        bail!(
+            "apply would refuse this plan:\n{}\nhint: change the config (or set `prevent_destroy: false` and apply first)",
+            list.join("\n")
+        )
+    }
+    let list: Vec<String> = owned
         .iter()
         .map(|c| format!("`{}` (owned by stack `{}`)", c.address, c.owner))
         .collect();

@@ -339,6 +339,7 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         out.conflicts.push(Conflict {
             address: after.address(),
             owner: live.stack().unwrap_or("(no stack tag)").to_string(),
+            reason: None,
         });
         return;
     }

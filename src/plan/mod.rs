@@ -102,11 +102,29 @@ impl Change {
     }
 }
 
-/// A desired resource whose name is taken by a resource another stack owns.
+/// A resource the plan cannot touch: its name is taken by a resource another stack
+/// owns, or (with a `reason`) apply's guards will refuse the change (issue 25).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub address: String,
+    /// The stack that owns the resource (this stack's own name for a refusal).
     pub owner: String,
+    /// Why apply will refuse the change; `None` for a resource of another stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Conflict {
+    /// The one-line explanation the renderers show.
+    pub fn describe(&self) -> String {
+        match &self.reason {
+            Some(r) => r.lines().next().unwrap_or(r).to_string(),
+            None => format!(
+                "{} exists and is owned by stack `{}`; bedrockctl will not touch it",
+                self.address, self.owner
+            ),
+        }
+    }
 }
 
 /// Everything read from the account for one plan.

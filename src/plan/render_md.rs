@@ -143,10 +143,19 @@ pub fn render_markdown_report(r: &Report) -> String {
             cell(e)
         );
     }
-    if !plan.conflicts.is_empty() {
+    let (refused, owned): (Vec<_>, Vec<_>) =
+        plan.conflicts.iter().partition(|c| c.reason.is_some());
+    if !owned.is_empty() {
         out.push_str("> [!CAUTION]\n> Owned by another stack, left alone:\n");
-        for c in &plan.conflicts {
+        for c in &owned {
             let _ = writeln!(out, "> - `{}` (stack `{}`)", c.address, cell(&c.owner));
+        }
+        out.push('\n');
+    }
+    if !refused.is_empty() {
+        out.push_str("> [!CAUTION]\n> Apply will refuse this plan:\n");
+        for c in &refused {
+            let _ = writeln!(out, "> - {}", cell(&c.describe()));
         }
         out.push('\n');
     }
@@ -318,11 +327,12 @@ pub fn render_github_report(r: &Report) -> String {
         emit(
             "error",
             r.locations.stack,
-            "bedrockctl conflict",
-            &format!(
-                "{} is owned by stack `{}`; bedrockctl will not touch it",
-                c.address, c.owner
-            ),
+            if c.reason.is_some() {
+                "apply will refuse"
+            } else {
+                "bedrockctl conflict"
+            },
+            &c.describe(),
         );
     }
     // A drift job fails on drift: under --refresh-only drift is an error.

@@ -14,11 +14,7 @@ const LONG: usize = 60;
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
     for c in &plan.conflicts {
-        let _ = writeln!(
-            out,
-            "! {} exists and is owned by stack `{}`; bedrockctl will not touch it",
-            c.address, c.owner
-        );
+        let _ = writeln!(out, "! {}", c.describe());
     }
     if !plan.conflicts.is_empty() {
         out.push('\n');
