@@ -446,6 +446,13 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
                 DiffOptions::default(),
                 &exec,
             ))?;
+            if saved::already_applied(&saved, &config_digest(&sources), &planned.plan) {
+                eprintln!(
+                    "the saved plan `{}` was already applied: the account matches it; nothing to do",
+                    plan_path.display()
+                );
+                return Ok(0);
+            }
             if let Err(e) = saved::check_fresh(
                 &saved,
                 &config_digest(&sources),
