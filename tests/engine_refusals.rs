@@ -23,7 +23,7 @@ fn plan(p: &Project, args: &[&str]) -> (i32, String, String) {
 fn assert_refused_everywhere(p: &Project, needle: &str) {
     let (code, json, err) = plan(p, &["--format", "json"]);
     assert_eq!(code, 1, "{json}\n{err}");
-    assert!(err.contains("apply would refuse this plan"), "{err}");
+    assert!(err.contains("this plan cannot be applied"), "{err}");
     let v: Value = serde_json::from_str(&json).unwrap();
     let conflicts = v["conflicts"].as_array().unwrap();
     assert_eq!(conflicts.len(), 1, "{v:#}");

@@ -39,6 +39,10 @@ pub struct PlanArgs {
     /// Also list resources this stack does not own
     #[arg(long)]
     pub show_unmanaged: bool,
+    /// Take over untagged resources the config names (keeping their tags); without it
+    /// plan refuses them
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -57,6 +61,9 @@ pub struct ApplyArgs {
     pub file: PathBuf,
     #[arg(long)]
     pub auto_approve: bool,
+    /// Take over untagged resources the config names (keeping their tags)
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 /// Engine settings; the environment overrides exist for tests and slow accounts.
@@ -261,6 +268,7 @@ fn diff_options(a: &PlanArgs) -> DiffOptions {
         refresh_only: a.refresh_only,
         show_unmanaged: a.show_unmanaged,
         destroy: false,
+        adopt: a.adopt,
     }
 }
 
@@ -415,7 +423,7 @@ fn conflicts_error(plan: &Plan) -> Result<()> {
             .map(|c| format!("  - {}", c.describe()))
             .collect();
         bail!(
-            "apply would refuse this plan:\n{}\nhint: change the config (or set `prevent_destroy: false` and apply first)",
+            "this plan cannot be applied:\n{}\nhint: change the config (or set `prevent_destroy: false` and apply first, or adopt with `--adopt`)",
             list.join("\n")
         )
     }
@@ -443,7 +451,10 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             let planned = rt.block_on(apply::plan_config(
                 account.clone(),
                 &cfg,
-                DiffOptions::default(),
+                DiffOptions {
+                    adopt: a.adopt,
+                    ..DiffOptions::default()
+                },
                 &exec,
             ))?;
             if saved::already_applied(&saved, &config_digest(&sources), &planned.plan) {
@@ -473,7 +484,10 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             let planned = rt.block_on(apply::plan_config(
                 account.clone(),
                 &cfg,
-                DiffOptions::default(),
+                DiffOptions {
+                    adopt: a.adopt,
+                    ..DiffOptions::default()
+                },
                 &exec,
             ))?;
             (cfg, planned, a.auto_approve, account)

@@ -64,6 +64,9 @@ pub struct DiffOptions {
     pub show_unmanaged: bool,
     /// Plan the deletion of everything this stack owns (`destroy`).
     pub destroy: bool,
+    /// Take over untagged resources the config names (`--adopt`); without it they are
+    /// conflicts, never adopted silently (issue 25).
+    pub adopt: bool,
 }
 
 /// Compare desired with a snapshot of the account.
@@ -214,12 +217,12 @@ pub fn diff_list(
         match live_by_name.remove(&after.name) {
             None if after.kind == Kind::ProvisionedThroughput => unmatched_pts.push(after),
             None => out.changes.push(create(after)),
-            Some(l) => matched(&mut out, after, l, &owns),
+            Some(l) => matched(&mut out, after, l, &owns, opts.adopt),
         }
     }
     for (after, renamed) in pair_renames(unmatched_pts, &mut live_by_name, &owns) {
         match renamed {
-            Some(l) => matched(&mut out, after, l, &owns),
+            Some(l) => matched(&mut out, after, l, &owns, opts.adopt),
             None => out.changes.push(create(after)),
         }
     }
@@ -333,7 +336,13 @@ fn create(after: Resource) -> Change {
 
 /// The change for a desired resource and the live one it corresponds to (same key, or
 /// a renamed provisioned throughput). A live resource another stack owns is a conflict.
-fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Resource) -> bool) {
+fn matched(
+    out: &mut Partial,
+    after: Resource,
+    live: Resource,
+    owns: &dyn Fn(&Resource) -> bool,
+    adopt: bool,
+) {
     let owned = owns(&live);
     if !owned && live.is_managed() {
         out.conflicts.push(Conflict {
@@ -343,6 +352,28 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         });
         return;
     }
+    if !owned && !adopt {
+        out.conflicts.push(Conflict {
+            address: after.address(),
+            owner: String::new(),
+            reason: Some(format!(
+                "`{}` already exists and is not owned; adopt it with `import` (`bedrockctl import` prints its config entry, tags included), then `plan --adopt` / `apply --adopt`",
+                after.address()
+            )),
+        });
+        return;
+    }
+    // An adopted resource keeps the tags it already had (issue 25): those the config
+    // does not set are carried into the desired side instead of being removed.
+    let mut after = after;
+    if !owned && is_taggable(live.kind) {
+        for (k, v) in comparable_tags(&live.tags) {
+            if !k.starts_with("bedrockctl:") && k != crate::account::TAG_MANAGED_BY {
+                after.tags.entry(k).or_insert(v);
+            }
+        }
+    }
+    let after = after;
     let kind = live.kind;
     let spec = normalize_spec(kind, &live.spec);
     // Live tags compare as they are (no copy) unless they carry AWS-reserved keys.

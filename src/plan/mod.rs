@@ -107,7 +107,8 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub address: String,
-    /// The stack that owns the resource (this stack's own name for a refusal).
+    /// The stack that owns the resource (this stack's own name for a refusal, empty for
+    /// an unowned resource).
     pub owner: String,
     /// Why apply will refuse the change; `None` for a resource of another stack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
