@@ -286,8 +286,13 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
     if !opts.destroy {
         let version_refs: Vec<&Resource> = f.live_versions.iter().collect();
         for d in &f.desired_versions {
-            plan.changes
-                .push(plan_version(d, &version_refs, &owns_version));
+            let c = plan_version(d, &version_refs, &owns_version);
+            if c.action == Action::Create {
+                if let Some(w) = version_quota_warning(d, &version_refs) {
+                    plan.warnings.push(w);
+                }
+            }
+            plan.changes.push(c);
         }
     }
     // Already in order but for the versions: the sort merges runs in linear time.
@@ -545,6 +550,31 @@ fn plan_version(d: &Resource, live: &[&Resource], owns: &dyn Fn(&Resource) -> bo
             adopt: false,
         },
     }
+}
+
+/// Numbered versions a guardrail may have: the Bedrock default quota, which the sandbox
+/// enforces too (`account::sandbox::kinds::guardrail::MAX_VERSIONS`).
+pub const MAX_GUARDRAIL_VERSIONS: usize = 20;
+
+/// A warning when publishing the version `d` would exceed the versions quota (issue 25):
+/// apply would update the draft and then fail on CreateGuardrailVersion.
+fn version_quota_warning(d: &Resource, live: &[&Resource]) -> Option<String> {
+    let existing = live
+        .iter()
+        .filter(|l| {
+            l.kind == Kind::GuardrailVersion
+                && l.region == d.region
+                && version_guardrail(l).as_deref() == Some(d.name.as_str())
+        })
+        .count();
+    (existing >= MAX_GUARDRAIL_VERSIONS).then(|| {
+        format!(
+            "guardrail `{}` in {} already has {existing} versions, the quota of {MAX_GUARDRAIL_VERSIONS}: publishing version {} will fail; delete versions nothing uses first",
+            d.name,
+            d.region,
+            existing + 1
+        )
+    })
 }
 
 fn version_guardrail(r: &Resource) -> Option<String> {

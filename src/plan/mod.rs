@@ -154,6 +154,9 @@ pub struct Plan {
     pub unmanaged: Vec<Resource>,
     pub model_readiness: Vec<Readiness>,
     pub refresh_only: bool,
+    /// Things apply is likely to fail on, known at plan time (guardrail version quota).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Counts for the summary line.

@@ -178,6 +178,7 @@ impl Serialize for ReportJson<'_> {
         m.serialize_entry("drift", &self.drift())?;
         m.serialize_entry("drift_unverified", &plan.drift_unverified)?;
         m.serialize_entry("conflicts", &plan.conflicts)?;
+        m.serialize_entry("warnings", &plan.warnings)?;
         m.serialize_entry("model_readiness", &readiness)?;
         m.serialize_entry("access_checks", &checks)?;
         m.serialize_entry(

@@ -152,6 +152,9 @@ pub fn render_markdown_report(r: &Report) -> String {
         }
         out.push('\n');
     }
+    for w in &plan.warnings {
+        let _ = writeln!(out, "> [!WARNING]\n> {}\n", cell(w));
+    }
     if !refused.is_empty() {
         out.push_str("> [!CAUTION]\n> Apply will refuse this plan:\n");
         for c in &refused {
@@ -334,6 +337,9 @@ pub fn render_github_report(r: &Report) -> String {
             },
             &c.describe(),
         );
+    }
+    for w in &plan.warnings {
+        emit("warning", r.locations.stack, "bedrockctl warning", w);
     }
     // A drift job fails on drift: under --refresh-only drift is an error.
     let drift_level = if plan.refresh_only {

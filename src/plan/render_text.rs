@@ -19,6 +19,12 @@ pub fn render_text(plan: &Plan) -> String {
     if !plan.conflicts.is_empty() {
         out.push('\n');
     }
+    for w in &plan.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    if !plan.warnings.is_empty() {
+        out.push('\n');
+    }
     // Drift (the live resource moved away from what apply wrote, see plan::applied) is
     // listed apart from the actions; the normal plan names it, the actions revert it.
     if !plan.refresh_only && !plan.drift.is_empty() {
