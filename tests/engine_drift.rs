@@ -123,6 +123,8 @@ fn config_edit_is_a_pending_change_not_drift() {
     assert!(s.drift.is_empty(), "{:?}", s.drift);
     assert!(s.unverified.is_empty(), "{:?}", s.unverified);
     assert!(!s.text.contains("Drift:"), "{}", s.text);
+    // Not a terminal: no colour, no spinner.
+    assert!(!s.text.contains('\x1b'), "{:?}", s.text);
     assert!(s.text.contains("threshold"), "{}", s.text);
     assert!(!s.md.contains("drifted resource"), "{}", s.md);
     assert!(!s.gh.contains("title=drift"), "{}", s.gh);

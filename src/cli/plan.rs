@@ -212,6 +212,7 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
     let (cfg, sources) = load_config(&file)?;
     let rt = runtime()?;
     let account = connect(g, &rt)?;
+    let spinner = spinner("reading the account");
     let stack = rt.block_on(plan_stack(
         account,
         file,
@@ -219,7 +220,11 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
         sources,
         diff_options(&a),
         exec_options(),
-    ))?;
+    ));
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let stack = stack?;
     let r = &stack.report;
     let out = match a.format {
         PlanFormat::Json => None,
@@ -229,7 +234,7 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
             write_step_summary(&render_md::render_markdown_report(r))?;
             Some(render_md::render_github_report(r))
         }
-        PlanFormat::Text => Some(render_text::render_report(r)),
+        PlanFormat::Text => Some(colour_if_terminal(render_text::render_report(r))),
     };
     match out {
         Some(text) => print_stdout(&text)?,
@@ -368,6 +373,31 @@ fn absolute(p: &Path) -> String {
         .to_string()
 }
 
+/// Whether output may carry colour and spinners: a terminal, and `NO_COLOR` unset.
+fn fancy(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The plan text coloured for a terminal; plain for files, pipes and snapshots.
+fn colour_if_terminal(text: String) -> String {
+    if fancy(std::io::stdout().is_terminal()) {
+        render_text::colorize(&text)
+    } else {
+        text
+    }
+}
+
+/// A spinner on stderr while the account is read (issue 24); none unless stderr is a
+/// terminal, so logs and tests never see it.
+pub(crate) fn spinner(msg: &'static str) -> Option<indicatif::ProgressBar> {
+    if !fancy(std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let s = indicatif::ProgressBar::new_spinner().with_message(msg);
+    s.enable_steady_tick(Duration::from_millis(100));
+    Some(s)
+}
+
 fn warn_account_pin(cfg: &Config, plan: &Plan) {
     if let Some(pin) = &cfg.account.id {
         if pin.value != plan.account_id {
@@ -481,6 +511,7 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
         None => {
             let (cfg, _) = load_config(&a.file)?;
             let account = connect(g, &rt)?;
+            let spin = spinner("reading the account");
             let planned = rt.block_on(apply::plan_config(
                 account.clone(),
                 &cfg,
@@ -489,12 +520,18 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
                     ..DiffOptions::default()
                 },
                 &exec,
-            ))?;
+            ));
+            if let Some(s) = spin {
+                s.finish_and_clear();
+            }
+            let planned = planned?;
             (cfg, planned, a.auto_approve, account)
         }
     };
     // Shown redacted, like `plan` (the plan itself keeps the values it applies).
-    print_stdout(&render_text::render_text(&redact(&planned.plan)))?;
+    print_stdout(&colour_if_terminal(render_text::render_text(&redact(
+        &planned.plan,
+    ))))?;
     conflicts_error(&planned.plan)?;
     let code = reconcile(
         &rt,
@@ -580,7 +617,12 @@ pub(crate) fn reconcile(
     if command != "apply" {
         return Ok(0);
     }
-    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()))?;
+    let spin = spinner("running post-apply checks");
+    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()));
+    if let Some(s) = spin {
+        s.finish_and_clear();
+    }
+    let checks = checks?;
     if checks.results.is_empty() {
         return Ok(0);
     }

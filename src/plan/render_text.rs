@@ -308,3 +308,56 @@ fn unverified_note(plan: &Plan, c: &Change) -> &'static str {
         ""
     }
 }
+
+/// `text` with the change markers coloured as Terraform does: `+` green, `~` yellow,
+/// `-` (and `-/+`) red, `!` conflicts red. Only for a terminal: the caller decides
+/// (stdout is a TTY and `NO_COLOR` is unset), so files, pipes and snapshots stay plain.
+pub fn colorize(text: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const YELLOW: &str = "\x1b[33m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let colour = match body.chars().next() {
+            Some('+') => Some(GREEN),
+            Some('~') => Some(YELLOW),
+            Some('-') | Some('!') => Some(RED),
+            _ => None,
+        };
+        match colour {
+            Some(c) => {
+                let (content, nl) = match line.strip_suffix('\n') {
+                    Some(l) => (l, "\n"),
+                    None => (line, ""),
+                };
+                let indent = content.len() - content.trim_start().len();
+                let _ = write!(
+                    out,
+                    "{}{c}{}{RESET}{nl}",
+                    &content[..indent],
+                    &content[indent..]
+                );
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::colorize;
+
+    #[test]
+    fn markers_are_coloured_and_other_lines_left_alone() {
+        let text = "bedrockctl will perform:\n  + a.b.c\n  ~ d\n-/+ e\nPlan: 1 to add\n";
+        let c = colorize(text);
+        assert!(c.contains("  \x1b[32m+ a.b.c\x1b[0m\n"), "{c:?}");
+        assert!(c.contains("  \x1b[33m~ d\x1b[0m\n"), "{c:?}");
+        assert!(c.contains("\x1b[31m-/+ e\x1b[0m\n"), "{c:?}");
+        assert!(c.starts_with("bedrockctl will perform:\n"));
+        assert!(c.ends_with("Plan: 1 to add\n"));
+    }
+}
