@@ -44,6 +44,11 @@ fn plan_warns_before_the_21st_guardrail_version() {
     );
     let (_, text, _) = p.run(&["plan", "-f", "bedrock.yaml"]);
     assert!(text.contains("warning: guardrail `safety`"), "{text}");
+    // The new version is one line under the draft's change (issue 20).
+    assert!(
+        text.contains(": a new version of `safety`, from the draft above\n"),
+        "{text}"
+    );
     let (_, md, _) = p.run_env(
         &["plan", "-f", "bedrock.yaml", "--format", "markdown"],
         &[("GITHUB_STEP_SUMMARY", "")],

@@ -130,6 +130,22 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
         Action::Delete => ("  -", "will be destroyed"),
         Action::NoOp => ("   ", "is up to date"),
     };
+    // A new guardrail version is a snapshot of the draft, whose own change is shown
+    // above it: one line, not the whole guardrail again (issue 20).
+    if c.kind == crate::account::Kind::GuardrailVersion && c.action == Action::Create {
+        let guardrail = c
+            .after
+            .as_ref()
+            .and_then(|a| a.spec.get("guardrail"))
+            .and_then(Value::as_str)
+            .unwrap_or(&c.name);
+        let _ = writeln!(
+            out,
+            "  + {}: a new version of `{guardrail}`, from the draft above\n",
+            c.address()
+        );
+        return;
+    }
     let _ = writeln!(out, "  # {} {what}", c.address());
     let _ = writeln!(out, "{sym} {}", c.address());
     match c.action {
