@@ -14,6 +14,7 @@ pub mod readiness;
 pub mod render_json;
 pub mod render_md;
 pub mod render_text;
+pub mod render_tree;
 pub mod report;
 pub mod saved;
 pub mod scope;

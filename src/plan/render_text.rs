@@ -2,6 +2,7 @@
 //! replace, `-` delete, one line per changed attribute, and a summary line. Long text
 //! and policy documents are shown as a line diff.
 
+use super::render_tree;
 use super::report::{Report, StackReport};
 use super::{Action, AttrChange, Change, Plan};
 use serde_json::Value;
@@ -153,7 +154,7 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
             if let Some(a) = &c.after {
                 render_object(out, "+", &a.spec);
                 if !a.tags.is_empty() {
-                    let _ = writeln!(out, "      + tags = {}", inline(&serde_json::json!(a.tags)));
+                    render_tree::tree(out, 6, "tags", None, Some(&serde_json::json!(a.tags)));
                 }
             }
         }
@@ -175,7 +176,9 @@ fn render_object(out: &mut String, sym: &str, v: &Value) {
     if let Value::Object(m) = v {
         for (k, v) in m {
             let text = inline(v);
-            if is_long(&text) {
+            if render_tree::is_nested(v) {
+                render_tree::tree(out, 6, k, None, Some(v));
+            } else if is_long(&text) {
                 let _ = writeln!(out, "      {sym} {k} =");
                 for line in pretty(v).lines() {
                     let _ = writeln!(out, "          {line}");
@@ -197,6 +200,15 @@ fn render_attr(out: &mut String, a: &AttrChange) {
     let n = a.after.as_ref().map(inline);
     let long = b.as_deref().is_some_and(is_long) || n.as_deref().is_some_and(is_long);
     match (&a.before, &a.after) {
+        (b, n)
+            if b.as_ref().is_none_or(render_tree::is_nested)
+                && n.as_ref().is_none_or(render_tree::is_nested) =>
+        {
+            render_tree::tree(out, 6, &a.path, b.as_ref(), n.as_ref());
+            if !note.is_empty() {
+                let _ = writeln!(out, "       {note}");
+            }
+        }
         (None, Some(v)) if !long => {
             let _ = writeln!(out, "      + {} = {}{note}", a.path, inline(v));
         }
