@@ -178,8 +178,13 @@ fn scenario_renderings() {
         .iter()
         .map(|d| d["address"].as_str().unwrap())
         .collect();
-    // Creates and deletes are never drift; updates of owned resources are (without a
-    // state file, an out-of-band edit and a config edit look the same).
+    // Creates and deletes are never drift; of the updates, only the out-of-band edits
+    // are (apply's `bedrockctl:applied` record tells them from config edits, issue 24):
+    // the provisioned throughput's new model units are the config's.
+    assert!(
+        !drift.contains(&"provisioned_throughput.us-east-1.app-pt"),
+        "{drift:?}"
+    );
     assert!(
         !drift.contains(&"alarm.us-east-1.haiku-errors"),
         "{drift:?}"

@@ -100,7 +100,12 @@ fn prevent_destroy_from_config_and_from_tag() {
     let (code, _, err) = p.apply();
     assert_eq!(code, 1);
     assert!(err.contains("prevent_destroy"), "{err}");
-    let plan = p.plan_json(&[], 0);
+    // plan shows the refusal too, and fails as apply does (issue 25).
+    let plan = p.plan_json(&[], 1);
+    assert_eq!(
+        plan["conflicts"][0]["address"], "provisioned_throughput.us-east-1.app-pt",
+        "{plan:#}"
+    );
     assert!(
         changes(&plan).contains(&("alarm.us-east-1.haiku-throttles".into(), "update".into())),
         "the alarm update must not have been applied"

@@ -74,7 +74,7 @@ fn a_name_owned_by_another_stack_is_refused() {
 }
 
 #[test]
-fn untagged_resource_named_in_config_is_adopted() {
+fn untagged_resource_named_in_config_is_adopted_only_with_adopt() {
     let p = Project::new(FULL);
     p.seed(&json!({"resources": [
         {"kind": "alarm", "region": "us-east-1", "name": "haiku-throttles",
@@ -82,9 +82,26 @@ fn untagged_resource_named_in_config_is_adopted() {
              "dimensions": {"ModelId": "anthropic.claude-haiku-4-5-20251001-v1:0"},
              "statistic": "Sum", "period": 300, "evaluation_periods": 1, "threshold": 10.0,
              "comparison": "GreaterThanThreshold", "actions": []},
-         "tags": {}}
+         "tags": {"team": "search"}}
     ]}));
-    let plan = p.plan_json(&[], 0);
+    // Not taken over silently (issue 25): plan and apply refuse, nothing changes.
+    let refused = p.plan_json(&[], 1);
+    let why = refused["conflicts"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        why.contains("alarm.us-east-1.haiku-throttles")
+            && why.contains("already exists and is not owned; adopt it with `import`"),
+        "{refused:#}"
+    );
+    let (code, _, err) = p.apply();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not owned"), "{err}");
+    assert!(
+        !p.has("guardrail", "safety"),
+        "a refused apply changes nothing"
+    );
+    let plan = p.plan_json(&["--adopt"], 0);
     let c = plan["resource_changes"]
         .as_array()
         .unwrap()
@@ -93,11 +110,23 @@ fn untagged_resource_named_in_config_is_adopted() {
         .unwrap();
     assert_eq!(c["actions"][0], "update");
     assert_eq!(c["adopt"], true);
-    p.apply_ok();
-    p.assert_converged();
+    let (code, out, err) = p.run(&["apply", "-f", "bedrock.yaml", "--auto-approve", "--adopt"]);
+    assert_eq!(code, 0, "{out}\n{err}");
     let inv = p.inventory();
     let alarm = inv.iter().find(|r| r["kind"] == "alarm").unwrap();
     assert_eq!(alarm["stack"], "app");
+    // Its own tags were kept.
+    let account = p.account();
+    let live = rt()
+        .block_on(account.list(bedrockctl::account::Kind::Alarm, "us-east-1"))
+        .unwrap();
+    let a = live.iter().find(|r| r.name == "haiku-throttles").unwrap();
+    assert_eq!(
+        a.tags.get("team").map(String::as_str),
+        Some("search"),
+        "{:?}",
+        a.tags
+    );
 }
 
 /// `plan` diffs each list on the task that read it, as it arrives. Whatever the

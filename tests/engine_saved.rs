@@ -41,6 +41,14 @@ fn saved_plan_applies_and_converges() {
     let (code, _, err) = p.run(&["apply", "tfplan.json"]);
     assert_eq!(code, 0, "{err}");
     p.assert_converged();
+    // Applied again: the account already matches it, so it says so (issue 25), it is
+    // not "stale", and nothing changes.
+    let before = p.inventory();
+    let (code, _, err) = p.run(&["apply", "tfplan.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("already applied"), "{err}");
+    assert!(!err.contains("stale"), "{err}");
+    assert_eq!(p.inventory(), before);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use super::progress::Reporter;
 use super::refresh::Limits;
 use super::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind, Resource};
+use crate::plan::applied::stamp;
 use crate::plan::diff::{attr_changes, normalized};
 use crate::plan::saved::hex;
 use crate::plan::{Action, Plan};
@@ -93,16 +94,18 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
             op,
         };
         match (c.action, &c.before, &c.after) {
-            (Action::Create, _, Some(a)) => forward[r].push(step(Op::Create(a.clone()))),
+            // Creates and updates record what they applied (see plan::applied), so the
+            // next plan can tell drift from a config edit.
+            (Action::Create, _, Some(a)) => forward[r].push(step(Op::Create(stamp(a.clone())))),
             (Action::Update, Some(b), Some(a)) => {
-                forward[r].push(step(Op::Update(b.clone(), a.clone())))
+                forward[r].push(step(Op::Update(b.clone(), stamp(a.clone()))))
             }
             (Action::Replace, Some(b), Some(a)) => {
                 replace_deletes[r].push(step(Op::Delete(b.clone())));
-                forward[r].push(step(Op::Create(Resource {
+                forward[r].push(step(Op::Create(stamp(Resource {
                     id: None,
                     ..a.clone()
-                })));
+                }))));
             }
             (Action::Delete, Some(b), _) => deletes[r].push(step(Op::Delete(b.clone()))),
             _ => {}

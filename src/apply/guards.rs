@@ -19,8 +19,25 @@ pub struct GuardContext<'a> {
     pub now: &'a str,
 }
 
+/// One reason to refuse a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The resource refused; `None` for the whole plan (the account pin).
+    pub address: Option<String>,
+    pub message: String,
+}
+
 /// Every reason to refuse the plan, each naming the resource. Empty: go ahead.
 pub fn refusals(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<String> {
+    refused(plan, snap, ctx)
+        .into_iter()
+        .map(|r| r.message)
+        .collect()
+}
+
+/// [`refusals`] with the address each one is about, so that `plan` can list them as
+/// conflicts before apply would stop on them (issue 25).
+pub fn refused(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<Refusal> {
     let mut out = Vec::new();
     let actionable: Vec<_> = plan.actionable().collect();
     if actionable.is_empty() {
@@ -32,11 +49,14 @@ pub fn refusals(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<Str
                 .iter()
                 .map(|c| format!("`{}`", c.address()))
                 .collect();
-            out.push(format!(
-                "the config pins account `{pin}` but the credentials are for account `{}`; refusing to change {}",
-                snap.account_id,
-                addrs.join(", ")
-            ));
+            out.push(Refusal {
+                address: None,
+                message: format!(
+                    "the config pins account `{pin}` but the credentials are for account `{}`; refusing to change {}",
+                    snap.account_id,
+                    addrs.join(", ")
+                ),
+            });
             return out;
         }
     }
@@ -63,16 +83,22 @@ pub fn refusals(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<Str
             None => tagged(&c.before),
         } || ctx.config_protected.contains(&addr);
         if protected {
-            out.push(format!(
-                "`{addr}` has `prevent_destroy` set; refusing to {verb} it\n    hint: set `prevent_destroy: false` and apply first if it really must go"
-            ));
+            out.push(Refusal {
+                address: Some(addr.clone()),
+                message: format!(
+                    "`{addr}` has `prevent_destroy` set; refusing to {verb} it\n    hint: set `prevent_destroy: false` and apply first if it really must go"
+                ),
+            });
         }
         if c.kind == Kind::ProvisionedThroughput {
             let live = snap.resources.iter().find(|r| r.address() == addr);
             if let Some(why) = live.and_then(|l| in_commitment(l, ctx.now)) {
-                out.push(format!(
-                    "`{addr}` is inside its commitment term ({why}); refusing to {verb} it"
-                ));
+                out.push(Refusal {
+                    address: Some(addr.clone()),
+                    message: format!(
+                        "`{addr}` is inside its commitment term ({why}); refusing to {verb} it"
+                    ),
+                });
             }
         }
     }

@@ -6,13 +6,13 @@ use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use bedrockctl::account::Account;
 use bedrockctl::apply::checks::{access_model, run_access_checks};
-use bedrockctl::apply::guards::{now_rfc3339, refusals, GuardContext};
+use bedrockctl::apply::guards::{self, now_rfc3339, refusals, GuardContext};
 use bedrockctl::apply::progress::Reporter;
 use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::Config;
 use bedrockctl::plan::report::{check_rows, locate, redact, redact_in_place, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
-use bedrockctl::plan::{render_json, render_md, render_text, DiffOptions, Plan};
+use bedrockctl::plan::{render_json, render_md, render_text, Conflict, DiffOptions, Plan};
 use bedrockctl::span::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -39,6 +39,10 @@ pub struct PlanArgs {
     /// Also list resources this stack does not own
     #[arg(long)]
     pub show_unmanaged: bool,
+    /// Take over untagged resources the config names (keeping their tags); without it
+    /// plan refuses them
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -57,6 +61,9 @@ pub struct ApplyArgs {
     pub file: PathBuf,
     #[arg(long)]
     pub auto_approve: bool,
+    /// Take over untagged resources the config names (keeping their tags)
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 /// Engine settings; the environment overrides exist for tests and slow accounts.
@@ -97,6 +104,7 @@ async fn plan_stack(
 ) -> Result<Stack> {
     let mut planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
     warn_account_pin(&cfg, &planned.plan);
+    refusals_as_conflicts(&mut planned);
     let mut plan = std::mem::take(&mut planned.plan);
     redact_in_place(&mut plan);
     let locations = locate(&cfg, &sources);
@@ -204,6 +212,7 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
     let (cfg, sources) = load_config(&file)?;
     let rt = runtime()?;
     let account = connect(g, &rt)?;
+    let spinner = spinner("reading the account");
     let stack = rt.block_on(plan_stack(
         account,
         file,
@@ -211,7 +220,11 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
         sources,
         diff_options(&a),
         exec_options(),
-    ))?;
+    ));
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let stack = stack?;
     let r = &stack.report;
     let out = match a.format {
         PlanFormat::Json => None,
@@ -221,7 +234,7 @@ pub fn run_plan(g: &GlobalArgs, a: PlanArgs) -> Result<u8> {
             write_step_summary(&render_md::render_markdown_report(r))?;
             Some(render_md::render_github_report(r))
         }
-        PlanFormat::Text => Some(render_text::render_report(r)),
+        PlanFormat::Text => Some(colour_if_terminal(render_text::render_report(r))),
     };
     match out {
         Some(text) => print_stdout(&text)?,
@@ -260,6 +273,7 @@ fn diff_options(a: &PlanArgs) -> DiffOptions {
         refresh_only: a.refresh_only,
         show_unmanaged: a.show_unmanaged,
         destroy: false,
+        adopt: a.adopt,
     }
 }
 
@@ -359,6 +373,31 @@ fn absolute(p: &Path) -> String {
         .to_string()
 }
 
+/// Whether output may carry colour and spinners: a terminal, and `NO_COLOR` unset.
+fn fancy(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The plan text coloured for a terminal; plain for files, pipes and snapshots.
+fn colour_if_terminal(text: String) -> String {
+    if fancy(std::io::stdout().is_terminal()) {
+        render_text::colorize(&text)
+    } else {
+        text
+    }
+}
+
+/// A spinner on stderr while the account is read (issue 24); none unless stderr is a
+/// terminal, so logs and tests never see it.
+pub(crate) fn spinner(msg: &'static str) -> Option<indicatif::ProgressBar> {
+    if !fancy(std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let s = indicatif::ProgressBar::new_spinner().with_message(msg);
+    s.enable_steady_tick(Duration::from_millis(100));
+    Some(s)
+}
+
 fn warn_account_pin(cfg: &Config, plan: &Plan) {
     if let Some(pin) = &cfg.account.id {
         if pin.value != plan.account_id {
@@ -370,12 +409,55 @@ fn warn_account_pin(cfg: &Config, plan: &Plan) {
     }
 }
 
+/// What apply's guards would refuse (prevent_destroy, a commitment term), listed in the
+/// plan's conflicts so that `plan` fails as apply would, like Terraform (issue 25). The
+/// account pin is whole-plan and only warned about (`warn_account_pin`); apply's guards
+/// stay.
+fn refusals_as_conflicts(planned: &mut Planned) {
+    let now = now_rfc3339();
+    let protected = config_protected(planned);
+    let found = guards::refused(
+        &planned.plan,
+        &planned.snapshot,
+        &GuardContext {
+            account_pin: None,
+            config_protected: &protected,
+            now: &now,
+        },
+    );
+    let stack = planned.plan.stack.clone();
+    for r in found {
+        if let Some(address) = r.address {
+            planned.plan.conflicts.push(Conflict {
+                address,
+                owner: stack.clone(),
+                reason: Some(r.message),
+            });
+        }
+    }
+    planned
+        .plan
+        .conflicts
+        .sort_by(|a, b| a.address.cmp(&b.address));
+}
+
 fn conflicts_error(plan: &Plan) -> Result<()> {
     if plan.conflicts.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = plan
-        .conflicts
+    let (refused, owned): (Vec<_>, Vec<_>) =
+        plan.conflicts.iter().partition(|c| c.reason.is_some());
+    if !refused.is_empty() {
+        let list: Vec<String> = refused
+            .iter()
+            .map(|c| format!("  - {}", c.describe()))
+            .collect();
+        bail!(
+            "this plan cannot be applied:\n{}\nhint: change the config (or set `prevent_destroy: false` and apply first, or adopt with `--adopt`)",
+            list.join("\n")
+        )
+    }
+    let list: Vec<String> = owned
         .iter()
         .map(|c| format!("`{}` (owned by stack `{}`)", c.address, c.owner))
         .collect();
@@ -404,9 +486,19 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             let planned = rt.block_on(apply::plan_config(
                 account.clone(),
                 &cfg,
-                DiffOptions::default(),
+                DiffOptions {
+                    adopt: a.adopt,
+                    ..DiffOptions::default()
+                },
                 &exec,
             ))?;
+            if saved::already_applied(&saved, &config_digest(&sources), &planned.plan) {
+                eprintln!(
+                    "the saved plan `{}` was already applied: the account matches it; nothing to do",
+                    plan_path.display()
+                );
+                return Ok(0);
+            }
             if let Err(e) = saved::check_fresh(
                 &saved,
                 &config_digest(&sources),
@@ -424,17 +516,27 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
         None => {
             let (cfg, _) = load_config(&a.file)?;
             let account = connect(g, &rt)?;
+            let spin = spinner("reading the account");
             let planned = rt.block_on(apply::plan_config(
                 account.clone(),
                 &cfg,
-                DiffOptions::default(),
+                DiffOptions {
+                    adopt: a.adopt,
+                    ..DiffOptions::default()
+                },
                 &exec,
-            ))?;
+            ));
+            if let Some(s) = spin {
+                s.finish_and_clear();
+            }
+            let planned = planned?;
             (cfg, planned, a.auto_approve, account)
         }
     };
     // Shown redacted, like `plan` (the plan itself keeps the values it applies).
-    print_stdout(&render_text::render_text(&redact(&planned.plan)))?;
+    print_stdout(&colour_if_terminal(render_text::render_text(&redact(
+        &planned.plan,
+    ))))?;
     conflicts_error(&planned.plan)?;
     let code = reconcile(
         &rt,
@@ -520,7 +622,12 @@ pub(crate) fn reconcile(
     if command != "apply" {
         return Ok(0);
     }
-    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()))?;
+    let spin = spinner("running post-apply checks");
+    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()));
+    if let Some(s) = spin {
+        s.finish_and_clear();
+    }
+    let checks = checks?;
     if checks.results.is_empty() {
         return Ok(0);
     }

@@ -56,6 +56,7 @@ fn user_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
                 && k.as_str() != TAG_MANAGED_BY
                 && k.as_str() != TAG_STACK
                 && k.as_str() != TAG_PREVENT_DESTROY
+                && k.as_str() != super::applied::TAG_APPLIED
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()

@@ -8,6 +8,7 @@
 //! desired name taken by another stack is a conflict. A live resource without any
 //! ownership tags that the config names explicitly is adopted (its tags are added).
 
+use super::applied;
 use super::desired::Desired;
 use super::normalize::{comparable_tags, is_taggable, normalize_spec};
 use super::readiness::readiness;
@@ -63,6 +64,9 @@ pub struct DiffOptions {
     pub show_unmanaged: bool,
     /// Plan the deletion of everything this stack owns (`destroy`).
     pub destroy: bool,
+    /// Take over untagged resources the config names (`--adopt`); without it they are
+    /// conflicts, never adopted silently (issue 25).
+    pub adopt: bool,
 }
 
 /// Compare desired with a snapshot of the account.
@@ -159,6 +163,10 @@ pub struct Partial {
     pub changes: Vec<Change>,
     pub conflicts: Vec<Conflict>,
     pub unmanaged: Vec<Resource>,
+    /// Changes of live resources changed outside bedrockctl (also in `changes`).
+    pub drift: Vec<Change>,
+    /// Addresses of updates that could not be classified (no fingerprint).
+    pub unverified: Vec<String>,
     /// Raw live resources a change touches.
     pub touched: Vec<Resource>,
     /// (region, name) of the live guardrails this stack owns: their versions are ours.
@@ -209,12 +217,12 @@ pub fn diff_list(
         match live_by_name.remove(&after.name) {
             None if after.kind == Kind::ProvisionedThroughput => unmatched_pts.push(after),
             None => out.changes.push(create(after)),
-            Some(l) => matched(&mut out, after, l, &owns),
+            Some(l) => matched(&mut out, after, l, &owns, opts.adopt),
         }
     }
     for (after, renamed) in pair_renames(unmatched_pts, &mut live_by_name, &owns) {
         match renamed {
-            Some(l) => matched(&mut out, after, l, &owns),
+            Some(l) => matched(&mut out, after, l, &owns, opts.adopt),
             None => out.changes.push(create(after)),
         }
     }
@@ -271,13 +279,20 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
         plan.changes.extend(p.changes);
         plan.conflicts.extend(p.conflicts);
         plan.unmanaged.extend(p.unmanaged);
+        plan.drift.extend(p.drift);
+        plan.drift_unverified.extend(p.unverified);
         touched.extend(p.touched);
     }
     if !opts.destroy {
         let version_refs: Vec<&Resource> = f.live_versions.iter().collect();
         for d in &f.desired_versions {
-            plan.changes
-                .push(plan_version(d, &version_refs, &owns_version));
+            let c = plan_version(d, &version_refs, &owns_version);
+            if c.action == Action::Create {
+                if let Some(w) = version_quota_warning(d, &version_refs) {
+                    plan.warnings.push(w);
+                }
+            }
+            plan.changes.push(c);
         }
     }
     // Already in order but for the versions: the sort merges runs in linear time.
@@ -292,12 +307,9 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
         plan.unmanaged
             .extend(f.live_versions.iter().filter(|v| !owns_version(v)).cloned());
     }
-    plan.drift = plan
-        .changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Update | Action::Replace) && !c.adopt)
-        .cloned()
-        .collect();
+    plan.drift
+        .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
+    plan.drift_unverified.sort();
     if opts.refresh_only {
         plan.changes.clear();
         plan.conflicts.clear();
@@ -329,21 +341,54 @@ fn create(after: Resource) -> Change {
 
 /// The change for a desired resource and the live one it corresponds to (same key, or
 /// a renamed provisioned throughput). A live resource another stack owns is a conflict.
-fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Resource) -> bool) {
+fn matched(
+    out: &mut Partial,
+    after: Resource,
+    live: Resource,
+    owns: &dyn Fn(&Resource) -> bool,
+    adopt: bool,
+) {
     let owned = owns(&live);
     if !owned && live.is_managed() {
         out.conflicts.push(Conflict {
             address: after.address(),
             owner: live.stack().unwrap_or("(no stack tag)").to_string(),
+            reason: None,
         });
         return;
     }
+    if !owned && !adopt {
+        out.conflicts.push(Conflict {
+            address: after.address(),
+            owner: String::new(),
+            reason: Some(format!(
+                "`{}` already exists and is not owned; adopt it with `import` (`bedrockctl import` prints its config entry, tags included), then `plan --adopt` / `apply --adopt`",
+                after.address()
+            )),
+        });
+        return;
+    }
+    // An adopted resource keeps the tags it already had (issue 25): those the config
+    // does not set are carried into the desired side instead of being removed.
+    let mut after = after;
+    if !owned && is_taggable(live.kind) {
+        for (k, v) in comparable_tags(&live.tags) {
+            if !k.starts_with("bedrockctl:") && k != crate::account::TAG_MANAGED_BY {
+                after.tags.entry(k).or_insert(v);
+            }
+        }
+    }
+    let after = after;
     let kind = live.kind;
     let spec = normalize_spec(kind, &live.spec);
     // Live tags compare as they are (no copy) unless they carry AWS-reserved keys.
     let filtered: Option<Tags> = if !is_taggable(kind) {
         Some(Tags::new())
-    } else if live.tags.keys().any(|k| k.starts_with("aws:")) {
+    } else if live
+        .tags
+        .keys()
+        .any(|k| k.starts_with("aws:") || k == applied::TAG_APPLIED)
+    {
         Some(comparable_tags(&live.tags))
     } else {
         None
@@ -398,10 +443,17 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         tags: filtered.unwrap_or_else(|| live.tags.clone()),
         status: live.status.clone(),
     };
+    // Drift is the live resource moving away from what apply wrote; a config edit alone
+    // is a pending change. Adoptions have never been applied, so they are neither.
+    let origin = if owned {
+        applied::origin(&live)
+    } else {
+        applied::Origin::Config
+    };
     out.touched.push(live);
     let mut after = after;
     after.id = before.id.clone();
-    out.changes.push(Change {
+    let change = Change {
         kind,
         region: after.region.clone(),
         name: after.name.clone(),
@@ -410,7 +462,16 @@ fn matched(out: &mut Partial, after: Resource, live: Resource, owns: &dyn Fn(&Re
         after: Some(after),
         attrs,
         adopt: !owned,
-    });
+    };
+    match origin {
+        applied::Origin::Config => {}
+        applied::Origin::Drift => out.drift.push(change.clone()),
+        applied::Origin::Unknown => {
+            out.unverified.push(change.address());
+            out.drift.push(change.clone());
+        }
+    }
+    out.changes.push(change);
 }
 
 /// UpdateProvisionedModelThroughput renames a purchase in place, so a desired
@@ -489,6 +550,31 @@ fn plan_version(d: &Resource, live: &[&Resource], owns: &dyn Fn(&Resource) -> bo
             adopt: false,
         },
     }
+}
+
+/// Numbered versions a guardrail may have: the Bedrock default quota, which the sandbox
+/// enforces too (`account::sandbox::kinds::guardrail::MAX_VERSIONS`).
+pub const MAX_GUARDRAIL_VERSIONS: usize = 20;
+
+/// A warning when publishing the version `d` would exceed the versions quota (issue 25):
+/// apply would update the draft and then fail on CreateGuardrailVersion.
+fn version_quota_warning(d: &Resource, live: &[&Resource]) -> Option<String> {
+    let existing = live
+        .iter()
+        .filter(|l| {
+            l.kind == Kind::GuardrailVersion
+                && l.region == d.region
+                && version_guardrail(l).as_deref() == Some(d.name.as_str())
+        })
+        .count();
+    (existing >= MAX_GUARDRAIL_VERSIONS).then(|| {
+        format!(
+            "guardrail `{}` in {} already has {existing} versions, the quota of {MAX_GUARDRAIL_VERSIONS}: publishing version {} will fail; delete versions nothing uses first",
+            d.name,
+            d.region,
+            existing + 1
+        )
+    })
 }
 
 fn version_guardrail(r: &Resource) -> Option<String> {

@@ -6,6 +6,7 @@
 //! and testable with in-memory fixtures.
 
 pub mod adopt;
+pub mod applied;
 pub mod desired;
 pub mod diff;
 pub mod normalize;
@@ -13,6 +14,7 @@ pub mod readiness;
 pub mod render_json;
 pub mod render_md;
 pub mod render_text;
+pub mod render_tree;
 pub mod report;
 pub mod saved;
 pub mod scope;
@@ -101,11 +103,30 @@ impl Change {
     }
 }
 
-/// A desired resource whose name is taken by a resource another stack owns.
+/// A resource the plan cannot touch: its name is taken by a resource another stack
+/// owns, or (with a `reason`) apply's guards will refuse the change (issue 25).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub address: String,
+    /// The stack that owns the resource (this stack's own name for a refusal, empty for
+    /// an unowned resource).
     pub owner: String,
+    /// Why apply will refuse the change; `None` for a resource of another stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Conflict {
+    /// The one-line explanation the renderers show.
+    pub fn describe(&self) -> String {
+        match &self.reason {
+            Some(r) => r.lines().next().unwrap_or(r).to_string(),
+            None => format!(
+                "{} exists and is owned by stack `{}`; bedrockctl will not touch it",
+                self.address, self.owner
+            ),
+        }
+    }
 }
 
 /// Everything read from the account for one plan.
@@ -124,11 +145,19 @@ pub struct Plan {
     pub stack: String,
     pub account_id: String,
     pub changes: Vec<Change>,
+    /// Only real drift: owned resources changed outside bedrockctl (see [`applied`]).
     pub drift: Vec<Change>,
+    /// Addresses of updates that count as drift only because nothing records what was
+    /// applied (no `bedrockctl:applied` tag, or a kind that cannot be tagged).
+    #[serde(default)]
+    pub drift_unverified: Vec<String>,
     pub conflicts: Vec<Conflict>,
     pub unmanaged: Vec<Resource>,
     pub model_readiness: Vec<Readiness>,
     pub refresh_only: bool,
+    /// Things apply is likely to fail on, known at plan time (guardrail version quota).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Counts for the summary line.

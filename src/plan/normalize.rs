@@ -237,7 +237,8 @@ pub fn comparable_tags(
     tags: &std::collections::BTreeMap<String, String>,
 ) -> std::collections::BTreeMap<String, String> {
     tags.iter()
-        .filter(|(k, _)| !k.starts_with("aws:"))
+        // The applied fingerprint is bookkeeping, never a difference (see `applied`).
+        .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != super::applied::TAG_APPLIED)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }

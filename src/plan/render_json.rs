@@ -176,7 +176,9 @@ impl Serialize for ReportJson<'_> {
         m.serialize_entry("refresh_only", &plan.refresh_only)?;
         m.serialize_entry("resource_changes", &self.changes())?;
         m.serialize_entry("drift", &self.drift())?;
+        m.serialize_entry("drift_unverified", &plan.drift_unverified)?;
         m.serialize_entry("conflicts", &plan.conflicts)?;
+        m.serialize_entry("warnings", &plan.warnings)?;
         m.serialize_entry("model_readiness", &readiness)?;
         m.serialize_entry("access_checks", &checks)?;
         m.serialize_entry(

@@ -143,10 +143,22 @@ pub fn render_markdown_report(r: &Report) -> String {
             cell(e)
         );
     }
-    if !plan.conflicts.is_empty() {
+    let (refused, owned): (Vec<_>, Vec<_>) =
+        plan.conflicts.iter().partition(|c| c.reason.is_some());
+    if !owned.is_empty() {
         out.push_str("> [!CAUTION]\n> Owned by another stack, left alone:\n");
-        for c in &plan.conflicts {
+        for c in &owned {
             let _ = writeln!(out, "> - `{}` (stack `{}`)", c.address, cell(&c.owner));
+        }
+        out.push('\n');
+    }
+    for w in &plan.warnings {
+        let _ = writeln!(out, "> [!WARNING]\n> {}\n", cell(w));
+    }
+    if !refused.is_empty() {
+        out.push_str("> [!CAUTION]\n> Apply will refuse this plan:\n");
+        for c in &refused {
+            let _ = writeln!(out, "> - {}", cell(&c.describe()));
         }
         out.push('\n');
     }
@@ -318,12 +330,16 @@ pub fn render_github_report(r: &Report) -> String {
         emit(
             "error",
             r.locations.stack,
-            "bedrockctl conflict",
-            &format!(
-                "{} is owned by stack `{}`; bedrockctl will not touch it",
-                c.address, c.owner
-            ),
+            if c.reason.is_some() {
+                "apply will refuse"
+            } else {
+                "bedrockctl conflict"
+            },
+            &c.describe(),
         );
+    }
+    for w in &plan.warnings {
+        emit("warning", r.locations.stack, "bedrockctl warning", w);
     }
     // A drift job fails on drift: under --refresh-only drift is an error.
     let drift_level = if plan.refresh_only {
@@ -336,7 +352,15 @@ pub fn render_github_report(r: &Report) -> String {
             drift_level,
             r.line_of(c),
             &format!("drift: {}", c.address()),
-            &format!("live differs from the config: {}", attr_detail(c)),
+            &format!(
+                "changed outside bedrockctl{}; live differs from the config: {}",
+                if plan.drift_unverified.contains(&c.address()) {
+                    " (unverified: no record of what was applied)"
+                } else {
+                    ""
+                },
+                attr_detail(c)
+            ),
         );
     }
     if !plan.refresh_only {

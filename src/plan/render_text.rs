@@ -2,6 +2,7 @@
 //! replace, `-` delete, one line per changed attribute, and a summary line. Long text
 //! and policy documents are shown as a line diff.
 
+use super::render_tree;
 use super::report::{Report, StackReport};
 use super::{Action, AttrChange, Change, Plan};
 use serde_json::Value;
@@ -14,17 +15,31 @@ const LONG: usize = 60;
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
     for c in &plan.conflicts {
-        let _ = writeln!(
-            out,
-            "! {} exists and is owned by stack `{}`; bedrockctl will not touch it",
-            c.address, c.owner
-        );
+        let _ = writeln!(out, "! {}", c.describe());
     }
     if !plan.conflicts.is_empty() {
         out.push('\n');
     }
-    // Without a state file, drift and config edits look the same: both are updates of
-    // owned resources. The normal plan lists them once, as actions.
+    for w in &plan.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    if !plan.warnings.is_empty() {
+        out.push('\n');
+    }
+    // Drift (the live resource moved away from what apply wrote, see plan::applied) is
+    // listed apart from the actions; the normal plan names it, the actions revert it.
+    if !plan.refresh_only && !plan.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "Drift: {} managed resource{} changed outside bedrockctl:",
+            plan.drift.len(),
+            plural(plan.drift.len()),
+        );
+        for c in &plan.drift {
+            let _ = writeln!(out, "  ~ {}{}", c.address(), unverified_note(plan, c));
+        }
+        out.push('\n');
+    }
     if plan.refresh_only && !plan.drift.is_empty() {
         let _ = writeln!(
             out,
@@ -116,6 +131,22 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
         Action::Delete => ("  -", "will be destroyed"),
         Action::NoOp => ("   ", "is up to date"),
     };
+    // A new guardrail version is a snapshot of the draft, whose own change is shown
+    // above it: one line, not the whole guardrail again (issue 20).
+    if c.kind == crate::account::Kind::GuardrailVersion && c.action == Action::Create {
+        let guardrail = c
+            .after
+            .as_ref()
+            .and_then(|a| a.spec.get("guardrail"))
+            .and_then(Value::as_str)
+            .unwrap_or(&c.name);
+        let _ = writeln!(
+            out,
+            "  + {}: a new version of `{guardrail}`, from the draft above\n",
+            c.address()
+        );
+        return;
+    }
     let _ = writeln!(out, "  # {} {what}", c.address());
     let _ = writeln!(out, "{sym} {}", c.address());
     match c.action {
@@ -123,7 +154,7 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
             if let Some(a) = &c.after {
                 render_object(out, "+", &a.spec);
                 if !a.tags.is_empty() {
-                    let _ = writeln!(out, "      + tags = {}", inline(&serde_json::json!(a.tags)));
+                    render_tree::tree(out, 6, "tags", None, Some(&serde_json::json!(a.tags)));
                 }
             }
         }
@@ -145,7 +176,9 @@ fn render_object(out: &mut String, sym: &str, v: &Value) {
     if let Value::Object(m) = v {
         for (k, v) in m {
             let text = inline(v);
-            if is_long(&text) {
+            if render_tree::is_nested(v) {
+                render_tree::tree(out, 6, k, None, Some(v));
+            } else if is_long(&text) {
                 let _ = writeln!(out, "      {sym} {k} =");
                 for line in pretty(v).lines() {
                     let _ = writeln!(out, "          {line}");
@@ -167,6 +200,15 @@ fn render_attr(out: &mut String, a: &AttrChange) {
     let n = a.after.as_ref().map(inline);
     let long = b.as_deref().is_some_and(is_long) || n.as_deref().is_some_and(is_long);
     match (&a.before, &a.after) {
+        (b, n)
+            if b.as_ref().is_none_or(render_tree::is_nested)
+                && n.as_ref().is_none_or(render_tree::is_nested) =>
+        {
+            render_tree::tree(out, 6, &a.path, b.as_ref(), n.as_ref());
+            if !note.is_empty() {
+                let _ = writeln!(out, "       {note}");
+            }
+        }
         (None, Some(v)) if !long => {
             let _ = writeln!(out, "      + {} = {}{note}", a.path, inline(v));
         }
@@ -284,4 +326,66 @@ pub fn render_stacks(stacks: &[StackReport]) -> String {
         }
     }
     out
+}
+
+/// Why a change counts as drift without proof: nothing records what was applied.
+fn unverified_note(plan: &Plan, c: &Change) -> &'static str {
+    if plan.drift_unverified.contains(&c.address()) {
+        " (no record of what was applied: any difference counts as drift)"
+    } else {
+        ""
+    }
+}
+
+/// `text` with the change markers coloured as Terraform does: `+` green, `~` yellow,
+/// `-` (and `-/+`) red, `!` conflicts red. Only for a terminal: the caller decides
+/// (stdout is a TTY and `NO_COLOR` is unset), so files, pipes and snapshots stay plain.
+pub fn colorize(text: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const YELLOW: &str = "\x1b[33m";
+    const RED: &str = "\x1b[31m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let colour = match body.chars().next() {
+            Some('+') => Some(GREEN),
+            Some('~') => Some(YELLOW),
+            Some('-') | Some('!') => Some(RED),
+            _ => None,
+        };
+        match colour {
+            Some(c) => {
+                let (content, nl) = match line.strip_suffix('\n') {
+                    Some(l) => (l, "\n"),
+                    None => (line, ""),
+                };
+                let indent = content.len() - content.trim_start().len();
+                let _ = write!(
+                    out,
+                    "{}{c}{}{RESET}{nl}",
+                    &content[..indent],
+                    &content[indent..]
+                );
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::colorize;
+
+    #[test]
+    fn markers_are_coloured_and_other_lines_left_alone() {
+        let text = "bedrockctl will perform:\n  + a.b.c\n  ~ d\n-/+ e\nPlan: 1 to add\n";
+        let c = colorize(text);
+        assert!(c.contains("  \x1b[32m+ a.b.c\x1b[0m\n"), "{c:?}");
+        assert!(c.contains("  \x1b[33m~ d\x1b[0m\n"), "{c:?}");
+        assert!(c.contains("\x1b[31m-/+ e\x1b[0m\n"), "{c:?}");
+        assert!(c.starts_with("bedrockctl will perform:\n"));
+        assert!(c.ends_with("Plan: 1 to add\n"));
+    }
 }

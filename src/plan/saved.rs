@@ -177,6 +177,17 @@ pub fn parse(text: &str) -> Result<SavedPlan, SavedError> {
     serde_json::from_str(text).map_err(|e| SavedError::Unreadable(e.to_string()))
 }
 
+/// The saved plan was applied already: same config files, same account, it had changes,
+/// and a fresh plan has none — the live account now equals the plan's after state (the
+/// config is the one the plan was made from). `apply PLAN` then says so instead of
+/// calling the plan stale.
+pub fn already_applied(saved: &SavedPlan, digest: &str, current: &Plan) -> bool {
+    saved.config_digest == digest
+        && saved.account_id == current.account_id
+        && !saved.changes.is_empty()
+        && current.actionable().next().is_none()
+}
+
 /// Compare a saved plan with a fresh one over the current account; every difference is
 /// listed, each naming the resource.
 pub fn check_fresh(

@@ -233,15 +233,43 @@ fn other_stacks_name_is_a_conflict() {
 }
 
 #[test]
-fn untagged_resource_named_in_config_is_adopted() {
+fn untagged_resource_named_in_config_is_refused_without_adopt() {
     let p = check_plan(
         scope(&[PT_US]),
         vec![pt("a", 1, Some(STACK))],
         vec![live(pt("a", 1, None))],
+        &[],
+    );
+    assert_eq!(p.conflicts.len(), 1);
+    let why = p.conflicts[0].reason.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("already exists and is not owned") && why.contains("import"),
+        "{why}"
+    );
+}
+
+#[test]
+fn untagged_resource_named_in_config_is_adopted_with_adopt_keeping_its_tags() {
+    let mut unowned = live(pt("a", 1, None));
+    unowned.tags.insert("team".into(), "search".into());
+    let p = check_plan_with(
+        scope(&[PT_US]),
+        vec![pt("a", 1, Some(STACK))],
+        vec![unowned],
+        DiffOptions {
+            adopt: true,
+            ..DiffOptions::default()
+        },
         &["provisioned_throughput.us-east-1.a update"],
     );
     assert!(p.changes[0].adopt);
     assert_eq!(p.changes[0].attrs[0].path, "tags");
+    let after = p.changes[0]
+        .after
+        .as_ref()
+        .map(|a| a.tags.clone())
+        .unwrap_or_default();
+    assert_eq!(after.get("team").map(String::as_str), Some("search"));
     assert!(p.drift.is_empty(), "adoption is not drift");
 }
 

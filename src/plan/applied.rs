@@ -1,0 +1,168 @@
+//! What apply last wrote, so that a plan can tell drift from a config edit.
+//!
+//! There is no state file, so apply records a fingerprint of what it applied on the
+//! resource itself: the tag `bedrockctl:applied=<sha256 hex>` (64 characters, inside the
+//! 256-character tag value limit of Bedrock, IAM and CloudWatch tags, and of their
+//! character set; IAM: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iam-role-tag.html,
+//! the tag-value type shared by the tagging APIs:
+//! https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_Tag.html). It takes
+//! one of the 50 tags a resource may carry. The fingerprint
+//! covers the normalized spec and the comparable tags (this tag excluded), so for an IAM
+//! role it also covers the role's inline and attached policies, which live in its spec.
+//!
+//! Planning then compares three things: the live resource, the config, and the
+//! fingerprint. live ≠ applied is drift (someone changed it outside bedrockctl);
+//! config ≠ applied is a pending change; both can hold at once. Kinds that cannot be
+//! tagged (invocation logging, guardrail versions, model access) and resources without
+//! the tag (applied by an older bedrockctl, or never applied) fall back to the old rule:
+//! every update of an owned resource counts as drift, and the plan says it could not
+//! tell (`drift_unverified`).
+
+use super::normalize::{comparable_tags, is_taggable, normalize_spec};
+use crate::account::{Kind, Resource};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Tag holding the fingerprint of what apply last wrote. Never shown in a diff.
+pub const TAG_APPLIED: &str = "bedrockctl:applied";
+
+/// Fingerprint of `spec` and `tags` of a resource of `kind`, as normalized for a diff.
+pub fn fingerprint(kind: Kind, spec: &Value, tags: &BTreeMap<String, String>) -> String {
+    let mut h = Sha256::new();
+    let mut buf = String::new();
+    canonical(&normalize_spec(kind, spec), &mut buf);
+    h.update(buf.as_bytes());
+    h.update([0]);
+    if is_taggable(kind) {
+        for (k, v) in comparable_tags(tags) {
+            h.update(k.as_bytes());
+            h.update([0]);
+            h.update(v.as_bytes());
+            h.update([0]);
+        }
+    }
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// `desired` with the applied tag set to its own fingerprint (taggable kinds only):
+/// what apply sends on a create or an update.
+pub fn stamp(mut desired: Resource) -> Resource {
+    if is_taggable(desired.kind) {
+        let fp = fingerprint(desired.kind, &desired.spec, &desired.tags);
+        desired.tags.insert(TAG_APPLIED.to_string(), fp);
+    }
+    desired
+}
+
+/// How a change of a live resource relates to what was applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The live resource still matches what was applied: the change is the config's.
+    Config,
+    /// The live resource was changed outside bedrockctl (the config may have changed too).
+    Drift,
+    /// No fingerprint to compare with: cannot tell, reported as drift as before.
+    Unknown,
+}
+
+/// Classify the update of `live` (raw, as listed).
+pub fn origin(live: &Resource) -> Origin {
+    match live.tags.get(TAG_APPLIED) {
+        Some(applied) if is_taggable(live.kind) => {
+            if fingerprint(live.kind, &live.spec, &live.tags) == *applied {
+                Origin::Config
+            } else {
+                Origin::Drift
+            }
+        }
+        _ => Origin::Unknown,
+    }
+}
+
+/// JSON with object keys sorted at every level, so that key order (serde_json keeps
+/// insertion order here) never changes a fingerprint.
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(k.as_str()).to_string());
+                out.push(':');
+                if let Some(x) = m.get(k) {
+                    canonical(x, out);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::GLOBAL;
+    use serde_json::json;
+
+    fn role(doc: Value, tags: &[(&str, &str)]) -> Resource {
+        Resource {
+            kind: Kind::IamRole,
+            region: GLOBAL.to_string(),
+            name: "r".into(),
+            id: None,
+            spec: json!({"assume_role_policy": doc}),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            status: None,
+        }
+    }
+
+    #[test]
+    fn stamped_resource_reads_back_as_applied() {
+        let r = stamp(role(json!({"Version": "2012-10-17"}), &[("team", "a")]));
+        assert_eq!(r.tags.get(TAG_APPLIED).map(String::len), Some(64));
+        assert_eq!(origin(&r), Origin::Config);
+    }
+
+    #[test]
+    fn out_of_band_edit_is_drift_and_missing_tag_is_unknown() {
+        let mut r = stamp(role(json!({"Version": "2012-10-17"}), &[("team", "a")]));
+        r.tags.insert("team".into(), "b".into());
+        assert_eq!(origin(&r), Origin::Drift);
+        let plain = role(json!({"Version": "2012-10-17"}), &[]);
+        assert_eq!(origin(&plain), Origin::Unknown);
+    }
+
+    #[test]
+    fn key_order_and_aws_tags_do_not_change_the_fingerprint() {
+        let a = role(json!({"a": 1, "b": 2}), &[("team", "a")]);
+        let b = role(json!({"b": 2, "a": 1}), &[("team", "a"), ("aws:x", "y")]);
+        assert_eq!(
+            fingerprint(a.kind, &a.spec, &a.tags),
+            fingerprint(b.kind, &b.spec, &b.tags)
+        );
+    }
+}
