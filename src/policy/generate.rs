@@ -127,7 +127,9 @@ pub fn guardrail_resources(
         .iter()
         .map(|r| match refs.guardrail(guardrail, &r.value) {
             Some(arn) => guardrail_base(arn).to_string(),
-            None => any_in_region(&r.value, account, "guardrail"),
+            None => refs
+                .guardrail_placeholder(guardrail)
+                .unwrap_or_else(|| any_in_region(&r.value, account, "guardrail")),
         })
         .collect::<BTreeSet<_>>()
         .into_iter()
