@@ -3,9 +3,9 @@
 
 use super::GlobalArgs;
 use anyhow::{bail, Context as _};
-use bedrockctl::iam::access::DEFAULT_ACCOUNT;
 use bedrockctl::account::Kind;
 use bedrockctl::config::Config;
+use bedrockctl::iam::access::DEFAULT_ACCOUNT;
 use bedrockctl::policy::{self, role_grants, StackRefs};
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -49,7 +49,8 @@ impl StackRefs {
 
     /// The placeholder for guardrail `name`, when this is a placeholder rendering.
     pub fn guardrail_placeholder(&self, name: &str) -> Option<String> {
-        self.placeholders.then(|| format!("${{guardrail.{name}.arn}}"))
+        self.placeholders
+            .then(|| format!("${{guardrail.{name}.arn}}"))
     }
 
     /// Record the live ARN of the stack's guardrail `name` in `region`.
