@@ -109,7 +109,13 @@ fn generate_prints_proves_and_writes_files() {
             let file = tmp.path().join("policies").join(format!("{role}.json"));
             let written: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-            assert_eq!(&written, policy);
+            // Without an account, stdout shows placeholders for the stack's
+            // guardrails; the written file is the IAM-valid, proved form.
+            if policy.to_string().contains("${guardrail.") {
+                assert!(!written.to_string().contains("${"), "{written:#}");
+            } else {
+                assert_eq!(&written, policy);
+            }
             // A written policy lints without errors.
             let out = bin().arg("lint").arg(&file).output().unwrap();
             assert_eq!(

@@ -3,8 +3,11 @@
 
 use super::GlobalArgs;
 use anyhow::{bail, Context as _};
+use bedrockctl::account::Kind;
+use bedrockctl::config::Config;
 use bedrockctl::iam::access::DEFAULT_ACCOUNT;
-use bedrockctl::policy::{self, role_grants};
+use bedrockctl::policy::{self, role_grants, StackRefs};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,20 +26,58 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
-pub fn run_generate(_g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
+/// The account id and the stack's live resources, read from the sandbox.
+fn live_refs(g: &GlobalArgs, cfg: &Config) -> anyhow::Result<(String, StackRefs)> {
+    let rt = super::account::runtime().context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let account = super::account::open_account(g).await?;
+        let id = account.account_id().await?;
+        let regions: BTreeSet<&str> = cfg
+            .guardrails
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|gr| gr.regions.iter().map(|r| r.value.as_str()))
+            .collect();
+        let mut live = Vec::new();
+        for r in regions {
+            live.extend(account.list(Kind::Guardrail, r).await?);
+        }
+        Ok((id, StackRefs::from_live(&cfg.stack.value, &live)))
+    })
+}
+
+pub fn run_generate(g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
     let (cfg, _sources) = super::common::load_config(&a.file)?;
-    let account = cfg
-        .account
-        .id
-        .as_ref()
-        .map(|i| i.value.clone())
-        .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string());
-    let mut docs = policy::generate_all(&cfg, &account);
+    let configured = cfg.account.id.as_ref().map(|i| i.value.clone());
+    // With an account, the stack's resources get their exact ARNs (the wildcard stays
+    // only for one not created yet); without one, a placeholder says what goes there.
+    let (account, refs, shown) = match &g.sandbox {
+        Some(_) => {
+            let (id, refs) = live_refs(g, &cfg)?;
+            (configured.unwrap_or(id), refs.clone(), refs)
+        }
+        None => (
+            configured.unwrap_or_else(|| DEFAULT_ACCOUNT.to_string()),
+            StackRefs::none(),
+            StackRefs::placeholders(),
+        ),
+    };
+    // The proof runs on the document IAM would get; placeholders only change how an
+    // unresolved guardrail is printed.
+    let mut proved = policy::generate_all_with(&cfg, &account, &refs);
+    let mut docs = policy::generate_all_with(&cfg, &account, &shown);
+    if docs != proved && a.out.is_none() {
+        eprintln!(
+            "note: `${{guardrail.NAME.arn}}` stands for a guardrail of this stack whose id the account assigns; run with `--sandbox` after `apply` for its exact ARN (`--out` writes the account-wide form)"
+        );
+    }
     if let Some(r) = &a.role {
         if cfg.role(r).is_none() {
             bail!("role `{r}` is not in `{}`", a.file.display());
         }
         docs.retain(|(name, _)| name == r);
+        proved.retain(|(name, _)| name == r);
         if docs.is_empty() {
             bail!("role `{r}` has no `grants:` to generate a policy from");
         }
@@ -45,9 +86,9 @@ pub fn run_generate(_g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
         eprintln!("no role of `{}` has `grants:`", a.file.display());
     }
     let mut failed = 0usize;
-    for (name, doc) in &docs {
+    for (name, doc) in &proved {
         let Some(role) = cfg.role(name) else { continue };
-        let proof = policy::prove(&cfg, name, &role_grants(role), doc, &account)?;
+        let proof = policy::prove_with(&cfg, name, &role_grants(role), doc, &account, &refs)?;
         for c in proof.failures() {
             failed += 1;
             eprintln!(
@@ -79,7 +120,8 @@ pub fn run_generate(_g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create `{}`", dir.display()))?;
-            for (name, doc) in &docs {
+            // Files are for IAM: the proved document, never a placeholder.
+            for (name, doc) in &proved {
                 let path = dir.join(format!("{name}.json"));
                 std::fs::write(&path, pretty(doc))
                     .with_context(|| format!("cannot write `{}`", path.display()))?;

@@ -24,6 +24,7 @@
 //! actions and resources sorted.
 
 use super::arn::{any_in_region, foundation_model_arn, inference_profile_arn, role_arn};
+use super::refs::StackRefs;
 use crate::catalog::catalog;
 use crate::config::{Config, Grant, Role, RolePolicy, Via};
 use serde_json::{json, Map, Value};
@@ -107,17 +108,29 @@ pub fn requires_guardrail(grant: &Grant) -> bool {
     grant.guardrail.is_some() && grant.require_guardrail.as_ref().is_some_and(|r| r.value)
 }
 
-/// The guardrail resources of a grant: the ARN it names (version stripped), or every
-/// guardrail of the account in the grant's regions for a guardrail of this config (its
-/// id is assigned at create time, so a policy naming it would change after apply).
-pub fn guardrail_resources(grant: &Grant, guardrail: &str, account: &str) -> Vec<String> {
+/// The guardrail resources of a grant: the ARN it names (version stripped); for a
+/// guardrail of this stack, its live ARN in each of the grant's regions from `refs`,
+/// else every guardrail of the account in that region (its id is assigned at create
+/// time). `bedrock:ApplyGuardrail` is authorized against the unversioned guardrail ARN:
+/// https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html
+pub fn guardrail_resources(
+    grant: &Grant,
+    guardrail: &str,
+    account: &str,
+    refs: &StackRefs,
+) -> Vec<String> {
     if guardrail.starts_with("arn:") {
         return vec![guardrail_base(guardrail).to_string()];
     }
     grant
         .regions
         .iter()
-        .map(|r| any_in_region(&r.value, account, "guardrail"))
+        .map(|r| match refs.guardrail(guardrail, &r.value) {
+            Some(arn) => guardrail_base(arn).to_string(),
+            None => refs
+                .guardrail_placeholder(guardrail)
+                .unwrap_or_else(|| any_in_region(&r.value, account, "guardrail")),
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
@@ -135,7 +148,11 @@ fn guardrail_base(arn: &str) -> &str {
 }
 
 /// The `bedrock:GuardrailIdentifier` values a request may carry: the guardrail ARN with
-/// or without a version (a versioned ARN in the config pins that version).
+/// or without a version (a versioned ARN in the config pins that version). The service
+/// puts `ARN:VERSION` in the key for a numeric version and the bare ARN for DRAFT
+/// (examples 1 and 2 of
+/// https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html),
+/// so `ARN` and `ARN:*` cover exactly that guardrail's versions.
 fn guardrail_identifiers(resources: &[String], named: &str) -> Vec<String> {
     if named.starts_with("arn:") && guardrail_base(named) != named {
         return vec![named.to_string()];
@@ -187,7 +204,13 @@ fn add_condition(st: &mut Map<String, Value>, op: &str, key: &str, values: Value
 }
 
 /// The statements of grant number `i`.
-fn grant_statements(cfg: &Config, g: &Grant, i: usize, account: &str) -> Vec<Value> {
+fn grant_statements(
+    cfg: &Config,
+    g: &Grant,
+    i: usize,
+    account: &str,
+    refs: &StackRefs,
+) -> Vec<Value> {
     let mut out: Vec<Map<String, Value>> = Vec::new();
     let mut allows: Vec<usize> = Vec::new();
     let mut invoke = BTreeSet::new();
@@ -216,7 +239,7 @@ fn grant_statements(cfg: &Config, g: &Grant, i: usize, account: &str) -> Vec<Val
         ));
     }
     if let Some(gr) = &g.guardrail {
-        let resources = guardrail_resources(g, &gr.value, account);
+        let resources = guardrail_resources(g, &gr.value, account, refs);
         // Batch jobs are not invoke requests; only the grant's invoke resources.
         if !invoke.is_empty() && requires_guardrail(g) {
             let mut deny = statement(
@@ -309,17 +332,18 @@ fn grant_statements(cfg: &Config, g: &Grant, i: usize, account: &str) -> Vec<Val
 
 /// The policy document for one `grants:` list.
 pub fn grants_document(cfg: &Config, grants: &[Grant], account: &str) -> Value {
-    grants_document_from(cfg, grants.iter(), account)
+    grants_document_from(cfg, grants.iter(), account, &StackRefs::none())
 }
 
 fn grants_document_from<'a>(
     cfg: &Config,
     grants: impl Iterator<Item = &'a Grant>,
     account: &str,
+    refs: &StackRefs,
 ) -> Value {
     let statements: Vec<Value> = grants
         .enumerate()
-        .flat_map(|(i, g)| grant_statements(cfg, g, i, account))
+        .flat_map(|(i, g)| grant_statements(cfg, g, i, account, refs))
         .collect();
     json!({"Version": "2012-10-17", "Statement": statements})
 }
@@ -338,6 +362,12 @@ pub fn role_grants(role: &Role) -> Vec<&Grant> {
 
 /// One generated policy per role that has grants: the role's name and document.
 pub fn generate_all(cfg: &Config, account: &str) -> Vec<(String, Value)> {
+    generate_all_with(cfg, account, &StackRefs::none())
+}
+
+/// [`generate_all`] with the stack's resources resolved to exact ARNs where `refs`
+/// knows them.
+pub fn generate_all_with(cfg: &Config, account: &str, refs: &StackRefs) -> Vec<(String, Value)> {
     cfg.iam
         .as_ref()
         .and_then(|i| i.roles.as_ref())
@@ -351,7 +381,7 @@ pub fn generate_all(cfg: &Config, account: &str) -> Vec<(String, Value)> {
             }
             Some((
                 r.name.value.clone(),
-                grants_document_from(cfg, grants.into_iter(), account),
+                grants_document_from(cfg, grants.into_iter(), account, refs),
             ))
         })
         .collect()

@@ -12,6 +12,7 @@ use super::generate::{
     profile_of, requires_guardrail, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL, BEDROCK_SERVICE,
     CREATE_JOB, GET_JOB, INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
 };
+use super::refs::StackRefs;
 use crate::catalog::catalog;
 use crate::config::{Config, Grant, Via};
 use crate::iam::access::profile_legs;
@@ -75,6 +76,14 @@ pub struct ProofError {
 /// A guardrail id no config names, for near misses.
 const OTHER_GUARDRAIL_ID: &str = "zzzzzzzzzzzz";
 const SAMPLE_ID: &str = "abcdefghijkl";
+/// The name a grant gives its guardrail (empty when it names none).
+fn gr_name(g: &Grant) -> String {
+    g.guardrail
+        .as_ref()
+        .map(|gr| gr.value.clone())
+        .unwrap_or_default()
+}
+
 const OTHER_VPCE: &str = "vpce-00000000000000000";
 
 #[derive(Debug, Clone)]
@@ -94,6 +103,20 @@ pub fn prove(
     document: &serde_json::Value,
     account: &str,
 ) -> Result<Proof, ProofError> {
+    prove_with(cfg, role, grants, document, account, &StackRefs::none())
+}
+
+/// [`prove`] for a document generated with `refs`: the intended requests name the
+/// stack's live resources, and the same request against another resource of the
+/// same account must be denied.
+pub fn prove_with(
+    cfg: &Config,
+    role: &str,
+    grants: &[&Grant],
+    document: &serde_json::Value,
+    account: &str,
+    refs: &StackRefs,
+) -> Result<Proof, ProofError> {
     let compiled = crate::iam::compile_value(document).map_err(|errs| ProofError {
         role: role.to_string(),
         message: errs
@@ -106,7 +129,7 @@ pub fn prove(
         ..PolicySet::default()
     };
     let who = Principal::parse(&role_arn(account, role));
-    let cases = cases(cfg, grants, account);
+    let cases = cases(cfg, grants, account, refs);
     let mut reasons = Vec::new();
     let mut out = Vec::with_capacity(cases.len());
     for c in cases {
@@ -204,7 +227,7 @@ fn other_model(named: &BTreeSet<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn cases(cfg: &Config, grants: &[&Grant], account: &str) -> Vec<Case> {
+fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Vec<Case> {
     // What the whole document intends, so near misses stay outside of it.
     let mut named = BTreeSet::new();
     let mut regions = BTreeSet::new();
@@ -233,6 +256,9 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str) -> Vec<Case> {
                 let guardrail = g.guardrail.as_ref().map(|gr| {
                     if gr.value.starts_with("arn:") {
                         gr.value.clone()
+                    } else if let Some(arn) = refs.guardrail(&gr.value, &r.value) {
+                        // The service sends `ARN:VERSION` for a published version.
+                        format!("{arn}:1")
                     } else {
                         format!(
                             "arn:{}:bedrock:{}:{account}:guardrail/{SAMPLE_ID}",
@@ -285,6 +311,34 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str) -> Vec<Case> {
                         &rctx,
                         Expect::Allow,
                     ));
+                    let resolved = refs.guardrail(&gr_name(g), &r.value).is_some();
+                    let same_account_other = base
+                        .rfind("guardrail/")
+                        .map(|i| format!("{}guardrail/{OTHER_GUARDRAIL_ID}", &base[..i]));
+                    if let Some(other) = same_account_other.filter(|_| resolved) {
+                        out.push(case(
+                            "near miss: apply another guardrail of the account",
+                            APPLY_GUARDRAIL,
+                            &other,
+                            &rctx,
+                            Expect::Deny,
+                        ));
+                        if let Some((res, _)) = legs.first().filter(|_| requires_guardrail(g)) {
+                            let mut c: Vec<_> = rctx
+                                .iter()
+                                .filter(|(k, _)| k != "bedrock:GuardrailIdentifier")
+                                .cloned()
+                                .collect();
+                            c.push(("bedrock:GuardrailIdentifier".into(), format!("{other}:1")));
+                            out.push(case(
+                                "near miss: invoke with another guardrail of the account",
+                                INVOKE,
+                                res,
+                                &c,
+                                Expect::Deny,
+                            ));
+                        }
+                    }
                     if let Some((res, _)) = legs.first().filter(|_| requires_guardrail(g)) {
                         let without: Vec<_> = rctx
                             .iter()

@@ -249,3 +249,104 @@ fn a_broken_document_fails_its_proof() {
         .failures()
         .any(|c| c.what.starts_with("near miss: another model")));
 }
+
+const STACK_GUARDRAIL: &str = r#"version: 1
+stack: app
+account:
+  regions: [us-east-1, us-west-2]
+guardrails:
+  - name: default-safety
+    regions: [us-east-1, us-west-2]
+    blocked_input_message: no
+    blocked_output_message: no
+    content_filters:
+      - { type: HATE, input: HIGH, output: HIGH }
+iam:
+  roles:
+    - name: app
+      assume_role_policy: trust.json
+      policies:
+        - grants:
+            - invoke: [amazon.titan-embed-text-v2:0]
+              regions: [us-east-1, us-west-2]
+              via: on_demand
+              guardrail: default-safety
+              require_guardrail: true
+"#;
+
+fn stack_refs() -> crate::policy::StackRefs {
+    let mut refs = crate::policy::StackRefs::none();
+    for (region, id) in [("us-east-1", "w7wyb75tiw62"), ("us-west-2", "q1q1q1q1q1q1")] {
+        refs.add_guardrail(
+            "default-safety",
+            region,
+            &format!("arn:aws:bedrock:{region}:111122223333:guardrail/{id}"),
+        );
+    }
+    refs
+}
+
+#[test]
+fn a_stack_guardrail_gets_its_exact_arns_once_it_exists() {
+    let (_dir, cfg) = load(STACK_GUARDRAIL);
+    let refs = stack_refs();
+    let (_, doc) = super::generate_all_with(&cfg, "111122223333", &refs).remove(0);
+    let text = doc.to_string();
+    assert!(!text.contains("guardrail/*"), "{doc:#}");
+    let apply = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "ApplyGuardrail0")
+        .unwrap();
+    assert_eq!(
+        strings(&apply["Resource"]),
+        [
+            "arn:aws:bedrock:us-east-1:111122223333:guardrail/w7wyb75tiw62",
+            "arn:aws:bedrock:us-west-2:111122223333:guardrail/q1q1q1q1q1q1",
+        ]
+    );
+    let deny = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "RequireGuardrail0")
+        .unwrap();
+    assert_eq!(
+        strings(&deny["Condition"]["StringNotLike"]["bedrock:GuardrailIdentifier"]),
+        [
+            "arn:aws:bedrock:us-east-1:111122223333:guardrail/w7wyb75tiw62",
+            "arn:aws:bedrock:us-east-1:111122223333:guardrail/w7wyb75tiw62:*",
+            "arn:aws:bedrock:us-west-2:111122223333:guardrail/q1q1q1q1q1q1",
+            "arn:aws:bedrock:us-west-2:111122223333:guardrail/q1q1q1q1q1q1:*",
+        ]
+    );
+    // Proved: the live guardrail is allowed, another guardrail of the same account denied.
+    let role = &cfg.iam.as_ref().unwrap().roles.as_ref().unwrap()[0];
+    let grants = super::role_grants(role);
+    let proof =
+        crate::policy::prove_with(&cfg, "app", &grants, &doc, "111122223333", &refs).unwrap();
+    let failed: Vec<_> = proof.failures().collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    for what in [
+        "near miss: apply another guardrail of the account",
+        "near miss: invoke with another guardrail of the account",
+    ] {
+        assert!(proof.cases.iter().any(|c| c.what == what), "{what}");
+    }
+    // The account-wide fallback fails those near misses: the proof can fail.
+    let (_, wide) = super::generate_all(&cfg, "111122223333").remove(0);
+    let proof =
+        crate::policy::prove_with(&cfg, "app", &grants, &wide, "111122223333", &refs).unwrap();
+    assert!(proof
+        .failures()
+        .any(|c| c.what == "near miss: apply another guardrail of the account"));
+}
+
+#[test]
+fn without_the_live_guardrail_the_fallback_is_unchanged() {
+    let (_dir, cfg) = load(STACK_GUARDRAIL);
+    let empty = super::generate_all_with(&cfg, "111122223333", &crate::policy::StackRefs::none());
+    assert_eq!(empty, super::generate_all(&cfg, "111122223333"));
+    assert!(empty[0].1.to_string().contains("guardrail/*"));
+}
