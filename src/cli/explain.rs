@@ -11,6 +11,7 @@ use std::io::{IsTerminal, Read};
 pub struct Args {
     /// The error message, or `-` to read it from stdin
     pub message: Option<String>,
+    /// Output: `text` for people, `json` for scripts
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
 }

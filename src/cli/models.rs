@@ -12,6 +12,7 @@ pub struct Args {
     /// Only models from this provider (case-insensitive, e.g. `anthropic`)
     #[arg(long)]
     pub provider: Option<String>,
+    /// Output: `table` for people, `json` for scripts
     #[arg(long, value_enum, default_value = "table")]
     pub format: ModelsFormat,
 }
