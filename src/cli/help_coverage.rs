@@ -12,7 +12,9 @@ fn missing_help(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
         if arg.is_hide_set() || matches!(arg.get_id().as_str(), "help" | "version") {
             continue;
         }
-        let has_help = arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty());
+        let has_help = arg
+            .get_help()
+            .is_some_and(|h| !h.to_string().trim().is_empty());
         if !has_help {
             let name = arg
                 .get_long()
@@ -34,15 +36,24 @@ fn every_option_of_every_subcommand_has_help() {
     let cmd = Cli::command();
     let mut missing = Vec::new();
     missing_help(&cmd, "bedrockctl", &mut missing);
-    assert!(missing.is_empty(), "options without help text:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "options without help text:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn the_walk_sees_the_options_issue_24_named() {
     // Guards the walk itself: if it stopped descending, the test above would pass vacuously.
     let cmd = Cli::command();
-    let plan = cmd.find_subcommand("plan").map(|c| c.get_arguments().count());
-    assert!(plan.is_some_and(|n| n >= 3), "plan's arguments not found: {plan:?}");
+    let plan = cmd
+        .find_subcommand("plan")
+        .map(|c| c.get_arguments().count());
+    assert!(
+        plan.is_some_and(|n| n >= 3),
+        "plan's arguments not found: {plan:?}"
+    );
 }
 
 #[test]

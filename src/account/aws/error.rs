@@ -33,7 +33,11 @@ where
     if let Some(cause) = credentials_failure(&e) {
         // The whole SDK chain is a ~2 KB line a newcomer cannot act on (issue 24): say what
         // to do in one line, and keep the internals for `-v`.
-        tracing::debug!(operation, "credential resolution failed: {}", chain(&e));
+        // Once per process: a plan fans out reads, and each fails the same way.
+        static LOGGED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !LOGGED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!(operation, "credential resolution failed: {}", chain(&e));
+        }
         return AccountError {
             code: NO_CREDENTIALS.to_string(),
             message: format!("{cause}; {CREDENTIALS_HINT}"),
@@ -95,11 +99,26 @@ set AWS_PROFILE or pass `--profile NAME`, or run `aws sso login` (details with -
 /// matching text keeps the crate out of our direct dependencies.
 fn credentials_failure(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     const CAUSES: [(&str, &str); 5] = [
-        ("no providers in chain provided credentials", "no AWS credentials found"),
-        ("the credential provider was not enabled", "no AWS credentials found"),
-        ("credentials provider timed out", "loading AWS credentials timed out"),
-        ("credentials provider was not properly configured", "the AWS credentials configuration is invalid"),
-        ("an error occurred while loading credentials", "AWS credentials could not be loaded (an expired SSO session?)"),
+        (
+            "no providers in chain provided credentials",
+            "no AWS credentials found",
+        ),
+        (
+            "the credential provider was not enabled",
+            "no AWS credentials found",
+        ),
+        (
+            "credentials provider timed out",
+            "loading AWS credentials timed out",
+        ),
+        (
+            "credentials provider was not properly configured",
+            "the AWS credentials configuration is invalid",
+        ),
+        (
+            "an error occurred while loading credentials",
+            "AWS credentials could not be loaded (an expired SSO session?)",
+        ),
     ];
     let mut current = Some(e);
     while let Some(err) = current {
