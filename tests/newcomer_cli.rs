@@ -82,3 +82,35 @@ fn version_names_the_package_version() {
         "{stdout}"
     );
 }
+
+#[test]
+fn models_in_a_region_without_credentials_names_the_catalog_and_the_legend() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .args(["--region", "us-east-1", "models"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("offline catalog only"), "{stderr}");
+    assert!(stderr.contains("? = the catalog does not know"), "{stderr}");
+    // stdout stays the table alone.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("MODEL ID"), "{stdout}");
+    assert!(!stdout.contains("source:"), "{stdout}");
+}
+
+#[test]
+fn models_on_the_sandbox_names_the_account_as_a_source() {
+    let home = tempfile::tempdir().unwrap();
+    let sandbox = home.path().join("sandbox");
+    let out = bin_without_credentials(home.path())
+        .arg("--sandbox")
+        .arg(&sandbox)
+        .args(["--region", "us-east-1", "models"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("source: the account"), "{stderr}");
+}
