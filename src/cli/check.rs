@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Config file whose access_checks (and grants) are evaluated
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
     /// Also ask IAM SimulatePrincipalPolicy
@@ -25,6 +26,7 @@ pub struct Args {
     /// Every role x model x region: the who-can-invoke-what grid
     #[arg(long)]
     pub matrix: bool,
+    /// Output: `text` for people, `json` for scripts (checks, plus `matrix` with --matrix)
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
 }

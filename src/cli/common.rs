@@ -38,6 +38,12 @@ pub fn stream_stdout(
 }
 
 pub fn report_error(e: &anyhow::Error) {
+    if let Some(line) = no_credentials(e) {
+        // Every account read fails the same way without credentials: one line, not the
+        // context of whichever read happened to go first (issue 24).
+        eprintln!("error: {line}");
+        return;
+    }
     if let Some(r) = e.downcast_ref::<Reported>() {
         eprintln!("{r}");
     } else {
@@ -54,6 +60,30 @@ pub fn report_error(e: &anyhow::Error) {
             bedrockctl::explain::render_text(&diagnosis).trim_end()
         );
     }
+}
+
+/// The one-line message of a "no credentials" account error anywhere in `e`'s chain,
+/// whether it travels as the error itself or was formatted into a context string.
+fn no_credentials(e: &anyhow::Error) -> Option<String> {
+    use bedrockctl::account::aws::NO_CREDENTIALS;
+    use bedrockctl::account::AccountError;
+    if let Some(found) = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<AccountError>())
+        .find(|a| a.code == NO_CREDENTIALS)
+    {
+        return Some(found.message.clone());
+    }
+    let text = format!("{e:#}");
+    let start = text.find(&format!("{NO_CREDENTIALS}: "))? + NO_CREDENTIALS.len() + 2;
+    let rest = &text[start..];
+    // The message ends with the hint; anything after it repeats the chain.
+    let hint = bedrockctl::account::aws::CREDENTIALS_HINT;
+    let end = rest
+        .find(hint)
+        .map(|i| i + hint.len())
+        .unwrap_or(rest.len());
+    Some(rest[..end].to_string())
 }
 
 /// A rendered diagnostic report; its text already says everything.

@@ -4,6 +4,7 @@ use clap::CommandFactory;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Shell to generate completions for (bash, zsh, fish, elvish, powershell)
     pub shell: clap_complete::Shell,
 }
 

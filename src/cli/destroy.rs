@@ -11,8 +11,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Config file naming the stack whose owned resources are deleted
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
+    /// Delete without asking for confirmation (for CI; review the plan first)
     #[arg(long)]
     pub auto_approve: bool,
 }

@@ -12,6 +12,7 @@ pub struct Args {
     /// The error message, or `-` to read it from stdin (at most 1 MiB is read;
     /// terminal control sequences in it are removed)
     pub message: Option<String>,
+    /// Output: `text` for people, `json` for scripts
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
 }

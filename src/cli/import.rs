@@ -12,11 +12,13 @@ use bedrockctl::plan::Scope;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Output: `yaml`, a starter config adopting what was found, or `json`, the inventory
     #[arg(long, value_enum, default_value = "yaml")]
     pub format: ImportFormat,
     /// Regions to scan (default: the config's, else the current region)
     #[arg(long = "regions", value_delimiter = ',')]
     pub regions: Vec<String>,
+    /// Existing config: its regions and stack scope the scan
     #[arg(short = 'f', long = "file")]
     pub file: Option<std::path::PathBuf>,
 }

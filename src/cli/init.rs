@@ -9,6 +9,7 @@ const TRUST: &str = include_str!("templates/trust-lambda.json");
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Where to write the starter config
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
     /// Overwrite existing files

@@ -17,6 +17,7 @@ pub struct Args {
     /// Config file: with FILES, only its `models:` is used (for `unused-grant`)
     #[arg(short = 'f', long = "file")]
     pub config: Option<PathBuf>,
+    /// Output format of the findings
     #[arg(long, value_enum, default_value = "text")]
     pub format: LintFormat,
 }

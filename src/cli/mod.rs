@@ -19,6 +19,9 @@ mod probe;
 mod schema;
 mod validate;
 
+#[cfg(test)]
+mod help_coverage;
+
 pub(crate) mod common;
 
 use clap::{Parser, Subcommand};
@@ -27,7 +30,7 @@ use std::process::ExitCode;
 
 /// Declarative provisioning and access audit for Amazon Bedrock.
 #[derive(Debug, Parser)]
-#[command(name = "bedrockctl", version, about, long_about = None)]
+#[command(name = "bedrockctl", version = env!("BEDROCKCTL_LONG_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -12,6 +12,7 @@ pub struct Args {
     /// Only models from this provider (case-insensitive, e.g. `anthropic`)
     #[arg(long)]
     pub provider: Option<String>,
+    /// Output: `table` for people, `json` for scripts
     #[arg(long, value_enum, default_value = "table")]
     pub format: ModelsFormat,
 }
@@ -72,5 +73,28 @@ pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         ModelsFormat::Table => listing::table(&models, region, live.as_ref()),
     };
     super::common::print_stdout(&out)?;
+    if region.is_some() {
+        // Which source answered goes to stderr, so stdout stays the table or JSON a script
+        // parses (issue 24: without credentials the catalog answered silently).
+        eprintln!(
+            "{}",
+            source_note(live.is_some(), matches!(a.format, ModelsFormat::Table))
+        );
+    }
     Ok(0)
+}
+
+/// The stderr note naming the source of a `--region` listing, with the `?` legend.
+fn source_note(live: bool, table: bool) -> String {
+    let source = if live {
+        "source: the account (ACCOUNT column) and bedrockctl's offline catalog (the rest)"
+    } else {
+        "source: bedrockctl's offline catalog only (no account: pass `--sandbox`, or set \
+         AWS_PROFILE / `--profile` for the account's own view)"
+    };
+    if table {
+        format!("{source}\nlegend: yes / no = the catalog says so; ? = the catalog does not know")
+    } else {
+        source.to_string()
+    }
 }

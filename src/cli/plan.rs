@@ -22,12 +22,14 @@ use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
-    /// Config files or directories of stacks
+    /// Config files or directories of stacks (repeatable)
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub files: Vec<PathBuf>,
     /// Save the plan to PLAN for `apply PLAN`
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Output: `text` for people, `json` for tools, `markdown` for a PR comment,
+    /// `github` for workflow annotations
     #[arg(long, value_enum, default_value = "text")]
     pub format: PlanFormat,
     /// Exit 2 when there are changes
@@ -57,8 +59,10 @@ pub enum PlanFormat {
 pub struct ApplyArgs {
     /// A plan saved with `plan --out`
     pub plan: Option<PathBuf>,
+    /// Config file to plan and apply (ignored when PLAN is given)
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
+    /// Apply without asking for confirmation (for CI; review the plan first)
     #[arg(long)]
     pub auto_approve: bool,
     /// Take over untagged resources the config names (keeping their tags)

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
+    /// Config file whose grants become policy documents
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
     /// Only this role (prints its bare policy document)

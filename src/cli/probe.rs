@@ -10,6 +10,7 @@ use bedrockctl::explain::{self, deep};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Model id, inference profile id or ARN to send one small request to
     #[arg(long)]
     pub model: String,
     /// Use ConverseStream

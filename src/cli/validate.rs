@@ -8,8 +8,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Config file to validate (schema, references, regions)
     #[arg(short = 'f', long = "file", default_value = super::DEFAULT_CONFIG)]
     pub file: PathBuf,
+    /// Output format of the diagnostics
     #[arg(long, value_enum, default_value = "text")]
     pub format: ValidateFormat,
 }

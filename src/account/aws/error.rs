@@ -30,6 +30,21 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let request_id = e.request_id().map(str::to_string);
+    if let Some(cause) = credentials_failure(&e) {
+        // The whole SDK chain is a ~2 KB line a newcomer cannot act on (issue 24): say what
+        // to do in one line, and keep the internals for `-v`.
+        // Once per process: a plan fans out reads, and each fails the same way.
+        static LOGGED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !LOGGED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!(operation, "credential resolution failed: {}", chain(&e));
+        }
+        return AccountError {
+            code: NO_CREDENTIALS.to_string(),
+            message: format!("{cause}; {CREDENTIALS_HINT}"),
+            operation: operation.to_string(),
+            request_id,
+        };
+    }
     let (code, message) = match &e {
         SdkError::ServiceError(se) => {
             let err = se.err();
@@ -69,6 +84,51 @@ pub(crate) fn build_err(
     operation: &'static str,
 ) -> impl FnOnce(aws_smithy_types::error::operation::BuildError) -> AccountError {
     move |e| AccountError::validation(operation, format!("invalid request: {e}"))
+}
+
+/// Code of an error raised before any request left: no usable credentials.
+pub const NO_CREDENTIALS: &str = "NoCredentials";
+
+/// What a user without credentials can do, in the order they are likely to want it.
+pub const CREDENTIALS_HINT: &str = "try `--sandbox` for the offline account, \
+set AWS_PROFILE or pass `--profile NAME`, or run `aws sso login` (details with -v)";
+
+/// One short cause when the SDK failed to resolve credentials, found by walking the
+/// error's sources. The phrases are `aws_credential_types::provider::error::CredentialsError`'s
+/// Display texts and the default chain's context (aws-config `meta/credentials/chain.rs`);
+/// matching text keeps the crate out of our direct dependencies.
+fn credentials_failure(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    const CAUSES: [(&str, &str); 5] = [
+        (
+            "no providers in chain provided credentials",
+            "no AWS credentials found",
+        ),
+        (
+            "the credential provider was not enabled",
+            "no AWS credentials found",
+        ),
+        (
+            "credentials provider timed out",
+            "loading AWS credentials timed out",
+        ),
+        (
+            "credentials provider was not properly configured",
+            "the AWS credentials configuration is invalid",
+        ),
+        (
+            "an error occurred while loading credentials",
+            "AWS credentials could not be loaded (an expired SSO session?)",
+        ),
+    ];
+    let mut current = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string();
+        if let Some((_, cause)) = CAUSES.iter().find(|(needle, _)| text.contains(needle)) {
+            return Some(cause);
+        }
+        current = err.source();
+    }
+    None
 }
 
 fn chain(e: &dyn std::error::Error) -> String {

@@ -36,6 +36,7 @@ use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use aws_types::SdkConfig;
 pub use clients::{is_loopback, RequestRecord};
 use clients::{service_client, ClientExtras, ClientMap, Guard, GuardInterceptor};
+pub use error::{CREDENTIALS_HINT, NO_CREDENTIALS};
 use futures::StreamExt;
 use std::sync::Arc;
 

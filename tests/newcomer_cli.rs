@@ -1,0 +1,116 @@
+//! End-to-end newcomer paths of issue 24 that need no account: running without any AWS
+//! credentials, and `--version`. The environment is emptied (no config files, no IMDS)
+//! and BEDROCKCTL_LOOPBACK_ONLY is set, so nothing can leave the machine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn quickstart() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/bedrock.yaml")
+}
+
+/// bedrockctl in an environment with no credentials anywhere.
+fn bin_without_credentials(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("bedrockctl").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_REGION", "us-east-1")
+        .env("BEDROCKCTL_LOOPBACK_ONLY", "1");
+    cmd
+}
+
+#[test]
+fn plan_without_credentials_says_so_in_one_line_with_the_hint() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .args(["plan", "-f"])
+        .arg(quickstart())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: no AWS credentials found"),
+        "{stderr}"
+    );
+    for hint in ["--sandbox", "AWS_PROFILE", "--profile", "aws sso login"] {
+        assert!(stderr.contains(hint), "missing {hint}: {stderr}");
+    }
+    // SDK internals are for -v only.
+    for internal in [
+        "DispatchFailure",
+        "ConnectorError",
+        "provider was not enabled",
+    ] {
+        assert!(!stderr.contains(internal), "{internal} leaked: {stderr}");
+    }
+}
+
+#[test]
+fn verbose_shows_the_sdk_chain_once() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .args(["-v", "plan", "-f"])
+        .arg(quickstart())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let logged = stderr.matches("credential resolution failed").count();
+    assert_eq!(logged, 1, "{stderr}");
+    assert!(stderr.contains("no credentials found in chain"), "{stderr}");
+}
+
+#[test]
+fn version_names_the_package_version() {
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!("bedrockctl {}", env!("CARGO_PKG_VERSION"))),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn models_in_a_region_without_credentials_names_the_catalog_and_the_legend() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .args(["--region", "us-east-1", "models"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("offline catalog only"), "{stderr}");
+    assert!(stderr.contains("? = the catalog does not know"), "{stderr}");
+    // stdout stays the table alone.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("MODEL ID"), "{stdout}");
+    assert!(!stdout.contains("source:"), "{stdout}");
+}
+
+#[test]
+fn models_on_the_sandbox_names_the_account_as_a_source() {
+    let home = tempfile::tempdir().unwrap();
+    let sandbox = home.path().join("sandbox");
+    let out = bin_without_credentials(home.path())
+        .arg("--sandbox")
+        .arg(&sandbox)
+        .args(["--region", "us-east-1", "models"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("source: the account"), "{stderr}");
+}
