@@ -116,7 +116,11 @@ pub(crate) async fn get_role(
         Some(d) => decode_document("GetRole", d)?,
         None => serde_json::Value::Null,
     };
-    let (inline, managed) = role_policies(acct, name).await?;
+    // A role deleted between GetRole and its policy listings (another process, or an
+    // apply running beside this plan) is gone, not an error of the whole listing.
+    let Some((inline, managed)) = found(role_policies(acct, name).await)? else {
+        return Ok(None);
+    };
     let mut spec = IamRoleSpec {
         assume_role_policy: assume,
         permissions_boundary: role
@@ -461,8 +465,12 @@ pub(crate) async fn get_policy(
         return Ok(None);
     };
     let arn = p.arn().unwrap_or(id).to_string();
+    // Deleted between GetPolicy and GetPolicyVersion: gone, like a missing policy.
     let document = match p.default_version_id() {
-        Some(v) => policy_document(acct, &arn, v).await?,
+        Some(v) => match found(policy_document(acct, &arn, v).await)? {
+            Some(d) => d,
+            None => return Ok(None),
+        },
         None => serde_json::Value::Null,
     };
     let spec = IamPolicySpec {
