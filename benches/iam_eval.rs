@@ -63,6 +63,7 @@ fn matrix_200k(c: &mut Criterion) {
             arn: format!("arn:aws:iam::111122223333:role/role-{i}"),
             set: set.clone(),
             problems: Vec::new(),
+            policy_names: Vec::new(),
         })
         .collect();
     let model = AccessModel {

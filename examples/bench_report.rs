@@ -79,6 +79,7 @@ fn main() {
             arn: format!("arn:aws:iam::{account}:role/role-{i}"),
             set: input.set.clone(),
             problems: Vec::new(),
+            policy_names: Vec::new(),
         })
         .collect();
     let model = AccessModel { account, roles };

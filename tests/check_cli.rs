@@ -197,7 +197,9 @@ fn matrix_covers_every_role_model_and_region() {
     assert_eq!(cell("amazon.nova-lite-v1:0", "us-east-1"), "implicit_deny");
     let text = check(tmp.path(), &["--matrix"]).code(0);
     let stdout = String::from_utf8_lossy(&text.get_output().stdout).to_string();
-    assert!(stdout.contains("ROLE"), "{stdout}");
+    // Grouped per role since issue 20: a block header per role, models as rows.
+    assert!(stdout.contains("role app: "), "{stdout}");
+    assert!(stdout.contains("legend:"), "{stdout}");
 }
 
 /// Regression: the account reads of `check` (account id, SCPs, live principals, the

@@ -13,6 +13,8 @@ use bedrockctl::apply;
 use bedrockctl::config::Config;
 use bedrockctl::iam::access::CheckResult;
 use bedrockctl::iam::matrix::{self, MatrixModel};
+use bedrockctl::iam::matrix_text;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -59,7 +61,11 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
             let mut out = render_checks(&checks, a.simulate);
             if let Some(cells) = &cells {
                 out.push('\n');
-                out.push_str(&matrix::render_text(cells, &regions));
+                out.push_str(&matrix_text::render(
+                    cells,
+                    &regions,
+                    colour_wanted(std::io::stdout().is_terminal()),
+                ));
             }
             super::common::print_stdout(&out)?;
         }
@@ -105,16 +111,29 @@ async fn evaluate_all(
             })
             .collect();
         let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
-        Some(matrix::matrix(
+        let guards = matrix::guards_from_config(cfg, &model.account);
+        Some(matrix::matrix_with(
             &model,
             &models,
             &regions,
             "bedrock:InvokeModel",
+            &guards,
         ))
     } else {
         None
     };
     Ok((results, cells))
+}
+
+/// Colour on a terminal unless `NO_COLOR` is set (https://no-color.org); `CLICOLOR_FORCE`
+/// (non-empty, not `0`) forces it when stdout is not a terminal, for tests and pagers
+/// (https://bixense.com/clicolors/).
+pub(crate) fn colour_wanted(is_terminal: bool) -> bool {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    let forced = std::env::var("CLICOLOR_FORCE").is_ok_and(|v| !v.is_empty() && v != "0");
+    forced || is_terminal
 }
 
 pub(crate) fn render_checks(checks: &[CheckResult], simulate: bool) -> String {

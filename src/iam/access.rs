@@ -30,6 +30,9 @@ pub struct RoleAccess {
     pub set: PolicySet,
     /// Policies that could not be resolved offline (AWS managed policies, unknown names).
     pub problems: Vec<String>,
+    /// The name of each identity policy of `set`, same order (a file path, a managed
+    /// policy name, `grants #N`), so evidence can name the policy, not only its index.
+    pub policy_names: Vec<String>,
 }
 
 /// Everything the checks need, compiled once.
@@ -115,17 +118,21 @@ impl AccessModel {
         for role in roles {
             let mut problems = org_problems.clone();
             let mut identity = Vec::new();
+            let mut policy_names = Vec::new();
             for (i, rp) in role.policies.iter().enumerate() {
                 match rp {
                     RolePolicy::File(f) => {
                         if let Some(p) = compile_doc(&f.document, &f.path.value, &mut problems) {
                             identity.push(p);
+                            policy_names.push(f.path.value.clone());
                         }
                     }
                     RolePolicy::Grants { grants, .. } => {
                         let doc = grants_document(cfg, grants, account);
-                        if let Some(p) = compile_doc(&doc, &format!("grants #{i}"), &mut problems) {
+                        let name = format!("grants #{i}");
+                        if let Some(p) = compile_doc(&doc, &name, &mut problems) {
                             identity.push(p);
+                            policy_names.push(name);
                         }
                     }
                     RolePolicy::Managed(name) => {
@@ -133,6 +140,7 @@ impl AccessModel {
                             Some(doc) => {
                                 if let Some(p) = compile_doc(doc, &name.value, &mut problems) {
                                     identity.push(p);
+                                    policy_names.push(name.value.clone());
                                 }
                             }
                             None => problems.push(format!(
@@ -171,6 +179,7 @@ impl AccessModel {
                     management_account: management,
                 },
                 problems,
+                policy_names,
             });
         }
         AccessModel {
@@ -183,10 +192,15 @@ impl AccessModel {
     /// organization policies of the config's roles.
     pub fn add_live_principal(&mut self, live: &PrincipalPolicies) {
         let mut problems = Vec::new();
+        let mut policy_names = Vec::new();
         let identity = live
             .identity
             .iter()
-            .filter_map(|(name, doc)| compile_doc(doc, name, &mut problems))
+            .filter_map(|(name, doc)| {
+                let p = compile_doc(doc, name, &mut problems)?;
+                policy_names.push(name.clone());
+                Some(p)
+            })
             .collect();
         let permissions_boundary = live
             .permissions_boundary
@@ -217,6 +231,7 @@ impl AccessModel {
                 management_account,
             },
             problems,
+            policy_names,
         });
     }
 

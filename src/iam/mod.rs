@@ -39,6 +39,7 @@ pub mod eval;
 pub mod json;
 pub mod jsonl;
 pub mod matrix;
+pub mod matrix_text;
 pub mod pattern;
 pub mod policy;
 

@@ -1,0 +1,174 @@
+//! The access grid for the terminal (`check --matrix`): one block per role, models as
+//! rows and regions as columns, so 50 roles × 20 models stays a set of short tables
+//! rather than 1,000 rows; a role denied everywhere is one line. Optional ANSI colour
+//! per cell and a legend that says what every mark means, including the cells that
+//! were evaluated with the guardrail a grant requires.
+//!
+//! Pure: the caller decides whether colour is wanted (a TTY, `NO_COLOR`).
+
+use super::matrix::{Cell, Shade, GUARDRAIL_KEY};
+use std::fmt::Write as _;
+
+/// The mark a cell shows.
+pub fn mark(shade: Shade) -> &'static str {
+    match shade {
+        Shade::Allow => "allow",
+        Shade::Guarded => "guard",
+        Shade::ImplicitDeny => "deny",
+        Shade::ExplicitDeny => "DENY",
+        Shade::DestinationDeny => "dest",
+    }
+}
+
+fn sgr(shade: Shade) -> &'static str {
+    match shade {
+        Shade::Allow => "\x1b[32m",
+        Shade::Guarded => "\x1b[36m",
+        Shade::ImplicitDeny => "\x1b[33m",
+        Shade::ExplicitDeny => "\x1b[1;31m",
+        Shade::DestinationDeny => "\x1b[35m",
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+fn paint(text: &str, shade: Shade, colour: bool) -> String {
+    if colour {
+        format!("{}{text}{RESET}", sgr(shade))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The grid as text. `cells` are in role, model, region order (as `matrix` makes
+/// them); `regions` fixes the columns.
+pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
+    let mut out = String::new();
+    if cells.is_empty() {
+        out.push_str("no cells: the config has no roles, no models or no regions\n");
+        return out;
+    }
+    let col_w: Vec<usize> = regions.iter().map(|r| r.len().max(5)).collect();
+    let mut used = [false; 5];
+    let mut guards: Vec<String> = Vec::new();
+    for block in cells.chunk_by(|a, b| a.role == b.role) {
+        let role = &block[0].role;
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let allowed = block.iter().filter(|c| c.decision.is_allow()).count();
+        if allowed == 0 {
+            let models = count_distinct(block.iter().map(|c| c.model.as_str()));
+            let shade = if block.iter().any(|c| c.shade() == Shade::ExplicitDeny) {
+                Shade::ExplicitDeny
+            } else {
+                Shade::ImplicitDeny
+            };
+            for c in block {
+                mark_used(&mut used, c.shade());
+            }
+            let _ = writeln!(
+                out,
+                "role {role}: {} everywhere ({models} model{} x {} region{})",
+                paint("denied", shade, colour),
+                plural(models),
+                regions.len(),
+                plural(regions.len())
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "role {role}: {allowed} of {} cell{} allowed",
+            block.len(),
+            plural(block.len())
+        );
+        let model_w = block
+            .iter()
+            .map(|c| c.model.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let mut header = format!("  {:model_w$}", "MODEL");
+        for (r, w) in regions.iter().zip(&col_w) {
+            let _ = write!(header, "  {r:w$}");
+        }
+        out.push_str(header.trim_end());
+        out.push('\n');
+        for row in block.chunk_by(|a, b| a.model == b.model) {
+            let mut line = format!("  {:model_w$}", row[0].model);
+            for (r, w) in regions.iter().zip(&col_w) {
+                match row.iter().find(|c| &c.region == r) {
+                    Some(c) => {
+                        let shade = c.shade();
+                        mark_used(&mut used, shade);
+                        if let (Some(g), Shade::Guarded) = (&c.guard, shade) {
+                            let note = format!(
+                                "{role} needs {GUARDRAIL_KEY} = `{}` (guardrail `{}`)",
+                                g.value, g.guardrail
+                            );
+                            if !guards.contains(&note) {
+                                guards.push(note);
+                            }
+                        }
+                        let _ = write!(
+                            line,
+                            "  {}",
+                            paint(&format!("{:w$}", mark(shade)), shade, colour)
+                        );
+                    }
+                    None => {
+                        let _ = write!(line, "  {:w$}", "-");
+                    }
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out.push_str("\nlegend:\n");
+    for (i, shade) in Shade::ALL.iter().enumerate() {
+        // The legend names every mark the grid used, and always the three basic ones.
+        if used[i]
+            || matches!(
+                shade,
+                Shade::Allow | Shade::ImplicitDeny | Shade::ExplicitDeny
+            )
+        {
+            let _ = writeln!(
+                out,
+                "  {} = {}",
+                paint(&format!("{:5}", mark(*shade)), *shade, colour),
+                shade.meaning()
+            );
+        }
+    }
+    for g in &guards {
+        let _ = writeln!(out, "  guard: {g}");
+    }
+    out
+}
+
+fn mark_used(used: &mut [bool; 5], shade: Shade) {
+    if let Some(i) = Shade::ALL.iter().position(|s| *s == shade) {
+        used[i] = true;
+    }
+}
+
+fn count_distinct<'a>(items: impl Iterator<Item = &'a str>) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for i in items {
+        if !seen.contains(&i) {
+            seen.push(i);
+        }
+    }
+    seen.len()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
