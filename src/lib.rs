@@ -14,4 +14,5 @@ pub mod iam;
 pub mod input;
 pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod span;

@@ -16,6 +16,7 @@ mod models;
 mod plan;
 mod policy;
 mod probe;
+mod report;
 mod schema;
 mod validate;
 
@@ -91,6 +92,8 @@ pub enum Command {
     Import(import::Args),
     /// Send one minimal real request to a model
     Probe(probe::Args),
+    /// Write the audit report: access matrix, checks, readiness, lint, drift and plan
+    Report(report::Args),
     /// Print the JSON Schema of the config file
     Schema(schema::Args),
     /// Print shell completions
@@ -126,6 +129,7 @@ const SUBCOMMANDS: &[&str] = &[
     "models",
     "import",
     "probe",
+    "report",
     "schema",
     "completions",
     "help",
@@ -185,6 +189,7 @@ pub fn main() -> ExitCode {
         Command::Models(a) => models::run(&cli.global, a),
         Command::Import(a) => import::run(&cli.global, a),
         Command::Probe(a) => probe::run(&cli.global, a),
+        Command::Report(a) => report::run(&cli.global, a),
         Command::Schema(a) => schema::run(&cli.global, a),
         Command::Completions(a) => completions::run(a),
         Command::Manpage => manpage::run(),

@@ -75,7 +75,7 @@ pub struct Cell {
 }
 
 /// How a cell is shown: the four answers of the issue plus the guarded allow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Shade {
     Allow,
     /// Allowed only with the guardrail the role's grant requires.
