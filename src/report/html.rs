@@ -233,7 +233,7 @@ fn summary(out: &mut String, r: &Report) {
     if total > 0 {
         let _ = write!(
             out,
-            "<svg id=bar role=img aria-label=\"cells by decision\" width=600 height=22 viewBox=\"0 0 600 22\" xmlns=\"http://www.w3.org/2000/svg\">"
+            "<svg id=bar role=img aria-label=\"cells by decision\" width=600 height=22 viewBox=\"0 0 600 22\">"
         );
         let mut x = 0.0f64;
         for (s, n) in Shade::ALL.iter().zip(counts) {
