@@ -112,7 +112,7 @@ table{border-collapse:collapse}table.list{width:100%}table.list th,table.list td
 table.grid thead th.m{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;padding:4px 2px;max-height:260px}table.grid tbody th{left:0;text-align:right;padding:0 6px;white-space:nowrap}
 table.grid td{width:20px;min-width:20px;height:20px;text-align:center;border:1px solid #fff;cursor:pointer;font-weight:bold}table.grid td:hover,table.grid td.sel{outline:2px solid #0969da}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:14px;height:14px;vertical-align:middle;margin-right:4px;border:1px solid #8c959f;text-align:center;font-size:10px;font-weight:bold;line-height:12px}
-#detail{position:sticky;bottom:0;background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin-top:8px;white-space:pre-wrap}
+#detail{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin-top:8px;white-space:pre-wrap}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#cf222e;font-weight:bold}.sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700;font-weight:bold}code{font-size:12px}footer{color:#57606a;margin:32px auto 16px}
 "#,
         print = "@media print{*{-webkit-print-color-adjust:exact;print-color-adjust:exact}nav,#detail,noscript{display:none}.scroll{overflow:visible;max-height:none;border:0}table.grid th{position:static}details>*{display:block}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}",
@@ -285,6 +285,7 @@ fn matrix(out: &mut String, r: &Report) {
         );
         return;
     }
+    out.push_str("<div id=detail aria-live=polite>Click a cell to see the statement and policy that decided it.</div>");
     let grid = grid(r);
     let titles = r.cells.len() <= TITLE_LIMIT;
     for (ri, region) in r.regions.iter().enumerate() {
@@ -329,7 +330,7 @@ fn matrix(out: &mut String, r: &Report) {
         }
         out.push_str("</tbody></table></div>\n");
     }
-    out.push_str("<div id=detail aria-live=polite>Click a cell to see the statement and policy that decided it.</div></section>\n");
+    out.push_str("</section>\n");
 }
 
 /// `grid[region][role * models + model]` = the cell's shade and reason.
