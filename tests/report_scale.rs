@@ -16,6 +16,10 @@ const LIMIT: usize = 5 * 1024 * 1024;
 fn a_200_role_report_has_every_cell_and_stays_under_5_mb() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = write_fixture(tmp.path());
+    // To look at the fixture (or time the CLI on it): write a copy there too.
+    if let Some(dir) = std::env::var_os("BEDROCKCTL_REPORT_FIXTURE_OUT") {
+        write_fixture(std::path::Path::new(&dir));
+    }
     let sandbox = tmp.path().join("sb");
     let run = |args: &[&str]| {
         Command::cargo_bin("bedrockctl")
