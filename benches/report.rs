@@ -48,7 +48,10 @@ fn setup() -> (PathBuf, PathBuf) {
     std::fs::create_dir_all(&dir).unwrap();
     let cfg = report_fixture::write_fixture(&dir);
     let cfg_s = cfg.to_str().unwrap();
-    run(&dir, &["--sandbox", "sb", "apply", "--auto-approve", "-f", cfg_s]);
+    run(
+        &dir,
+        &["--sandbox", "sb", "apply", "--auto-approve", "-f", cfg_s],
+    );
     (dir, cfg)
 }
 
@@ -58,7 +61,20 @@ fn cli(c: &mut Criterion) {
     let mut g = c.benchmark_group("report_200x50x20");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("report_sandbox_cli", |b| {
-        b.iter(|| run(&dir, &["--sandbox", "sb", "report", "-f", cfg_s, "--out", "sandbox.html"]))
+        b.iter(|| {
+            run(
+                &dir,
+                &[
+                    "--sandbox",
+                    "sb",
+                    "report",
+                    "-f",
+                    cfg_s,
+                    "--out",
+                    "sandbox.html",
+                ],
+            )
+        })
     });
     g.bench_function("report_offline_cli", |b| {
         b.iter(|| run(&dir, &["report", "-f", cfg_s, "--out", "offline.html"]))
@@ -69,7 +85,18 @@ fn cli(c: &mut Criterion) {
         eprintln!("report size ({f}): {size} bytes");
         assert!(size < LIMIT, "{f} is {size} bytes, over 5 MB");
     }
-    run(&dir, &["report", "-f", cfg_s, "--format", "json", "--out", "offline.json"]);
+    run(
+        &dir,
+        &[
+            "report",
+            "-f",
+            cfg_s,
+            "--format",
+            "json",
+            "--out",
+            "offline.json",
+        ],
+    );
     eprintln!(
         "report size (offline.json): {} bytes",
         std::fs::metadata(dir.join("offline.json")).unwrap().len()
@@ -78,8 +105,8 @@ fn cli(c: &mut Criterion) {
 
 fn load(cfg: &Path) -> (Config, SourceMap) {
     let mut sources = SourceMap::default();
-    let (cfg, _) = config::load(cfg, &mut sources)
-        .unwrap_or_else(|_| panic!("the fixture validates"));
+    let (cfg, _) =
+        config::load(cfg, &mut sources).unwrap_or_else(|_| panic!("the fixture validates"));
     (cfg, sources)
 }
 

@@ -111,11 +111,10 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
                                 guards.push(note);
                             }
                         }
-                        let _ = write!(
-                            line,
-                            "  {}",
-                            paint(&format!("{:w$}", mark(shade)), shade, colour)
-                        );
+                        // Pad outside the colour so trailing blanks still trim.
+                        let m = mark(shade);
+                        let pad = w.saturating_sub(m.len());
+                        let _ = write!(line, "  {}{:pad$}", paint(m, shade, colour), "");
                     }
                     None => {
                         let _ = write!(line, "  {:w$}", "-");
@@ -135,11 +134,14 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
                 Shade::Allow | Shade::ImplicitDeny | Shade::ExplicitDeny
             )
         {
+            let m = mark(*shade);
             let _ = writeln!(
                 out,
-                "  {} = {}",
-                paint(&format!("{:5}", mark(*shade)), *shade, colour),
-                shade.meaning()
+                "  {}{:pad$} = {}",
+                paint(m, *shade, colour),
+                "",
+                shade.meaning(),
+                pad = 5 - m.len()
             );
         }
     }
@@ -170,5 +172,95 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::eval::Decision;
+
+    fn cell(role: usize, model: usize, region: &str, decision: Decision) -> Cell {
+        Cell {
+            role: format!("role-{role}"),
+            model: format!("vendor.model-{model}-v1:0"),
+            region: region.to_string(),
+            decision,
+            denied_regions: Vec::new(),
+            source_allowed: decision.is_allow(),
+            evidence: Vec::new(),
+            missing: None,
+            resource: String::new(),
+            guard: None,
+        }
+    }
+
+    /// 50 roles x 20 models x 2 regions: ten roles with access get a 20-row block
+    /// each, the forty others one line each, instead of 1,000 rows.
+    #[test]
+    fn fifty_roles_by_twenty_models_stay_short() {
+        let regions = vec!["us-east-1".to_string(), "us-west-2".to_string()];
+        let mut cells = Vec::new();
+        for r in 0..50 {
+            for m in 0..20 {
+                for reg in &regions {
+                    let d = if r < 10 && m % 4 == 0 {
+                        Decision::Allow
+                    } else if r % 7 == 0 {
+                        Decision::ExplicitDeny
+                    } else {
+                        Decision::ImplicitDeny
+                    };
+                    cells.push(cell(r, m, reg, d));
+                }
+            }
+        }
+        let text = render(&cells, &regions, false);
+        let blocks = text.lines().filter(|l| l.starts_with("role ")).count();
+        assert_eq!(blocks, 50, "one header line per role");
+        let denied = text
+            .lines()
+            .filter(|l| l.contains("denied everywhere (20 models x 2 regions)"))
+            .count();
+        assert_eq!(denied, 40);
+        let rows = text
+            .lines()
+            .filter(|l| l.starts_with("  vendor.model-"))
+            .count();
+        assert_eq!(rows, 10 * 20, "model rows only for roles with access");
+        assert!(
+            text.contains("role role-0: 10 of 40 cells allowed"),
+            "{text}"
+        );
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("  vendor.model-4-v1:0"))
+            .unwrap_or_default();
+        assert_eq!(
+            row.split_whitespace().collect::<Vec<_>>(),
+            ["vendor.model-4-v1:0", "allow", "allow"]
+        );
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn colour_wraps_the_padded_mark_so_columns_stay_aligned() {
+        let regions = vec!["us-east-1".to_string()];
+        let cells = vec![
+            cell(0, 0, "us-east-1", Decision::Allow),
+            cell(0, 1, "us-east-1", Decision::ExplicitDeny),
+        ];
+        let text = render(&cells, &regions, true);
+        assert!(text.contains("\x1b[32mallow\x1b[0m"), "{text:?}");
+        assert!(text.contains("\x1b[1;31mDENY\x1b[0m"), "{text:?}");
+        let plain = render(&cells, &regions, false);
+        let strip = text
+            .replace("\x1b[32m", "")
+            .replace("\x1b[1;31m", "")
+            .replace("\x1b[33m", "")
+            .replace("\x1b[36m", "")
+            .replace("\x1b[35m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(strip, plain, "colour adds escapes only");
     }
 }

@@ -556,3 +556,29 @@ fn data_block(out: &mut String, r: &Report) {
         script_json(&data)
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_covers_text_and_both_attribute_quotes() {
+        assert_eq!(
+            esc(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+        assert_eq!(esc("plain ü"), "plain ü");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let v = serde_json::json!({"name": "</script><!-- & \u{2028}"});
+        let s = script_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+        assert_eq!(back, v, "same data once parsed");
+    }
+}
