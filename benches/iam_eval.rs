@@ -64,6 +64,7 @@ fn matrix_200k(c: &mut Criterion) {
             set: set.clone(),
             problems: Vec::new(),
             policy_names: Vec::new(),
+            boundary_name: None,
         })
         .collect();
     let model = AccessModel {

@@ -80,6 +80,7 @@ fn main() {
             set: input.set.clone(),
             problems: Vec::new(),
             policy_names: Vec::new(),
+            boundary_name: None,
         })
         .collect();
     let model = AccessModel { account, roles };

@@ -33,6 +33,8 @@ pub struct RoleAccess {
     /// The name of each identity policy of `set`, same order (a file path, a managed
     /// policy name, `grants #N`), so evidence can name the policy, not only its index.
     pub policy_names: Vec<String>,
+    /// The permissions boundary's name (policy name or ARN), when there is one.
+    pub boundary_name: Option<String>,
 }
 
 /// Everything the checks need, compiled once.
@@ -180,6 +182,7 @@ impl AccessModel {
                 },
                 problems,
                 policy_names,
+                boundary_name: role.permissions_boundary.as_ref().map(|b| b.value.clone()),
             });
         }
         AccessModel {
@@ -232,6 +235,7 @@ impl AccessModel {
             },
             problems,
             policy_names,
+            boundary_name: live.permissions_boundary.as_ref().map(|(n, _)| n.clone()),
         });
     }
 

@@ -448,7 +448,10 @@ fn cell(
 fn evidence(role: &RoleAccess, r: &Reason) -> Evidence {
     let policy = match r.policy_type {
         PolicyType::Identity => role.policy_names.get(r.policy_index as usize).cloned(),
-        PolicyType::PermissionsBoundary => Some("the permissions boundary".to_string()),
+        PolicyType::PermissionsBoundary => Some(match &role.boundary_name {
+            Some(n) => n.clone(),
+            None => "the permissions boundary".to_string(),
+        }),
         _ => None,
     }
     .unwrap_or_else(|| format!("{} policy {}", r.policy_type.as_str(), r.policy_index));
