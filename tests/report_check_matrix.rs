@@ -61,7 +61,7 @@ fn guarded_grant_is_allowed_with_its_guardrail_and_the_legend_says_so() {
     );
     // A role with no allowed cell is one line, not a table of denies.
     assert!(
-        text.contains("role bedrock-logging: denied everywhere (2 models x 2 regions)"),
+        text.contains("role bedrock-logging: denied everywhere (2 models x 2 regions: deny 4)"),
         "{text}"
     );
 }

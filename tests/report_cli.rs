@@ -228,3 +228,73 @@ fn lint_findings_point_at_file_line_col() {
     assert!(html.contains(&at), "`{at}` in the lint table");
     assert!(html.contains("class=\"sev-error\""));
 }
+
+/// A cross-region profile whose destination region an SCP blocks: the cell is its own
+/// shade (`destination-deny`, letter D), with the denied region and the SCP statement.
+#[test]
+fn destination_region_denial_is_its_own_shade() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("policies")).unwrap();
+    std::fs::write(
+        dir.join("policies/trust.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("policies/scp.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+        {"Sid":"RegionLock","Effect":"Deny","Action":"bedrock:*","Resource":"*",
+         "Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2"]}}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bedrock.yaml"),
+        r#"version: 1
+stack: dest-test
+account:
+  id: "111122223333"
+  regions: [us-east-1]
+models:
+  - id: anthropic.claude-haiku-4-5-20251001-v1:0
+    regions: [us-east-1]
+    via: inference_profile
+iam:
+  roles:
+    - name: app
+      assume_role_policy: policies/trust.json
+      policies:
+        - grants:
+            - invoke: [anthropic.claude-haiku-4-5-20251001-v1:0]
+              regions: [us-east-1]
+              via: inference_profile
+organization:
+  scps:
+    - [policies/scp.json]
+"#,
+    )
+    .unwrap();
+    let doc = json_report(dir, &["report"]);
+    let cell = &doc["matrix"]["cells"][0];
+    assert_eq!(cell["shade"], "destination-deny", "{cell}");
+    assert_eq!(cell["decision"], "explicit_deny");
+    let reason = &doc["matrix"]["reasons"][cell["reason"].as_u64().unwrap() as usize];
+    let text = reason["text"].as_str().unwrap();
+    assert!(text.contains("us-west-2"), "{text}");
+    assert_eq!(reason["evidence"][0]["statement"], "RegionLock");
+    assert_eq!(reason["evidence"][0]["policy_type"], "scp");
+    let html = bedrockctl(dir).args(["report"]).assert().code(0);
+    let html = String::from_utf8(html.get_output().stdout.clone()).unwrap();
+    assert_eq!(html.matches("<td class=d ").count(), 1, "one D cell");
+    // And in the terminal grid.
+    let text = bedrockctl(dir).args(["check", "--matrix"]).assert().code(0);
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("dest  = denied in a destination region"),
+        "{text}"
+    );
+    assert!(
+        text.contains("role app: denied everywhere (1 model x 1 region: dest 1)"),
+        "{text}"
+    );
+}

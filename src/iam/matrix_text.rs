@@ -64,16 +64,28 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
             } else {
                 Shade::ImplicitDeny
             };
+            let mut counts = [0usize; 5];
             for c in block {
                 mark_used(&mut used, c.shade());
+                if let Some(i) = Shade::ALL.iter().position(|s| *s == c.shade()) {
+                    counts[i] += 1;
+                }
             }
+            // Which denies, so every mark of the legend can be found in the grid.
+            let kinds: Vec<String> = Shade::ALL
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| format!("{} {n}", paint(mark(*s), *s, colour)))
+                .collect();
             let _ = writeln!(
                 out,
-                "role {role}: {} everywhere ({models} model{} x {} region{})",
+                "role {role}: {} everywhere ({models} model{} x {} region{}: {})",
                 paint("denied", shade, colour),
                 plural(models),
                 regions.len(),
-                plural(regions.len())
+                plural(regions.len()),
+                kinds.join(", ")
             );
             continue;
         }
@@ -220,7 +232,7 @@ mod tests {
         assert_eq!(blocks, 50, "one header line per role");
         let denied = text
             .lines()
-            .filter(|l| l.contains("denied everywhere (20 models x 2 regions)"))
+            .filter(|l| l.contains("denied everywhere (20 models x 2 regions: "))
             .count();
         assert_eq!(denied, 40);
         let rows = text
