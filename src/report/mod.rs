@@ -17,6 +17,7 @@ use crate::iam::Effect;
 use crate::plan::{Plan, Scope};
 use crate::span::SourceMap;
 use serde_json::{json, Value};
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Version of the JSON shape (`format_version`).
 pub const FORMAT_VERSION: &str = "1";
@@ -170,21 +171,22 @@ impl Report {
         let mut cells = Vec::with_capacity(i.cells.len());
         // Cells arrive role-major; the last role/model looked up is nearly always the
         // one wanted, so the index lookups stay cheap on a 200,000-cell grid.
-        let mut reason_index: std::collections::HashMap<(Shade, String), usize> =
-            std::collections::HashMap::new();
+        let mut reason_index: HashMap<(Shade, String), usize> = HashMap::new();
+        let mut role_index: HashMap<String, usize> = HashMap::new();
+        let mut model_index: HashMap<String, usize> = HashMap::new();
         for c in i.cells {
-            let role = index_of(&mut roles, &c.role);
-            let model = index_of(&mut models, &c.model);
+            let role = index_of(&mut roles, &mut role_index, &c.role);
+            let model = index_of(&mut models, &mut model_index, &c.model);
             let region = i.regions.iter().position(|r| *r == c.region).unwrap_or(0);
             let shade = c.shade();
             let text = c.why();
-            let reason = match reason_index.get(&(shade, text.clone())) {
-                Some(n) => *n,
-                None => {
+            let reason = match reason_index.entry((shade, text)) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
                     reasons.push(Reason {
                         shade,
                         decision: c.decision.as_str(),
-                        text: text.clone(),
+                        text: e.key().1.clone(),
                         evidence: c
                             .evidence
                             .iter()
@@ -201,8 +203,7 @@ impl Report {
                             })
                             .collect(),
                     });
-                    reason_index.insert((shade, text), reasons.len() - 1);
-                    reasons.len() - 1
+                    *e.insert(reasons.len() - 1)
                 }
             };
             cells.push(CellRow {
@@ -335,17 +336,16 @@ fn row_json(r: &PlanRow) -> Value {
     json!({"address": r.address, "action": r.action, "attributes": r.attrs})
 }
 
-fn index_of(list: &mut Vec<String>, name: &str) -> usize {
+fn index_of(list: &mut Vec<String>, index: &mut HashMap<String, usize>, name: &str) -> usize {
     if list.last().is_some_and(|l| l == name) {
         return list.len() - 1;
     }
-    match list.iter().position(|l| l == name) {
-        Some(i) => i,
-        None => {
-            list.push(name.to_string());
-            list.len() - 1
-        }
+    if let Some(i) = index.get(name) {
+        return *i;
     }
+    list.push(name.to_string());
+    index.insert(name.to_string(), list.len() - 1);
+    list.len() - 1
 }
 
 /// Offline readiness: what the catalog confirms about the model in the region.
