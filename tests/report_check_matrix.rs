@@ -56,7 +56,7 @@ fn guarded_grant_is_allowed_with_its_guardrail_and_the_legend_says_so() {
         "{text}"
     );
     assert!(
-        text.contains("chat-app needs bedrock:GuardrailIdentifier = `arn:aws:bedrock:us-east-1:111122223333:guardrail/default-safety` (guardrail `default-safety`)"),
+        text.contains("guard: bedrock:GuardrailIdentifier = `arn:aws:bedrock:us-east-1:111122223333:guardrail/default-safety` (guardrail `default-safety`) for chat-app"),
         "{text}"
     );
     // A role with no allowed cell is one line, not a table of denies.

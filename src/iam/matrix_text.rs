@@ -1,6 +1,7 @@
 //! The access grid for the terminal (`check --matrix`): one block per role, models as
 //! rows and regions as columns, so 50 roles × 20 models stays a set of short tables
-//! rather than 1,000 rows; a role denied everywhere is one line. Optional ANSI colour
+//! rather than 1,000 rows; a role denied everywhere is one line, and so are the models
+//! a role can use nowhere. Optional ANSI colour
 //! per cell and a legend that says what every mark means, including the cells that
 //! were evaluated with the guardrail a grant requires.
 //!
@@ -50,7 +51,8 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
     }
     let col_w: Vec<usize> = regions.iter().map(|r| r.len().max(5)).collect();
     let mut used = [false; 5];
-    let mut guards: Vec<String> = Vec::new();
+    // (value, guardrail as named) -> the roles whose guard cells assumed it.
+    let mut guards: Vec<(String, String, Vec<String>)> = Vec::new();
     for block in cells.chunk_by(|a, b| a.role == b.role) {
         let role = &block[0].role;
         if !out.is_empty() {
@@ -71,13 +73,6 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
                     counts[i] += 1;
                 }
             }
-            // Which denies, so every mark of the legend can be found in the grid.
-            let kinds: Vec<String> = Shade::ALL
-                .iter()
-                .zip(counts)
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| format!("{} {n}", paint(mark(*s), *s, colour)))
-                .collect();
             let _ = writeln!(
                 out,
                 "role {role}: {} everywhere ({models} model{} x {} region{}: {})",
@@ -85,7 +80,7 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
                 plural(models),
                 regions.len(),
                 plural(regions.len()),
-                kinds.join(", ")
+                counts_text(&counts, colour)
             );
             continue;
         }
@@ -107,7 +102,21 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
         }
         out.push_str(header.trim_end());
         out.push('\n');
+        // Models this role can use nowhere are one summary line, not a row each:
+        // 200 roles x 50 models stays a few rows per role.
+        let mut hidden = 0usize;
+        let mut hidden_counts = [0usize; 5];
         for row in block.chunk_by(|a, b| a.model == b.model) {
+            if !row.iter().any(|c| c.decision.is_allow()) {
+                hidden += 1;
+                for c in row {
+                    mark_used(&mut used, c.shade());
+                    if let Some(i) = Shade::ALL.iter().position(|s| *s == c.shade()) {
+                        hidden_counts[i] += 1;
+                    }
+                }
+                continue;
+            }
             let mut line = format!("  {:model_w$}", row[0].model);
             for (r, w) in regions.iter().zip(&col_w) {
                 match row.iter().find(|c| &c.region == r) {
@@ -115,13 +124,7 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
                         let shade = c.shade();
                         mark_used(&mut used, shade);
                         if let (Some(g), Shade::Guarded) = (&c.guard, shade) {
-                            let note = format!(
-                                "{role} needs {GUARDRAIL_KEY} = `{}` (guardrail `{}`)",
-                                g.value, g.guardrail
-                            );
-                            if !guards.contains(&note) {
-                                guards.push(note);
-                            }
+                            note_guard(&mut guards, &g.value, &g.guardrail, role);
                         }
                         // Pad outside the colour so trailing blanks still trim.
                         let m = mark(shade);
@@ -135,6 +138,14 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
             }
             out.push_str(line.trim_end());
             out.push('\n');
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  ({hidden} other model{} denied in every region: {})",
+                plural(hidden),
+                counts_text(&hidden_counts, colour)
+            );
         }
     }
     out.push_str("\nlegend:\n");
@@ -157,10 +168,47 @@ pub fn render(cells: &[Cell], regions: &[String], colour: bool) -> String {
             );
         }
     }
-    for g in &guards {
-        let _ = writeln!(out, "  guard: {g}");
+    for (value, name, roles) in &guards {
+        let named = if name == value {
+            String::new()
+        } else {
+            format!(" (guardrail `{name}`)")
+        };
+        let _ = writeln!(
+            out,
+            "  guard: {GUARDRAIL_KEY} = `{value}`{named} for {}",
+            roles.join(", ")
+        );
     }
     out
+}
+
+fn note_guard(
+    guards: &mut Vec<(String, String, Vec<String>)>,
+    value: &str,
+    name: &str,
+    role: &str,
+) {
+    match guards.iter_mut().find(|(v, n, _)| v == value && n == name) {
+        Some((_, _, roles)) => {
+            if roles.last().is_none_or(|r| r != role) {
+                roles.push(role.to_string());
+            }
+        }
+        None => guards.push((value.to_string(), name.to_string(), vec![role.to_string()])),
+    }
+}
+
+/// `deny 4, DENY 2`: which marks a summarised part of the grid holds, so every mark
+/// of the legend can be found.
+fn counts_text(counts: &[usize; 5], colour: bool) -> String {
+    Shade::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{} {n}", paint(mark(*s), *s, colour)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn mark_used(used: &mut [bool; 5], shade: Shade) {
@@ -207,8 +255,9 @@ mod tests {
         }
     }
 
-    /// 50 roles x 20 models x 2 regions: ten roles with access get a 20-row block
-    /// each, the forty others one line each, instead of 1,000 rows.
+    /// 50 roles x 20 models x 2 regions: ten roles with access get a row per model
+    /// they can use plus one line for the rest, the forty others one line each,
+    /// instead of 1,000 rows.
     #[test]
     fn fifty_roles_by_twenty_models_stay_short() {
         let regions = vec!["us-east-1".to_string(), "us-west-2".to_string()];
@@ -239,7 +288,16 @@ mod tests {
             .lines()
             .filter(|l| l.starts_with("  vendor.model-"))
             .count();
-        assert_eq!(rows, 10 * 20, "model rows only for roles with access");
+        assert_eq!(
+            rows,
+            10 * 5,
+            "rows only for the models a role can use somewhere"
+        );
+        let others = text
+            .lines()
+            .filter(|l| l.starts_with("  (15 other models denied in every region: "))
+            .count();
+        assert_eq!(others, 10, "one summary line per role with access");
         assert!(
             text.contains("role role-0: 10 of 40 cells allowed"),
             "{text}"
