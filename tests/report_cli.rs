@@ -298,3 +298,31 @@ organization:
         "{text}"
     );
 }
+
+/// `--live` reads the AWS account: without credentials that is the one-line error
+/// with its hint (exit 1), and no half report on stdout.
+#[test]
+fn live_without_credentials_is_one_line_and_no_report() {
+    let out = bedrockctl(Path::new(ROOT))
+        .args(["report", "--live", "-f", "examples/quickstart/bedrock.yaml"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("BEDROCKCTL_LOOPBACK_ONLY", "1")
+        .env("AWS_REGION", "us-east-1")
+        .assert()
+        .code(1);
+    let o = out.get_output();
+    assert!(
+        o.stdout.is_empty(),
+        "no report without the account it was asked for"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no AWS credentials found"), "{stderr}");
+}
