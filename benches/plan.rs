@@ -16,6 +16,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/peak.rs"]
+mod peak;
+
 use async_trait::async_trait;
 use bedrockctl::account::sandbox::{self, faults::FaultConfig, Options};
 use bedrockctl::account::{
@@ -50,7 +53,6 @@ const STACK: &str = "bench";
 const LATENCY_MS: u64 = 50;
 const CHILD_ENV: &str = "BEDROCKCTL_BENCH_CHILD_DIR";
 const CHILD_MODE_ENV: &str = "BEDROCKCTL_BENCH_CHILD_MODE";
-const CHILD_ARGS_ENV: &str = "BEDROCKCTL_BENCH_CHILD_ARGS";
 
 fn tags() -> serde_json::Value {
     json!({"managed-by": "bedrockctl", "bedrockctl:stack": STACK})
@@ -356,16 +358,8 @@ fn vm_hwm_kb() -> u64 {
 
 /// Child mode: one plan of the project in `dir`, then report peak memory. `memory`
 /// plans against an in-memory account built from the seed; `sandbox` against the
-/// sandbox; `binary` runs the bedrockctl binary with the arguments in
-/// `BEDROCKCTL_BENCH_CHILD_ARGS` and reports its peak.
+/// sandbox.
 fn child(dir: &Path, mode: &str) {
-    if mode == "binary" {
-        let args = std::env::var(CHILD_ARGS_ENV).unwrap_or_default();
-        let args: Vec<&str> = args.split_whitespace().collect();
-        let (kb, wall) = binary_peak(dir, &args);
-        println!("wall_ms={} peak_rss_kb={kb}", wall.as_millis());
-        return;
-    }
     let before = vm_hwm_kb();
     let cfg = load(dir);
     let after_config = vm_hwm_kb();
@@ -393,41 +387,11 @@ fn child(dir: &Path, mode: &str) {
     );
 }
 
-/// Peak resident set (kB, from the child's rusage) and wall time of one run of the
-/// bedrockctl binary against the sandbox of the project in `dir`.
-// Reaped with wait4 (for its rusage), which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-fn binary_peak(dir: &Path, args: &[&str]) -> (i64, Duration) {
-    let t0 = Instant::now();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_bedrockctl"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(["--sandbox", "sandbox"])
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = i32::try_from(child.id()).unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value to be overwritten; wait4 reaps our
-    // own child, which `child` (never waited on through std) still names.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "bedrockctl {args:?} failed: status {status}"
-    );
-    (usage.ru_maxrss, t0.elapsed())
-}
-
 /// This bench in child mode `mode` on the project in `dir`; what it printed.
-fn run_child(dir: &Path, mode: &str, args: &str) -> String {
+fn run_child(dir: &Path, mode: &str) -> String {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .env(CHILD_ENV, dir)
         .env(CHILD_MODE_ENV, mode)
-        .env(CHILD_ARGS_ENV, args)
         .output()
         .unwrap();
     format!(
@@ -444,16 +408,14 @@ fn bench_10000(c: &mut Criterion) {
     for mode in ["memory", "sandbox"] {
         eprintln!(
             "plan 10000 resources (separate process): {}",
-            run_child(dir.path(), mode, "")
+            run_child(dir.path(), mode)
         );
     }
-    // What a user runs: the binary itself, in each output form. It is started from a
-    // fresh child of this bench: a process spawned straight from this one would report
-    // this process's own peak (Linux carries the peak RSS over a vfork + exec).
+    // What a user runs: the binary itself, in each output form (peak::measure).
     for args in ["plan", "plan --format json", "plan --out saved.json"] {
         eprintln!(
             "plan 10000 resources (bedrockctl {args}): {}",
-            run_child(dir.path(), "binary", args)
+            peak::measure(dir.path(), &format!("--sandbox sandbox {args}"))
         );
     }
     let cfg = load(dir.path());
@@ -473,6 +435,9 @@ fn bench_10000(c: &mut Criterion) {
 }
 
 fn main() {
+    if peak::child_main() {
+        return;
+    }
     if let Some(dir) = std::env::var_os(CHILD_ENV) {
         let mode = std::env::var(CHILD_MODE_ENV).unwrap_or_else(|_| "memory".into());
         child(Path::new(&dir), &mode);

@@ -20,6 +20,10 @@ fn limit_malloc_arenas() {
     // exists, and a refused value leaves glibc's default in place.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        // Large buffers (a growing vector of 10,000 changes, a state file's bytes) get
+        // their own mapping, returned whole when freed, instead of leaving holes in the
+        // heap that count as resident: 10,000-resource plan 91 -> 83 MB peak RSS.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
     }
 }
 

@@ -59,14 +59,18 @@ impl<T> std::ops::Deref for Spanned<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start; `u32` as spans are (files are far below 4 GiB).
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         SourceFile {
             name: name.into(),
             text,
@@ -77,11 +81,12 @@ impl SourceFile {
     /// 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let key = u32::try_from(offset).unwrap_or(u32::MAX);
+        let line = match self.line_starts.binary_search(&key) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let col = self
             .text
             .get(start..offset)
@@ -92,7 +97,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and character column; clamps to the line's end.
     pub fn offset(&self, line: usize, col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self.start_of(line) else {
             return self.text.len();
         };
         let rest = &self.text[start..];
@@ -105,14 +110,19 @@ impl SourceFile {
         start + byte
     }
 
+    fn start_of(&self, line: usize) -> Option<usize> {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .map(|&s| s as usize)
+    }
+
     /// The text of a 1-based line, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self.start_of(line) else {
             return "";
         };
         let end = self
-            .line_starts
-            .get(line)
+            .start_of(line + 1)
             .map(|e| e - 1)
             .unwrap_or(self.text.len());
         self.text[start..end.max(start)].trim_end_matches('\r')

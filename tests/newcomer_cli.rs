@@ -114,3 +114,29 @@ fn models_on_the_sandbox_names_the_account_as_a_source() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("source: the account"), "{stderr}");
 }
+
+#[test]
+fn probe_without_credentials_is_one_line_not_a_diagnosis() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .args([
+            "probe",
+            "--region",
+            "us-east-1",
+            "--model",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: no AWS credentials found"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--sandbox"), "{stderr}");
+    // Not labelled as a Bedrock error category of any kind.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.is_empty(), "{stdout}");
+}

@@ -5,6 +5,7 @@ use super::account::{open_account, runtime};
 use super::common::print_stdout;
 use super::GlobalArgs;
 use anyhow::{bail, Result};
+use bedrockctl::account::aws::NO_CREDENTIALS;
 use bedrockctl::account::{ProbeKind, ProbeResult};
 use bedrockctl::explain::{self, deep};
 
@@ -36,9 +37,13 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let outcome = rt.block_on(async {
         let account = open_account(g).await?;
         let result = account.probe(&region, &a.model, kind).await;
+        // Without credentials no request left the machine: there is nothing to diagnose,
+        // and an explain report would dress a local problem as a Bedrock error (issue 24).
         let diagnosis = match &result {
-            Ok(_) => None,
-            Err(e) => Some(deep::probe_failure(e, &region, &a.model, kind, account.as_ref()).await),
+            Err(e) if e.code != NO_CREDENTIALS => {
+                Some(deep::probe_failure(e, &region, &a.model, kind, account.as_ref()).await)
+            }
+            _ => None,
         };
         anyhow::Ok((result, diagnosis))
     })?;
@@ -46,6 +51,10 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
         (Ok(r), _) => {
             print_stdout(&success(&a.model, &region, operation, &r))?;
             Ok(0)
+        }
+        (Err(e), _) if e.code == NO_CREDENTIALS => {
+            eprintln!("error: {}", e.message);
+            Ok(1)
         }
         (Err(e), diagnosis) => {
             eprintln!(

@@ -4,6 +4,7 @@
 //! single run lists every error. Range and cross-reference checks live in `validate`.
 
 use super::model::*;
+use super::text::Text;
 use super::yaml::{Node, NodeKind};
 use crate::diag::{code_list, did_you_mean, Diagnostic, Diagnostics};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
@@ -35,7 +36,7 @@ pub(crate) struct Decoder<'a> {
 /// A mapping whose keys were checked against the allowed set.
 pub(crate) struct MapView<'n> {
     span: Span,
-    entries: &'n [(Spanned<String>, Node)],
+    entries: &'n [(Spanned<Text>, Node)],
 }
 
 impl<'n> MapView<'n> {
@@ -104,7 +105,7 @@ impl Decoder<'_> {
 
     pub fn string(&mut self, node: &Node, what: &str) -> Option<S<String>> {
         match &node.kind {
-            NodeKind::Scalar { text, .. } => Some(Spanned::new(text.clone(), node.span)),
+            NodeKind::Scalar { text, .. } => Some(Spanned::new(text.to_string(), node.span)),
             _ => {
                 self.error(
                     node.span,
@@ -226,7 +227,7 @@ impl Decoder<'_> {
     /// drops the entry instead of reporting an empty list on top of the type error.
     pub fn string_list(&mut self, node: &Node, what: &str) -> Option<Vec<S<String>>> {
         let items = self.list(node, what)?;
-        Some(items.iter().filter_map(|n| self.string(n, what)).collect())
+        Some(exact(items, |n| self.string(n, what)))
     }
 
     pub fn opt_string_list(&mut self, m: &MapView, key: &str) -> Vec<S<String>> {
@@ -320,7 +321,7 @@ impl Decoder<'_> {
                 .hints
                 .push(format!("allowed: `{pattern}`"));
             }
-            out.insert(key.clone(), value.value);
+            out.insert(key.to_string(), value.value);
         }
         out
     }
@@ -594,7 +595,16 @@ pub(crate) fn decode_list<T>(
     let Some(items) = dec.list(node, what) else {
         return Vec::new();
     };
-    items.iter().filter_map(|n| item(dec, n)).collect()
+    exact(items, |n| item(dec, n))
+}
+
+/// `filter_map` into a vector sized by the list: `collect` would start at a capacity of
+/// four, so one- and two-entry lists (most of a config's) took twice to four times their
+/// size (issue 21).
+pub(crate) fn exact<T>(items: &[Node], mut f: impl FnMut(&Node) -> Option<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.iter().filter_map(&mut f));
+    out
 }
 
 fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {

@@ -244,7 +244,7 @@ pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck
                         None => continue,
                     },
                 };
-                context.insert(k.value.clone(), value);
+                context.insert(k.value.to_string(), value);
             }
         } else {
             dec.diags.error(

@@ -11,6 +11,7 @@ mod decode_iam;
 pub mod model;
 mod rules;
 pub mod schema;
+mod text;
 pub mod validate;
 mod validate_guardrail;
 mod validate_iam;
@@ -104,6 +105,8 @@ pub fn load_str(
         };
         decode::decode(&mut dec, &root, path, id)
     };
+    // The tree is as large as the config itself: gone before validation allocates.
+    drop(root);
     if let Some(cfg) = &config {
         validate::validate(cfg, &mut diags);
     }

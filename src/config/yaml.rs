@@ -4,6 +4,7 @@
 //! bounded while parsing, duplicate keys are reported at the duplicate's own line,
 //! and aliases are expanded under a node budget ("billion laughs" fails fast).
 
+use super::text::Text;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
 use std::collections::HashMap;
@@ -26,11 +27,11 @@ pub enum NodeKind {
     Null,
     /// `plain` is false for quoted and block scalars: `"1"` is a string, never a number.
     Scalar {
-        text: String,
+        text: Text,
         plain: bool,
     },
     Seq(Vec<Node>),
-    Map(Vec<(Spanned<String>, Node)>),
+    Map(Vec<(Spanned<Text>, Node)>),
 }
 
 impl Node {
@@ -61,8 +62,8 @@ enum Frame {
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<(Spanned<String>, Node)>,
-        key: Option<Spanned<String>>,
+        entries: Vec<(Spanned<Text>, Node)>,
+        key: Option<Spanned<Text>>,
     },
 }
 
@@ -73,6 +74,7 @@ struct Builder<'a> {
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
     root: Option<Node>,
+    ascii: bool,
 }
 
 /// Parse one YAML document. `Ok(None)` for an empty document.
@@ -84,6 +86,7 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
         anchors: HashMap::new(),
         alias_budget: MAX_ALIAS_NODES,
         root: None,
+        ascii: file.text.is_ascii(),
     };
     let mut parser = Parser::new_from_str(&file.text);
     let mut documents = 0;
@@ -115,7 +118,10 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                 {
                     NodeKind::Null
                 } else {
-                    NodeKind::Scalar { text, plain }
+                    NodeKind::Scalar {
+                        text: Text::from(text),
+                        plain,
+                    }
                 };
                 let node = Node {
                     kind,
@@ -155,10 +161,14 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                     Some(Frame::Seq {
                         start,
                         anchor,
-                        items,
+                        mut items,
                     }) => (
                         Node {
-                            kind: NodeKind::Seq(items),
+                            // Growth slack is a third of the tree on large configs (issue 21).
+                            kind: NodeKind::Seq({
+                                items.shrink_to_fit();
+                                items
+                            }),
                             span: b.span(start, offset),
                         },
                         anchor,
@@ -166,11 +176,14 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                     Some(Frame::Map {
                         start,
                         anchor,
-                        entries,
+                        mut entries,
                         ..
                     }) => (
                         Node {
-                            kind: NodeKind::Map(entries),
+                            kind: NodeKind::Map({
+                                entries.shrink_to_fit();
+                                entries
+                            }),
                             span: b.span(start, offset),
                         },
                         anchor,
@@ -225,6 +238,11 @@ impl Builder<'_> {
 
     /// yaml-rust2 markers count characters; spans count bytes.
     fn offset(&self, mark: &Marker) -> usize {
+        // In ASCII text a character index is the byte offset: no line scan per event,
+        // which was a tenth of `validate` on large configs (issue 21).
+        if self.ascii {
+            return mark.index().min(self.file.text.len());
+        }
         self.file.offset(mark.line(), mark.col() + 1)
     }
 
@@ -267,12 +285,13 @@ impl Builder<'_> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => {
-                    let text = match &node.kind {
-                        NodeKind::Scalar { text, .. } => text.clone(),
-                        NodeKind::Null => String::new(),
+                    let span = node.span;
+                    let text = match node.kind {
+                        NodeKind::Scalar { text, .. } => text,
+                        NodeKind::Null => Text::from(""),
                         _ => {
                             return Err(Diagnostic::error(
-                                Some(node.span),
+                                Some(span),
                                 "mapping keys must be plain strings",
                             ))
                         }
@@ -280,12 +299,12 @@ impl Builder<'_> {
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == text) {
                         let line = self.file.line_col(first.span.start as usize).0;
                         return Err(Diagnostic::error(
-                            Some(node.span),
+                            Some(span),
                             format!("duplicate key `{text}`"),
                         )
                         .with_hint(format!("`{text}` is first defined on line {line}")));
                     }
-                    *key = Some(Spanned::new(text, node.span));
+                    *key = Some(Spanned::new(text, span));
                 }
                 Some(k) => entries.push((k, node)),
             },
@@ -309,12 +328,12 @@ pub fn to_json(node: &Node) -> serde_json::Value {
                 .or_else(|_| t.parse::<f64>().map(Value::from))
                 .unwrap_or_else(|_| Value::String(t.to_string())),
         },
-        NodeKind::Scalar { text, .. } => Value::String(text.clone()),
+        NodeKind::Scalar { text, .. } => Value::String(text.to_string()),
         NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
         NodeKind::Map(entries) => Value::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.value.clone(), to_json(v)))
+                .map(|(k, v)| (k.value.to_string(), to_json(v)))
                 .collect(),
         ),
     }

@@ -275,6 +275,11 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
     let mut touched = Vec::new();
     let mut parts = f.parts;
     parts.sort_by(|a, b| part_key(a).cmp(&part_key(b)));
+    // One allocation of the final size: growing by doubling while the parts are still
+    // held put a second, larger copy of every change at the peak (issue 21).
+    let total: usize = parts.iter().map(|p| p.changes.len()).sum();
+    plan.changes.reserve_exact(total + f.desired_versions.len());
+    touched.reserve_exact(parts.iter().map(|p| p.touched.len()).sum());
     for p in parts {
         plan.changes.extend(p.changes);
         plan.conflicts.extend(p.conflicts);

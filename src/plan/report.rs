@@ -89,8 +89,10 @@ impl Report {
 /// Config lines of resources, their attributes, model requirements and access checks.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    resources: BTreeMap<String, usize>,
-    attrs: BTreeMap<(String, String), usize>,
+    /// Line of each resource, and of those of its attributes written on their own line.
+    /// One entry per resource with static attribute names: a 10,000-resource plan held
+    /// ~80,000 (address, path) string pairs here before (issue 21).
+    resources: BTreeMap<String, Place>,
     kinds: BTreeMap<Kind, usize>,
     models: BTreeMap<(String, String), usize>,
     /// Line of each access check, in config order.
@@ -99,10 +101,16 @@ pub struct Locations {
     pub stack: Option<usize>,
 }
 
+#[derive(Debug, Clone, Default)]
+struct Place {
+    /// 0 when only attributes have a line.
+    line: usize,
+    attrs: Vec<(&'static str, usize)>,
+}
+
 /// No locations: a plan rendered without its config.
 pub static NO_LOCATIONS: Locations = Locations {
     resources: BTreeMap::new(),
-    attrs: BTreeMap::new(),
     kinds: BTreeMap::new(),
     models: BTreeMap::new(),
     checks: Vec::new(),
@@ -122,14 +130,14 @@ impl Locations {
     }
 
     pub fn resource(&self, kind: Kind, address: &str) -> Option<usize> {
-        if let Some(l) = self.resources.get(address) {
-            return Some(*l);
+        if let Some(p) = self.resources.get(address).filter(|p| p.line > 0) {
+            return Some(p.line);
         }
         // A matched guardrail version is named `<guardrail>:<n>`.
         if kind == Kind::GuardrailVersion {
             if let Some((base, _)) = address.rsplit_once(':') {
-                if let Some(l) = self.resources.get(base) {
-                    return Some(*l);
+                if let Some(p) = self.resources.get(base).filter(|p| p.line > 0) {
+                    return Some(p.line);
                 }
             }
         }
@@ -137,9 +145,12 @@ impl Locations {
     }
 
     pub fn attr(&self, _kind: Kind, address: &str, path: &str) -> Option<usize> {
-        self.attrs
-            .get(&(address.to_string(), path.to_string()))
-            .copied()
+        let place = self.resources.get(address)?;
+        place
+            .attrs
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, l)| *l)
     }
 
     pub fn model(&self, model_id: &str, region: &str) -> Option<usize> {
@@ -185,14 +196,19 @@ pub fn locate(cfg: &Config, sources: &SourceMap) -> Locations {
             }
         }
     }
-    let mut put = |address: String, span: Span, attrs: Vec<(&str, Option<Span>)>| {
-        if let Some(l) = line(span) {
-            loc.resources.insert(address.clone(), l);
-        }
-        for (path, s) in attrs {
-            if let Some(l) = s.and_then(line) {
-                loc.attrs.insert((address.clone(), path.to_string()), l);
+    let mut put = |address: String, span: Span, attrs: Vec<(&'static str, Option<Span>)>| {
+        let attrs: Vec<(&'static str, usize)> = attrs
+            .into_iter()
+            .filter_map(|(path, s)| Some((path, s.and_then(line)?)))
+            .collect();
+        match line(span) {
+            Some(l) => {
+                loc.resources.insert(address, Place { line: l, attrs });
             }
+            None if !attrs.is_empty() => {
+                loc.resources.insert(address, Place { line: 0, attrs });
+            }
+            None => {}
         }
     };
     for pt in cfg.provisioned_throughput.iter().flatten() {
