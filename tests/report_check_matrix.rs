@@ -3,7 +3,7 @@
 //! `CLICOLOR_FORCE`, never with `NO_COLOR`), and the quickstart's
 //! `require_guardrail` grant shown as allowed-with-the-guardrail, not a bare DENY.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
 

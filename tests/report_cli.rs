@@ -4,7 +4,7 @@
 //! section from a sandbox (pending changes, readiness read from the account,
 //! a config edit reported as a change, not drift).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
 use std::path::Path;

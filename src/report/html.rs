@@ -136,9 +136,9 @@ pub fn render(r: &Report) -> String {
     let n_cells = r.cells.len();
     let mut out = String::with_capacity(4096 + n_cells * 14 + r.roles.len() * r.regions.len() * 40);
     let title = format!("bedrockctl access report: {}", r.stack);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\"><title>{}</title><style>{}</style></head><body>\n",
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\"><title>{}</title><style>{}</style></head><body>",
         esc(&title),
         css()
     );
@@ -152,14 +152,14 @@ pub fn render(r: &Report) -> String {
     lint(&mut out, r);
     plan(&mut out, r);
     out.push_str("</main>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<footer>made by bedrockctl {} at {}; self-contained: this page fetches nothing</footer>\n",
+        "<footer>made by bedrockctl {} at {}; self-contained: this page fetches nothing</footer>",
         esc(&r.version),
         esc(&r.generated_at)
     );
     data_block(&mut out, r);
-    let _ = write!(out, "<script>{SCRIPT}</script>\n</body></html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body></html>");
     out
 }
 
@@ -369,9 +369,9 @@ fn reasons(out: &mut String, r: &Report) {
                 )
             })
             .collect();
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr id=\"reason-{i}\"><td><i class=\"sw {}\">{}</i></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr id=\"reason-{i}\"><td><i class=\"sw {}\">{}</i></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             class(rs.shade),
             letter(rs.shade),
             esc(rs.decision),
@@ -402,9 +402,9 @@ fn checks(out: &mut String, r: &Report) {
                 esc(&c.denied_regions.join(", "))
             ));
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td class={}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{expect}</td><td>{}</td><td>{}</td><td>{reason}</td></tr>\n",
+            "<tr><td class={}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{expect}</td><td>{}</td><td>{}</td><td>{reason}</td></tr>",
             if c.pass { "pass" } else { "fail" },
             if c.pass { "pass" } else { "FAIL" },
             esc(&c.principal),
@@ -435,9 +435,9 @@ fn readiness(out: &mut String, r: &Report) {
             (Some(p), None) => format!("<code>{}</code>", esc(p)),
             (None, None) => String::new(),
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class={}>{}</td><td>{}</td><td>{problem}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class={}>{}</td><td>{}</td><td>{problem}</td><td>{}</td></tr>",
             esc(&x.model),
             esc(&x.region),
             esc(&x.via),
@@ -458,9 +458,9 @@ fn lint(out: &mut String, r: &Report) {
     }
     out.push_str("<table class=list><thead><tr><th>location</th><th>severity</th><th>code</th><th>message</th></tr></thead><tbody>\n");
     for f in &r.lint {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td class=\"sev-{}\">{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td class=\"sev-{}\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
             esc(&f.location()),
             esc(&f.severity),
             esc(&f.severity),
@@ -474,9 +474,9 @@ fn lint(out: &mut String, r: &Report) {
 fn plan(out: &mut String, r: &Report) {
     out.push_str("<section id=plan><h2>Drift and pending plan</h2>");
     let Some(p) = &r.plan else {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=note>No account section: {}.</p></section>\n",
+            "<p class=note>No account section: {}.</p></section>",
             esc(r.account_note())
         );
         return;
@@ -550,9 +550,9 @@ fn data_block(out: &mut String, r: &Report) {
         })).collect::<Vec<_>>(),
         "grid": grid,
     });
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<script type=\"application/json\" id=grid-data>{}</script>\n",
+        "<script type=\"application/json\" id=grid-data>{}</script>",
         script_json(&data)
     );
 }
