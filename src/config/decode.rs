@@ -413,7 +413,7 @@ impl Decoder<'_> {
         let full = self.dir.join(&path.value);
         // Bounded read: a policy path naming /dev/zero or a huge file fails at its value.
         let bytes = match crate::input::read_bounded(&full, MAX_POLICY_FILE_BYTES) {
-            Ok(b) => b,
+            Ok(b) => crate::input::strip_bom(b),
             Err(e) => {
                 self.error(
                     path.span,
