@@ -87,8 +87,6 @@ impl Diagnostic {
                     "{}:{line}:{col}: {sev}{code}: {}",
                     file.name, self.message
                 );
-                let text = file.line_text(line);
-                let width = line.to_string().len();
                 let (_, end_col) = file.line_col(span.end as usize);
                 let (end_line, _) = file.line_col(span.end as usize);
                 let carets = if end_line == line && end_col > col {
@@ -96,6 +94,8 @@ impl Diagnostic {
                 } else {
                     1
                 };
+                let (text, col) = snippet(file.line_text(line), col);
+                let width = line.to_string().len();
                 let _ = writeln!(out, "{:width$} |", "");
                 let _ = writeln!(out, "{line} | {}", text.replace('\t', " "));
                 let _ = writeln!(
@@ -103,7 +103,7 @@ impl Diagnostic {
                     "{:width$} | {}{}",
                     "",
                     " ".repeat(col.saturating_sub(1)),
-                    "^".repeat(carets.min(80))
+                    "^".repeat(carets.min(SNIPPET_CHARS))
                 );
             }
             None => {
@@ -114,6 +114,70 @@ impl Diagnostic {
             let _ = writeln!(out, "  = hint: {h}");
         }
         out
+    }
+}
+
+/// Characters of a source line shown under a diagnostic. A minified policy or a 30 MB
+/// line would otherwise be echoed whole once per finding (issue 25).
+pub const SNIPPET_CHARS: usize = 120;
+
+/// Diagnostics a text rendering shows before summarising the rest.
+pub const MAX_RENDERED: usize = 100;
+
+/// The part of `text` shown around 1-based character column `col`, and the column in
+/// it: the whole line when short, else a window with `…` at each cut end.
+fn snippet(text: &str, col: usize) -> (String, usize) {
+    let len = text.chars().take(SNIPPET_CHARS + 1).count();
+    if len <= SNIPPET_CHARS {
+        return (text.to_string(), col);
+    }
+    // A third of the window before the column, the rest after it.
+    let start = col.saturating_sub(1).saturating_sub(SNIPPET_CHARS / 3);
+    let body: String = text.chars().skip(start).take(SNIPPET_CHARS).collect();
+    let more_after = text.chars().skip(start + SNIPPET_CHARS).next().is_some();
+    let mut shown = String::with_capacity(body.len() + 6);
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&body);
+    if more_after {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(start > 0))
+}
+
+/// Render `items` as text, at most [`MAX_RENDERED`] of them, then one line that counts
+/// the rest: a run with 100,000 errors prints the first hundred, not 27 MB.
+pub fn render_capped(items: &[Diagnostic], sources: &SourceMap, more: &str) -> String {
+    let mut out = items
+        .iter()
+        .take(MAX_RENDERED)
+        .map(|d| d.render(sources))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if items.len() > MAX_RENDERED {
+        let rest = &items[MAX_RENDERED..];
+        let errors = rest.iter().filter(|d| d.is_error()).count();
+        let what = if errors == rest.len() {
+            format!("{errors} more error{}", plural(errors))
+        } else {
+            format!(
+                "{} more diagnostic{} ({errors} error{})",
+                rest.len(),
+                plural(rest.len()),
+                plural(errors)
+            )
+        };
+        let _ = write!(out, "\n… and {what} not shown{more}\n");
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -160,11 +224,7 @@ impl Diagnostics {
     }
 
     pub fn render(&self, sources: &SourceMap) -> String {
-        self.items
-            .iter()
-            .map(|d| d.render(sources))
-            .collect::<Vec<_>>()
-            .join("\n")
+        render_capped(&self.items, sources, " (`--format json` lists them all)")
     }
 }
 

@@ -61,6 +61,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset of each line's start; `u32` as spans are (files are far below 4 GiB).
     line_starts: Vec<u32>,
+    /// Columns are byte distances in ASCII text: no character count per position, which
+    /// made a finding's column cost the length of a minified line (issue 25).
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -73,6 +76,7 @@ impl SourceFile {
         );
         SourceFile {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
         }
@@ -87,6 +91,9 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
+        if self.ascii {
+            return (line + 1, offset - start + 1);
+        }
         let col = self
             .text
             .get(start..offset)

@@ -381,3 +381,100 @@ fn a_sandbox_seed_symlinked_to_dev_zero_is_refused_with_the_limit() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("larger than the 64 MiB limit"), "{stderr}");
 }
+
+/// `validate` of `config` in a fresh directory: exit code and stderr.
+fn validate_text(config: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bedrock.yaml"), config).unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "bedrock.yaml"])
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn many_errors_print_the_first_hundred_and_count_the_rest() {
+    let mut config =
+        String::from("version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nalarms:\n");
+    for i in 0..20_000 {
+        config.push_str(&format!("  - {{ name: a{i}, regoin: us-east-1 }}\n"));
+    }
+    let (code, stderr) = validate_text(&config);
+    assert_eq!(code, Some(1));
+    let shown = stderr.matches(": error").count();
+    assert_eq!(shown, 100, "{}", &stderr[..2000.min(stderr.len())]);
+    // Each alarm has three errors here (unknown key, two missing keys and more): the
+    // summary counts exactly what was not shown.
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("… and "))
+        .expect("a summary line");
+    assert!(line.contains("more errors not shown"), "{line}");
+    assert!(line.contains("--format json"), "{line}");
+    assert!(stderr.len() < 100_000, "{} bytes", stderr.len());
+}
+
+#[test]
+fn a_long_line_is_cut_around_the_error() {
+    let long = "x".repeat(2_000_000);
+    let config = format!("version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nalarms:\n  - {{ name: a, description: {long}, regoin: us-east-1 }}\n");
+    let (code, stderr) = validate_text(&config);
+    assert_eq!(code, Some(1));
+    assert!(stderr.len() < 10_000, "{} bytes of stderr", stderr.len());
+    // The block of the unknown key, which sits two million characters into the line.
+    let lines: Vec<&str> = stderr.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.contains("unknown key `regoin`"))
+        .expect("the unknown-key error");
+    let snippet = lines[head + 2];
+    assert!(snippet.starts_with("6 | …"), "{snippet}");
+    assert!(snippet.chars().count() <= 130, "{snippet}");
+    // The caret still sits under the key it reports.
+    let carets = lines[head + 3];
+    let caret_col = carets[..carets.find('^').unwrap()].chars().count();
+    let key_col = snippet[..snippet.find("regoin").unwrap()].chars().count();
+    assert_eq!(caret_col, key_col, "\n{snippet}\n{carets}");
+}
+
+#[test]
+fn lint_of_a_minified_policy_prints_each_finding_with_a_short_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let statements: Vec<String> = (0..2_000)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}}"#
+            )
+        })
+        .collect();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    std::fs::write(dir.path().join("p.json"), &policy).unwrap();
+    for format in ["text", "json"] {
+        let out = Command::cargo_bin("bedrockctl")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["lint", "p.json", "--format", format])
+            .env("NO_COLOR", "1")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let size = out.stdout.len() + out.stderr.len();
+        assert!(size > 0);
+        assert!(
+            size < 5_000_000,
+            "{format}: {size} bytes for a {} byte policy",
+            policy.len()
+        );
+    }
+}

@@ -102,9 +102,5 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
 
 /// Text findings as `validate` prints its diagnostics: one blank line between them.
 fn render_text(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    diags
-        .iter()
-        .map(|d| d.render(sources))
-        .collect::<Vec<_>>()
-        .join("\n")
+    bedrockctl::diag::render_capped(diags, sources, " (`--format json` lists them all)")
 }
