@@ -266,18 +266,18 @@ impl Parser {
             }
         };
         let mut statements = Vec::with_capacity(nodes.len());
-        let mut sids: Vec<(String, usize)> = Vec::new();
+        // A set, not a list: a scan per statement made 50,000 Sids quadratic (issue 25).
+        let mut sids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for n in nodes {
             if let Some(st) = self.statement(n) {
                 if let Some(sid) = &st.sid {
-                    if sids.iter().any(|(s, _)| s == sid) {
+                    if !sids.insert(sid.clone()) {
                         let off = n.get("Sid").map(|s| s.start).unwrap_or(n.start);
                         self.err(
                             off,
                             format!("duplicate `Sid` `{sid}`: statement ids must be unique"),
                         );
                     }
-                    sids.push((sid.clone(), n.start));
                 }
                 statements.push(st);
             }

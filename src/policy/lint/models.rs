@@ -54,12 +54,39 @@ fn target<'a>(arn: &Arn<'a>) -> Option<Target<'a>> {
 
 /// Whether some Allow statement of the document allows `action` on `arn`
 /// (conditions aside: they narrow who and how, not which resource).
-fn allowed(doc: &Doc<'_>, action: &str, arn: &str) -> bool {
-    doc.policy.statements.iter().any(|st| {
-        st.effect == Effect::Allow
-            && allows_action(st, action)
-            && resource_items(st).any(|r| glob(&r.value, arn, false))
-    })
+/// The resources the Allow statements of a document grant one action on, indexed once:
+/// asking every statement for every resource item made lint quadratic in the number of
+/// statements (issue 25: 8,000 statements took seconds).
+struct Grants<'a> {
+    exact: std::collections::HashSet<&'a str>,
+    patterns: Vec<&'a str>,
+}
+
+impl<'a> Grants<'a> {
+    fn new(doc: &'a Doc<'_>, action: &str) -> Self {
+        let mut g = Grants {
+            exact: std::collections::HashSet::new(),
+            patterns: Vec::new(),
+        };
+        for st in &doc.policy.statements {
+            if st.effect != Effect::Allow || !allows_action(st, action) {
+                continue;
+            }
+            for r in resource_items(st) {
+                let v: &'a str = &r.value;
+                if v.contains(['*', '?', '$']) {
+                    g.patterns.push(v);
+                } else {
+                    g.exact.insert(v);
+                }
+            }
+        }
+        g
+    }
+
+    fn covers(&self, arn: &str) -> bool {
+        self.exact.contains(arn) || self.patterns.iter().any(|p| glob(p, arn, false))
+    }
 }
 
 fn closest(id: &str) -> String {
@@ -107,6 +134,8 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
     // `legacy-model` once per statement and model, at its first ARN: a profile plus
     // its destination-region ARNs would otherwise repeat it three or more times.
     let mut legacy_seen = std::collections::BTreeSet::new();
+    let streams = Grants::new(doc, INVOKE_STREAM);
+    let invokes = Grants::new(doc, INVOKE);
     for (si, st) in doc.policy.statements.iter().enumerate() {
         for item in resource_items(st) {
             let Some(arn) = Arn::parse(&item.value) else {
@@ -189,7 +218,7 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                     if !ctx.boundary
                         && is_chat(m)
                         && allows_action(st, INVOKE)
-                        && !allowed(doc, INVOKE_STREAM, &item.value)
+                        && !streams.covers(&item.value)
                     {
                         out.push(Finding::new(
                             "streaming-missing",
@@ -269,7 +298,8 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                                         m.model_id
                                     )
                                 };
-                                if !allowed(doc, action, &probe) && !missing.contains(&d) {
+                                let grants = if action == INVOKE { &invokes } else { &streams };
+                                if !grants.covers(&probe) && !missing.contains(&d) {
                                     missing.push(d);
                                 }
                             }
