@@ -110,9 +110,18 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     read_limited_hint(file, limit, hint)
 }
 
+/// The bytes without a leading UTF-8 byte order mark, which some Windows editors write
+/// and YAML/JSON parsers would otherwise take as part of the first key (issue 25).
+pub fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    bytes
+}
+
 /// [`read_bounded`], then UTF-8. A decoding error is reported as `Io(InvalidData)`.
 pub fn read_bounded_string(path: &Path, limit: usize) -> Result<String, ReadError> {
-    let bytes = read_bounded(path, limit)?;
+    let bytes = strip_bom(read_bounded(path, limit)?);
     String::from_utf8(bytes).map_err(|e| {
         ReadError::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -124,6 +133,13 @@ pub fn read_bounded_string(path: &Path, limit: usize) -> Result<String, ReadErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_once() {
+        assert_eq!(strip_bom(b"\xEF\xBB\xBFversion: 1".to_vec()), b"version: 1");
+        assert_eq!(strip_bom(b"version: 1".to_vec()), b"version: 1");
+        assert_eq!(strip_bom(b"\xEF\xBB".to_vec()), b"\xEF\xBB");
+    }
 
     #[test]
     fn a_reader_at_the_limit_is_read_whole() {

@@ -310,3 +310,74 @@ fn validate_reads_the_config_from_stdin_with_dash_f_dash() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    std::fs::write(
+        dir.path().join("trust.json"),
+        [&b"\xEF\xBB\xBF"[..], trust.as_bytes()].concat(),
+    )
+    .unwrap();
+    let config = "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\niam:\n  roles:\n    - name: app\n      assume_role_policy: trust.json\n";
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        [&b"\xEF\xBB\xBF"[..], config.as_bytes()].concat(),
+    )
+    .unwrap();
+    let out = validate_capped(dir.path(), "bedrock.yaml");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // A BOM later in the file is still an error, at its own line.
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        format!("{config}\u{feff}alarms: []\n"),
+    )
+    .unwrap();
+    let out = validate_capped(dir.path(), "bedrock.yaml");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn lint_of_a_file_symlinked_to_dev_zero_is_refused_with_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("policy.json")).unwrap();
+    let out = Command::new("bash")
+        .current_dir(dir.path())
+        .args(["-c", "ulimit -v 102400; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("bedrockctl"))
+        .args(["lint", "policy.json"])
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("larger than the 8 MiB limit"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sandbox_seed_symlinked_to_dev_zero_is_refused_with_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bedrock.yaml"),
+        "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nalarms: []\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("sb")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("sb/seed.json")).unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--sandbox", "sb", "plan"])
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("larger than the 64 MiB limit"), "{stderr}");
+}

@@ -148,3 +148,41 @@ fn no_approval_without_a_terminal() {
     assert!(err.contains("--auto-approve"), "{err}");
     assert!(names(&p).is_empty());
 }
+
+/// Issue 25: every guardrail entry commented out leaves `guardrails:` with no value.
+/// That is an error at its line, and nothing is deleted — `[]` is how to delete all.
+#[test]
+fn a_section_with_no_value_deletes_nothing() {
+    let p = Project::new(FULL);
+    p.apply_ok();
+    let before = names(&p);
+    assert!(
+        before.iter().any(|n| n.starts_with("guardrail.")),
+        "{before:?}"
+    );
+    let start = FULL.find("guardrails:\n").unwrap();
+    let end = FULL.find("inference_profiles:").unwrap();
+    let commented: String = FULL[start..end]
+        .lines()
+        .skip(1)
+        .map(|l| format!("#{l}\n"))
+        .collect();
+    let cfg = format!("{}guardrails:\n{commented}{}", &FULL[..start], &FULL[end..]);
+    p.write_config(&cfg);
+    for args in [
+        &["plan", "-f", "bedrock.yaml"][..],
+        &["apply", "-f", "bedrock.yaml", "--auto-approve"],
+    ] {
+        let (code, _, err) = p.run(args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            err.contains("`guardrails` in the config has no value"),
+            "{err}"
+        );
+        assert!(err.contains("bedrock.yaml:"), "points at the line: {err}");
+        assert!(err.contains("guardrails: []"), "hint: {err}");
+    }
+    // `import` reads the config too: look with the original one.
+    p.write_config(FULL);
+    assert_eq!(names(&p), before, "nothing changed");
+}

@@ -10,6 +10,10 @@ use bedrockctl::policy::{self, render, LintContext};
 use bedrockctl::span::SourceMap;
 use std::path::PathBuf;
 
+/// Largest file `lint` reads: a policy document is far smaller, but templates and plans
+/// that carry policies can be several megabytes.
+pub const MAX_LINT_INPUT_BYTES: usize = 8 << 20;
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Policy files; without any, the policies of the config and its generated grants
@@ -65,7 +69,8 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
             },
         };
         for file in &a.files {
-            let text = std::fs::read_to_string(file)
+            // Bounded like every input (issue 25): a symlink to /dev/zero stops at the cap.
+            let text = bedrockctl::input::read_bounded_string(file, MAX_LINT_INPUT_BYTES)
                 .with_context(|| format!("cannot read `{}`", file.display()))?;
             let id = sources.add(file.display().to_string(), text);
             match policy::lint_source(&sources, id, &ctx) {

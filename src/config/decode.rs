@@ -49,6 +49,14 @@ impl<'n> MapView<'n> {
             .filter(|v| v.kind != NodeKind::Null)
     }
 
+    /// Keys written with no value (`guardrails:`, `guardrails: ~`), with their spans.
+    pub fn null_keys(&self) -> impl Iterator<Item = &'n Spanned<Text>> + '_ {
+        self.entries
+            .iter()
+            .filter(|(_, v)| v.kind == NodeKind::Null)
+            .map(|(k, _)| k)
+    }
+
     /// Whether the key is written at all, even with a null value.
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _)| k.value == key)
@@ -201,6 +209,25 @@ impl Decoder<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// A section written with no value is an error, never "manage and delete all": a
+    /// list whose entries are all commented out leaves `guardrails:` alone, and taking
+    /// that as `[]` destroyed a stack's guardrails (issue 25).
+    pub fn refuse_null_sections(&mut self, m: &MapView, what: &str) {
+        for k in m.null_keys() {
+            let key = k.value.as_str();
+            let hint = if LIST_SECTIONS.contains(&key) {
+                format!(
+                    "write `{key}: []` to manage `{key}` and delete everything of it this stack owns, or remove the key to leave it unmanaged"
+                )
+            } else {
+                format!("give `{key}` a value, or remove the key")
+            };
+            self.error(k.span, format!("`{key}` in {what} has no value"))
+                .hints
+                .push(hint);
         }
     }
 
@@ -386,7 +413,7 @@ impl Decoder<'_> {
         let full = self.dir.join(&path.value);
         // Bounded read: a policy path naming /dev/zero or a huge file fails at its value.
         let bytes = match crate::input::read_bounded(&full, MAX_POLICY_FILE_BYTES) {
-            Ok(b) => b,
+            Ok(b) => crate::input::strip_bom(b),
             Err(e) => {
                 self.error(
                     path.span,
@@ -431,6 +458,19 @@ impl Decoder<'_> {
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 pub const MAX_POLICY_FILE_BYTES: usize = 1 << 20;
 
+/// Sections that list resources or checks: `[]` is meaningful for them, null never is.
+const LIST_SECTIONS: &[&str] = &[
+    "models",
+    "provisioned_throughput",
+    "guardrails",
+    "inference_profiles",
+    "invocation_logging",
+    "alarms",
+    "access_checks",
+    "policies",
+    "roles",
+];
+
 const TOP: &[&str] = &[
     "version",
     "stack",
@@ -455,6 +495,7 @@ pub(crate) fn decode(
     source: SourceId,
 ) -> Option<Config> {
     let m = dec.map(root, "the config", TOP)?;
+    dec.refuse_null_sections(&m, "the config");
     let version = dec
         .req(&m, "version", "the config")
         .and_then(|n| dec.u32(n, "version"));
@@ -503,7 +544,8 @@ pub(crate) fn decode(
         .get("access_checks")
         .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
-    // A kind key written with no value (`guardrails:`) manages the kind, like `[]`.
+    // A kind key written with no value is an error (refuse_null_sections); the
+    // `or_else` below keeps `[]` meaning "manage this kind".
     let mut config = Config {
         path: path.to_path_buf(),
         dir: dec.dir.to_path_buf(),

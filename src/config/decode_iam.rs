@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 pub(crate) fn decode_iam(dec: &mut Decoder, node: &Node) -> Option<Iam> {
     let m = dec.map(node, "`iam`", &["policies", "roles"])?;
+    dec.refuse_null_sections(&m, "`iam`");
     let policies = m
         .get("policies")
         .map(|n| decode_list(dec, n, "policies", decode_policy))

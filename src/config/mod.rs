@@ -32,7 +32,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<(Config, Diagnostics
     let mut diags = Diagnostics::default();
     // Bounded by the bytes actually read, not the stat size: /dev/zero or a FIFO has none.
     let bytes = match crate::input::read_bounded(path, MAX_CONFIG_BYTES) {
-        Ok(b) => b,
+        Ok(b) => crate::input::strip_bom(b),
         Err(crate::input::ReadError::TooLarge { limit }) => {
             let id = sources.add(name, "");
             diags.error(

@@ -37,6 +37,12 @@ pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
 const STATE_FILE: &str = "state.json";
 const TMP_FILE: &str = "state.json.tmp";
 const LOCK_FILE: &str = ".lock";
+/// Largest seed file read (docs/sandbox.md): far above any hand-written seed, and a bench
+/// seed of 10,000 resources is about 6 MB.
+const MAX_SEED_BYTES: usize = 64 << 20;
+/// Largest state file read: bedrockctl writes it, but a state symlinked to a device must
+/// still stop (issue 25). A 10,000-resource state is about 6 MB.
+const MAX_STATE_BYTES: usize = 256 << 20;
 const SEED_FILE: &str = "seed.json";
 const GEN_FILE: &str = "state.gen";
 
@@ -392,11 +398,18 @@ impl Store {
 
     fn read_seed(&self) -> Result<Seed, AccountError> {
         let path = self.dir.join(SEED_FILE);
-        match fs::read_to_string(&path) {
+        // Bounded like every input (issue 25): a seed symlinked to /dev/zero stops at the cap.
+        match crate::input::read_bounded_string(&path, MAX_SEED_BYTES) {
             Ok(text) => serde_json::from_str(&text)
                 .map_err(|e| open_error(format!("invalid seed file `{}`: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Seed::default()),
-            Err(e) => Err(io_error("cannot read seed file", &path, e)),
+            Err(crate::input::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Seed::default())
+            }
+            Err(crate::input::ReadError::Io(e)) => Err(io_error("cannot read seed file", &path, e)),
+            Err(e) => Err(open_error(format!(
+                "cannot read seed file `{}`: {e}",
+                path.display()
+            ))),
         }
     }
 
@@ -435,7 +448,7 @@ impl Store {
             return Ok(c.state.clone());
         }
         let path = self.dir.join(STATE_FILE);
-        let bytes = fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?;
+        let bytes = read_state(&path)?;
         let state = Arc::new(parse_state(&path, &bytes)?);
         *cache = cacheable(stamp).map(|stamp| Cached {
             stamp,
@@ -452,7 +465,7 @@ impl Store {
             return Ok(bytes.clone());
         }
         let path = self.dir.join(STATE_FILE);
-        let bytes = Arc::new(fs::read(&path).map_err(|e| io_error("cannot read", &path, e))?);
+        let bytes = Arc::new(read_state(&path)?);
         *raw = stamp.map(|s| (s, bytes.clone()));
         Ok(bytes)
     }
@@ -610,4 +623,13 @@ fn read_version(path: &Path, bytes: &[u8]) -> Result<Option<serde_json::Value>, 
 fn parse_state(path: &Path, bytes: &[u8]) -> Result<State, AccountError> {
     check_version(path, read_version(path, bytes)?.as_ref())?;
     serde_json::from_slice(bytes).map_err(|e| corrupt(path, e))
+}
+
+/// `state.json`'s bytes, read with a cap.
+fn read_state(path: &Path) -> Result<Vec<u8>, AccountError> {
+    match crate::input::read_bounded(path, MAX_STATE_BYTES) {
+        Ok(b) => Ok(b),
+        Err(crate::input::ReadError::Io(e)) => Err(io_error("cannot read", path, e)),
+        Err(e) => Err(open_error(format!("cannot read `{}`: {e}", path.display()))),
+    }
 }
