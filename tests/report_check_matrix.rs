@@ -115,3 +115,35 @@ fn colour_is_forced_by_clicolor_force_and_refused_by_no_color() {
     let (plain, _) = matrix(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]);
     assert!(!plain.contains('\x1b'), "NO_COLOR wins: {plain:?}");
 }
+
+/// Issue 24 as reported: `init`'s starter, whose guarded grant `check --matrix`
+/// showed as a bare `DENY`.
+#[test]
+fn the_init_starter_shows_its_guarded_grant_as_guard() {
+    let tmp = tempfile::tempdir().unwrap();
+    Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .arg("init")
+        .assert()
+        .code(0);
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .env_remove("CLICOLOR_FORCE")
+        .args(["check", "--matrix"])
+        .assert()
+        .code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let grid = &text[text.find("role ").unwrap()..text.find("legend:").unwrap()];
+    assert!(!grid.contains("DENY"), "no bare explicit deny: {grid}");
+    let haiku = grid
+        .lines()
+        .find(|l| l.trim_start().starts_with(HAIKU))
+        .unwrap_or_else(|| panic!("no haiku row: {grid}"));
+    assert_eq!(haiku.split_whitespace().nth(1), Some("guard"), "{grid}");
+    assert!(
+        text.contains("guard: bedrock:GuardrailIdentifier = `"),
+        "{text}"
+    );
+}

@@ -1,8 +1,8 @@
 //! `bedrockctl report` end to end (issue 20): the JSON form of the quickstart's
 //! offline report (insta snapshot, time and version redacted), the HTML page's
 //! self-containment and sections, escaping of hostile names, and the account
-//! section from a sandbox (pending changes, readiness read from the account,
-//! a config edit reported as a change, not drift).
+//! section from a sandbox (pending changes, readiness read from the account, a config
+//! edit reported as a change, an out-of-band edit as drift, both shown apart).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -195,6 +195,47 @@ fn sandbox_report_has_the_account_section() {
     assert!(html.contains("alarm.us-east-1.haiku-throttles"));
     assert!(html.contains("sandbox account in"));
     assert!(!html.contains("id=offline-note"));
+
+    // Now the account changes behind the config's back too: drift, shown apart.
+    edit_alarm_out_of_band(&sandbox);
+    let both = json_report(dir, &["--sandbox", sb, "report"]);
+    let plan = &both["plan"];
+    assert_eq!(
+        plan["drift"][0]["address"], "alarm.us-east-1.haiku-throttles",
+        "{plan}"
+    );
+    assert_eq!(
+        plan["changes"][0]["address"],
+        "alarm.us-east-1.haiku-throttles"
+    );
+    let html = bedrockctl(dir)
+        .args(["--sandbox", sb, "report"])
+        .assert()
+        .code(0);
+    let html = String::from_utf8(html.get_output().stdout.clone()).unwrap();
+    let drift = &html[html.find("<h3 id=drift>").unwrap()..html.find("<h3 id=changes>").unwrap()];
+    assert!(drift.contains("alarm.us-east-1.haiku-throttles"), "{drift}");
+    assert!(
+        html.contains(", 1 drifted</div>"),
+        "summary card counts the drift"
+    );
+}
+
+/// Raise the alarm's threshold through the sandbox's own API, as a console edit would.
+fn edit_alarm_out_of_band(sandbox: &Path) {
+    use bedrockctl::account::Kind;
+    let account = bedrockctl::account::sandbox::open(sandbox).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let alarms = account.list(Kind::Alarm, "us-east-1").await.unwrap();
+        let a = alarms.iter().find(|r| r.name == "haiku-throttles").unwrap();
+        let mut d = a.clone();
+        d.spec["threshold"] = serde_json::json!(50.0);
+        account.update(a, &d).await.unwrap();
+    });
 }
 
 #[test]

@@ -215,7 +215,9 @@ impl RoleGuards {
 }
 
 /// What each role's `require_guardrail: true` grants ask of a request, built with the
-/// same generator the policies come from. A grant naming a guardrail of this config
+/// same generator the policies come from. The service sets `bedrock:GuardrailIdentifier`
+/// to the guardrail ARN the request applies (with `:VERSION` for a numbered version),
+/// https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html A grant naming a guardrail of this config
 /// before it exists is authorized account-wide (`…:guardrail/*`); the value used
 /// stands in the guardrail's name for the id, which that pattern matches.
 pub fn guards_from_config(cfg: &Config, account: &str) -> Vec<RoleGuards> {

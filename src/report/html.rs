@@ -288,12 +288,27 @@ fn matrix(out: &mut String, r: &Report) {
     out.push_str("<div id=detail aria-live=polite>Click a cell to see the statement and policy that decided it.</div>");
     let grid = grid(r);
     let titles = r.cells.len() <= TITLE_LIMIT;
-    for (ri, region) in r.regions.iter().enumerate() {
-        let allowed = grid[ri]
+    let allowed_in = |ri: usize| {
+        grid[ri]
             .iter()
             .flatten()
             .filter(|(s, _)| matches!(s, Shade::Allow | Shade::Guarded))
-            .count();
+            .count()
+    };
+    // One link per region table: with 20 regions the page is long.
+    out.push_str("<p id=regions>Regions: ");
+    for (ri, region) in r.regions.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{}<a href=\"#region-{ri}\">{}</a> ({} allowed)",
+            if ri == 0 { "" } else { " · " },
+            esc(region),
+            allowed_in(ri)
+        );
+    }
+    out.push_str("</p>");
+    for (ri, region) in r.regions.iter().enumerate() {
+        let allowed = allowed_in(ri);
         let _ = write!(
             out,
             "<h3 id=\"region-{ri}\">{} <small class=meta>{allowed} of {} allowed</small></h3><div class=scroll><table class=grid data-region={ri}><thead><tr><th>role \\ model</th>",
