@@ -140,3 +140,84 @@ fn probe_without_credentials_is_one_line_not_a_diagnosis() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.is_empty(), "{stdout}");
 }
+
+/// `plan` on the sandbox in `dir`, with `args`.
+fn plan_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = bin_without_credentials(home.path())
+        .current_dir(dir)
+        .args(["--sandbox", "sb", "plan"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn plan_of_the_examples_directory_plans_the_configs_and_skips_ci_files() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = plan_in(dir.path(), &["-f", examples.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+    for stack in [
+        "chat-platform",
+        "rag-support",
+        "prod-inference",
+        "chat-multi-region",
+    ] {
+        assert!(out.contains(&format!("stack `{stack}`")), "{stack}: {out}");
+    }
+    assert!(
+        !out.contains("github-actions") && !out.contains("gitlab-ci"),
+        "{out}"
+    );
+    // With -v the skipped files are named.
+    let home = tempfile::tempdir().unwrap();
+    let verbose = bin_without_credentials(home.path())
+        .current_dir(dir.path())
+        .args(["-v", "--sandbox", "sb", "plan", "-f"])
+        .arg(&examples)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(verbose.stderr).unwrap();
+    assert!(stderr.contains("github-actions.yml"), "{stderr}");
+}
+
+#[test]
+fn a_directory_without_configs_says_how_they_are_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    std::fs::write(dir.path().join("ci/workflow.yml"), "on: push\njobs: {}\n").unwrap();
+    let (code, _, err) = plan_in(dir.path(), &["-f", "ci"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("holds no bedrock config"), "{err}");
+    assert!(err.contains("`version:` and `stack:`"), "{err}");
+}
+
+#[test]
+fn configs_of_one_stack_in_a_directory_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    for (f, threshold) in [("a.yaml", 10), ("b.yaml", 20)] {
+        std::fs::write(
+            dir.path().join("stacks").join(f),
+            format!("version: 1\nstack: same\naccount:\n  regions: [us-east-1]\nalarms:\n  - {{ name: a-{threshold}, region: us-east-1, metric: Invocations, statistic: Sum, period: 60, threshold: {threshold}, comparison: GreaterThanThreshold }}\n"),
+        )
+        .unwrap();
+    }
+    let (_, _, err) = plan_in(dir.path(), &["-f", "stacks"]);
+    let warning = err
+        .lines()
+        .find(|l| l.starts_with("warning:") && l.contains("stack `same`"))
+        .unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(
+        warning.contains("a.yaml") && warning.contains("b.yaml"),
+        "{warning}"
+    );
+    assert_eq!(err.matches("declare stack `same`").count(), 1, "{err}");
+}

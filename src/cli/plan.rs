@@ -144,8 +144,10 @@ async fn plan_stack(
     })
 }
 
-/// `-f` values: files as given; a directory stands for every `*.yaml`/`*.yml` under it
-/// (hidden directories skipped), in path order.
+/// `-f` values: files as given; a directory stands for the bedrock configs under it
+/// (hidden directories skipped), in path order. A config is a `*.yaml`/`*.yml` file with
+/// top-level `version:` and `stack:` keys; other YAML (CI workflows, Kubernetes
+/// manifests) is skipped, named with `-v` (issue 24).
 fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -168,7 +170,14 @@ fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e == "yaml" || e == "yml")
             {
-                out.push(p);
+                if is_bedrock_config(&p) {
+                    out.push(p);
+                } else {
+                    tracing::info!(
+                        "skipping `{}`: not a bedrock config (no top-level `version:` and `stack:`)",
+                        p.display()
+                    );
+                }
             }
         }
         Ok(())
@@ -179,7 +188,10 @@ fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let before = out.len();
             walk(f, &mut out)?;
             if out.len() == before {
-                bail!("`{}` holds no `*.yaml` config file", f.display());
+                bail!(
+                    "`{}` holds no bedrock config\nhint: a config is a `*.yaml`/`*.yml` file with top-level `version:` and `stack:` keys",
+                    f.display()
+                );
             }
         } else {
             out.push(f.clone());
@@ -188,6 +200,37 @@ fn expand_configs(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut seen = BTreeSet::new();
     out.retain(|p| seen.insert(p.clone()));
     Ok(out)
+}
+
+/// Whether `path` looks like a bedrock config: top-level (unindented) `version:` and
+/// `stack:` keys. Read with the config's own cap; unreadable files are kept, so that
+/// loading reports why.
+fn is_bedrock_config(path: &Path) -> bool {
+    let Ok(text) =
+        bedrockctl::input::read_bounded_string(path, bedrockctl::config::MAX_CONFIG_BYTES)
+    else {
+        return true;
+    };
+    let top = |key: &str| {
+        text.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+    };
+    top("version") && top("stack")
+}
+
+/// Configs of one stack each plan to delete what the others create: say so once.
+fn warn_shared_stacks(loaded: &[(PathBuf, String)]) {
+    let mut by_stack: std::collections::BTreeMap<&str, Vec<&Path>> = Default::default();
+    for (f, stack) in loaded {
+        by_stack.entry(stack.as_str()).or_default().push(f);
+    }
+    for (stack, files) in by_stack.into_iter().filter(|(_, f)| f.len() > 1) {
+        let names: Vec<String> = files.iter().map(|f| format!("`{}`", f.display())).collect();
+        eprintln!(
+            "warning: {} all declare stack `{stack}`: each plans to delete what the others create\nhint: give each config its own `stack:` name, or merge them into one file",
+            names.join(", ")
+        );
+    }
 }
 
 fn write_step_summary(md: &str) -> Result<()> {
@@ -300,6 +343,12 @@ fn run_plan_many(g: &GlobalArgs, a: &PlanArgs, files: Vec<PathBuf>) -> Result<u8
     for f in &files {
         loaded.push(load_config(f).map_err(|e| format!("{e:#}")));
     }
+    let stacks: Vec<(PathBuf, String)> = files
+        .iter()
+        .zip(&loaded)
+        .filter_map(|(f, l)| Some((f.clone(), l.as_ref().ok()?.0.stack.value.clone())))
+        .collect();
+    warn_shared_stacks(&stacks);
     let rt = runtime()?;
     let account = connect(g, &rt)?;
     let opts = diff_options(a);
