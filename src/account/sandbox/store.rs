@@ -340,8 +340,20 @@ impl Store {
             cache: Arc::default(),
             raw: Arc::default(),
         };
-        let lock = store.lock(LockMode::Exclusive)?;
         let state_path = store.dir.join(STATE_FILE);
+        // An existing state with its token is only read: a shared lock, so that reading
+        // commands work on a sandbox the user cannot write (issue 25). Anything to
+        // create or repair takes the exclusive lock.
+        let ready = state_path.exists() && store.dir.join(GEN_FILE).exists();
+        let mut lock = store.lock(if ready {
+            LockMode::Shared
+        } else {
+            LockMode::Exclusive
+        })?;
+        if ready && !(state_path.exists() && store.stamp()?.is_some()) {
+            drop(lock);
+            lock = store.lock(LockMode::Exclusive)?;
+        }
         if state_path.exists() {
             // A state written before tokens existed gets one now, so it can be cached.
             let stamp = match store.stamp()? {
@@ -380,13 +392,22 @@ impl Store {
 
     fn lock(&self, mode: LockMode) -> Result<File, AccountError> {
         let path = self.dir.join(LOCK_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error("cannot open lock file", &path, e))?;
+        // A shared lock needs only a readable file: `plan` on a sandbox the user may read
+        // but not write works (issue 25). flock does not care how the file was opened.
+        let existing = match mode {
+            LockMode::Shared => OpenOptions::new().read(true).open(&path).ok(),
+            LockMode::Exclusive => None,
+        };
+        let file = match existing {
+            Some(f) => f,
+            None => OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true)
+                .open(&path)
+                .map_err(|e| io_error("cannot open lock file", &path, e))?,
+        };
         match mode {
             LockMode::Shared => file.lock_shared(),
             LockMode::Exclusive => file.lock(),
