@@ -107,6 +107,12 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
                     ..a.clone()
                 }))));
             }
+            // A pruned guardrail version must be gone before the new one is published
+            // (the quota counts both); versions are leaves, so deleting them first is
+            // safe for a destroy too.
+            (Action::Delete, Some(b), _) if c.kind == Kind::GuardrailVersion => {
+                replace_deletes[r].push(step(Op::Delete(b.clone())))
+            }
             (Action::Delete, Some(b), _) => deletes[r].push(step(Op::Delete(b.clone()))),
             _ => {}
         }

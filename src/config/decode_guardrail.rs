@@ -22,6 +22,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
             "regexes",
             "contextual_grounding",
             "publish_version",
+            "prune_versions",
             "prevent_destroy",
             "tags",
         ],
@@ -70,6 +71,11 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         })
     });
     let publish_version = dec.opt_bool(&m, "publish_version");
+    // Default on: without it a guardrail stops converging at the 20-version quota.
+    let prune_versions = m
+        .get("prune_versions")
+        .and_then(|n| dec.bool(n, "prune_versions"))
+        .unwrap_or(true);
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     let tags = dec.opt_tags(&m, super::decode::TagService::Bedrock);
     Some(Guardrail {
@@ -85,6 +91,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         regexes,
         contextual_grounding,
         publish_version,
+        prune_versions,
         prevent_destroy,
         tags,
         span: node.span,

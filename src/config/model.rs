@@ -147,6 +147,8 @@ pub struct Guardrail {
     pub regexes: Vec<RegexFilter>,
     pub contextual_grounding: Option<Grounding>,
     pub publish_version: bool,
+    /// Delete the oldest versions nothing uses when a new one would pass the quota.
+    pub prune_versions: bool,
     pub prevent_destroy: bool,
     pub tags: BTreeMap<String, String>,
     pub span: Span,

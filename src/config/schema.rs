@@ -142,6 +142,9 @@ struct GuardrailSchema {
     contextual_grounding: Option<GroundingSchema>,
     /// Create a numbered version whenever the draft changes.
     publish_version: Option<bool>,
+    /// When publishing a version would pass the quota of 20 versions, delete the oldest
+    /// versions first (default true); false leaves them and warns instead.
+    prune_versions: Option<bool>,
     prevent_destroy: Option<bool>,
     tags: Option<BTreeMap<String, String>>,
 }

@@ -293,8 +293,13 @@ pub fn finish(scope: &Scope, opts: DiffOptions, f: Finish) -> (Plan, Snapshot) {
         for d in &f.desired_versions {
             let c = plan_version(d, &version_refs, &owns_version);
             if c.action == Action::Create {
-                if let Some(w) = version_quota_warning(d, &version_refs) {
-                    plan.warnings.push(w);
+                if scope.keep_versions.contains(&d.name) {
+                    if let Some(w) = version_quota_warning(d, &version_refs) {
+                        plan.warnings.push(w);
+                    }
+                } else {
+                    plan.changes
+                        .extend(prune_versions(d, &version_refs, &owns_version));
                 }
             }
             plan.changes.push(c);
@@ -580,6 +585,56 @@ fn version_quota_warning(d: &Resource, live: &[&Resource]) -> Option<String> {
             existing + 1
         )
     })
+}
+
+/// Deletes of the oldest owned versions of `d`'s guardrail, so that publishing one more
+/// stays within the quota (issue 25: the 21st apply failed, and every plan after it
+/// showed "1 to add"). Versions are leaves nothing in a config refers to; the newest
+/// are kept. Apply runs version deletes before creates (`apply::execute::stages`).
+fn prune_versions(
+    d: &Resource,
+    live: &[&Resource],
+    owns: &dyn Fn(&Resource) -> bool,
+) -> Vec<Change> {
+    let mut versions: Vec<&Resource> = live
+        .iter()
+        .copied()
+        .filter(|l| {
+            l.kind == Kind::GuardrailVersion
+                && l.region == d.region
+                && version_guardrail(l).as_deref() == Some(d.name.as_str())
+        })
+        .collect();
+    if versions.len() < MAX_GUARDRAIL_VERSIONS {
+        return Vec::new();
+    }
+    let excess = versions.len() + 1 - MAX_GUARDRAIL_VERSIONS;
+    versions.sort_by_key(|v| version_number(v));
+    versions
+        .into_iter()
+        .filter(|v| owns(v))
+        .take(excess)
+        .map(|v| Change {
+            kind: v.kind,
+            region: v.region.clone(),
+            name: v.name.clone(),
+            action: Action::Delete,
+            before: Some(normalized(v)),
+            after: None,
+            attrs: Vec::new(),
+            adopt: false,
+        })
+        .collect()
+}
+
+/// A version's number: the spec's `version`, else the `NAME:N` suffix.
+fn version_number(v: &Resource) -> u64 {
+    v.spec
+        .get("version")
+        .and_then(Value::as_str)
+        .and_then(|n| n.parse().ok())
+        .or_else(|| v.name.rsplit_once(':').and_then(|(_, n)| n.parse().ok()))
+        .unwrap_or(u64::MAX)
 }
 
 fn version_guardrail(r: &Resource) -> Option<String> {

@@ -29,6 +29,9 @@ pub struct Scope {
     pub models: Vec<ModelNeed>,
     /// The `account.id` pin, when the config has one.
     pub account_pin: Option<String>,
+    /// Guardrails whose old versions are never pruned (`prune_versions: false`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub keep_versions: BTreeSet<String>,
 }
 
 impl Scope {
@@ -36,6 +39,13 @@ impl Scope {
         let mut s = Scope {
             stack: cfg.stack.value.clone(),
             account_pin: cfg.account.id.as_ref().map(|i| i.value.clone()),
+            keep_versions: cfg
+                .guardrails
+                .iter()
+                .flatten()
+                .filter(|g| !g.prune_versions)
+                .map(|g| g.name.value.clone())
+                .collect(),
             ..Scope::default()
         };
         let account_regions: Vec<String> = cfg.regions().map(str::to_string).collect();
