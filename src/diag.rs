@@ -134,7 +134,7 @@ fn snippet(text: &str, col: usize) -> (String, usize) {
     // A third of the window before the column, the rest after it.
     let start = col.saturating_sub(1).saturating_sub(SNIPPET_CHARS / 3);
     let body: String = text.chars().skip(start).take(SNIPPET_CHARS).collect();
-    let more_after = text.chars().skip(start + SNIPPET_CHARS).next().is_some();
+    let more_after = text.chars().nth(start + SNIPPET_CHARS).is_some();
     let mut shown = String::with_capacity(body.len() + 6);
     if start > 0 {
         shown.push('…');
