@@ -28,7 +28,7 @@ struct Source {
 impl Read for Source {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.turn += 1;
-        if self.interrupt_every > 0 && self.turn % self.interrupt_every == 0 {
+        if self.interrupt_every > 0 && self.turn.is_multiple_of(self.interrupt_every) {
             return Err(io::Error::new(io::ErrorKind::Interrupted, "signal"));
         }
         if self.pos >= self.data.len() {
