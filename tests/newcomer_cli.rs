@@ -2,7 +2,7 @@
 //! credentials, and `--version`. The environment is emptied (no config files, no IMDS)
 //! and BEDROCKCTL_LOOPBACK_ONLY is set, so nothing can leave the machine.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
 use std::path::Path;
