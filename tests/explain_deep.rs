@@ -232,3 +232,52 @@ fn sandbox_without_dir_before_the_message() {
     assert_eq!(v["principal"], SESSION);
     assert!(dir.path().join(".bedrockctl/sandbox").is_dir());
 }
+
+/// Issue 24: on the quickstart applied to a sandbox, a request without its guardrail is
+/// refused by the `require_guardrail` Deny the config sets on purpose. Deep mode keeps
+/// that Deny (the fix is to send the guardrail) and proposes no Allow the config already
+/// grants.
+#[test]
+fn deep_mode_respects_the_guardrail_the_config_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let quickstart = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
+    let sb = dir.path().join("sb");
+    bin()
+        .current_dir(&quickstart)
+        .arg("--sandbox")
+        .arg(&sb)
+        .args(["apply", "-f", "bedrock.yaml", "--auto-approve"])
+        .assert()
+        .success();
+    let out = bin()
+        .arg("--sandbox")
+        .arg(&sb)
+        .args(["explain", "--format", "json"])
+        .arg("An error occurred (AccessDeniedException) when calling the InvokeModel operation: User: arn:aws:sts::111122223333:assumed-role/chat-app/s1 is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0 with an explicit deny in an identity-based policy")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes: Vec<&str> = v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        fixes
+            .iter()
+            .any(|f| f.starts_with("keep `RequireGuardrail0`") && f.contains("guardrail")),
+        "{fixes:#?}"
+    );
+    for f in &fixes {
+        assert!(
+            !f.contains("remove or narrow"),
+            "proposes removing the deny: {f}"
+        );
+        assert!(
+            !f.contains("routes to"),
+            "proposes an Allow Invoke0 grants: {f}"
+        );
+    }
+}

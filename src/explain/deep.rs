@@ -61,6 +61,12 @@ pub trait Evaluator: Send + Sync {
 pub struct Findings {
     pub causes: Vec<String>,
     pub fixes: Vec<String>,
+    /// The deny that decided is a guardrail requirement the policy declares on purpose:
+    /// the message-only advice to remove a Deny is dropped (issue 24).
+    pub deny_is_intended: bool,
+    /// The account grants every leg a profile request needs: the message-only advice to
+    /// add those Allows is dropped (it proposed what the config already grants).
+    pub legs_granted: bool,
 }
 
 impl Findings {
@@ -70,10 +76,21 @@ impl Findings {
         causes.append(&mut d.causes);
         d.causes = causes;
         let mut fixes = self.fixes;
+        if self.deny_is_intended {
+            d.fixes
+                .retain(|x| !x.starts_with("remove or narrow the Deny statement"));
+        }
+        if self.deny_is_intended || self.legs_granted {
+            d.fixes
+                .retain(|x| !(x.starts_with("the profile `") && x.contains("` routes to ")));
+        }
         fixes.append(&mut d.fixes);
         d.fixes = fixes;
     }
 }
+
+/// The condition key of a guardrail requirement.
+const GUARDRAIL_KEY: &str = "bedrock:GuardrailIdentifier";
 
 /// Look the diagnosis up in the account. Errors from the account become findings (deep
 /// mode never makes `explain` fail).
@@ -159,7 +176,14 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
         rcps: &rcps,
     };
     let out = eval.evaluate(&input);
-    destination_legs(&input, eval, f);
+    // A Deny conditioned on `bedrock:GuardrailIdentifier` (what `require_guardrail: true`
+    // writes) refuses a request that names no guardrail: the fix is the request, not the
+    // policy, and the destination legs would only repeat the same Deny.
+    let guardrail_required = out.decision == Some(Decision::ExplicitDeny)
+        && out.notes.iter().any(|n| n.contains(GUARDRAIL_KEY));
+    if !guardrail_required {
+        destination_legs(&input, eval, f);
+    }
     let names: Vec<String> = held
         .identity
         .iter()
@@ -189,10 +213,22 @@ async fn policies(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator, f:
                     r.policy,
                     r.policy_type.describe()
                 ));
-                f.fixes.push(format!(
-                    "remove or narrow statement `{}` of `{}`",
-                    r.statement, r.policy
-                ));
+                if guardrail_required {
+                    f.deny_is_intended = true;
+                    f.causes.push(format!(
+                        "account: `{}` requires a guardrail on every request (a Deny unless `{GUARDRAIL_KEY}` names an allowed guardrail; bedrockctl writes it for `require_guardrail: true`), and the request named none the policy accepts",
+                        r.statement
+                    ));
+                    f.fixes.push(format!(
+                        "keep `{}`: send the required guardrail with the request (InvokeModel: `guardrailIdentifier` and `guardrailVersion`, the `X-Amzn-Bedrock-GuardrailIdentifier` header; Converse: `guardrailConfig`)",
+                        r.statement
+                    ));
+                } else {
+                    f.fixes.push(format!(
+                        "remove or narrow statement `{}` of `{}`",
+                        r.statement, r.policy
+                    ));
+                }
                 disagree(d, Some(r.policy_type), Some(true), f);
             }
         }
@@ -286,6 +322,7 @@ fn destination_legs(input: &EvalInput<'_>, eval: &dyn Evaluator, f: &mut Finding
             None => unsure.push(format!("`{region}`")),
         }
     }
+    f.legs_granted = refused.is_empty() && unsure.is_empty();
     if !refused.is_empty() {
         f.causes.push(format!(
             "account: `{}` on the foundation-model ARN of `{}` is refused in destination region(s) {} of the profile `{}`",
