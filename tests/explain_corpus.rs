@@ -288,3 +288,20 @@ fn stdin_is_read_up_to_a_bound() {
         .code(1)
         .stderr(predicates::str::contains("larger than 1 MiB"));
 }
+
+/// Issue 23: a 503 is capacity, not quota — retry with backoff, never a quota increase.
+#[test]
+fn service_unavailable_never_recommends_a_quota_increase() {
+    for case in ["r23-service-unavailable", "service-unavailable-connections"] {
+        let text = std::fs::read_to_string(fixtures().join(format!("{case}.txt"))).unwrap();
+        let out = bin()
+            .args(["explain", "--format", "json"])
+            .arg(text.trim_end())
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let all = format!("{} {}", v["fixes"], v["commands"]);
+        assert!(!all.contains("quota"), "{case}: {all}");
+        assert!(all.contains("backoff"), "{case}: {all}");
+    }
+}

@@ -36,15 +36,33 @@ pub(super) fn model_not_ready(f: &Facts, a: &mut Advice) {
 pub(super) fn throttling(p: &Pasted, f: &Facts, a: &mut Advice) {
     let rf = region_flag(f.region.as_deref());
     let lower = p.flat.to_ascii_lowercase();
-    a.summary = format!("requests to {} are being throttled", the_model(f));
-    if lower.contains("per day") {
-        a.cause("the account's daily token quota for this model is used up");
+    // A 503 is Bedrock short of capacity, not the account over its quota: a quota
+    // increase does not help (issue 23).
+    let capacity = p.code.as_deref() == Some("ServiceUnavailableException")
+        || p.status == Some(503)
+        || lower.contains("too many connections")
+        || lower.contains("service unavailable");
+    if capacity {
+        a.summary = format!(
+            "Bedrock has no capacity for requests to {} right now",
+            the_model(f)
+        );
+        a.cause(format!(
+            "the service answered 503 (ServiceUnavailable): on-demand capacity for {}{} is exhausted for the moment; no quota of the account was exceeded",
+            the_model(f),
+            in_region(f)
+        ));
+    } else {
+        a.summary = format!("requests to {} are being throttled", the_model(f));
+        if lower.contains("per day") {
+            a.cause("the account's daily token quota for this model is used up");
+        }
+        a.cause(format!(
+            "the account's requests-per-minute or tokens-per-minute quota for {}{} was exceeded",
+            the_model(f),
+            in_region(f)
+        ));
     }
-    a.cause(format!(
-        "the account's requests-per-minute or tokens-per-minute quota for {}{} was exceeded",
-        the_model(f),
-        in_region(f)
-    ));
     a.fix("retry with exponential backoff and jitter (boto3: `Config(retries={'max_attempts': 10, 'mode': 'adaptive'})`)");
     let profile = model_of(f).and_then(|m| {
         let already = f
@@ -72,6 +90,9 @@ pub(super) fn throttling(p: &Pasted, f: &Facts, a: &mut Advice) {
         None => {
             a.fix("spread load across regions with a cross-region (or `global.`) inference profile")
         }
+    }
+    if capacity {
+        return;
     }
     a.fix("request a quota increase in Service Quotas (`InvocationThrottles` in CloudWatch shows how often this happens)");
     a.command(format!(

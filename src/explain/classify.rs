@@ -203,7 +203,16 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
     {
         return (Category::ModelAccess, Detail::None);
     }
-    if has("not supported on this api") || has("use the messages api") {
+    // Schema validators name the offending field and nothing else, often without the
+    // exception's name ("max_tokens_to_sample: Extra inputs are not permitted").
+    let schema_rejection = has("extra inputs are not permitted")
+        || has("extraneous key")
+        || has("field required")
+        || has("is not permitted");
+    if has("not supported on this api")
+        || has("use the messages api")
+        || (schema_rejection && has("max_tokens_to_sample"))
+    {
         return (
             Category::Validation,
             Detail::Validation(ValidationKind::WrongApi),
@@ -242,7 +251,7 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
             Detail::Validation(ValidationKind::MaxTokens),
         );
     }
-    if has("malformed input request") {
+    if has("malformed input request") || schema_rejection {
         return (
             Category::Validation,
             Detail::Validation(ValidationKind::Malformed),
@@ -256,7 +265,9 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
     }
 
     match code {
-        "ThrottlingException" | "TooManyRequestsException" => {
+        // 503: Bedrock is short of capacity; like throttling, the fix is to retry with
+        // backoff (shared/reference/errors.md), but no quota of the account is involved.
+        "ThrottlingException" | "TooManyRequestsException" | "ServiceUnavailableException" => {
             return (Category::Throttling, Detail::None)
         }
         "ServiceQuotaExceededException" => return (Category::QuotaExceeded, Detail::None),
@@ -281,6 +292,8 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
         _ => {}
     }
     if has("too many requests")
+        || has("request rate is too high")
+        || has("reduce the frequency of requests")
         || has("too many tokens")
         || has("too many connections")
         || has("rate exceeded")
@@ -307,7 +320,7 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
         _ => {}
     }
     match p.status {
-        Some(429) => (Category::Throttling, Detail::None),
+        Some(429) | Some(503) => (Category::Throttling, Detail::None),
         Some(403) => (Category::AccessDenied, Detail::None),
         Some(500..=599) => (Category::Unknown, Detail::Other(OtherKind::ServerError)),
         _ if has("access denied") || has("accessdenied") => (Category::AccessDenied, Detail::None),
