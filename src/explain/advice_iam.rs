@@ -41,6 +41,13 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
         a.cause(format!(
             "the request came from session `{s}` of the role `{role}`; the role's policies apply"
         ));
+        // IAM reports a session policy's refusal as an identity-based one: a session can
+        // be denied what its role allows (policy evaluation logic, session policies).
+        if f.policy_type == Some(PolicyType::Identity) && f.explicit_deny != Some(true) {
+            a.cause(format!(
+                "a session policy passed when session `{s}` was created (AssumeRole `Policy`/`PolicyArns`) can be the cause: it limits the session to what both it and the role allow, and IAM reports its refusal as identity-based"
+            ));
+        }
     }
 
     let who = iam_arn
@@ -77,6 +84,10 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
         (None, _) if f.encoded.is_some() => {
             a.cause("the message hides the details in an encoded authorization message: decoding it names the principal, the action, the resource and the policy that matched");
             a.fix("decode the message (it needs `sts:DecodeAuthorizationMessage`), then fix the policy it names");
+        }
+        (None, _) if f.action.as_deref().is_some_and(is_agent_runtime) => {
+            // The agent runtime's denial is this short by design: it is the full message.
+            agent_runtime(action, a);
         }
         (None, _) => {
             a.cause("`AccessDenied` without IAM detail: the caller lacks a permission for this call, or the account lacks access to the model");
@@ -431,4 +442,33 @@ fn policy_commands(
         }
         Some(PolicyType::Resource) => {}
     }
+}
+
+/// Actions of the Agents for Amazon Bedrock runtime, whose denials name no principal.
+fn is_agent_runtime(action: &str) -> bool {
+    matches!(
+        action,
+        "bedrock:InvokeAgent"
+            | "bedrock:InvokeInlineAgent"
+            | "bedrock:Retrieve"
+            | "bedrock:RetrieveAndGenerate"
+            | "bedrock:InvokeFlow"
+            | "bedrock:Rerank"
+    )
+}
+
+/// What an agent-runtime denial can come from: the caller's own permission, or what the
+/// agent (or knowledge base, or flow) does on the caller's behalf with its service role.
+/// https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html
+fn agent_runtime(action: &str, a: &mut Advice) {
+    a.cause(format!(
+        "the agent runtime does not say which permission was missing: either the caller lacks `{action}` on the agent alias, knowledge base or flow, or the service role the agent (or knowledge base) runs as lacks a permission for a step it takes"
+    ));
+    a.cause("a session role's session policy can also take the permission away, and an SCP can deny it for the whole account");
+    a.fix(format!(
+        "check the caller: an identity policy allowing `{action}` on the exact resource (`agent-alias/AGENT_ID/ALIAS_ID` for InvokeAgent, `knowledge-base/KB_ID` for Retrieve and RetrieveAndGenerate, `flow/FLOW_ID/alias/ALIAS_ID` for InvokeFlow)"
+    ));
+    a.fix("check the agent's service role (`agentResourceRoleArn`): `bedrock:InvokeModel` on its model (and on each destination-region model ARN of a cross-region profile), `bedrock:Retrieve` on its knowledge bases, `bedrock:ApplyGuardrail` on its guardrail, and a trust policy for `bedrock.amazonaws.com` with `aws:SourceAccount`");
+    a.fix("check resource policies on what the agent calls: each action group's Lambda function must allow `lambda:InvokeFunction` for `bedrock.amazonaws.com`, and a KMS key used by the agent must let its role decrypt");
+    a.command("aws bedrock-agent get-agent --agent-id AGENT_ID --query agent.agentResourceRoleArn");
 }

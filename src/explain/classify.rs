@@ -70,6 +70,11 @@ pub fn iam_action_for_operation(operation: &str) -> Option<String> {
         "InvokeModelWithResponseStream" | "ConverseStream" => {
             Some("bedrock:InvokeModelWithResponseStream".to_string())
         }
+        // "This operation requires permission for the bedrock:RetrieveAndGenerate action"
+        // (https://docs.aws.amazon.com/sdk-for-python/v1/reference/clients/bedrock-agent-runtime/operations/retrieve_and_generate_stream/).
+        // The rest share their operation's name, Service Authorization Reference:
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+        "RetrieveAndGenerateStream" => Some("bedrock:RetrieveAndGenerate".to_string()),
         op if BEDROCK_OPERATIONS.contains(&op) => Some(format!("bedrock:{op}")),
         _ => None,
     }
