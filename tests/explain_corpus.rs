@@ -305,3 +305,19 @@ fn service_unavailable_never_recommends_a_quota_increase() {
         assert!(all.contains("backoff"), "{case}: {all}");
     }
 }
+
+/// Issue 23: advice never invents a resource. A message cut before its resource gets
+/// no `"Resource": "*"` proposal in the text output (the JSON already says null).
+#[test]
+fn a_cut_off_resource_is_never_proposed_as_a_wildcard() {
+    let message = "User: arn:aws:sts::111122223333:assumed-role/app/s1 is not authorized to perform: bedrock:InvokeModel";
+    for format in ["text", "json"] {
+        let out = bin()
+            .args(["explain", "--format", format, message])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains(r#""Resource": "*""#), "{format}: {text}");
+        assert!(!text.contains(r#"\"Resource\": \"*\""#), "{format}: {text}");
+    }
+}

@@ -15,7 +15,9 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
     let principal = f.principal.as_deref().map(arn::principal);
     let iam_arn = principal.as_ref().and_then(Principal::iam_arn);
     let action = f.action.as_deref().unwrap_or("<action>");
-    let resource = f.resource.as_deref().unwrap_or("*");
+    // Never `*` for a resource the message did not give (it was cut off, or redacted):
+    // advice must not invent a value, let alone widen a grant to every resource.
+    let resource = f.resource.as_deref().unwrap_or("<the resource ARN>");
     let region = f.region.as_deref();
 
     a.summary = match (&f.principal, &f.action) {
