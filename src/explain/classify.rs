@@ -92,7 +92,9 @@ pub fn facts(p: &Pasted, hints: &Hints) -> Facts {
         _ => None,
     };
 
-    let principal = denial.and_then(|d| d.principal.clone());
+    let principal = denial
+        .and_then(|d| d.principal.clone())
+        .or_else(|| p.principal.clone());
     let action = denial
         .map(|d| d.action.clone())
         .or_else(|| operation.as_deref().and_then(iam_action_for_operation));

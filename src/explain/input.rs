@@ -21,6 +21,9 @@ pub struct Pasted {
     pub flat: String,
     pub request_id: Option<String>,
     pub status: Option<u16>,
+    /// Who made the call, when the paste says it outside the message (a CloudTrail
+    /// record's `userIdentity.arn`).
+    pub principal: Option<String>,
 }
 
 /// Codes AWS services return that matter to a Bedrock caller. A code from this list is
@@ -179,6 +182,8 @@ pub fn parse(text: &str) -> Pasted {
         p.message = json.message.unwrap_or_default();
         p.request_id = json.request_id;
         p.status = json.status;
+        p.operation = json.operation;
+        p.principal = json.principal;
     }
 
     // boto3 / AWS CLI: `An error occurred (Code) when calling the Op operation[ (reached
@@ -289,6 +294,10 @@ struct JsonError {
     message: Option<String>,
     request_id: Option<String>,
     status: Option<u16>,
+    /// CloudTrail: `eventName`.
+    operation: Option<String>,
+    /// CloudTrail: `userIdentity.arn`.
+    principal: Option<String>,
 }
 
 fn json_error(text: &str) -> Option<JsonError> {
@@ -310,13 +319,29 @@ fn json_error(text: &str) -> Option<JsonError> {
     };
     let message = string_of(inner, &["message", "Message", "errorMessage", "msg"])
         .or_else(|| string_of(obj, &["message", "Message", "errorMessage"]));
-    let code = string_of(
-        inner,
-        &["__type", "code", "Code", "errorType", "name", "type"],
-    )
-    .or_else(|| string_of(obj, &["__type", "code", "Code", "errorType", "name"]))
-    .map(|c| normalise_type(&c))
-    .filter(|c| !c.is_empty());
+    // A CloudTrail record (`eventSource`, `eventName`, `errorCode`, `errorMessage`,
+    // `userIdentity`): https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+    let trail = obj.contains_key("eventName") && obj.contains_key("eventSource");
+    let operation = trail.then(|| string_of(obj, &["eventName"])).flatten();
+    let principal = trail
+        .then(|| {
+            obj.get("userIdentity")
+                .and_then(|u| u.as_object())
+                .and_then(|u| string_of(u, &["arn"]))
+        })
+        .flatten();
+    let code = trail
+        .then(|| string_of(obj, &["errorCode"]))
+        .flatten()
+        .or_else(|| {
+            string_of(
+                inner,
+                &["__type", "code", "Code", "errorType", "name", "type"],
+            )
+        })
+        .or_else(|| string_of(obj, &["__type", "code", "Code", "errorType", "name"]))
+        .map(|c| normalise_type(&c))
+        .filter(|c| !c.is_empty());
     let metadata = obj
         .get("ResponseMetadata")
         .or_else(|| obj.get("$metadata"))
@@ -336,6 +361,8 @@ fn json_error(text: &str) -> Option<JsonError> {
         message,
         request_id,
         status,
+        operation,
+        principal,
     })
 }
 
