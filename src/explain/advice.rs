@@ -68,7 +68,7 @@ pub fn diagnose(p: &Pasted, f: Facts) -> Diagnosis {
         Category::MarketplaceSubscription => marketplace(&f, &mut a),
         Category::ModelAccess => model_access(&f, &mut a),
         Category::OnDemandNotSupported => on_demand(&f, &mut a),
-        Category::InvalidModelId => invalid_model_id(&f, &mut a),
+        Category::InvalidModelId => invalid_model_id(p, &f, &mut a),
         Category::LegacyModel => legacy(&f, &mut a),
         Category::UseCaseForm => use_case_form(&f, &mut a),
         Category::ModelNotReady => advice_runtime::model_not_ready(&f, &mut a),
@@ -397,8 +397,16 @@ fn on_demand(f: &Facts, a: &mut Advice) {
     a.command(format!("aws bedrock list-inference-profiles{rf}{filter}"));
 }
 
-fn invalid_model_id(f: &Facts, a: &mut Advice) {
+fn invalid_model_id(p: &Pasted, f: &Facts, a: &mut Advice) {
     let cat = catalog();
+    if let Some(s) = super::classify::split_suggestion(&p.flat).1 {
+        if cat.resolve(&s).is_some() {
+            a.fix(format!(
+                "use `{s}`, the id the service suggests (a valid Bedrock id{})",
+                in_region(f)
+            ));
+        }
+    }
     let region = f.region.as_deref();
     let rf = region_flag(region);
     let id = f.model_id.clone();

@@ -101,8 +101,11 @@ pub fn facts(p: &Pasted, hints: &Hints) -> Facts {
     let mut resource = denial.and_then(|d| d.resource.clone());
     let mut model_id = None;
 
-    // A model id the message itself names.
-    let stated = stated_model_id(&p.message).or_else(|| stated_model_id(flat));
+    // A model id the message itself names. What follows "Try switching to …" is the
+    // service's suggestion, a valid id, never the one that failed (issue 23).
+    let (subject, _) = split_suggestion(flat);
+    let flat = subject;
+    let stated = stated_model_id(split_suggestion(&p.message).0).or_else(|| stated_model_id(flat));
     if resource.is_none() {
         if let Some(id) = stated.as_deref().filter(|id| id.starts_with("arn:")) {
             resource = Some(id.to_string());
@@ -355,6 +358,27 @@ fn constraint_field(text: &str) -> Option<String> {
 
 /// The model id a Bedrock message names: B1 `Invocation of model ID <id> with`, B3
 /// `Value '<id>' at 'modelId'`, B4 `"<id>" is not supported on this API`.
+/// The text before a suggested replacement, and the suggested id when there is one.
+pub fn split_suggestion(text: &str) -> (&str, Option<String>) {
+    let lower = text.to_ascii_lowercase();
+    let at = ["try switching to ", "try using ", "did you mean "]
+        .iter()
+        .filter_map(|k| lower.find(k).map(|i| (i, k.len())))
+        .min();
+    match at {
+        Some((i, len)) => {
+            let rest = text.get(i + len..).unwrap_or("");
+            let id = rest
+                .split_whitespace()
+                .next()
+                .map(|w| trim_token(w).trim_end_matches(['.', ',', '?']).to_string())
+                .filter(|w| !w.is_empty());
+            (text.get(..i).unwrap_or(text), id)
+        }
+        None => (text, None),
+    }
+}
+
 fn stated_model_id(text: &str) -> Option<String> {
     let patterns: [Option<&'static Regex>; 4] = [
         regex!(r"(?i)model ID (\S+) with on-demand"),
