@@ -52,6 +52,12 @@ pub(super) fn access_denied(f: &Facts, a: &mut Advice) {
         }
     }
 
+    if let Some(r) = denial.and_then(|d| d.principal_redacted.as_deref()) {
+        a.cause(format!(
+            "the principal is redacted in the message (`{r}`), so it is not used: the commands below need the real ARN (`aws sts get-caller-identity` run as the caller prints it)"
+        ));
+    }
+
     let who = iam_arn
         .as_deref()
         .or(f.principal.as_deref())

@@ -18,6 +18,9 @@ pub struct IamDenial {
     pub explicit: Option<bool>,
     /// The denying policy's ARN (the 2026 form of the message).
     pub policy_arn: Option<String>,
+    /// The principal as pasted when it is redacted or elided (`<account id>`, `****`,
+    /// `…`): then `principal` is `None`, and advice says why instead of using it.
+    pub principal_redacted: Option<String>,
 }
 
 const MARKER: &str = "is not authorized to perform";
@@ -52,7 +55,7 @@ fn policy_type_at(lower: &str) -> Option<PolicyType> {
 /// Find and parse the first IAM denial in `text` (whitespace already collapsed).
 pub fn parse(text: &str) -> Option<IamDenial> {
     let at = text.find(MARKER)?;
-    let principal = principal_before(&text[..at]);
+    let (principal, principal_redacted) = principal_before(&text[..at]);
     // A `service:Action` token tells the IAM template from prose such as
     // the Marketplace message's "is not authorized to perform the required … actions".
     let after = text[at + MARKER.len()..].trim_start();
@@ -108,6 +111,7 @@ pub fn parse(text: &str) -> Option<IamDenial> {
 
     Some(IamDenial {
         principal,
+        principal_redacted,
         action,
         resource,
         policy_type,
@@ -127,17 +131,35 @@ pub fn encoded(text: &str) -> Option<String> {
 
 /// The principal is the token after the last `User:` (or `Principal:`) before the
 /// marker, else the token right before it.
-fn principal_before(before: &str) -> Option<String> {
+/// The principal before the marker, and the text as pasted when it is redacted. A
+/// placeholder with a space (`arn:aws:iam::<account id>:user/x`) or a stray space in a
+/// starred ARN is read whole, not cut at the space (issue 23).
+fn principal_before(before: &str) -> (Option<String>, Option<String>) {
     let tail = ["User: ", "user: ", "Principal: ", "User ", "principal "]
         .iter()
         .filter_map(|l| before.rfind(l).map(|i| &before[i + l.len()..]))
         .min_by_key(|t| t.len());
-    let token = match tail {
-        Some(t) => t.split_whitespace().next(),
-        None => before.split_whitespace().last(),
-    }?;
-    let token = trim_token(token);
-    (!token.is_empty()).then(|| token.to_string())
+    let written = match tail {
+        // The whole span up to the marker, spaces removed: an ARN has none.
+        Some(t) if t.trim().starts_with("arn:") || looks_redacted(t) => {
+            t.split_whitespace().collect::<String>()
+        }
+        Some(t) => t.split_whitespace().next().unwrap_or("").to_string(),
+        None => before.split_whitespace().last().unwrap_or("").to_string(),
+    };
+    let token = trim_token(&written).to_string();
+    if token.is_empty() {
+        return (None, None);
+    }
+    if looks_redacted(&token) {
+        return (None, Some(token));
+    }
+    (Some(token), None)
+}
+
+/// Redaction marks people put in pasted ARNs.
+fn looks_redacted(s: &str) -> bool {
+    s.contains('<') || s.contains('*') || s.contains('…') || s.contains("...") || s.contains("XXXX")
 }
 
 fn split_token(s: &str) -> (&str, &str) {
