@@ -171,6 +171,31 @@ pub(super) fn validation(p: &Pasted, f: &Facts, a: &mut Advice) {
                 }
             }
         }
+        ValidationKind::OperationNotAllowed => {
+            // Nothing in the body is wrong: Bedrock refuses the call for this account.
+            a.summary = format!(
+                "Bedrock does not allow this call to {} for the account{}",
+                the_model(f),
+                in_region(f)
+            );
+            a.cause(format!(
+                "model access for {}{} is not enabled or not yet active for the account (access is per region; a new account may also still be restricted)",
+                the_model(f),
+                in_region(f)
+            ));
+            a.cause("the model is a Legacy version the account has not used recently, so it no longer accepts the account's calls (extended access ends with the model's end-of-life date)");
+            a.fix("enable access to the model in the Bedrock console (Model access), then retry");
+            a.fix("if the model is Legacy, move to its successor (`bedrockctl models` lists each model's lifecycle)");
+            a.fix("if access is enabled and the account is new, open a support case: Bedrock may still be limiting the account");
+            a.command(format!(
+                "aws bedrock get-foundation-model-availability --model-id {}{}",
+                f.model_id
+                    .as_deref()
+                    .map(sh)
+                    .unwrap_or_else(|| "MODEL_ID".to_string()),
+                region_flag(f.region.as_deref())
+            ));
+        }
         ValidationKind::TemperatureTopP => {
             a.cause("newer Claude models reject requests that set both `temperature` and `top_p`");
             a.fix("set only one of `temperature` and `top_p`");

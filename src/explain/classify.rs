@@ -32,6 +32,8 @@ pub enum ValidationKind {
     Malformed,
     MaxTokens,
     TemperatureTopP,
+    /// "Operation not allowed": refused for the account, not for the request's shape.
+    OperationNotAllowed,
     /// `Value '…' at '<field>' failed to satisfy constraint`, for a field other than modelId.
     Field(String),
     Generic,
@@ -265,6 +267,12 @@ fn category(p: &Pasted, lower: &str) -> (Category, Detail) {
         return (
             Category::Validation,
             Detail::Validation(ValidationKind::Malformed),
+        );
+    }
+    if has("operation not allowed") {
+        return (
+            Category::Validation,
+            Detail::Validation(ValidationKind::OperationNotAllowed),
         );
     }
     if has("temperature") && has("top_p") {
