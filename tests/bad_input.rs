@@ -478,3 +478,31 @@ fn lint_of_a_minified_policy_prints_each_finding_with_a_short_snippet() {
         );
     }
 }
+
+#[test]
+fn a_guardrail_reference_in_a_check_must_name_a_guardrail_of_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let quickstart = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
+    for e in std::fs::read_dir(quickstart.join("policies")).unwrap() {
+        let e = e.unwrap();
+        std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+        std::fs::copy(e.path(), dir.path().join("policies").join(e.file_name())).unwrap();
+    }
+    let text = std::fs::read_to_string(quickstart.join("bedrock.yaml"))
+        .unwrap()
+        .replace(
+            "\"guardrail/default-safety\"",
+            "\"guardrail/default-safty\"",
+        );
+    std::fs::write(dir.path().join("bedrock.yaml"), text).unwrap();
+    let out = validate_capped(dir.path(), "bedrock.yaml");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`guardrail/default-safty` in the context does not name a guardrail of this config"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("default-safety"), "did you mean: {stderr}");
+}

@@ -221,3 +221,44 @@ fn configs_of_one_stack_in_a_directory_are_warned_about() {
     );
     assert_eq!(err.matches("declare stack `same`").count(), 1, "{err}");
 }
+
+/// Issue 24: `init`'s starter passes its own access checks on any account, not only on
+/// the sandbox's default one: its guardrail check names `guardrail/default-safety`, not
+/// an ARN with an account id in it.
+#[test]
+fn the_init_starter_passes_its_checks_on_another_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        bin_without_credentials(home.path())
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    std::fs::create_dir(dir.path().join("sb")).unwrap();
+    std::fs::write(
+        dir.path().join("sb/seed.json"),
+        r#"{"account_id": "444455556666"}"#,
+    )
+    .unwrap();
+    let apply = run(&[
+        "--sandbox",
+        "sb",
+        "apply",
+        "-f",
+        "bedrock.yaml",
+        "--auto-approve",
+    ]);
+    assert!(
+        apply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    let check = run(&["--sandbox", "sb", "check", "-f", "bedrock.yaml"]);
+    let out = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(0), "{out}");
+    assert!(!out.contains("111122223333"), "{out}");
+}

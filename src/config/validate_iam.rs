@@ -102,6 +102,35 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
     }
     for check in &cfg.access_checks {
         access_check(r, check, &role_names);
+        guardrail_refs(r, check, &guardrails);
+    }
+}
+
+/// A context value `guardrail/NAME` names a guardrail of this config
+/// (`iam::access::resolved_context` turns it into the ARN).
+fn guardrail_refs(r: &mut Rules, check: &AccessCheck, guardrails: &[&str]) {
+    for v in check.context.values() {
+        let values: Vec<&String> = match v {
+            ContextValue::One(s) => vec![s],
+            ContextValue::Many(m) => m.iter().collect(),
+        };
+        for s in values {
+            let Some(name) = s.strip_prefix("guardrail/") else {
+                continue;
+            };
+            if !guardrails.contains(&name) {
+                let d = r.d.error(
+                    check.span,
+                    format!("`guardrail/{name}` in the context does not name a guardrail of this config"),
+                );
+                d.hints.push(
+                    did_you_mean(name, guardrails.iter().copied()).unwrap_or_else(|| {
+                        "write `guardrail/NAME` with the name of an entry of `guardrails`"
+                            .to_string()
+                    }),
+                );
+            }
+        }
     }
 }
 

@@ -435,6 +435,35 @@ fn meets(expect: Expect, d: Decision) -> bool {
 }
 
 /// Evaluate one check offline.
+/// The check's context with stack references resolved: a value `guardrail/NAME` (a
+/// guardrail of the config; `validate` checks the name) stands for that guardrail's ARN
+/// in the check's region and the account, so a config needs no account id or guardrail
+/// id written in it (issue 24: `init`'s starter passed its check on one account only).
+/// Until plans carry exact references (issue 15) the id part is the name, which the
+/// account-wide Deny `require_guardrail` writes (`…:guardrail/*`) matches.
+pub fn resolved_context(check: &AccessCheck, account: &str) -> BTreeMap<String, ContextValue> {
+    let resolve = |v: &String| -> String {
+        match v.strip_prefix("guardrail/") {
+            Some(name) if !name.is_empty() && !name.contains(['/', ':']) => format!(
+                "arn:aws:bedrock:{}:{account}:guardrail/{name}",
+                check.region.value
+            ),
+            _ => v.clone(),
+        }
+    };
+    check
+        .context
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ContextValue::One(s) => ContextValue::One(resolve(s)),
+                ContextValue::Many(m) => ContextValue::Many(m.iter().map(resolve).collect()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
 pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
     let action = iam_action(&check.action.value);
     let mut result = CheckResult {
@@ -459,9 +488,10 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
         return result;
     };
     let legs = legs_for(&check.model.value, &check.region.value, &model.account);
+    let context = resolved_context(check, &model.account);
     let mut reasons: Vec<Reason> = Vec::new();
     for leg in legs {
-        let ctx = leg_context(&check.context, &who, &leg);
+        let ctx = leg_context(&context, &who, &leg);
         let acct = ArnParts::new(&leg.resource).get(4).to_string();
         let req = Request {
             principal: &who,
@@ -598,13 +628,14 @@ pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<Simula
     let principal_arn = model.principal_arn(&check.principal.value);
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);
+    let user = resolved_context(check, &model.account);
     legs_for(&check.model.value, &check.region.value, &model.account)
         .into_iter()
         .map(|leg| {
-            let ctx = leg_context(&check.context, &who, &leg);
+            let ctx = leg_context(&user, &who, &leg);
             let mut context = BTreeMap::new();
             // Only the keys the caller set and the leg's region: IAM derives the rest.
-            for (k, v) in &check.context {
+            for (k, v) in &user {
                 let vals = match v {
                     ContextValue::One(s) => vec![s.clone()],
                     ContextValue::Many(m) => m.clone(),
