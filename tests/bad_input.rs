@@ -506,3 +506,81 @@ fn a_guardrail_reference_in_a_check_must_name_a_guardrail_of_the_config() {
     );
     assert!(stderr.contains("default-safety"), "did you mean: {stderr}");
 }
+
+/// Every list key inside an entry, written with no value (`KEY:` with its items
+/// commented out, `KEY: ~`); the line marked `<-` holds the key. Read as "none" these
+/// silently dropped an alarm's actions or a grant's regions (issue 25); the top-level
+/// sections are in the corpus (`null-section-*.yaml`).
+const NULL_LISTS: &[(&str, &str)] = &[
+    ("regions", "account:\n  regions:   # <-\n#    - us-east-1\n"),
+    ("regions", "models:\n  - id: amazon.titan-embed-text-v2:0\n    regions: ~   # <-\n"),
+    ("data", "invocation_logging:\n  - region: us-east-1\n    data:   # <-\n"),
+    ("actions", "alarms:\n  - name: a\n    region: us-east-1\n    actions:   # <-\n#      - arn:aws:sns:us-east-1:111122223333:t\n"),
+    ("regions", "guardrails:\n  - name: g\n    regions:   # <-\n"),
+    ("content_filters", "guardrails:\n  - name: g\n    content_filters: null   # <-\n"),
+    ("denied_topics", "guardrails:\n  - name: g\n    denied_topics:   # <-\n"),
+    ("pii", "guardrails:\n  - name: g\n    pii:   # <-\n"),
+    ("regexes", "guardrails:\n  - name: g\n    regexes:   # <-\n"),
+    ("managed", "guardrails:\n  - name: g\n    words:\n      managed:   # <-\n"),
+    ("custom", "guardrails:\n  - name: g\n    words:\n      custom:   # <-\n"),
+    ("examples", "guardrails:\n  - name: g\n    denied_topics:\n      - name: t\n        examples:   # <-\n"),
+    ("policies", "iam:\n  roles:\n    - name: r\n      policies:   # <-\n"),
+    ("grants", "iam:\n  roles:\n    - name: r\n      policies:\n        - grants:   # <-\n"),
+    ("invoke", "iam:\n  roles:\n    - name: r\n      policies:\n        - grants:\n            - invoke:   # <-\n"),
+    ("regions", "iam:\n  roles:\n    - name: r\n      policies:\n        - grants:\n            - regions:   # <-\n"),
+    ("source_vpce", "iam:\n  roles:\n    - name: r\n      policies:\n        - grants:\n            - source_vpce:   # <-\n"),
+    ("scps", "organization:\n  scps:   # <-\n"),
+];
+
+#[test]
+fn a_null_list_inside_an_entry_is_an_error_at_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (key, body)) in NULL_LISTS.iter().enumerate() {
+        // `account` is written by the case that tests `account.regions`.
+        let head = if body.starts_with("account:") {
+            "version: 1\nstack: t\n"
+        } else {
+            "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\n"
+        };
+        let text = format!("{head}{body}");
+        let (line, col) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("# <-"))
+            .map(|(n, l)| (n + 1, l.find(key).unwrap() + 1))
+            .unwrap();
+        let file = format!("null{i}.yaml");
+        std::fs::write(dir.path().join(&file), &text).unwrap();
+        let out = Command::cargo_bin("bedrockctl")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["validate", "-f", &file])
+            .env("NO_COLOR", "1")
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}\n{stderr}");
+        let want = format!("{file}:{line}:{col}: error: `{key}` in ");
+        assert!(stderr.contains(&want), "want {want}\n{text}\n{stderr}");
+        assert!(
+            stderr.contains(&format!("`{key}` is a list: write `{key}: []`")),
+            "{text}\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn empty_lists_written_as_brackets_inside_entries_are_accepted() {
+    let config = "version: 1\nstack: t\naccount:\n  regions: [us-east-1]\nalarms:\n  - name: a\n    region: us-east-1\n    metric: InvocationThrottles\n    statistic: Sum\n    period: 300\n    threshold: 1\n    comparison: GreaterThanThreshold\n    actions: []\n";
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .args(["validate", "-f", "-"])
+        .env("NO_COLOR", "1")
+        .write_stdin(config)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

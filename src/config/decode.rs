@@ -231,6 +231,23 @@ impl Decoder<'_> {
         }
     }
 
+    /// A list inside an entry written with no value (`regions:` with its items
+    /// commented out, `actions: ~`) is an error too: read as "none" it silently drops
+    /// an alarm's actions or a grant's regions (issue 25: every list key of the model).
+    pub fn refuse_null_lists(&mut self, m: &MapView, what: &str, keys: &[&str]) {
+        for k in m.null_keys() {
+            let key = k.value.as_str();
+            if !keys.contains(&key) {
+                continue;
+            }
+            self.error(k.span, format!("`{key}` in {what} has no value"))
+                .hints
+                .push(format!(
+                    "`{key}` is a list: write `{key}: []` for an empty one, or list its items"
+                ));
+        }
+    }
+
     pub fn opt_bool(&mut self, m: &MapView, key: &str) -> bool {
         m.get(key).and_then(|n| self.bool(n, key)).unwrap_or(false)
     }
@@ -651,6 +668,7 @@ pub(crate) fn exact<T>(items: &[Node], mut f: impl FnMut(&Node) -> Option<T>) ->
 
 fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     let m = dec.map(node, "`account`", &["id", "regions"])?;
+    dec.refuse_null_lists(&m, "`account`", &["regions"]);
     let id = dec.opt_string(&m, "id");
     let regions_declared = m.get("regions").is_some();
     let regions = match m.get("regions") {
@@ -668,6 +686,7 @@ fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
 fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
     let m = dec.map(node, what, &["id", "regions", "via"])?;
+    dec.refuse_null_lists(&m, what, &["regions"]);
     let id = dec.req_string(&m, "id", what);
     let regions = dec
         .req(&m, "regions", what)
@@ -757,6 +776,7 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
 fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
     let what = "an `invocation_logging` entry";
     let m = dec.map(node, what, &["region", "cloudwatch", "s3", "data"])?;
+    dec.refuse_null_lists(&m, what, &["data"]);
     let region = dec.req_string(&m, "region", what);
     let cloudwatch = m.get("cloudwatch").and_then(|n| {
         let c = dec.map(n, "`cloudwatch`", &["log_group", "role"])?;
@@ -808,6 +828,7 @@ fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
             "prevent_destroy",
         ],
     )?;
+    dec.refuse_null_lists(&m, what, &["actions"]);
     let name = dec.req_string(&m, "name", what);
     let region = dec.req_string(&m, "region", what);
     let metric = dec.req_string(&m, "metric", what);

@@ -27,6 +27,17 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
             "tags",
         ],
     )?;
+    dec.refuse_null_lists(
+        &m,
+        what,
+        &[
+            "regions",
+            "content_filters",
+            "denied_topics",
+            "pii",
+            "regexes",
+        ],
+    );
     let name = dec.req_string(&m, "name", what);
     let regions = dec
         .req(&m, "regions", what)
@@ -44,6 +55,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         .unwrap_or_default();
     let words = m.get("words").and_then(|n| {
         let w = dec.map(n, "`words`", &["managed", "custom"])?;
+        dec.refuse_null_lists(&w, "`words`", &["managed", "custom"]);
         let managed = dec.opt_string_list(&w, "managed");
         let custom = dec.opt_string_list(&w, "custom");
         Some(Words {
@@ -115,6 +127,7 @@ fn decode_filter(dec: &mut Decoder, node: &Node) -> Option<ContentFilter> {
 fn decode_topic(dec: &mut Decoder, node: &Node) -> Option<DeniedTopic> {
     let what = "a `denied_topics` entry";
     let m = dec.map(node, what, &["name", "definition", "examples"])?;
+    dec.refuse_null_lists(&m, what, &["examples"]);
     let name = dec.req_string(&m, "name", what);
     let definition = dec.req_string(&m, "definition", what);
     let examples = dec.opt_string_list(&m, "examples");

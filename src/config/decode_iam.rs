@@ -62,6 +62,7 @@ fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
             "prevent_destroy",
         ],
     )?;
+    dec.refuse_null_lists(&m, what, &["policies"]);
     let name = dec.req_string(&m, "name", what);
     let trust = dec
         .req_string(&m, "assume_role_policy", what)
@@ -93,6 +94,7 @@ fn decode_role(dec: &mut Decoder, node: &Node) -> Option<Role> {
 fn decode_role_policy(dec: &mut Decoder, node: &Node) -> Option<RolePolicy> {
     let what = "a role `policies` entry";
     let m = dec.map(node, what, &["file", "grants", "managed"])?;
+    dec.refuse_null_lists(&m, what, &["grants"]);
     let written: Vec<&str> = ["file", "grants", "managed"]
         .into_iter()
         .filter(|k| m.has(k))
@@ -145,6 +147,7 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
             "batch_role",
         ],
     )?;
+    dec.refuse_null_lists(&m, what, &["invoke", "regions", "source_vpce"]);
     let invoke = dec
         .req(&m, "invoke", what)
         .and_then(|n| dec.string_list(n, "invoke"));
@@ -177,6 +180,7 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
 
 pub(crate) fn decode_organization(dec: &mut Decoder, node: &Node) -> Option<Organization> {
     let m = dec.map(node, "`organization`", &["management_account", "scps"])?;
+    dec.refuse_null_lists(&m, "`organization`", &["scps"]);
     let management_account = dec.opt_bool(&m, "management_account");
     let mut scps = Vec::new();
     if let Some(levels) = m.get("scps").and_then(|n| dec.list(n, "scps")) {

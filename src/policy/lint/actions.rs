@@ -141,10 +141,87 @@ fn element_covers(broad: &Element, narrow: &Element, ignore_case: bool) -> bool 
     })
 }
 
+/// Wildcard-free Action/Resource items: such a pattern covers only itself
+/// (case-insensitively for actions), so a statement made only of them can cover a
+/// narrow one only if it holds the narrow one's first action and first resource.
+fn literal(e: &Element) -> bool {
+    e.items.iter().all(|i| !i.value.contains(['*', '?']))
+}
+
+/// Above this many action × resource pairs a literal statement is not indexed but
+/// checked against every statement, like a wildcard one (bounds the index size).
+const MAX_PAIRS: usize = 1024;
+
+/// Which statements may cover which: literal statements by (action, resource) pair,
+/// every other statement always a candidate. Makes `shadowed` linear on the large
+/// generated policies of issue 25 (5,000 statements: 14.8 s → well under 1 s in debug).
+struct LiteralIndex<'s> {
+    sts: &'s [Statement],
+    by_pair: std::collections::HashMap<(String, &'s str), Vec<usize>>,
+    always: Vec<usize>,
+}
+
+impl<'s> LiteralIndex<'s> {
+    fn new(sts: &'s [Statement]) -> Self {
+        let mut by_pair: std::collections::HashMap<(String, &'s str), Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut always = Vec::new();
+        for (i, st) in sts.iter().enumerate() {
+            let (Some(a), Some(r)) = (actions(st), resources(st)) else {
+                continue;
+            };
+            if !(literal(a) && literal(r)) || a.items.len() * r.items.len() > MAX_PAIRS {
+                always.push(i);
+                continue;
+            }
+            let mut seen = std::collections::HashSet::new();
+            for ai in &a.items {
+                for ri in &r.items {
+                    let key = (ai.value.to_ascii_lowercase(), ri.value.as_str());
+                    if seen.insert(key.clone()) {
+                        by_pair.entry(key).or_default().push(i);
+                    }
+                }
+            }
+        }
+        LiteralIndex {
+            sts,
+            by_pair,
+            always,
+        }
+    }
+
+    /// Statements that may cover one with these actions and resources, in order:
+    /// the two sorted id lists merged lazily, so a match found early costs little.
+    fn candidates(
+        &self,
+        na: &'s Element,
+        nr: &'s Element,
+    ) -> Box<dyn Iterator<Item = (usize, &'s Statement)> + '_> {
+        let (Some(a), Some(r)) = (na.items.first(), nr.items.first()) else {
+            // An empty list is covered by anything: every statement is a candidate.
+            return Box::new(self.sts.iter().enumerate());
+        };
+        let pair: &[usize] = self
+            .by_pair
+            .get(&(a.value.to_ascii_lowercase(), r.value.as_str()))
+            .map_or(&[], Vec::as_slice);
+        let (mut x, mut y) = (pair.iter().peekable(), self.always.iter().peekable());
+        let merged = std::iter::from_fn(move || match (x.peek(), y.peek()) {
+            (Some(&&p), Some(&&q)) if p <= q => x.next().copied(),
+            (Some(_), Some(_)) => y.next().copied(),
+            (Some(_), None) => x.next().copied(),
+            (None, _) => y.next().copied(),
+        });
+        Box::new(merged.filter_map(move |i| self.sts.get(i).map(|st| (i, st))))
+    }
+}
+
 /// A statement is shadowed when another of the same effect, without conditions,
 /// covers all its actions and resources (so removing it changes nothing).
 fn shadowed(doc: &Doc<'_>, out: &mut Vec<Finding>) {
     let sts = &doc.policy.statements;
+    let index = LiteralIndex::new(sts);
     for (j, narrow) in sts.iter().enumerate() {
         let (Some(na), Some(nr)) = (actions(narrow), resources(narrow)) else {
             continue;
@@ -152,7 +229,9 @@ fn shadowed(doc: &Doc<'_>, out: &mut Vec<Finding>) {
         if narrow.principal.is_some() {
             continue;
         }
-        let by = sts.iter().enumerate().find(|(i, broad)| {
+        // Only the candidates can satisfy the test below, in index order, so the
+        // first match is the one a scan of every statement finds: linear, not n².
+        let by = index.candidates(na, nr).find(|(i, broad)| {
             *i != j
                 && broad.effect == narrow.effect
                 && broad.conditions.is_empty()

@@ -209,3 +209,74 @@ fn an_unconfirmed_region_is_a_warning_not_an_error() {
     assert_eq!(f.severity, Severity::Warning);
     assert!(f.message.contains("does not confirm"), "{}", f.message);
 }
+
+/// Messages of the `shadowed-statement` findings of a list of statements.
+fn shadowed_messages(statements: &[String]) -> Vec<String> {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    lint_text(&text, &ctx())
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.code == "shadowed-statement")
+        .map(|f| f.message)
+        .collect()
+}
+
+fn st(sid: &str, actions: &str, resources: &str) -> String {
+    format!(r#"{{"Sid":"{sid}","Effect":"Allow","Action":{actions},"Resource":{resources}}}"#)
+}
+
+/// The literal index of `shadowed` (issue 25, linear lint) finds what a scan of every
+/// pair finds: case-insensitive actions, a pair that is not the broad one's first,
+/// wildcard statements anywhere, and only the later of two identical statements.
+#[test]
+fn shadowed_statements_are_found_through_the_literal_index() {
+    const FM2: &str = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0";
+    let got = shadowed_messages(&[
+        st("A", r#""bedrock:InvokeModel""#, &format!(r#""{FM}""#)),
+        st("B", r#""bedrock:invokemodel""#, &format!(r#""{FM}""#)),
+        st(
+            "C",
+            r#"["bedrock:InvokeModel","bedrock:Converse"]"#,
+            &format!(r#"["{FM}","{FM2}"]"#),
+        ),
+        st("D", r#""bedrock:Converse""#, &format!(r#""{FM2}""#)),
+        st("E", r#""bedrock:Get*""#, &format!(r#""{FM2}""#)),
+        st(
+            "F",
+            r#""bedrock:GetFoundationModel""#,
+            &format!(r#""{FM2}""#),
+        ),
+    ]);
+    let want: Vec<String> = [("A", "C"), ("B", "A"), ("D", "C"), ("F", "E")]
+        .iter()
+        .map(|(n, b)| format!("statement `{n}` is covered by statement `{b}` and has no effect"))
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// 5,000 literal statements and a wildcard one last: each literal one is covered by
+/// the last (the scale the quadratic scan took 14.8 s on in a debug build).
+#[test]
+fn thousands_of_statements_are_each_matched_to_their_cover() {
+    let mut sts: Vec<String> = (0..5_000)
+        .map(|i| {
+            st(
+                &format!("S{i}"),
+                r#""bedrock:InvokeModel""#,
+                &format!(r#""arn:aws:bedrock:us-east-1::foundation-model/m{i}""#),
+            )
+        })
+        .collect();
+    sts.push(st("All", r#""bedrock:InvokeModel""#, r#""*""#));
+    let got = shadowed_messages(&sts);
+    assert_eq!(got.len(), 5_000);
+    assert!(
+        got.iter()
+            .all(|m| m.ends_with("covered by statement `All` and has no effect")),
+        "{:?}",
+        got.first()
+    );
+}
