@@ -60,56 +60,31 @@ fn plan_runs_on_a_sandbox_it_cannot_write() {
         .success();
     read_only(&project);
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let root = effective_uid() == 0;
-    let mut cmd = if root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        Command::new(&bin)
+    // As a user who cannot write the sandbox (`nobody`, when the tests run as root).
+    let as_reader = |args: &[&str]| {
+        let mut cmd = if effective_uid() == 0 {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            Command::new(&bin)
+        };
+        cmd.current_dir(&project)
+            .args(["--sandbox", "sb"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("HOME", dir.path())
+            .output()
+            .unwrap()
     };
-    let out = cmd
-        .current_dir(&project)
-        .args([
-            "--sandbox",
-            "sb",
-            "plan",
-            "-f",
-            "bedrock.yaml",
-            "--detailed-exitcode",
-        ])
-        .env("NO_COLOR", "1")
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
+    let out = as_reader(&["plan", "-f", "bedrock.yaml", "--detailed-exitcode"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("No changes"), "{stdout}");
-    // And it really could not write: apply is refused with the lock's error.
-    let mut cmd = if root {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        Command::new(&bin)
-    };
-    let out = cmd
-        .current_dir(&project)
-        .args([
-            "--sandbox",
-            "sb",
-            "destroy",
-            "-f",
-            "bedrock.yaml",
-            "--auto-approve",
-        ])
-        .env("NO_COLOR", "1")
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
+    // And it really could not write: a destroy fails.
+    let out = as_reader(&["destroy", "-f", "bedrock.yaml", "--auto-approve"]);
     assert_ne!(out.status.code(), Some(0));
     // Let the temporary directory be removed.
     for p in [project.clone(), project.join("sb")] {
