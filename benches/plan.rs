@@ -394,11 +394,7 @@ fn run_child(dir: &Path, mode: &str) -> String {
         .env(CHILD_MODE_ENV, mode)
         .output()
         .unwrap();
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout).trim(),
-        String::from_utf8_lossy(&out.stderr).trim()
-    )
+    peak::printed(&out)
 }
 
 fn bench_10000(c: &mut Criterion) {

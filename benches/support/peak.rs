@@ -30,6 +30,11 @@ pub fn measure(dir: &Path, args: &str) -> String {
         .env(DIR_ENV, dir)
         .output()
         .unwrap();
+    printed(&out)
+}
+
+/// What a child process printed, stdout then stderr, trimmed.
+pub fn printed(out: &std::process::Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout).trim(),
