@@ -219,3 +219,26 @@ fn invalid_policy_exits_1_with_its_position() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Issue 22: a profile granted with a wildcard id next to foundation-model ARNs in too
+/// few regions is flagged like a concrete profile id, naming the profiles the wildcard
+/// includes and the exact missing regions.
+#[test]
+fn a_wildcard_profile_needs_the_model_in_every_destination_region() {
+    let (exit, doc, err) = lint(&["wildcard-profile.bad.json"]);
+    assert_eq!(exit, 3, "{err}");
+    assert_eq!(
+        found(&doc),
+        vec![("profile-missing-destinations".to_string(), 9)],
+        "{doc:#}"
+    );
+    let message = doc["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("which includes `us.anthropic.claude-haiku-4-5-20251001-v1:0`")
+            && message.contains("`us-east-2`, `us-west-2`"),
+        "{message}"
+    );
+    let (exit, doc, err) = lint(&["wildcard-profile.ok.json"]);
+    assert_eq!(found(&doc), Vec::<(String, u64)>::new(), "{err}");
+    assert_eq!(exit, 0);
+}

@@ -232,6 +232,19 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                 }
                 Target::Profile { region, id } => {
                     if has_wildcard(id) {
+                        if !ctx.boundary {
+                            let grants = [(INVOKE, &invokes), (INVOKE_STREAM, &streams)];
+                            wildcard_profile(
+                                doc,
+                                si,
+                                st,
+                                (region, id),
+                                &arn,
+                                &grants,
+                                (start, end),
+                                out,
+                            );
+                        }
                         continue;
                     }
                     let Some((m, p)) = cat.profile(id) else {
@@ -287,25 +300,9 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                         if !allows_action(st, action) {
                             continue;
                         }
-                        let mut missing: Vec<&str> = Vec::new();
-                        for s in &sources {
-                            for d in p.destinations_from(s) {
-                                let probe = if d == ALL_COMMERCIAL {
-                                    format!("arn:{part}:bedrock:::foundation-model/{}", m.model_id)
-                                } else {
-                                    format!(
-                                        "arn:{part}:bedrock:{d}::foundation-model/{}",
-                                        m.model_id
-                                    )
-                                };
-                                let grants = if action == INVOKE { &invokes } else { &streams };
-                                if !grants.covers(&probe) && !missing.contains(&d) {
-                                    missing.push(d);
-                                }
-                            }
-                        }
+                        let grants = if action == INVOKE { &invokes } else { &streams };
+                        let missing = missing_destinations(m, p, &sources, part, grants);
                         if !missing.is_empty() {
-                            missing.sort_unstable();
                             out.push(Finding::new(
                                 "profile-missing-destinations",
                                 start,
@@ -326,6 +323,105 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Destination regions of profile `p` (called from `sources`) whose foundation-model ARN
+/// of `m` the document does not grant, sorted.
+fn missing_destinations<'c>(
+    m: &Model,
+    p: &'c crate::catalog::CrossRegionProfile,
+    sources: &[&str],
+    part: &str,
+    grants: &Grants<'_>,
+) -> Vec<&'c str> {
+    let mut missing: Vec<&str> = Vec::new();
+    for s in sources {
+        for d in p.destinations_from(s) {
+            let probe = if d == ALL_COMMERCIAL {
+                format!("arn:{part}:bedrock:::foundation-model/{}", m.model_id)
+            } else {
+                format!("arn:{part}:bedrock:{d}::foundation-model/{}", m.model_id)
+            };
+            if !grants.covers(&probe) && !missing.contains(&d) {
+                missing.push(d);
+            }
+        }
+    }
+    missing.sort_unstable();
+    missing
+}
+
+/// A profile granted with a wildcard id (`inference-profile/*`, `us.anthropic.*`) next to
+/// foundation-model ARNs: every cross-region profile of those models that the wildcard
+/// matches routes to its destination regions, so the statement needs the model there too
+/// — the same finding a concrete profile id gets (issue 22; wild policies 01, 30, 32).
+#[allow(clippy::too_many_arguments)]
+fn wildcard_profile(
+    doc: &Doc<'_>,
+    si: usize,
+    st: &Statement,
+    (region, pattern): (&str, &str),
+    arn: &Arn<'_>,
+    grants: &[(&str, &Grants<'_>)],
+    (start, end): (usize, usize),
+    out: &mut Vec<Finding>,
+) {
+    let cat = catalog();
+    let mut seen: Vec<&str> = Vec::new();
+    for item in resource_items(st) {
+        let Some(fm) = Arn::parse(&item.value) else {
+            continue;
+        };
+        let Some(Target::Model { id, .. }) = target(&fm) else {
+            continue;
+        };
+        if has_wildcard(id) {
+            continue;
+        }
+        let Some(m) = cat.model(id) else { continue };
+        if seen.contains(&m.model_id.as_str()) {
+            continue;
+        }
+        seen.push(&m.model_id);
+        for p in &m.cross_region_profiles {
+            if !glob(pattern, &p.profile_id, false) {
+                continue;
+            }
+            let sources: Vec<&str> = p
+                .source_regions
+                .iter()
+                .map(String::as_str)
+                .filter(|r| region.is_empty() || glob(region, r, false))
+                .collect();
+            for (action, g) in grants {
+                if !allows_action(st, action) {
+                    continue;
+                }
+                let missing = missing_destinations(m, p, &sources, arn.partition, g);
+                if missing.is_empty() {
+                    continue;
+                }
+                out.push(Finding::new(
+                    "profile-missing-destinations",
+                    start,
+                    end,
+                    format!(
+                        "statement {} allows `{action}` on any inference profile matching `{pattern}`, which includes `{}`, but not on `{}` in destination region{} {}",
+                        doc.label(si),
+                        p.profile_id,
+                        m.model_id,
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+                break;
             }
         }
     }
