@@ -127,6 +127,7 @@ fn ours(t: iam::PolicyType) -> PolicyType {
         iam::PolicyType::Session => PolicyType::Session,
         iam::PolicyType::Scp => PolicyType::Scp,
         iam::PolicyType::Rcp => PolicyType::Rcp,
+        iam::PolicyType::VpcEndpoint => PolicyType::VpcEndpoint,
     }
 }
 

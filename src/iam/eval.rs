@@ -20,6 +20,8 @@ pub enum PolicyType {
     Session,
     Scp,
     Rcp,
+    /// The policy of the VPC endpoint the request went through.
+    VpcEndpoint,
 }
 
 impl PolicyType {
@@ -31,6 +33,7 @@ impl PolicyType {
             PolicyType::Session => "session",
             PolicyType::Scp => "scp",
             PolicyType::Rcp => "rcp",
+            PolicyType::VpcEndpoint => "vpc_endpoint",
         }
     }
 }
@@ -102,6 +105,8 @@ pub struct PolicySet {
     pub rcps: Option<Vec<Vec<CompiledPolicy>>>,
     /// The management account is not restricted by SCPs or RCPs.
     pub management_account: bool,
+    /// The policy of the VPC endpoint the request came through, when it did.
+    pub vpc_endpoint: Option<CompiledPolicy>,
 }
 
 impl PolicySet {
@@ -114,6 +119,7 @@ impl PolicySet {
             PolicyType::Session => self.session.as_ref(),
             PolicyType::Scp => flat(self.scps.as_deref()).nth(r.policy_index as usize),
             PolicyType::Rcp => flat(self.rcps.as_deref()).nth(r.policy_index as usize),
+            PolicyType::VpcEndpoint => self.vpc_endpoint.as_ref(),
         };
         policy
             .and_then(|p| p.statements.get(r.statement as usize))
@@ -170,6 +176,12 @@ pub fn evaluate(set: &PolicySet, req: &Request<'_>, reasons: &mut Vec<Reason>) -
         .session
         .as_ref()
         .map(|p| s.scan(p, PolicyType::Session, 0, false).0);
+    // An endpoint policy names principals like a resource policy does; it never grants,
+    // it only has to allow too: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+    let endpoint_allow = set
+        .vpc_endpoint
+        .as_ref()
+        .map(|p| s.scan(p, PolicyType::VpcEndpoint, 0, true).0);
     let org_exempt = set.management_account;
     let mut scp_missing = s.levels(set.scps.as_deref(), PolicyType::Scp, false);
     let mut rcp_missing = s.levels(set.rcps.as_deref(), PolicyType::Rcp, true);
@@ -202,6 +214,9 @@ pub fn evaluate(set: &PolicySet, req: &Request<'_>, reasons: &mut Vec<Reason>) -
     }
     if let Some(l) = scp_missing {
         return deny(PolicyType::Scp, Some(l), reasons);
+    }
+    if endpoint_allow == Some(false) {
+        return deny(PolicyType::VpcEndpoint, None, reasons);
     }
 
     // Service principals have no account of their own: a resource policy naming the

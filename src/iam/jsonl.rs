@@ -70,6 +70,7 @@ const TOP_KEYS: &[&str] = &[
     "resource_policy",
     "permissions_boundary",
     "session_policy",
+    "vpc_endpoint_policy",
     "scps",
     "rcps",
     "management_account",
@@ -233,6 +234,7 @@ impl Input {
             scps: levels(node.get("scps"), "scps")?,
             rcps: levels(node.get("rcps"), "rcps")?,
             management_account,
+            vpc_endpoint: one_policy(node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
         };
         // Checked after the documents so a line's document errors keep their message.
         if principal.kind == PrincipalKind::Other && !ArnParts::new(&principal.arn).is_arn() {
