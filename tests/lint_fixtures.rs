@@ -242,3 +242,25 @@ fn a_wildcard_profile_needs_the_model_in_every_destination_region() {
     assert_eq!(found(&doc), Vec::<(String, u64)>::new(), "{err}");
     assert_eq!(exit, 0);
 }
+
+/// Issue 22: `lint --as KIND` (or `--as KIND=FILE`) says what a file is. An allow-list
+/// SCP only limits what identity policies grant, so the rules about granting too much do
+/// not apply to it; linted as an identity policy it gets them.
+#[test]
+fn an_scp_linted_as_an_scp_gets_no_grant_findings() {
+    let file = "as-scp-allowlist.json";
+    let (exit, doc, err) = lint(&[file]);
+    assert_eq!(exit, 3, "as identity: {err}");
+    assert!(!found(&doc).is_empty());
+    for args in [
+        vec!["--as", "scp", file],
+        vec!["--as", "scp=as-scp-allowlist.json", file],
+    ] {
+        let (exit, doc, err) = lint(&args);
+        assert_eq!(found(&doc), Vec::<(String, u64)>::new(), "{args:?}: {err}");
+        assert_eq!(exit, 0, "{args:?}: {err}");
+    }
+    let (exit, _, err) = lint(&["--as", "spc", file]);
+    assert_eq!(exit, 1);
+    assert!(err.contains("unknown policy kind `spc`"), "{err}");
+}

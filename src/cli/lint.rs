@@ -24,6 +24,43 @@ pub struct Args {
     /// Output format of the findings
     #[arg(long, value_enum, default_value = "text")]
     pub format: LintFormat,
+    /// What the files are: `identity` (default), `resource`, `session`, `boundary`, `scp`
+    /// or `rcp`, for every file, or `KIND=FILE` for one file (repeatable). Boundaries,
+    /// session policies, SCPs and RCPs only limit, so the rules about granting too much
+    /// or too little do not apply to them
+    #[arg(long = "as", value_name = "KIND|KIND=FILE")]
+    pub as_kind: Vec<String>,
+}
+
+/// The policy types `--as` names.
+const KINDS: &[&str] = &["identity", "resource", "session", "boundary", "scp", "rcp"];
+
+/// Whether a policy of `kind` only limits what others grant.
+fn limits_only(kind: &str) -> bool {
+    matches!(kind, "session" | "boundary" | "scp" | "rcp")
+}
+
+/// `--as` values: the kind for every file, and per-file kinds.
+fn policy_kinds(values: &[String]) -> anyhow::Result<(Option<String>, Vec<(PathBuf, String)>)> {
+    let mut all = None;
+    let mut per_file = Vec::new();
+    for v in values {
+        let (kind, file) = match v.split_once('=') {
+            Some((k, f)) => (k, Some(f)),
+            None => (v.as_str(), None),
+        };
+        if !KINDS.contains(&kind) {
+            anyhow::bail!(
+                "`--as {v}`: unknown policy kind `{kind}`\nhint: one of {}",
+                bedrockctl::diag::code_list(KINDS.iter().copied())
+            );
+        }
+        match file {
+            Some(f) => per_file.push((PathBuf::from(f), kind.to_string())),
+            None => all = Some(kind.to_string()),
+        }
+    }
+    Ok((all, per_file))
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -68,11 +105,27 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
                 boundary: false,
             },
         };
+        let (all, per_file) = policy_kinds(&a.as_kind)?;
+        for (f, _) in &per_file {
+            if !a.files.contains(f) {
+                anyhow::bail!("`--as …={}` names a file that is not linted", f.display());
+            }
+        }
         for file in &a.files {
             // Bounded like every input (issue 25): a symlink to /dev/zero stops at the cap.
             let text = bedrockctl::input::read_bounded_string(file, MAX_LINT_INPUT_BYTES)
                 .with_context(|| format!("cannot read `{}`", file.display()))?;
             let id = sources.add(file.display().to_string(), text);
+            let kind = per_file
+                .iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, k)| k.as_str())
+                .or(all.as_deref())
+                .unwrap_or("identity");
+            let ctx = LintContext {
+                boundary: ctx.boundary || limits_only(kind),
+                ..ctx.clone()
+            };
             match policy::lint_source(&sources, id, &ctx) {
                 Ok(ds) => diags.extend(ds),
                 Err(ds) => invalid.extend(ds),
