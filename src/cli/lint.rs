@@ -40,8 +40,11 @@ fn limits_only(kind: &str) -> bool {
     matches!(kind, "session" | "boundary" | "scp" | "rcp")
 }
 
+/// `--as` values read: the kind for every file, and the kinds given per file.
+type Kinds = (Option<String>, Vec<(PathBuf, String)>);
+
 /// `--as` values: the kind for every file, and per-file kinds.
-fn policy_kinds(values: &[String]) -> anyhow::Result<(Option<String>, Vec<(PathBuf, String)>)> {
+fn policy_kinds(values: &[String]) -> anyhow::Result<Kinds> {
     let mut all = None;
     let mut per_file = Vec::new();
     for v in values {
