@@ -264,3 +264,20 @@ fn an_scp_linted_as_an_scp_gets_no_grant_findings() {
     assert_eq!(exit, 1);
     assert!(err.contains("unknown policy kind `spc`"), "{err}");
 }
+
+/// Issue 22: an id far from every catalog id is not called a typo of another model; a
+/// few characters off still gets its "did you mean".
+#[test]
+fn a_retired_id_is_not_taken_for_a_typo() {
+    let (_, doc, err) = lint(&["unknown-model-retired.json"]);
+    let message = doc["findings"][0]["message"].as_str().unwrap_or_default();
+    assert_eq!(doc["findings"][0]["code"], "unknown-model", "{err}");
+    assert!(!message.contains("did you mean"), "{message}");
+    assert!(message.contains("may be retired"), "{message}");
+    let (_, doc, err) = lint(&["unknown-model-typo.json"]);
+    let message = doc["findings"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("did you mean `amazon.nova-lite-v1:0`"),
+        "{message} {err}"
+    );
+}

@@ -89,11 +89,17 @@ impl<'a> Grants<'a> {
     }
 }
 
+/// A "did you mean" only for what looks like a typo (a few characters off). A complete
+/// id far from every catalog id is more likely retired than mistyped: Bedrock drops a
+/// model's id at its end of life (https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html),
+/// and suggesting a different model as a "typo" fix misleads (issue 22).
 fn closest(id: &str) -> String {
     let near = catalog().closest_ids(id, 1);
     match near.first() {
-        Some(n) => format!("; did you mean `{n}`?"),
-        None => String::new(),
+        Some(n) if strsim::levenshtein(id, n) <= (id.chars().count() / 8).max(2) => {
+            format!("; did you mean `{n}`?")
+        }
+        _ => "; it may be retired (Bedrock removes a model's id at its end of life) or from a newer catalog: `bedrockctl models` lists the ids it knows".to_string(),
     }
 }
 
