@@ -152,7 +152,12 @@ fn principal_before(before: &str) -> (Option<String>, Option<String>) {
         return (None, None);
     }
     if looks_redacted(&token) {
-        return (None, Some(token));
+        // The note quotes it as pasted (`<account id>`), spaces and all.
+        let pasted = tail
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+            .unwrap_or(token);
+        return (None, Some(pasted));
     }
     (Some(token), None)
 }
