@@ -15,7 +15,7 @@ mod report_fixture;
 
 use bedrockctl::config::{self, Config};
 use bedrockctl::iam::access::AccessModel;
-use bedrockctl::iam::matrix::{guards_from_config, matrix_with, MatrixModel};
+use bedrockctl::iam::matrix::{guards_from_config, matrix_with, models_of};
 use bedrockctl::plan::Scope;
 use bedrockctl::report::{html, Inputs, Report, Source};
 use bedrockctl::span::SourceMap;
@@ -117,16 +117,7 @@ fn render(c: &mut Criterion) {
     let (cfg, sources) = load(&cfg_path);
     let account = "111122223333";
     let model = AccessModel::from_config(&cfg, account, None);
-    let models: Vec<MatrixModel> = cfg
-        .models
-        .as_deref()
-        .unwrap_or(&[])
-        .iter()
-        .map(|m| MatrixModel {
-            id: m.id.value.clone(),
-            via: m.via.value,
-        })
-        .collect();
+    let models = models_of(&cfg);
     let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
     let guards = guards_from_config(&cfg, account);
     let scope = Scope::from_config(&cfg);

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result};
 use bedrockctl::apply;
 use bedrockctl::config::Config;
 use bedrockctl::iam::access::CheckResult;
-use bedrockctl::iam::matrix::{self, MatrixModel};
+use bedrockctl::iam::matrix;
 use bedrockctl::iam::matrix_text;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -100,16 +100,7 @@ async fn evaluate_all(
         .await
         .context("cannot run the access checks")?;
     let cells = if a.matrix {
-        let models: Vec<MatrixModel> = cfg
-            .models
-            .as_deref()
-            .unwrap_or(&[])
-            .iter()
-            .map(|m| MatrixModel {
-                id: m.id.value.clone(),
-                via: m.via.value,
-            })
-            .collect();
+        let models = matrix::models_of(cfg);
         let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
         let guards = matrix::guards_from_config(cfg, &model.account);
         Some(matrix::matrix_with(

@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use bedrockctl::account::Account;
 use bedrockctl::apply::{self, checks};
 use bedrockctl::catalog;
-use bedrockctl::iam::matrix::{self, MatrixModel};
+use bedrockctl::iam::matrix;
 use bedrockctl::plan::report::redact_in_place;
 use bedrockctl::plan::{DiffOptions, Scope};
 use bedrockctl::policy::{self, LintContext};
@@ -91,16 +91,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let (model, results, plan) = gathered?;
 
     let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
-    let models: Vec<MatrixModel> = cfg
-        .models
-        .as_deref()
-        .unwrap_or(&[])
-        .iter()
-        .map(|m| MatrixModel {
-            id: m.id.value.clone(),
-            via: m.via.value,
-        })
-        .collect();
+    let models = matrix::models_of(&cfg);
     let guards = matrix::guards_from_config(&cfg, &model.account);
     let cells = matrix::matrix_with(&model, &models, &regions, ACTION, &guards);
     let today = catalog::today();

@@ -31,6 +31,19 @@ pub struct MatrixModel {
     pub via: Via,
 }
 
+/// The config's `models:` as the grid's columns.
+pub fn models_of(cfg: &Config) -> Vec<MatrixModel> {
+    cfg.models
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .map(|m| MatrixModel {
+            id: m.id.value.clone(),
+            via: m.via.value,
+        })
+        .collect()
+}
+
 /// A statement that decided a cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {

@@ -314,15 +314,10 @@ pub(super) fn check(doc: &Doc<'_>, ctx: &LintContext, out: &mut Vec<Finding>) {
                                 start,
                                 end,
                                 format!(
-                                    "statement {} allows `{action}` on profile `{id}` but not on `{}` in destination region{} {}",
+                                    "statement {} allows `{action}` on profile `{id}` but not on `{}` in destination {}",
                                     doc.label(si),
                                     m.model_id,
-                                    if missing.len() == 1 { "" } else { "s" },
-                                    missing
-                                        .iter()
-                                        .map(|r| format!("`{r}`"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
+                                    regions_phrase(&missing)
                                 ),
                             ));
                             break;
@@ -358,6 +353,16 @@ fn missing_destinations<'c>(
     }
     missing.sort_unstable();
     missing
+}
+
+/// "region `a`" or "regions `a`, `b`", for a finding's message.
+fn regions_phrase(regions: &[&str]) -> String {
+    let list: Vec<String> = regions.iter().map(|r| format!("`{r}`")).collect();
+    format!(
+        "region{} {}",
+        if regions.len() == 1 { "" } else { "s" },
+        list.join(", ")
+    )
 }
 
 /// A profile granted with a wildcard id (`inference-profile/*`, `us.anthropic.*`) next to
@@ -415,16 +420,11 @@ fn wildcard_profile(
                     start,
                     end,
                     format!(
-                        "statement {} allows `{action}` on any inference profile matching `{pattern}`, which includes `{}`, but not on `{}` in destination region{} {}",
+                        "statement {} allows `{action}` on any inference profile matching `{pattern}`, which includes `{}`, but not on `{}` in destination {}",
                         doc.label(si),
                         p.profile_id,
                         m.model_id,
-                        if missing.len() == 1 { "" } else { "s" },
-                        missing
-                            .iter()
-                            .map(|r| format!("`{r}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        regions_phrase(&missing)
                     ),
                 ));
                 break;
