@@ -614,3 +614,75 @@ fn config_edit_is_not_drift_but_out_of_band_edit_is_against_moto() {
     expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
     expect(d, &["destroy", "-f", "bedrock.yaml", "--auto-approve"], 0);
 }
+
+/// Issue 24 for invocation logging, which cannot be tagged: apply records what it wrote
+/// on the logging role (IAM TagRole), so a config edit is a pending change and an
+/// out-of-band PutModelInvocationLoggingConfiguration (boto3) is drift. Logging is one per
+/// region: this test uses us-west-2, the test above us-east-1.
+#[test]
+#[ignore = "needs moto"]
+fn logging_config_edit_is_not_drift_but_out_of_band_edit_is_against_moto() {
+    moto_endpoint("logging_config_edit_is_not_drift_but_out_of_band_edit_is_against_moto");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = Names::new();
+    let config = |data: &str| {
+        format!(
+            r#"version: 1
+stack: {stack}
+account:
+  id: "123456789012"
+  regions: [us-west-2]
+invocation_logging:
+  - region: us-west-2
+    cloudwatch: {{ log_group: /bedrock/e2e, role: {logging} }}
+    data: {data}
+iam:
+  roles:
+    - name: {logging}
+      assume_role_policy: policies/trust-bedrock.json
+      policies:
+        - file: policies/logging.json
+"#,
+            stack = n.stack,
+            logging = n.logging,
+        )
+    };
+    write_project(d, &config("[text]"));
+    expect(d, &["apply", "-f", "bedrock.yaml", "--auto-approve"], 0);
+    let tags = boto(&format!(
+        "out({{t['Key']: t['Value'] for t in c('iam').list_role_tags(RoleName='{}')['Tags']}})",
+        n.logging
+    ));
+    assert_eq!(
+        tags["bedrockctl:applied:invocation_logging:us-west-2"]
+            .as_str()
+            .map(str::len),
+        Some(64),
+        "{tags}"
+    );
+    expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
+
+    // A config edit: a change to apply, not drift.
+    write_project(d, &config("[text, image]"));
+    expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 2);
+    assert_eq!(refresh_drift(d), (0, vec![]));
+    expect(d, &["apply", "-f", "bedrock.yaml", "--auto-approve"], 0);
+    expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
+
+    // An out-of-band edit: drift.
+    boto(&format!(
+        "b = c('bedrock', 'us-west-2')\n\
+         cfg = b.get_model_invocation_logging_configuration()['loggingConfig']\n\
+         cfg['embeddingDataDeliveryEnabled'] = True\n\
+         b.put_model_invocation_logging_configuration(loggingConfig=cfg)\nout('{}')",
+        n.logging
+    ));
+    assert_eq!(
+        refresh_drift(d),
+        (2, vec!["invocation_logging.us-west-2.default".to_string()])
+    );
+    expect(d, &["apply", "-f", "bedrock.yaml", "--auto-approve"], 0);
+    expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
+    expect(d, &["destroy", "-f", "bedrock.yaml", "--auto-approve"], 0);
+}

@@ -213,3 +213,73 @@ fn no_record_falls_back_to_counting_every_update_and_says_so() {
     edit_alarm_out_of_band(&p, true);
     assert!(seen(&p).unverified.is_empty());
 }
+
+const LOGGING: &str = "invocation_logging.us-east-1.default";
+
+/// Invocation logging cannot be tagged: its record lives on its delivery role.
+fn edit_logging_out_of_band(p: &Project) {
+    let account = p.account();
+    rt().block_on(async {
+        let live = account
+            .list(Kind::InvocationLogging, "us-east-1")
+            .await
+            .unwrap();
+        let l = live.first().unwrap();
+        let mut d = l.clone();
+        d.spec["image"] = serde_json::json!(true);
+        account.update(l, &d).await.unwrap();
+    });
+}
+
+#[test]
+fn logging_record_lives_on_its_stack_role() {
+    let p = applied();
+    let role = rt()
+        .block_on(p.account().get(Kind::IamRole, "global", "app-logging"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        role.tags
+            .get("bedrockctl:applied:invocation_logging:us-east-1")
+            .map(String::len),
+        Some(64),
+        "{:?}",
+        role.tags
+    );
+    p.assert_converged();
+    let (_, json) = run(&p, &["--format", "json"]);
+    assert!(!json.contains("bedrockctl:applied"), "{json}");
+}
+
+#[test]
+fn logging_config_edit_is_a_change_and_out_of_band_edit_is_drift() {
+    let p = applied();
+    p.write_config(&FULL.replacen("data: [text, embedding]", "data: [text]", 1));
+    let s = seen(&p);
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    assert!(s.unverified.is_empty(), "{:?}", s.unverified);
+    assert!(s
+        .changes
+        .contains(&(LOGGING.to_string(), "update".to_string())));
+    assert!(!s.md.contains("drifted"), "{}", s.md);
+    assert!(!s.gh.contains("drift"), "{}", s.gh);
+    assert_eq!(s.refresh_code, 0);
+    p.apply_ok();
+    p.assert_converged();
+    // The role now records the edited config; an edit in the account is drift.
+    edit_logging_out_of_band(&p);
+    let s = seen(&p);
+    assert_eq!(s.drift, vec![LOGGING.to_string()]);
+    assert!(s.unverified.is_empty(), "{:?}", s.unverified);
+    assert!(s.text.contains("Drift: 1 managed resource"), "{}", s.text);
+    assert_eq!(s.refresh_code, 2);
+    // Both at once: drift, and a pending change.
+    p.write_config(FULL);
+    let s = seen(&p);
+    assert_eq!(s.drift, vec![LOGGING.to_string()]);
+    assert!(s
+        .changes
+        .contains(&(LOGGING.to_string(), "update".to_string())));
+    p.apply_ok();
+    p.assert_converged();
+}

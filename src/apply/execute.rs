@@ -230,7 +230,8 @@ async fn run_step(
             if desired.kind == Kind::ProvisionedThroughput {
                 wait_in_service(account, &created, opts).await?;
             }
-            Ok(created.id)
+            let remark = super::record::write(account, stack, desired, &opts.retry).await;
+            Ok(remark.or(created.id))
         }
         Op::Update(live, desired) => {
             if live.kind == Kind::ProvisionedThroughput && !is_settled(live) {
@@ -239,7 +240,8 @@ async fn run_step(
             let r = with_retry(&opts.retry, || account.update(live, desired))
                 .await
                 .map_err(fmt)?;
-            Ok(r.id)
+            let remark = super::record::write(account, stack, desired, &opts.retry).await;
+            Ok(remark.or(r.id))
         }
         Op::Delete(live) => {
             match with_retry(&opts.retry, || account.delete(live)).await {

@@ -11,6 +11,7 @@ pub mod execute;
 pub mod guards;
 pub mod planning;
 pub mod progress;
+mod record;
 pub mod refresh;
 pub mod retry;
 

@@ -104,8 +104,9 @@ where
         let account = account.clone();
         let sem = limits.region(&region);
         let then = then.clone();
+        let stack = scope.stack.clone();
         lists.spawn(async move {
-            let list = {
+            let mut list = {
                 let _permit = sem.acquire_owned().await;
                 let t0 = std::time::Instant::now();
                 let list = with_retry(&retry, || account.list(kind, &region))
@@ -118,6 +119,10 @@ where
                 );
                 list
             };
+            if kind == Kind::InvocationLogging {
+                // Read where apply recorded it (plan::applied), to tell drift from edits.
+                super::record::attach(account.as_ref(), &stack, &mut list, &retry).await;
+            }
             Ok(then(kind, region, list).await)
         });
     }

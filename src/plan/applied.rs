@@ -10,6 +10,14 @@
 //! covers the normalized spec and the comparable tags (this tag excluded), so for an IAM
 //! role it also covers the role's inline and attached policies, which live in its spec.
 //!
+//! Invocation logging cannot be tagged. When its CloudWatch delivery role is a role of
+//! the stack, apply records the logging fingerprint on that role instead, in the tag
+//! `bedrockctl:applied:invocation_logging:REGION` (TagRole adds a tag without touching the
+//! others), and planning reads it back from there ([`record_key`], [`record_holder`]). Like
+//! the applied tag, record tags are bookkeeping: no fingerprint or diff includes them, and
+//! updates keep them (tags are changed by difference with the live resource). Logging delivered to S3 only, or through a role the stack does
+//! not own, has no such holder and stays unverified.
+//!
 //! Planning then compares three things: the live resource, the config, and the
 //! fingerprint. live ≠ applied is drift (someone changed it outside bedrockctl);
 //! config ≠ applied is a pending change; both can hold at once. Kinds that cannot be
@@ -27,6 +35,35 @@ use std::fmt::Write as _;
 
 /// Tag holding the fingerprint of what apply last wrote. Never shown in a diff.
 pub const TAG_APPLIED: &str = "bedrockctl:applied";
+
+/// Prefix of the tags that hold, on a stack role, what apply last wrote for a kind that
+/// cannot be tagged itself.
+pub const RECORD_PREFIX: &str = "bedrockctl:applied:";
+
+/// Tags that record what apply wrote: never a difference, never shown.
+pub fn is_bookkeeping(key: &str) -> bool {
+    key == TAG_APPLIED || key.starts_with(RECORD_PREFIX)
+}
+
+/// The tag holding the applied fingerprint of the untaggable `kind` in `region`.
+pub fn record_key(kind: Kind, region: &str) -> String {
+    format!("{RECORD_PREFIX}{}:{region}", kind.as_str())
+}
+
+/// The name of the IAM role that holds the applied record of `r`, for kinds that
+/// cannot be tagged and name a role: invocation logging's CloudWatch delivery role.
+pub fn record_holder(r: &Resource) -> Option<String> {
+    if r.kind != Kind::InvocationLogging {
+        return None;
+    }
+    let arn = r.spec.get("cloudwatch")?.get("role_arn")?.as_str()?;
+    // arn:aws:iam::ACCOUNT:role/PATH/NAME: the name is the last path segment.
+    let (_, path) = arn.split_once(":role/")?;
+    path.rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
 
 /// Fingerprint of `spec` and `tags` of a resource of `kind`, as normalized for a diff.
 pub fn fingerprint(kind: Kind, spec: &Value, tags: &BTreeMap<String, String>) -> String {
@@ -71,10 +108,11 @@ pub enum Origin {
     Unknown,
 }
 
-/// Classify the update of `live` (raw, as listed).
+/// Classify the update of `live` (raw, as listed). An untaggable resource carries the
+/// tag only when planning copied its record in from the holder role.
 pub fn origin(live: &Resource) -> Origin {
     match live.tags.get(TAG_APPLIED) {
-        Some(applied) if is_taggable(live.kind) => {
+        Some(applied) => {
             if fingerprint(live.kind, &live.spec, &live.tags) == *applied {
                 Origin::Config
             } else {

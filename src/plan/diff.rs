@@ -397,7 +397,7 @@ fn matched(
     } else if live
         .tags
         .keys()
-        .any(|k| k.starts_with("aws:") || k == applied::TAG_APPLIED)
+        .any(|k| k.starts_with("aws:") || applied::is_bookkeeping(k))
     {
         Some(comparable_tags(&live.tags))
     } else {

@@ -238,7 +238,7 @@ pub fn comparable_tags(
 ) -> std::collections::BTreeMap<String, String> {
     tags.iter()
         // The applied fingerprint is bookkeeping, never a difference (see `applied`).
-        .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != super::applied::TAG_APPLIED)
+        .filter(|(k, _)| !k.starts_with("aws:") && !super::applied::is_bookkeeping(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }

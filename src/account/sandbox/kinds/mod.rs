@@ -117,6 +117,11 @@ pub fn update(
     let idx = state
         .position(live.kind, region, id)
         .ok_or_else(|| not_found(op, live.kind, id))?;
+    let stored_tags = state
+        .resources
+        .get(idx)
+        .map(|e| e.resource.tags.clone())
+        .unwrap_or_default();
     match live.kind {
         Kind::ModelAccess => return Err(read_only(op)),
         Kind::ProvisionedThroughput => bedrock::update_pt(state, ctx, idx, desired)?,
@@ -129,6 +134,16 @@ pub fn update(
         Kind::Alarm => alarm::update(state, ctx, idx, desired)?,
         Kind::IamRole => iam::update_role(state, ctx, idx, desired)?,
         Kind::IamPolicy => iam::update_policy(state, ctx, idx, desired)?,
+    }
+    // As TagResource/UntagResource do: remove the tags `live` has and `desired` lacks,
+    // set `desired`'s; tags the caller did not see (added since it listed) stay.
+    if !matches!(live.kind, Kind::InvocationLogging | Kind::GuardrailVersion) {
+        if let Some(e) = state.resources.get_mut(idx) {
+            let mut tags = stored_tags;
+            tags.retain(|k, _| desired.tags.contains_key(k) || !live.tags.contains_key(k));
+            tags.extend(desired.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+            e.resource.tags = tags;
+        }
     }
     // Updates may rename, so find the entry again by its (unchanged) id.
     let entry = match &state.resources.get(idx) {
