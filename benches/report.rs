@@ -119,7 +119,7 @@ fn render(c: &mut Criterion) {
     let model = AccessModel::from_config(&cfg, account, None);
     let models = models_of(&cfg);
     let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
-    let guards = guards_from_config(&cfg, account);
+    let guards = guards_from_config(&cfg, account, &model.refs);
     let scope = Scope::from_config(&cfg);
     let mut g = c.benchmark_group("report_200x50x20");
     g.sample_size(10).measurement_time(Duration::from_secs(15));

@@ -83,7 +83,11 @@ fn main() {
             boundary_name: None,
         })
         .collect();
-    let model = AccessModel { account, roles };
+    let model = AccessModel {
+        account,
+        roles,
+        refs: Default::default(),
+    };
     let models: Vec<MatrixModel> = spec["models"]
         .as_array()
         .unwrap()

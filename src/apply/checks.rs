@@ -6,9 +6,11 @@
 //! way (design.md: `apply` exits 3 when the changes were made but a check fails).
 
 use super::retry::{with_retry, RetryPolicy};
-use crate::account::{Account, AccountError};
+use crate::account::{Account, AccountError, Kind};
 use crate::config::Config;
 use crate::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
+use crate::policy::StackRefs;
+use std::collections::BTreeSet;
 
 /// The access model of a config: desired roles and policies, the account id, and the
 /// organization's SCPs (from the config, else from the account when it is open).
@@ -28,7 +30,11 @@ pub async fn access_model(
         (Some(acct), None) => with_retry(&retry, || acct.org_policies()).await?,
         _ => None,
     };
-    let mut model = AccessModel::from_config(cfg, &account_id, org.as_ref());
+    let refs = match account {
+        Some(acct) => stack_refs(cfg, acct).await?,
+        None => StackRefs::none(),
+    };
+    let mut model = AccessModel::from_config_with(cfg, &account_id, org.as_ref(), refs);
     if let Some(acct) = account {
         for c in &cfg.access_checks {
             if model.find(&c.principal.value).is_none() && c.principal.value.starts_with("arn:") {
@@ -40,6 +46,31 @@ pub async fn access_model(
         }
     }
     Ok(model)
+}
+
+/// The live ARNs of the stack's guardrails, provisioned throughputs and inference
+/// profiles: what grants naming them resolve to (see `policy::refs`).
+pub async fn stack_refs(cfg: &Config, account: &dyn Account) -> Result<StackRefs, AccountError> {
+    let retry = RetryPolicy::default();
+    let mut lists: BTreeSet<(Kind, &str)> = BTreeSet::new();
+    for g in cfg.guardrails.iter().flatten() {
+        lists.extend(
+            g.regions
+                .iter()
+                .map(|r| (Kind::Guardrail, r.value.as_str())),
+        );
+    }
+    for p in cfg.provisioned_throughput.iter().flatten() {
+        lists.insert((Kind::ProvisionedThroughput, p.region.value.as_str()));
+    }
+    for p in cfg.inference_profiles.iter().flatten() {
+        lists.insert((Kind::InferenceProfile, p.region.value.as_str()));
+    }
+    let mut live = Vec::new();
+    for (kind, region) in lists {
+        live.extend(with_retry(&retry, || account.list(kind, region)).await?);
+    }
+    Ok(StackRefs::from_live(&cfg.stack.value, &live))
 }
 
 /// Every check, offline; with `simulate`, each also asked of IAM's simulator.

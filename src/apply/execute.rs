@@ -21,7 +21,9 @@ use crate::plan::applied::stamp;
 use crate::plan::diff::{attr_changes, normalized};
 use crate::plan::saved::hex;
 use crate::plan::{Action, Plan};
+use crate::policy::refs::{substitute, REF_KINDS};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
@@ -94,18 +96,16 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
             op,
         };
         match (c.action, &c.before, &c.after) {
-            // Creates and updates record what they applied (see plan::applied), so the
-            // next plan can tell drift from a config edit.
-            (Action::Create, _, Some(a)) => forward[r].push(step(Op::Create(stamp(a.clone())))),
+            (Action::Create, _, Some(a)) => forward[r].push(step(Op::Create(a.clone()))),
             (Action::Update, Some(b), Some(a)) => {
-                forward[r].push(step(Op::Update(b.clone(), stamp(a.clone()))))
+                forward[r].push(step(Op::Update(b.clone(), a.clone())))
             }
             (Action::Replace, Some(b), Some(a)) => {
                 replace_deletes[r].push(step(Op::Delete(b.clone())));
-                forward[r].push(step(Op::Create(stamp(Resource {
+                forward[r].push(step(Op::Create(Resource {
                     id: None,
                     ..a.clone()
-                }))));
+                })));
             }
             // A pruned guardrail version must be gone before the new one is published
             // (the quota counts both); versions are leaves, so deleting them first is
@@ -148,6 +148,8 @@ pub async fn execute(
 ) -> Outcome {
     let stages = stages(plan);
     let mut out = Outcome::default();
+    // ARNs of the resources this run creates, for the placeholders of later stages.
+    let mut known = BTreeMap::new();
     let total: usize = stages.iter().map(Vec::len).sum();
     reporter.start(total as u64);
     let mut done = 0usize;
@@ -158,7 +160,8 @@ pub async fn execute(
         }
         tracing::info!("stage {}: {} change(s)", n + 1, stage.len());
         let mut set = JoinSet::new();
-        for step in stage {
+        for mut step in stage {
+            resolve(&mut step, &known);
             let account = account.clone();
             let opts = opts.clone();
             let stack = plan.stack.clone();
@@ -176,6 +179,11 @@ pub async fn execute(
             done += 1;
             match joined {
                 Ok((step, Ok(note))) => {
+                    if let (Op::Create(d), Some(id)) = (&step.op, &note) {
+                        if REF_KINDS.contains(&d.kind) && id.starts_with("arn:") {
+                            known.insert(step.address.clone(), id.clone());
+                        }
+                    }
                     reporter.finish(&step.address, past(&step.op), note.as_deref(), done);
                     if !matches!((step.action, &step.op), (Action::Replace, Op::Delete(_))) {
                         out.applied.push((step.address, step.action));
@@ -191,6 +199,18 @@ pub async fn execute(
     }
     reporter.done();
     out
+}
+
+/// Put the ARNs created so far into the step's desired side (a grant naming a
+/// resource created in an earlier stage), then record what will be applied (see
+/// plan::applied), so the next plan can tell drift from a config edit.
+fn resolve(step: &mut Step, known: &BTreeMap<String, String>) {
+    let desired = match &mut step.op {
+        Op::Create(d) | Op::Update(_, d) => d,
+        Op::Delete(_) => return,
+    };
+    substitute(&mut desired.spec, known);
+    *desired = stamp(desired.clone());
 }
 
 fn verb(op: &Op) -> &'static str {
@@ -217,6 +237,22 @@ async fn run_step(
     opts: &ExecOptions,
 ) -> Result<Option<String>, String> {
     let fmt = |e: AccountError| format!("{e}");
+    if let Op::Create(d) | Op::Update(_, d) = &step.op {
+        let unknown: Vec<String> = crate::policy::refs::unknown_pointers(&d.spec)
+            .iter()
+            .filter_map(|p| d.spec.pointer(p).and_then(|v| v.as_str()))
+            .flat_map(|s| {
+                crate::policy::refs::placeholders_in(s)
+                    .into_iter()
+                    .map(str::to_string)
+            })
+            .collect();
+        if let Some(addr) = unknown.first() {
+            return Err(format!(
+                "refers to `{addr}`, whose ARN is not known: it was neither in the account when planned nor created by this apply"
+            ));
+        }
+    }
     match &step.op {
         Op::Create(desired) => {
             let token = idempotency_token(stack, desired);

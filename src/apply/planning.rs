@@ -8,7 +8,9 @@ use super::refresh::{join_models, spawn_account_id, spawn_lists, spawn_models};
 use super::{ApplyError, ExecOptions, Planned};
 use crate::account::{Account, Kind, Resource, TAG_PREVENT_DESTROY};
 use crate::config::Config;
-use crate::plan::diff::{diff_list, finish, Finish, Partial, Split};
+use crate::plan::diff::{
+    diff_list, finish, is_deferred, known_refs, resolve_refs, Finish, Partial, Split,
+};
 use crate::plan::{desired, Desired, DiffOptions, Scope};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -39,6 +41,9 @@ enum Piece {
     /// Guardrail versions, or any list when planning stopped before the desired side
     /// was handed out.
     Raw(Vec<Resource>),
+    /// A list whose desired side refers to other lists' resources (`diff::is_deferred`):
+    /// diffed once they are all in.
+    Deferred(Kind, String, Vec<Resource>),
 }
 
 /// Read the account for `cfg` and plan it.
@@ -93,6 +98,7 @@ async fn pass(
                     Err(_) => None,
                 };
                 match handout {
+                    Some(_) if is_deferred(kind) => Piece::Deferred(kind, region, live),
                     Some(h) if kind != Kind::GuardrailVersion => {
                         Piece::Diffed(h.diff(kind, &region, live))
                     }
@@ -140,9 +146,11 @@ async fn pass(
 
     let mut parts = Vec::with_capacity(lists.len());
     let mut live_versions = Vec::new();
+    let mut deferred = Vec::new();
     while let Some(r) = lists.join_next().await {
         match r.map_err(|e| ApplyError::Internal(e.to_string()))?? {
             Piece::Diffed(p) => parts.push(p),
+            Piece::Deferred(kind, region, live) => deferred.push((kind, region, live)),
             Piece::Raw(mut live) => {
                 live.retain(|r| {
                     r.kind == Kind::GuardrailVersion && scope.covers(r.kind, &r.region)
@@ -156,10 +164,20 @@ async fn pass(
     let Some((protected, desired_versions, handout)) = handed else {
         return Err(ApplyError::Internal("no desired side to plan".into()));
     };
+    let known = known_refs(&parts);
+    for (kind, region, live) in deferred {
+        let desired = resolve_refs(handout.split().take(kind, &region), &known);
+        parts.push(diff_list(scope, opts, desired, live));
+    }
     // Desired resources no list task took (a (kind, region) the scope does not list):
     // creates, as `plan::diff` would plan them.
     let left = std::mem::take(&mut handout.split().lists);
-    for (_, desired) in left {
+    for ((kind, _), desired) in left {
+        let desired = if is_deferred(kind) {
+            resolve_refs(desired, &known)
+        } else {
+            desired
+        };
         parts.push(diff_list(scope, opts, desired, Vec::new()));
     }
     let (plan, snapshot) = finish(

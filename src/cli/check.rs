@@ -102,7 +102,7 @@ async fn evaluate_all(
     let cells = if a.matrix {
         let models = matrix::models_of(cfg);
         let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
-        let guards = matrix::guards_from_config(cfg, &model.account);
+        let guards = matrix::guards_from_config(cfg, &model.account, &model.refs);
         Some(matrix::matrix_with(
             &model,
             &models,

@@ -3,11 +3,9 @@
 
 use super::GlobalArgs;
 use anyhow::{bail, Context as _};
-use bedrockctl::account::Kind;
 use bedrockctl::config::Config;
 use bedrockctl::iam::access::DEFAULT_ACCOUNT;
 use bedrockctl::policy::{self, role_grants, StackRefs};
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -33,18 +31,8 @@ fn live_refs(g: &GlobalArgs, cfg: &Config) -> anyhow::Result<(String, StackRefs)
     rt.block_on(async {
         let account = super::account::open_account(g).await?;
         let id = account.account_id().await?;
-        let regions: BTreeSet<&str> = cfg
-            .guardrails
-            .as_deref()
-            .unwrap_or(&[])
-            .iter()
-            .flat_map(|gr| gr.regions.iter().map(|r| r.value.as_str()))
-            .collect();
-        let mut live = Vec::new();
-        for r in regions {
-            live.extend(account.list(Kind::Guardrail, r).await?);
-        }
-        Ok((id, StackRefs::from_live(&cfg.stack.value, &live)))
+        let refs = bedrockctl::apply::checks::stack_refs(cfg, account.as_ref()).await?;
+        Ok((id, refs))
     })
 }
 

@@ -92,7 +92,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
 
     let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
     let models = matrix::models_of(&cfg);
-    let guards = matrix::guards_from_config(&cfg, &model.account);
+    let guards = matrix::guards_from_config(&cfg, &model.account, &model.refs);
     let cells = matrix::matrix_with(&model, &models, &regions, ACTION, &guards);
     let today = catalog::today();
     let lint = policy::lint_config(

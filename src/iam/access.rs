@@ -16,7 +16,7 @@ use crate::account::{OrgPolicies, PrincipalPolicies, SimulateRequest, SimulateRe
 use crate::catalog::catalog;
 use crate::config::{AccessCheck, Config, ContextValue, Expect, RolePolicy};
 use crate::policy::arn::{foundation_model_arn, inference_profile_arn};
-use crate::policy::grants_document;
+use crate::policy::{grants_document_with, StackRefs};
 use std::collections::BTreeMap;
 
 /// Account id used when the config pins none (the sandbox default).
@@ -42,6 +42,8 @@ pub struct RoleAccess {
 pub struct AccessModel {
     pub account: String,
     pub roles: Vec<RoleAccess>,
+    /// The stack's own resources, where the account is known (exact ARNs).
+    pub refs: StackRefs,
 }
 
 fn compile_doc(
@@ -85,6 +87,17 @@ impl AccessModel {
     /// Build from the config. SCPs come from `organization:` when the config declares
     /// it, else from `org` (what the account reports), else none apply.
     pub fn from_config(cfg: &Config, account: &str, org: Option<&OrgPolicies>) -> AccessModel {
+        Self::from_config_with(cfg, account, org, StackRefs::none())
+    }
+
+    /// [`AccessModel::from_config`] with the stack's live resources: grants naming them
+    /// evaluate with their exact ARNs, as apply writes them.
+    pub fn from_config_with(
+        cfg: &Config,
+        account: &str,
+        org: Option<&OrgPolicies>,
+        refs: StackRefs,
+    ) -> AccessModel {
         let mut org_problems = Vec::new();
         let (scps, rcps, management) = match (&cfg.organization, org) {
             (Some(o), _) => {
@@ -130,7 +143,7 @@ impl AccessModel {
                         }
                     }
                     RolePolicy::Grants { grants, .. } => {
-                        let doc = grants_document(cfg, grants, account);
+                        let doc = grants_document_with(cfg, grants, account, &refs);
                         let name = format!("grants #{i}");
                         if let Some(p) = compile_doc(&doc, &name, &mut problems) {
                             identity.push(p);
@@ -189,6 +202,7 @@ impl AccessModel {
         AccessModel {
             account: account.to_string(),
             roles: out,
+            refs,
         }
     }
 
@@ -439,17 +453,22 @@ fn meets(expect: Expect, d: Decision) -> bool {
 /// Evaluate one check offline.
 /// The check's context with stack references resolved: a value `guardrail/NAME` (a
 /// guardrail of the config; `validate` checks the name) stands for that guardrail's ARN
-/// in the check's region and the account, so a config needs no account id or guardrail
-/// id written in it (issue 24: `init`'s starter passed its check on one account only).
-/// Until plans carry exact references (issue 15) the id part is the name, which the
-/// account-wide Deny `require_guardrail` writes (`…:guardrail/*`) matches.
-pub fn resolved_context(check: &AccessCheck, account: &str) -> BTreeMap<String, ContextValue> {
+/// in the check's region, so a config needs no account id or guardrail id written in
+/// it. Where the account is known (`refs`) that is the live ARN; before the guardrail
+/// exists the id part is the name, which the account-wide fallback (`…:guardrail/*`)
+/// the policies then carry matches.
+pub fn resolved_context(
+    check: &AccessCheck,
+    account: &str,
+    refs: &StackRefs,
+) -> BTreeMap<String, ContextValue> {
+    let region = check.region.value.as_str();
     let resolve = |v: &String| -> String {
         match v.strip_prefix("guardrail/") {
-            Some(name) if !name.is_empty() && !name.contains(['/', ':']) => format!(
-                "arn:aws:bedrock:{}:{account}:guardrail/{name}",
-                check.region.value
-            ),
+            Some(name) if !name.is_empty() && !name.contains(['/', ':']) => refs
+                .guardrail(name, region)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("arn:aws:bedrock:{region}:{account}:guardrail/{name}")),
             _ => v.clone(),
         }
     };
@@ -490,7 +509,7 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
         return result;
     };
     let legs = legs_for(&check.model.value, &check.region.value, &model.account);
-    let context = resolved_context(check, &model.account);
+    let context = resolved_context(check, &model.account, &model.refs);
     let mut reasons: Vec<Reason> = Vec::new();
     for leg in legs {
         let ctx = leg_context(&context, &who, &leg);
@@ -630,7 +649,7 @@ pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<Simula
     let principal_arn = model.principal_arn(&check.principal.value);
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);
-    let user = resolved_context(check, &model.account);
+    let user = resolved_context(check, &model.account, &model.refs);
     legs_for(&check.model.value, &check.region.value, &model.account)
         .into_iter()
         .map(|leg| {

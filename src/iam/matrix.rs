@@ -233,14 +233,13 @@ impl RoleGuards {
 /// https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-id.html A grant naming a guardrail of this config
 /// before it exists is authorized account-wide (`…:guardrail/*`); the value used
 /// stands in the guardrail's name for the id, which that pattern matches.
-pub fn guards_from_config(cfg: &Config, account: &str) -> Vec<RoleGuards> {
+pub fn guards_from_config(cfg: &Config, account: &str, refs: &StackRefs) -> Vec<RoleGuards> {
     let roles = cfg
         .iam
         .as_ref()
         .and_then(|i| i.roles.as_ref())
         .map(|rs| rs.as_slice())
         .unwrap_or(&[]);
-    let refs = StackRefs::none();
     let mut out = Vec::new();
     for role in roles {
         let mut g = RoleGuards {
@@ -255,7 +254,7 @@ pub fn guards_from_config(cfg: &Config, account: &str) -> Vec<RoleGuards> {
                 let Some(name) = &grant.guardrail else {
                     continue;
                 };
-                for res in guardrail_resources(grant, &name.value, account, &refs) {
+                for res in guardrail_resources(grant, &name.value, account, refs) {
                     let region = ArnParts::new(&res).get(3).to_string();
                     let value = match res.strip_suffix('*') {
                         Some(prefix) => format!("{prefix}{}", name.value),

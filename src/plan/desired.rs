@@ -17,7 +17,7 @@ use crate::account::{
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
 use crate::policy::arn::{policy_arn, role_arn};
-use crate::policy::grants_document;
+use crate::policy::{grants_document_with, StackRefs};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,7 +50,11 @@ impl Desired {
 
 /// Build the desired resources of every managed kind. `account_id` is the live account's
 /// (ARNs of roles, policies and system profiles are account-qualified).
+///
+/// A grant that names a resource of the stack refers to it by a placeholder of its
+/// address (`policy::refs`); the diff puts in the live ARN, apply the created one.
 pub fn desired(cfg: &Config, account_id: &str) -> Desired {
+    let refs = StackRefs::pending(cfg);
     let scope = Scope::from_config(cfg);
     let stack = scope.stack.clone();
     let mut out = Vec::new();
@@ -271,7 +275,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                             format!("bedrockctl-grants-{grant_blocks}")
                         };
                         grant_blocks += 1;
-                        inline.insert(name, grants_document(cfg, grants, account_id));
+                        inline.insert(name, grants_document_with(cfg, grants, account_id, &refs));
                     }
                     RolePolicy::Managed(m) => managed.push(policy_arn(account_id, &m.value)),
                 }

@@ -105,10 +105,19 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
     for key in split.lists.keys() {
         lists.entry(key.clone()).or_default();
     }
-    let parts = lists
-        .into_iter()
-        .map(|((kind, region), live)| diff_list(&scope, opts, split.take(kind, &region), live))
-        .collect();
+    let mut deferred = Vec::new();
+    let mut parts: Vec<Partial> = Vec::new();
+    for ((kind, region), live) in lists {
+        if is_deferred(kind) {
+            deferred.push((split.take(kind, &region), live));
+        } else {
+            parts.push(diff_list(&scope, opts, split.take(kind, &region), live));
+        }
+    }
+    let known = known_refs(&parts);
+    for (desired, live) in deferred {
+        parts.push(diff_list(&scope, opts, resolve_refs(desired, &known), live));
+    }
     finish(
         &scope,
         opts,
@@ -120,6 +129,40 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
             models: snap.models,
         },
     )
+}
+
+/// Lists diffed after all others: their desired side refers to resources of the
+/// stack by placeholder (`policy::refs`), resolved from the other lists' live ARNs.
+pub fn is_deferred(kind: Kind) -> bool {
+    kind == Kind::IamRole
+}
+
+/// The live ARNs of the resources the other lists matched, by address.
+pub fn known_refs(parts: &[Partial]) -> BTreeMap<String, String> {
+    crate::policy::refs::known_arns(parts.iter().flat_map(|p| &p.changes).filter_map(|c| {
+        // A replaced or deleted resource's ARN goes away with it.
+        let live = c
+            .before
+            .as_ref()
+            .filter(|_| !matches!(c.action, Action::Delete | Action::Replace))?;
+        Some((
+            c.kind,
+            c.region.as_str(),
+            c.name.as_str(),
+            live.id.as_deref(),
+        ))
+    }))
+}
+
+/// `desired` with every placeholder `known` resolves replaced by the live ARN; the
+/// rest stay and show as "known after apply".
+pub fn resolve_refs(mut desired: Vec<Resource>, known: &BTreeMap<String, String>) -> Vec<Resource> {
+    if !known.is_empty() {
+        for d in &mut desired {
+            crate::policy::refs::substitute(&mut d.spec, known);
+        }
+    }
+    desired
 }
 
 /// Desired resources grouped the way the account is listed: by (kind, region), with

@@ -41,14 +41,19 @@ pub fn change_json(c: &Change) -> Value {
 }
 
 fn change_json_at(c: &Change, location: Option<Value>) -> Value {
-    json!({
+    let after = c.desired().map(|r| attributes(&r));
+    let unknown = after
+        .as_ref()
+        .map(crate::policy::refs::unknown_pointers)
+        .unwrap_or_default();
+    let mut v = json!({
         "address": c.address(),
         "kind": c.kind.as_str(),
         "name": c.name,
         "region": c.region,
         "actions": [c.action.as_str()],
         "before": c.before.as_ref().map(attributes),
-        "after": c.desired().map(|r| attributes(&r)),
+        "after": after,
         "changed_attributes": c.attrs.iter().map(|a| json!({
             "path": a.path,
             "before": a.before,
@@ -57,7 +62,15 @@ fn change_json_at(c: &Change, location: Option<Value>) -> Value {
         })).collect::<Vec<_>>(),
         "adopt": c.adopt,
         "location": location,
-    })
+    });
+    // Values only apply can know (a resource of the stack created in the same run):
+    // JSON pointers into `after`, whose strings hold `${ADDRESS.arn}` placeholders.
+    if !unknown.is_empty() {
+        if let Value::Object(m) = &mut v {
+            m.insert("after_unknown".into(), json!(unknown));
+        }
+    }
+    v
 }
 
 /// The whole plan as a JSON value, without config locations or access checks.

@@ -442,6 +442,7 @@ fn attr_detail(c: &Change) -> String {
                 }
             )
         })
+        .map(|s| crate::policy::refs::mask_unknowns(&s))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -5,6 +5,7 @@
 use super::render_tree;
 use super::report::{Report, StackReport};
 use super::{Action, AttrChange, Change, Plan};
+use crate::policy::refs;
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write as _;
@@ -147,6 +148,7 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
         );
         return;
     }
+    let start = out.len();
     let _ = writeln!(out, "  # {} {what}", c.address());
     let _ = writeln!(out, "{sym} {}", c.address());
     match c.action {
@@ -170,6 +172,13 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
         }
     }
     out.push('\n');
+    if c.after
+        .as_ref()
+        .is_some_and(|a| refs::has_placeholder(&a.spec))
+    {
+        let shown = out.split_off(start);
+        out.push_str(&refs::mask_unknowns(&shown));
+    }
 }
 
 fn render_object(out: &mut String, sym: &str, v: &Value) {

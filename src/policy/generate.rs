@@ -25,6 +25,7 @@
 
 use super::arn::{any_in_region, foundation_model_arn, inference_profile_arn, role_arn};
 use super::refs::StackRefs;
+use crate::account::Kind;
 use crate::catalog::catalog;
 use crate::config::{Config, Grant, Role, RolePolicy, Via};
 use serde_json::{json, Map, Value};
@@ -125,12 +126,12 @@ pub fn guardrail_resources(
     grant
         .regions
         .iter()
-        .map(|r| match refs.guardrail(guardrail, &r.value) {
-            Some(arn) => guardrail_base(arn).to_string(),
-            None => refs
-                .guardrail_placeholder(guardrail)
-                .unwrap_or_else(|| any_in_region(&r.value, account, "guardrail")),
-        })
+        .map(
+            |r| match refs.resolve(Kind::Guardrail, guardrail, &r.value) {
+                Some(arn) => guardrail_base(&arn).to_string(),
+                None => any_in_region(&r.value, account, "guardrail"),
+            },
+        )
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
@@ -333,6 +334,16 @@ fn grant_statements(
 /// The policy document for one `grants:` list.
 pub fn grants_document(cfg: &Config, grants: &[Grant], account: &str) -> Value {
     grants_document_from(cfg, grants.iter(), account, &StackRefs::none())
+}
+
+/// [`grants_document`] with the stack's resources resolved through `refs`.
+pub fn grants_document_with(
+    cfg: &Config,
+    grants: &[Grant],
+    account: &str,
+    refs: &StackRefs,
+) -> Value {
+    grants_document_from(cfg, grants.iter(), account, refs)
 }
 
 fn grants_document_from<'a>(

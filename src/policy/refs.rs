@@ -7,13 +7,137 @@
 //! No state file: the account is the only source of ids.
 
 use crate::account::{Kind, Resource};
-use std::collections::BTreeMap;
+use crate::config::Config;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Exact ARNs of the stack's resources, keyed by (config name, region).
+/// Exact ARNs of the stack's resources, keyed by (kind, config name, region).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StackRefs {
-    guardrails: BTreeMap<(String, String), String>,
+    arns: BTreeMap<(Kind, String, String), String>,
     placeholders: bool,
+    /// Resources the config declares, for the plan's pending placeholders.
+    pending: BTreeSet<(Kind, String, String)>,
+}
+
+/// The placeholder of the ARN of the resource at `address`, until apply creates it:
+/// `${guardrail.us-east-1.default-safety.arn}`. Never a valid IAM policy variable
+/// (those are `${aws:…}`-style keys), so it cannot clash with one.
+pub fn placeholder(address: &str) -> String {
+    format!("${{{address}.arn}}")
+}
+
+/// The addresses of the placeholders in `s`.
+pub fn placeholders_in(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        let tail = &rest[i + 2..];
+        let Some(j) = tail.find('}') else { break };
+        if let Some(addr) = tail[..j].strip_suffix(".arn") {
+            if REF_KINDS
+                .iter()
+                .any(|k| addr.starts_with(k.as_str()) && addr[k.as_str().len()..].starts_with('.'))
+            {
+                out.push(addr);
+            }
+        }
+        rest = &tail[j + 1..];
+    }
+    out
+}
+
+/// `s` with every placeholder shown as Terraform shows a value it cannot know yet.
+pub fn mask_unknowns(s: &str) -> String {
+    let mut out = s.to_string();
+    for addr in placeholders_in(s) {
+        out = out.replace(&placeholder(addr), KNOWN_AFTER_APPLY);
+    }
+    out
+}
+
+/// How plans show a value that only apply can know.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
+/// Whether any string in `v` holds a placeholder.
+pub fn has_placeholder(v: &Value) -> bool {
+    match v {
+        Value::String(s) => !placeholders_in(s).is_empty(),
+        Value::Array(a) => a.iter().any(has_placeholder),
+        Value::Object(m) => m.values().any(has_placeholder),
+        _ => false,
+    }
+}
+
+/// JSON pointers (RFC 6901) of the strings in `v` that hold a placeholder.
+pub fn unknown_pointers(v: &Value) -> Vec<String> {
+    fn walk(v: &Value, at: &mut String, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if !placeholders_in(s).is_empty() => out.push(at.clone()),
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&i.to_string());
+                    walk(x, at, out);
+                    at.truncate(len);
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    walk(x, at, out);
+                    at.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut String::new(), &mut out);
+    out
+}
+
+/// Replace every placeholder whose address `known` maps to an ARN; the others stay.
+pub fn substitute(v: &mut Value, known: &BTreeMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            for addr in placeholders_in(s)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+            {
+                if let Some(arn) = known.get(&addr) {
+                    *s = s.replace(&placeholder(&addr), arn);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| substitute(x, known)),
+        Value::Object(m) => m.values_mut().for_each(|x| substitute(x, known)),
+        _ => {}
+    }
+}
+
+/// Kinds a grant may refer to by name.
+pub const REF_KINDS: [Kind; 3] = [
+    Kind::Guardrail,
+    Kind::ProvisionedThroughput,
+    Kind::InferenceProfile,
+];
+
+/// The live ARNs of the resources the stack refers to, by address, among the plan's
+/// changes' live sides (`(kind, region, name, id)`).
+pub fn known_arns<'a>(
+    live: impl Iterator<Item = (Kind, &'a str, &'a str, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    live.filter(|(k, ..)| REF_KINDS.contains(k))
+        .filter_map(|(k, region, name, id)| {
+            let arn = id.filter(|a| a.starts_with("arn:"))?;
+            Some((format!("{k}.{region}.{name}"), arn.to_string()))
+        })
+        .collect()
 }
 
 impl StackRefs {
@@ -32,42 +156,94 @@ impl StackRefs {
         }
     }
 
+    /// The plan's form: a reference to a resource the config declares is a placeholder
+    /// of its address ([`placeholder`]), which planning replaces with the live ARN and
+    /// apply with the ARN of the resource it creates.
+    pub fn pending(cfg: &Config) -> Self {
+        let mut pending = BTreeSet::new();
+        for g in cfg.guardrails.iter().flatten() {
+            for r in &g.regions {
+                pending.insert((Kind::Guardrail, g.name.value.clone(), r.value.clone()));
+            }
+        }
+        for p in cfg.provisioned_throughput.iter().flatten() {
+            pending.insert((
+                Kind::ProvisionedThroughput,
+                p.name.value.clone(),
+                p.region.value.clone(),
+            ));
+        }
+        for p in cfg.inference_profiles.iter().flatten() {
+            pending.insert((
+                Kind::InferenceProfile,
+                p.name.value.clone(),
+                p.region.value.clone(),
+            ));
+        }
+        Self {
+            pending,
+            ..Self::default()
+        }
+    }
+
+    /// The ARN of the stack's `kind` resource `name` in `region`: the live one when
+    /// known, else the placeholder this rendering uses, else `None` (the caller's
+    /// account-wide fallback).
+    pub fn resolve(&self, kind: Kind, name: &str, region: &str) -> Option<String> {
+        let key = (kind, name.to_string(), region.to_string());
+        if let Some(arn) = self.arns.get(&key) {
+            return Some(arn.clone());
+        }
+        if self.pending.contains(&key) {
+            return Some(placeholder(&format!("{kind}.{region}.{name}")));
+        }
+        self.placeholders.then(|| {
+            let label = match kind {
+                Kind::ProvisionedThroughput => "provisioned",
+                Kind::InferenceProfile => "profile",
+                _ => kind.as_str(),
+            };
+            format!("${{{label}.{name}.arn}}")
+        })
+    }
+
+    /// Record the live ARN of the stack's `kind` resource `name` in `region`.
+    pub fn add(&mut self, kind: Kind, name: &str, region: &str, arn: &str) {
+        self.arns.insert(
+            (kind, name.to_string(), region.to_string()),
+            arn.to_string(),
+        );
+    }
+
     /// The ARNs of `stack`'s guardrails among `live` (what the account lists): only
     /// resources bedrockctl manages for that stack, so a same-named guardrail of
     /// another stack or of the console is never granted.
     pub fn from_live(stack: &str, live: &[Resource]) -> Self {
         let mut refs = Self::none();
         for r in live {
-            if r.kind == Kind::Guardrail && r.stack() == Some(stack) {
+            if REF_KINDS.contains(&r.kind) && r.stack() == Some(stack) {
                 if let Some(arn) = r.id.as_deref().filter(|a| a.starts_with("arn:")) {
-                    refs.add_guardrail(&r.name, &r.region, arn);
+                    refs.add(r.kind, &r.name, &r.region, arn);
                 }
             }
         }
         refs
     }
 
-    /// The placeholder for guardrail `name`, when this is a placeholder rendering.
-    pub fn guardrail_placeholder(&self, name: &str) -> Option<String> {
-        self.placeholders
-            .then(|| format!("${{guardrail.{name}.arn}}"))
-    }
-
     /// Record the live ARN of the stack's guardrail `name` in `region`.
     pub fn add_guardrail(&mut self, name: &str, region: &str, arn: &str) {
-        self.guardrails
-            .insert((name.to_string(), region.to_string()), arn.to_string());
+        self.add(Kind::Guardrail, name, region, arn);
     }
 
     /// The live ARN of guardrail `name` in `region`, when it exists.
     pub fn guardrail(&self, name: &str, region: &str) -> Option<&str> {
-        self.guardrails
-            .get(&(name.to_string(), region.to_string()))
+        self.arns
+            .get(&(Kind::Guardrail, name.to_string(), region.to_string()))
             .map(String::as_str)
     }
 
     /// Whether nothing was resolved.
     pub fn is_empty(&self) -> bool {
-        self.guardrails.is_empty()
+        self.arns.is_empty()
     }
 }
