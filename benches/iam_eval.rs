@@ -70,7 +70,7 @@ fn matrix_200k(c: &mut Criterion) {
     let model = AccessModel {
         account: "111122223333".into(),
         roles,
-        refs: Default::default(),
+        ..Default::default()
     };
     let mut models: Vec<MatrixModel> = (0..48)
         .map(|i| MatrixModel {

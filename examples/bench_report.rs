@@ -86,7 +86,7 @@ fn main() {
     let model = AccessModel {
         account,
         roles,
-        refs: Default::default(),
+        ..Default::default()
     };
     let models: Vec<MatrixModel> = spec["models"]
         .as_array()

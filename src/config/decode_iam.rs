@@ -145,15 +145,24 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
             "require_guardrail",
             "source_vpce",
             "batch_role",
+            "provisioned",
+            "profile",
         ],
     )?;
     dec.refuse_null_lists(&m, what, &["invoke", "regions", "source_vpce"]);
-    let invoke = dec
-        .req(&m, "invoke", what)
-        .and_then(|n| dec.string_list(n, "invoke"));
-    let regions = dec
-        .req(&m, "regions", what)
-        .and_then(|n| dec.string_list(n, "regions"));
+    let profile = dec.opt_string(&m, "profile");
+    // A grant of a stack profile names what it invokes and where by the profile.
+    let (invoke, regions) = if profile.is_some() && !m.has("invoke") && !m.has("regions") {
+        (Some(Vec::new()), Some(Vec::new()))
+    } else {
+        (
+            dec.req(&m, "invoke", what)
+                .and_then(|n| dec.string_list(n, "invoke")),
+            dec.req(&m, "regions", what)
+                .and_then(|n| dec.string_list(n, "regions")),
+        )
+    };
+    let provisioned = dec.opt_string(&m, "provisioned");
     let via = m
         .get("via")
         .and_then(|n| dec.enumeration(n, "via", Via::ALL));
@@ -174,6 +183,8 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
         require_guardrail,
         source_vpce,
         batch_role,
+        provisioned,
+        profile,
         span: node.span,
     })
 }

@@ -320,6 +320,10 @@ pub struct Grant {
     pub source_vpce: Vec<S<String>>,
     /// For `via: batch`: the service role Bedrock assumes (name of a role here, or ARN).
     pub batch_role: Option<S<String>>,
+    /// A `provisioned_throughput` entry of this config: `via: provisioned` on its ARN only.
+    pub provisioned: Option<S<String>>,
+    /// An `inference_profiles` entry of this config: its ARN and the models it routes to.
+    pub profile: Option<S<String>>,
     pub span: Span,
 }
 

@@ -322,8 +322,10 @@ struct RolePolicySchema {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct GrantSchema {
-    invoke: Vec<String>,
-    regions: Vec<String>,
+    /// Model ids or system profile ids (optional with `profile`).
+    invoke: Option<Vec<String>>,
+    /// Optional with `profile` (its region).
+    regions: Option<Vec<String>>,
     via: Option<Via>,
     streaming: Option<bool>,
     /// A guardrail of this config (by name) or a guardrail ARN: the role may apply it.
@@ -332,6 +334,10 @@ struct GrantSchema {
     require_guardrail: Option<bool>,
     source_vpce: Option<Vec<String>>,
     batch_role: Option<String>,
+    /// A `provisioned_throughput` entry of this config: invoke through its ARN only.
+    provisioned: Option<String>,
+    /// An `inference_profiles` entry of this config: its ARN and the models it routes to.
+    profile: Option<String>,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -101,8 +101,64 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
         }
     }
     for check in &cfg.access_checks {
-        access_check(r, check, &role_names);
+        access_check(r, cfg, check, &role_names);
         guardrail_refs(r, check, &guardrails);
+    }
+}
+
+/// `provisioned: NAME` and `profile: NAME` name entries of this config, where the grant
+/// can use them.
+fn stack_refs(r: &mut Rules, cfg: &Config, g: &Grant) {
+    if let Some(p) = &g.provisioned {
+        let all: Vec<&ProvisionedThroughput> =
+            cfg.provisioned_throughput.iter().flatten().collect();
+        match all.iter().find(|x| x.name.value == p.value) {
+            None => {
+                let d = r.d.error(
+                    p.span,
+                    format!(
+                        "`{}` is not a `provisioned_throughput` entry of this config",
+                        p.value
+                    ),
+                );
+                d.hints.push(
+                    did_you_mean(&p.value, all.iter().map(|x| x.name.value.as_str()))
+                        .unwrap_or_else(|| "name a `provisioned_throughput` entry".to_string()),
+                );
+            }
+            Some(pt) => {
+                if let Some(v) = g.via.as_ref().filter(|v| v.value != Via::Provisioned) {
+                    r.d.error(v.span, "a grant with `provisioned` invokes through it: `via` must be `provisioned` or left out");
+                }
+                if !g.regions.iter().any(|x| x.value == pt.region.value) {
+                    r.d.error(
+                        p.span,
+                        format!(
+                            "provisioned throughput `{}` is in `{}`, which is not among the grant's regions",
+                            p.value, pt.region.value
+                        ),
+                    )
+                    .hints
+                    .push(format!("add `{}` to the grant's regions", pt.region.value));
+                }
+            }
+        }
+    }
+    if let Some(p) = &g.profile {
+        let all: Vec<&InferenceProfile> = cfg.inference_profiles.iter().flatten().collect();
+        if !all.iter().any(|x| x.name.value == p.value) {
+            let d = r.d.error(
+                p.span,
+                format!(
+                    "`{}` is not an `inference_profiles` entry of this config",
+                    p.value
+                ),
+            );
+            d.hints.push(
+                did_you_mean(&p.value, all.iter().map(|x| x.name.value.as_str()))
+                    .unwrap_or_else(|| "name an `inference_profiles` entry".to_string()),
+            );
+        }
     }
 }
 
@@ -159,10 +215,13 @@ fn policy_ref(r: &mut Rules, v: &S<String>, names: &[&str], what: &str) {
 }
 
 fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&str]) {
-    if g.invoke.is_empty() {
+    if g.invoke.is_empty() && g.profile.is_none() {
         r.d.error(g.span, "a grant needs at least one model in `invoke`");
     }
-    r.regions(&g.regions, g.span, "a grant");
+    if !(g.regions.is_empty() && g.profile.is_some()) {
+        r.regions(&g.regions, g.span, "a grant");
+    }
+    stack_refs(r, cfg, g);
     for id in &g.invoke {
         known_model(r, id);
     }
@@ -240,7 +299,7 @@ fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&
     }
 }
 
-fn access_check(r: &mut Rules, c: &AccessCheck, roles: &[&str]) {
+fn access_check(r: &mut Rules, cfg: &Config, c: &AccessCheck, roles: &[&str]) {
     let p = &c.principal.value;
     if let Some(name) = p.strip_prefix("role/") {
         if !roles.contains(&name) {
@@ -283,7 +342,41 @@ fn access_check(r: &mut Rules, c: &AccessCheck, roles: &[&str]) {
             format!("action must look like `bedrock:InvokeModel`, found `{a}`"),
         );
     }
-    if c.model.value.starts_with("arn:") {
+    let stack_names: Option<(&str, Vec<&str>)> =
+        if let Some(n) = c.model.value.strip_prefix("profile/") {
+            let all = cfg.inference_profiles.iter().flatten();
+            Some((n, all.map(|p| p.name.value.as_str()).collect()))
+        } else if let Some(n) = c.model.value.strip_prefix("provisioned/") {
+            let all = cfg.provisioned_throughput.iter().flatten();
+            Some((n, all.map(|p| p.name.value.as_str()).collect()))
+        } else {
+            None
+        };
+    if let Some((name, names)) = stack_names {
+        if !names.contains(&name) {
+            let (kind, key) = c.model.value.split_once('/').map_or(("", ""), |(k, _)| {
+                (
+                    k,
+                    if k == "profile" {
+                        "inference_profiles"
+                    } else {
+                        "provisioned_throughput"
+                    },
+                )
+            });
+            let d = r.d.error(
+                c.model.span,
+                format!("`{}` does not name an entry of `{key}`", c.model.value),
+            );
+            d.hints.push(
+                did_you_mean(name, names.iter().copied())
+                    .map(|h| h.replace("did you mean `", &format!("did you mean `{kind}/")))
+                    .unwrap_or_else(|| {
+                        format!("write `{kind}/NAME` with the name of an entry of `{key}`")
+                    }),
+            );
+        }
+    } else if c.model.value.starts_with("arn:") {
         if r.arn(&c.model, "`model`", Some("bedrock")) {
             super::validate::known_model_in_arn(r, &c.model);
         }

@@ -12,10 +12,11 @@ use super::compile::CompiledPolicy;
 use super::context::{Context, Principal, Value};
 use super::eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
 use super::pattern::ArnParts;
-use crate::account::{OrgPolicies, PrincipalPolicies, SimulateRequest, SimulateResult};
+use crate::account::{Kind, OrgPolicies, PrincipalPolicies, SimulateRequest, SimulateResult};
 use crate::catalog::catalog;
 use crate::config::{AccessCheck, Config, ContextValue, Expect, RolePolicy};
 use crate::policy::arn::{foundation_model_arn, inference_profile_arn};
+use crate::policy::generate::profile_routes;
 use crate::policy::{grants_document_with, StackRefs};
 use std::collections::BTreeMap;
 
@@ -44,6 +45,9 @@ pub struct AccessModel {
     pub roles: Vec<RoleAccess>,
     /// The stack's own resources, where the account is known (exact ARNs).
     pub refs: StackRefs,
+    /// What `model: profile/NAME` and `provisioned/NAME` name: (kind, region, copied
+    /// model for a profile), by the check's model value.
+    pub stack_models: BTreeMap<String, (Kind, String, String)>,
 }
 
 fn compile_doc(
@@ -199,10 +203,32 @@ impl AccessModel {
                 boundary_name: role.permissions_boundary.as_ref().map(|b| b.value.clone()),
             });
         }
+        let mut stack_models = BTreeMap::new();
+        for p in cfg.inference_profiles.iter().flatten() {
+            stack_models.insert(
+                format!("profile/{}", p.name.value),
+                (
+                    Kind::InferenceProfile,
+                    p.region.value.clone(),
+                    p.copy_from.value.clone(),
+                ),
+            );
+        }
+        for p in cfg.provisioned_throughput.iter().flatten() {
+            stack_models.insert(
+                format!("provisioned/{}", p.name.value),
+                (
+                    Kind::ProvisionedThroughput,
+                    p.region.value.clone(),
+                    String::new(),
+                ),
+            );
+        }
         AccessModel {
             account: account.to_string(),
             roles: out,
             refs,
+            stack_models,
         }
     }
 
@@ -358,6 +384,46 @@ pub fn legs_for(model: &str, region: &str, account: &str) -> Vec<Leg> {
     profile_legs(&profile_id, &source, account)
 }
 
+/// The legs of a check's model: `profile/NAME` and `provisioned/NAME` (resources of
+/// the stack) resolve to their live ARNs, which only the account knows.
+pub fn check_legs(model: &AccessModel, check: &AccessCheck) -> Result<Vec<Leg>, String> {
+    let value = check.model.value.as_str();
+    let Some((kind, region, copy_from)) = model.stack_models.get(value) else {
+        return Ok(legs_for(value, &check.region.value, &model.account));
+    };
+    let name = value.split_once('/').map_or(value, |(_, n)| n);
+    let Some(arn) = model
+        .refs
+        .resolve(*kind, name, region)
+        .filter(|a| a.starts_with("arn:"))
+    else {
+        return Err(format!(
+            "`{value}` is a resource of this stack whose ARN the account assigns: run the check with `--sandbox` or credentials once it exists (after `apply`)"
+        ));
+    };
+    let mut legs = vec![Leg {
+        resource: arn,
+        region: region.clone(),
+        destination: false,
+    }];
+    if *kind == Kind::InferenceProfile {
+        for fm in profile_routes(copy_from, region) {
+            let r = ArnParts::new(&fm).get(3).to_string();
+            let r = if r.is_empty() || r.contains('*') {
+                region.clone()
+            } else {
+                r
+            };
+            legs.push(Leg {
+                destination: r != *region,
+                resource: fm,
+                region: r,
+            });
+        }
+    }
+    Ok(legs)
+}
+
 /// The profile leg plus one foundation-model leg per destination region.
 pub fn profile_legs(profile_id: &str, source: &str, account: &str) -> Vec<Leg> {
     let Some((m, p)) = catalog().profile(profile_id) else {
@@ -508,7 +574,13 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
         result.pass = false;
         return result;
     };
-    let legs = legs_for(&check.model.value, &check.region.value, &model.account);
+    let legs = match check_legs(model, check) {
+        Ok(l) => l,
+        Err(e) => {
+            result.reason = e;
+            return result;
+        }
+    };
     let context = resolved_context(check, &model.account, &model.refs);
     let mut reasons: Vec<Reason> = Vec::new();
     for leg in legs {
@@ -650,7 +722,8 @@ pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<Simula
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);
     let user = resolved_context(check, &model.account, &model.refs);
-    legs_for(&check.model.value, &check.region.value, &model.account)
+    check_legs(model, check)
+        .unwrap_or_default()
         .into_iter()
         .map(|leg| {
             let ctx = leg_context(&user, &who, &leg);

@@ -49,6 +49,9 @@ pub fn via_for(cfg: &Config, grant: &Grant, id: &str) -> Via {
     if catalog().profile(id).is_some() {
         return Via::InferenceProfile;
     }
+    if grant.provisioned.is_some() {
+        return Via::Provisioned;
+    }
     if let Some(v) = &grant.via {
         return v.value;
     }
@@ -102,6 +105,70 @@ pub fn invoke_resources(id: &str, region: &str, via: Via, account: &str) -> Vec<
         },
         Via::OnDemand | Via::Batch => vec![foundation_model_arn(region, id)],
     }
+}
+
+/// The foundation-model ARNs an application inference profile copied from `copy_from`
+/// (a model id, a system profile id, or an ARN of either) in `region` routes to: every
+/// destination region's model for a cross-region profile, else that one model. Invoking
+/// the profile needs invoke on it and on these (inference-profiles-prereq.html,
+/// https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html).
+pub fn profile_routes(copy_from: &str, region: &str) -> Vec<String> {
+    let id = copy_from
+        .rsplit_once(":foundation-model/")
+        .or_else(|| copy_from.rsplit_once(":inference-profile/"))
+        .map_or(copy_from, |(_, id)| id);
+    if catalog().profile(id).is_some() {
+        invoke_resources(id, region, Via::InferenceProfile, "")
+            .into_iter()
+            .filter(|a| a.contains(":foundation-model/"))
+            .collect()
+    } else {
+        vec![foundation_model_arn(region, id)]
+    }
+}
+
+/// The invoke resources of a grant's `profile: NAME` (an `inference_profiles` entry):
+/// the profile's ARN (live, or its placeholder) and the models it routes to.
+fn stack_profile_resources(
+    cfg: &Config,
+    name: &str,
+    account: &str,
+    refs: &StackRefs,
+) -> Vec<String> {
+    let Some(p) = cfg
+        .inference_profiles
+        .iter()
+        .flatten()
+        .find(|p| p.name.value == name)
+    else {
+        return Vec::new();
+    };
+    let region = p.region.value.as_str();
+    let mut out = vec![refs
+        .resolve(Kind::InferenceProfile, name, region)
+        .unwrap_or_else(|| any_in_region(region, account, "application-inference-profile"))];
+    out.extend(profile_routes(&p.copy_from.value, region));
+    out
+}
+
+/// The invoke resource of a grant's `provisioned: NAME` in `region`: that provisioned
+/// model's ARN (live, or its placeholder), nothing in a region where it is not.
+fn stack_provisioned_resources(
+    cfg: &Config,
+    name: &str,
+    region: &str,
+    account: &str,
+    refs: &StackRefs,
+) -> Vec<String> {
+    cfg.provisioned_throughput
+        .iter()
+        .flatten()
+        .filter(|p| p.name.value == name && p.region.value == region)
+        .map(|_| {
+            refs.resolve(Kind::ProvisionedThroughput, name, region)
+                .unwrap_or_else(|| any_in_region(region, account, "provisioned-model"))
+        })
+        .collect()
 }
 
 /// Whether the grant denies invoke requests that do not name its guardrail.
@@ -219,12 +286,19 @@ fn grant_statements(
     for id in &g.invoke {
         let via = via_for(cfg, g, &id.value);
         for r in &g.regions {
-            if via == Via::Batch {
-                batch_models.extend(invoke_resources(&id.value, &r.value, via, account));
-            } else {
-                invoke.extend(invoke_resources(&id.value, &r.value, via, account));
+            match (via, &g.provisioned) {
+                (Via::Batch, _) => {
+                    batch_models.extend(invoke_resources(&id.value, &r.value, via, account))
+                }
+                (Via::Provisioned, Some(pt)) if !id.value.starts_with("arn:") => invoke.extend(
+                    stack_provisioned_resources(cfg, &pt.value, &r.value, account, refs),
+                ),
+                _ => invoke.extend(invoke_resources(&id.value, &r.value, via, account)),
             }
         }
+    }
+    if let Some(p) = &g.profile {
+        invoke.extend(stack_profile_resources(cfg, &p.value, account, refs));
     }
     let mut invoke_actions = vec![INVOKE.to_string()];
     if g.streaming {

@@ -1,0 +1,249 @@
+//! References to the stack's own resources (issue 15), end to end on the sandbox: a
+//! grant naming a guardrail, a provisioned throughput and an application inference
+//! profile of the stack is planned with `(known after apply)` / `after_unknown`, applied
+//! in one run with the exact ARNs, re-planned clean, and proved by the evaluator: the
+//! stack's own resources allowed, other resources of the same kind in the same account
+//! denied. Renaming the guardrail moves the policy along in the same apply.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine_support;
+
+use bedrockctl::account::{Kind, GLOBAL};
+use engine_support::*;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::Stdio;
+
+const CONFIG: &str = r#"version: 1
+stack: refs
+account:
+  regions: [us-east-1]
+guardrails:
+  - name: safety
+    regions: [us-east-1]
+    blocked_input_message: Sorry.
+    blocked_output_message: Sorry.
+    content_filters:
+      - { type: HATE, input: HIGH, output: HIGH }
+provisioned_throughput:
+  - name: nova-pt
+    region: us-east-1
+    model: amazon.nova-pro-v1:0:24k
+    model_units: 1
+    commitment: none
+inference_profiles:
+  - name: haiku-tracked
+    region: us-east-1
+    copy_from: us.anthropic.claude-haiku-4-5-20251001-v1:0
+iam:
+  roles:
+    - name: app
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              via: on_demand
+              guardrail: safety
+              require_guardrail: true
+            - invoke: [amazon.nova-pro-v1:0]
+              regions: [us-east-1]
+              provisioned: nova-pt
+            - profile: haiku-tracked
+access_checks:
+  - { principal: role/app, action: bedrock:InvokeModel, model: provisioned/nova-pt, region: us-east-1, expect: allow }
+  - { principal: role/app, action: bedrock:InvokeModel, model: profile/haiku-tracked, region: us-east-1, expect: allow }
+  - principal: role/app
+    action: bedrock:InvokeModel
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    expect: allow
+    context: { "bedrock:GuardrailIdentifier": "guardrail/safety" }
+  - { principal: role/app, action: bedrock:InvokeModel, model: amazon.nova-lite-v1:0, region: us-east-1, expect: deny }
+"#;
+
+fn project() -> Project {
+    let p = Project::new(CONFIG);
+    p.seed(&json!({"account_id": "444455556666"}));
+    p
+}
+
+/// The live role's generated policy.
+fn role_policy(p: &Project) -> Value {
+    let role = rt()
+        .block_on(p.account().get(Kind::IamRole, GLOBAL, "app"))
+        .unwrap()
+        .unwrap();
+    role.spec["inline_policies"]["bedrockctl-grants"].clone()
+}
+
+/// The live ARN of the stack's `kind` resource `name`.
+fn live_arn(p: &Project, kind: Kind, name: &str) -> String {
+    let all = rt().block_on(p.account().list(kind, "us-east-1")).unwrap();
+    all.into_iter()
+        .find(|r| r.name == name)
+        .and_then(|r| r.id)
+        .unwrap()
+}
+
+/// `iam eval` of one request against `doc`: the decision.
+fn eval(doc: &Value, action: &str, resource: &str, context: Value) -> String {
+    let line = json!({
+        "id": "x",
+        "request": {"principal": "arn:aws:iam::444455556666:role/app", "action": action,
+                    "resource": resource, "context": context},
+        "identity_policies": [doc],
+    });
+    let mut child = std::process::Command::new(bin())
+        .args(["iam", "eval"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["decision"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
+
+#[test]
+fn plan_shows_known_after_apply_then_apply_writes_exact_arns() {
+    let p = project();
+    // Before anything exists: placeholders, shown as known after apply.
+    let plan = p.plan_json(&["--detailed-exitcode"], 2);
+    let role = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "iam_role.global.app")
+        .unwrap();
+    let unknown: Vec<&str> = role["after_unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(!unknown.is_empty(), "{role:#}");
+    for ptr in &unknown {
+        let s = role["after"].pointer(ptr).unwrap().as_str().unwrap();
+        assert!(s.contains("${"), "{ptr}: {s}");
+    }
+    let (_, text, _) = p.run(&["plan", "-f", "bedrock.yaml"]);
+    assert!(text.contains("(known after apply)"), "{text}");
+    assert!(!text.contains("${guardrail"), "{text}");
+
+    // One apply creates the resources, then writes the role with their ARNs; the
+    // access checks (profile/NAME, provisioned/NAME, guardrail/NAME) pass.
+    p.apply_ok();
+    p.assert_converged();
+    let doc = role_policy(&p);
+    let text = doc.to_string();
+    assert!(!text.contains("${"), "{doc:#}");
+    for wildcard in [
+        "guardrail/*",
+        "provisioned-model/*",
+        "application-inference-profile/*",
+    ] {
+        assert!(!text.contains(wildcard), "{wildcard} in {doc:#}");
+    }
+    let gr = live_arn(&p, Kind::Guardrail, "safety");
+    let pt = live_arn(&p, Kind::ProvisionedThroughput, "nova-pt");
+    let ip = live_arn(&p, Kind::InferenceProfile, "haiku-tracked");
+    for arn in [&gr, &pt, &ip] {
+        assert!(text.contains(arn.as_str()), "{arn} not in {doc:#}");
+    }
+
+    // Proved: the stack's own resources are allowed, others of the account are not.
+    let other = |arn: &str| {
+        let (head, _) = arn.rsplit_once('/').unwrap();
+        format!("{head}/zzzzzzzzzzzz")
+    };
+    let none = json!({});
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", &pt, none.clone()),
+        "allow"
+    );
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", &other(&pt), none.clone()),
+        "implicit_deny"
+    );
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", &ip, none.clone()),
+        "allow"
+    );
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", &other(&ip), none.clone()),
+        "implicit_deny"
+    );
+    assert_eq!(
+        eval(&doc, "bedrock:ApplyGuardrail", &gr, none.clone()),
+        "allow"
+    );
+    assert_eq!(
+        eval(&doc, "bedrock:ApplyGuardrail", &other(&gr), none.clone()),
+        "implicit_deny"
+    );
+    let lite = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0";
+    let with = |g: &str| json!({"bedrock:GuardrailIdentifier": g});
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", lite, with(&format!("{gr}:1"))),
+        "allow"
+    );
+    assert_eq!(eval(&doc, "bedrock:InvokeModel", lite, with(&gr)), "allow");
+    assert_eq!(
+        eval(&doc, "bedrock:InvokeModel", lite, with(&other(&gr))),
+        "explicit_deny"
+    );
+
+    // Renaming the guardrail: the new one is created and the policy follows it, in
+    // one apply.
+    p.write_config(&CONFIG.replace("safety", "safety-v2"));
+    p.apply_ok();
+    p.assert_converged();
+    let renamed = live_arn(&p, Kind::Guardrail, "safety-v2");
+    assert_ne!(renamed, gr);
+    let text = role_policy(&p).to_string();
+    assert!(text.contains(&renamed), "{text}");
+    assert!(!text.contains(&gr), "{text}");
+}
+
+#[test]
+fn a_stack_model_in_a_check_needs_the_account_and_a_known_name() {
+    let p = project();
+    // Offline (no account), the ARN does not exist yet: the check says what it needs.
+    let out = std::process::Command::new(bin())
+        .current_dir(p.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "-f", "bedrock.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["model"] == "profile/haiku-tracked")
+        .unwrap();
+    assert_eq!(check["pass"], false, "{check:#}");
+    assert!(
+        check["reason"].as_str().unwrap().contains("--sandbox"),
+        "{check:#}"
+    );
+    // `validate` knows the names; a typo is an error at its line.
+    p.write_config(&CONFIG.replace(
+        "model: profile/haiku-tracked",
+        "model: profile/haiku-trackd",
+    ));
+    let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("bedrock.yaml:39:64:"), "{err}");
+    assert!(
+        err.contains("did you mean `profile/haiku-tracked`"),
+        "{err}"
+    );
+}
