@@ -662,6 +662,16 @@ iam:
         "{tags}"
     );
     expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
+    // Issue 15: the delivery role may write to exactly its log group, in this account.
+    let doc = boto(&format!(
+        "out(c('iam').get_role_policy(RoleName='{}', PolicyName='bedrockctl-logging')['PolicyDocument'])",
+        n.logging
+    ));
+    assert_eq!(
+        doc["Statement"][0]["Resource"],
+        json!("arn:aws:logs:us-west-2:123456789012:log-group:/bedrock/e2e:log-stream:*"),
+        "{doc}"
+    );
 
     // A config edit: a change to apply, not drift.
     write_project(d, &config("[text, image]"));

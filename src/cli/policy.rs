@@ -41,11 +41,15 @@ pub fn run_generate(g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
     let configured = cfg.account.id.as_ref().map(|i| i.value.clone());
     // With an account, the stack's resources get their exact ARNs (the wildcard stays
     // only for one not created yet); without one, a placeholder says what goes there.
-    let (account, refs, shown) = match &g.sandbox {
-        Some(_) => {
-            let (id, refs) = live_refs(g, &cfg)?;
-            (configured.unwrap_or(id), refs.clone(), refs)
-        }
+    // Only when asked (`--sandbox`, `--profile`): without an account the placeholders say
+    // what each reference stands for, and the command needs no network.
+    let live = if g.sandbox.is_some() || g.profile.is_some() {
+        Some(live_refs(g, &cfg)?)
+    } else {
+        None
+    };
+    let (account, refs, shown) = match live {
+        Some((id, refs)) => (configured.unwrap_or(id), refs.clone(), refs),
         None => (
             configured.unwrap_or_else(|| DEFAULT_ACCOUNT.to_string()),
             StackRefs::none(),
@@ -58,7 +62,7 @@ pub fn run_generate(g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
     let mut docs = policy::generate_all_with(&cfg, &account, &shown);
     if docs != proved && a.out.is_none() {
         eprintln!(
-            "note: `${{guardrail.NAME.arn}}` stands for a guardrail of this stack whose id the account assigns; run with `--sandbox` after `apply` for its exact ARN (`--out` writes the account-wide form)"
+            "note: `${{guardrail.NAME.arn}}` (and `${{provisioned.NAME.arn}}`, `${{profile.NAME.arn}}`) stands for a resource of this stack whose id the account assigns; run with `--sandbox` or credentials after `apply` for its exact ARN (`--out` writes the account-wide form)"
         );
     }
     if let Some(r) = &a.role {

@@ -17,7 +17,7 @@ use crate::account::{
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
 use crate::policy::arn::{policy_arn, role_arn};
-use crate::policy::{grants_document_with, StackRefs};
+use crate::policy::{grants_document_with, logging_document, StackRefs};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -279,6 +279,10 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                     }
                     RolePolicy::Managed(m) => managed.push(policy_arn(account_id, &m.value)),
                 }
+            }
+            // The delivery role of invocation logging writes to exactly its log groups.
+            if let Some(doc) = logging_document(cfg, &r.name.value, account_id) {
+                inline.insert("bedrockctl-logging".to_string(), doc);
             }
             let spec = IamRoleSpec {
                 assume_role_policy: r.assume_role_policy.document.clone(),

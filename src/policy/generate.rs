@@ -433,6 +433,44 @@ fn grants_document_from<'a>(
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
+/// The policy the invocation-logging delivery role `role` needs: for each
+/// `invocation_logging` entry delivering to CloudWatch through it, create streams and
+/// put events in that one log group (the Bedrock user guide's CloudWatch destination
+/// setup, https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html).
+/// S3 delivery is authorized by the bucket's policy for `bedrock.amazonaws.com`, not by
+/// this role. `None` when no logging entry uses the role.
+pub fn logging_document(cfg: &Config, role: &str, account: &str) -> Option<Value> {
+    let statements: Vec<Value> = cfg
+        .invocation_logging
+        .iter()
+        .flatten()
+        .filter_map(|l| {
+            let cw = l.cloudwatch.as_ref().filter(|c| c.role.value == role)?;
+            let region = l.region.value.as_str();
+            let part = catalog().partition(region);
+            let sid: String = format!("InvocationLogs-{region}")
+                .split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            Some(Value::Object(statement(
+                sid,
+                "Allow",
+                json!(["logs:CreateLogStream", "logs:PutLogEvents"]),
+                Value::String(format!(
+                    "arn:{part}:logs:{region}:{account}:log-group:{}:log-stream:*",
+                    cw.log_group.value
+                )),
+            )))
+        })
+        .collect();
+    (!statements.is_empty()).then(|| json!({"Version": "2012-10-17", "Statement": statements}))
+}
+
 /// Every grant of a role, over all its `grants:` blocks, in order.
 pub fn role_grants(role: &Role) -> Vec<&Grant> {
     role.policies

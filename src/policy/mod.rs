@@ -12,7 +12,8 @@ pub mod refs;
 pub mod render;
 
 pub use generate::{
-    generate_all, generate_all_with, grants_document, grants_document_with, role_grants,
+    generate_all, generate_all_with, grants_document, grants_document_with, logging_document,
+    role_grants,
 };
 pub use lint::{lint_config, lint_source, lint_text, Finding, LintContext, Rule, RULES};
 pub use prove::{prove, prove_with, Proof, ProofCase, ProofError};

@@ -9,10 +9,11 @@
 
 use super::arn::{foundation_model_arn, inference_profile_arn, role_arn};
 use super::generate::{
-    profile_of, requires_guardrail, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL, BEDROCK_SERVICE,
-    CREATE_JOB, GET_JOB, INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
+    profile_of, profile_routes, requires_guardrail, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL,
+    BEDROCK_SERVICE, CREATE_JOB, GET_JOB, INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
 };
 use super::refs::StackRefs;
+use crate::account::Kind;
 use crate::catalog::catalog;
 use crate::config::{Config, Grant, Via};
 use crate::iam::access::profile_legs;
@@ -270,7 +271,25 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
                 if let Some(gid) = &guardrail {
                     rctx.push(("bedrock:GuardrailIdentifier".into(), gid.clone()));
                 }
-                let legs = invoke_legs(&id.value, &r.value, via, account);
+                let pt = g
+                    .provisioned
+                    .as_ref()
+                    .filter(|_| via == Via::Provisioned && !id.value.starts_with("arn:"))
+                    .and_then(|p| refs.resolve(Kind::ProvisionedThroughput, &p.value, &r.value))
+                    .filter(|a| a.starts_with("arn:"));
+                let legs = match &pt {
+                    Some(arn) => {
+                        out.push(case(
+                            "near miss: another provisioned model of the account",
+                            INVOKE,
+                            &other_id(arn),
+                            &rctx,
+                            Expect::Deny,
+                        ));
+                        vec![(arn.clone(), r.value.clone())]
+                    }
+                    None => invoke_legs(&id.value, &r.value, via, account),
+                };
                 for (_, lr) in &legs {
                     regions.insert(lr.clone());
                 }
@@ -396,6 +415,11 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
             }
         }
     }
+    for g in grants {
+        if let Some(p) = &g.profile {
+            profile_cases(cfg, &p.value, account, refs, &mut out);
+        }
+    }
     // Near misses that apply per grant region: another model, region and action.
     let mut near = Vec::new();
     for g in grants {
@@ -457,6 +481,69 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
     }
     out.extend(near);
     out
+}
+
+/// `arn` with its resource id replaced: the same kind of resource, same account and
+/// region, another one.
+fn other_id(arn: &str) -> String {
+    match arn.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/{OTHER_GUARDRAIL_ID}"),
+        None => arn.to_string(),
+    }
+}
+
+/// A grant's `profile: NAME`: the profile and every model it routes to are allowed;
+/// once its ARN is known, another application profile of the account is not.
+fn profile_cases(cfg: &Config, name: &str, account: &str, refs: &StackRefs, out: &mut Vec<Case>) {
+    let Some(p) = cfg
+        .inference_profiles
+        .iter()
+        .flatten()
+        .find(|p| p.name.value == name)
+    else {
+        return;
+    };
+    let region = p.region.value.as_str();
+    let resolved = refs
+        .resolve(Kind::InferenceProfile, name, region)
+        .filter(|a| a.starts_with("arn:"));
+    let arn = resolved.clone().unwrap_or_else(|| {
+        format!(
+            "arn:{}:bedrock:{region}:{account}:application-inference-profile/{SAMPLE_ID}",
+            catalog().partition(region)
+        )
+    });
+    let ctx = |r: &str| vec![("aws:RequestedRegion".to_string(), r.to_string())];
+    out.push(case(
+        &format!("intended: profile `{name}`"),
+        INVOKE,
+        &arn,
+        &ctx(region),
+        Expect::Allow,
+    ));
+    for fm in profile_routes(&p.copy_from.value, region) {
+        let r = super::arn::Arn::parse(&fm)
+            .map(|a| a.region.to_string())
+            .filter(|r| !r.is_empty() && !r.contains('*'))
+            .unwrap_or_else(|| region.to_string());
+        let fm = fm.replace(":bedrock:*:", &format!(":bedrock:{r}:"));
+        out.push(case(
+            &format!("intended: a model profile `{name}` routes to"),
+            INVOKE,
+            &fm,
+            &ctx(&r),
+            Expect::Allow,
+        ));
+    }
+    if resolved.is_some() {
+        out.push(case(
+            "near miss: another application profile of the account",
+            INVOKE,
+            &other_id(&arn),
+            &ctx(region),
+            Expect::Deny,
+        ));
+    }
 }
 
 fn case(
