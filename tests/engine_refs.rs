@@ -345,3 +345,37 @@ fn collect_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_saved_plan_with_unknowns_applies_the_same_way() {
+    let p = project();
+    let (code, _, err) = p.run(&["plan", "-f", "bedrock.yaml", "--out", "refs.plan"]);
+    assert_eq!(code, 0, "{err}");
+    let saved = std::fs::read_to_string(p.path().join("refs.plan")).unwrap();
+    assert!(saved.contains("after_unknown"), "{saved}");
+    let (code, out, err) = p.run(&["apply", "refs.plan"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    p.assert_converged();
+    assert!(!role_policy(&p).to_string().contains("${"));
+}
+
+#[test]
+fn lint_warns_on_a_provisioned_grant_without_its_name() {
+    let p = project();
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!out.contains("wildcard-provisioned-grant"), "{out}");
+    let wide = CONFIG.replace(
+        "              provisioned: nova-pt\n",
+        "              via: provisioned\n",
+    );
+    assert_ne!(wide, CONFIG);
+    p.write_config(&wide);
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "a warning keeps exit 0: {out}\n{err}");
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("bedrock.yaml:35:20: warning[wildcard-provisioned-grant]"),
+        "{all}"
+    );
+}

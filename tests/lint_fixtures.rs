@@ -92,9 +92,17 @@ fn extra_args(code: &str) -> Vec<&'static str> {
     }
 }
 
+/// Rules about a config's grants rather than a policy file: their fixtures are configs,
+/// tested end to end elsewhere (`wildcard-provisioned-grant`: tests/engine_refs.rs).
+const CONFIG_ONLY: &[&str] = &["wildcard-provisioned-grant"];
+
 #[test]
 fn every_code_has_a_bad_fixture_expectation() {
-    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let codes: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !CONFIG_ONLY.contains(c))
+        .collect();
     let covered: Vec<&str> = BAD.iter().map(|(c, _)| *c).collect();
     assert_eq!(codes, covered);
 }

@@ -124,6 +124,12 @@ pub const RULES: &[Rule] = &[
         summary: "access is granted to a model the config never names in `models:`",
         fix: "add the model to `models:` or remove the grant",
     },
+    Rule {
+        code: "wildcard-provisioned-grant",
+        severity: Severity::Warning,
+        summary: "a `via: provisioned` grant allows every provisioned model of the account in its regions",
+        fix: "name the stack's provisioned throughput: `provisioned: NAME`",
+    },
 ];
 
 /// The rule of a code.
@@ -346,6 +352,27 @@ pub fn lint_config(
                                     r.name.value, d.message
                                 );
                                 out.push(d);
+                            }
+                        }
+                        for g in grants.iter().filter(|g| g.provisioned.is_none()) {
+                            let wide = g.invoke.iter().any(|id| {
+                                !id.value.starts_with("arn:")
+                                    && super::generate::via_for(cfg, g, &id.value)
+                                        == crate::config::Via::Provisioned
+                            });
+                            if wide {
+                                let at = g.via.as_ref().map_or(g.span, |v| v.span);
+                                let f = Finding::new(
+                                    "wildcard-provisioned-grant",
+                                    0,
+                                    0,
+                                    format!(
+                                        "role `{}` may invoke every provisioned model of the account in {}; name the one it uses with `provisioned: NAME`",
+                                        r.name.value,
+                                        g.regions.iter().map(|x| format!("`{}`", x.value)).collect::<Vec<_>>().join(", ")
+                                    ),
+                                );
+                                out.push(located(&f, Some(at)));
                             }
                         }
                         if let Some(models) = &ctx.models {
