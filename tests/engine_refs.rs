@@ -379,3 +379,15 @@ fn lint_warns_on_a_provisioned_grant_without_its_name() {
         "{all}"
     );
 }
+
+/// The engine fixture (`FULL`): after apply, `policy generate --sandbox` proves every
+/// role's policy with the stack's live ARNs and prints no placeholder.
+#[test]
+fn the_engine_fixture_proves_with_live_arns() {
+    let p = Project::new(FULL);
+    p.apply_ok();
+    let (code, out, err) = p.run(&["policy", "generate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("near misses"), "{err}");
+    assert!(!out.contains("${") && !out.contains("guardrail/*"), "{out}");
+}
