@@ -147,20 +147,41 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
             "batch_role",
             "provisioned",
             "profile",
+            "agent",
+            "knowledge_base",
+            "generate_with",
+            "batch",
         ],
     )?;
-    dec.refuse_null_lists(&m, what, &["invoke", "regions", "source_vpce"]);
+    dec.refuse_null_lists(
+        &m,
+        what,
+        &[
+            "invoke",
+            "regions",
+            "source_vpce",
+            "agent",
+            "knowledge_base",
+        ],
+    );
     let profile = dec.opt_string(&m, "profile");
-    // A grant of a stack profile names what it invokes and where by the profile.
-    let (invoke, regions) = if profile.is_some() && !m.has("invoke") && !m.has("regions") {
-        (Some(Vec::new()), Some(Vec::new()))
-    } else {
-        (
+    let agent = dec.opt_string_list(&m, "agent");
+    let knowledge_base = dec.opt_string_list(&m, "knowledge_base");
+    let generate_with = dec.opt_string(&m, "generate_with");
+    // A grant of a stack profile names what it invokes and where by the profile; an
+    // agent or knowledge-base grant may invoke no model directly.
+    let invoke =
+        if m.has("invoke") || (profile.is_none() && !m.has("agent") && !m.has("knowledge_base")) {
             dec.req(&m, "invoke", what)
-                .and_then(|n| dec.string_list(n, "invoke")),
-            dec.req(&m, "regions", what)
-                .and_then(|n| dec.string_list(n, "regions")),
-        )
+                .and_then(|n| dec.string_list(n, "invoke"))
+        } else {
+            Some(Vec::new())
+        };
+    let regions = if profile.is_some() && !m.has("invoke") && !m.has("regions") {
+        Some(Vec::new())
+    } else {
+        dec.req(&m, "regions", what)
+            .and_then(|n| dec.string_list(n, "regions"))
     };
     let provisioned = dec.opt_string(&m, "provisioned");
     let via = m
@@ -173,7 +194,26 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
             .map(|b| crate::span::Spanned::new(b, n.span))
     });
     let source_vpce = dec.opt_string_list(&m, "source_vpce");
-    let batch_role = dec.opt_string(&m, "batch_role");
+    let mut batch_role = dec.opt_string(&m, "batch_role");
+    // `batch: { role: NAME }` (design.md) is `via: batch` with that service role.
+    let mut via = via;
+    if let Some(n) = m.get("batch") {
+        if let Some(b) = dec.map(n, "`batch`", &["role"]) {
+            if let Some(role) = dec
+                .req(&b, "role", "`batch`")
+                .and_then(|r| dec.string(r, "role"))
+            {
+                if batch_role.is_some() || via.as_ref().is_some_and(|v| v.value != Via::Batch) {
+                    dec.diags.error(
+                        n.span,
+                        "`batch` cannot be combined with `batch_role` or another `via`",
+                    );
+                }
+                via = Some(crate::span::Spanned::new(Via::Batch, n.span));
+                batch_role = Some(role);
+            }
+        }
+    }
     Some(Grant {
         invoke: invoke?,
         regions: regions?,
@@ -185,6 +225,9 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
         batch_role,
         provisioned,
         profile,
+        agent,
+        knowledge_base,
+        generate_with,
         span: node.span,
     })
 }

@@ -324,6 +324,12 @@ pub struct Grant {
     pub provisioned: Option<S<String>>,
     /// An `inference_profiles` entry of this config: its ARN and the models it routes to.
     pub profile: Option<S<String>>,
+    /// Agent aliases the caller may invoke: alias ARNs or `AGENT_ID/ALIAS_ID`.
+    pub agent: Vec<S<String>>,
+    /// Knowledge bases the caller may query: ids or ARNs.
+    pub knowledge_base: Vec<S<String>>,
+    /// With `knowledge_base`: the model RetrieveAndGenerate answers with.
+    pub generate_with: Option<S<String>>,
     pub span: Span,
 }
 

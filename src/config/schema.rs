@@ -338,6 +338,22 @@ struct GrantSchema {
     provisioned: Option<String>,
     /// An `inference_profiles` entry of this config: its ARN and the models it routes to.
     profile: Option<String>,
+    /// Agent aliases the caller may invoke (InvokeAgent): alias ARNs or `AGENT_ID/ALIAS_ID`.
+    agent: Option<Vec<String>>,
+    /// Knowledge bases the caller may query (Retrieve): ids or ARNs.
+    knowledge_base: Option<Vec<String>>,
+    /// With `knowledge_base`: RetrieveAndGenerate with this model (and its invoke).
+    generate_with: Option<String>,
+    /// Start batch inference jobs with this service role (`via: batch`).
+    batch: Option<BatchSchema>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct BatchSchema {
+    /// A role of this config (by name) or a role ARN: the role Bedrock assumes.
+    role: String,
 }
 
 #[derive(Deserialize, JsonSchema)]

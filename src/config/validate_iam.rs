@@ -106,6 +106,64 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
     }
 }
 
+/// An agent or knowledge-base id as Bedrock assigns them: ten upper-case letters or
+/// digits (CreateAgent / CreateKnowledgeBase `agentId`/`knowledgeBaseId`, pattern
+/// `[0-9a-zA-Z]{10}`, https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_Agent.html).
+fn is_agent_id(s: &str) -> bool {
+    s.len() == 10 && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// `agent:` entries are alias ARNs or `AGENT_ID/ALIAS_ID`; `knowledge_base:` entries are
+/// ids or ARNs; `generate_with` needs a knowledge base and a known model.
+fn agent_runtime(r: &mut Rules, g: &Grant) {
+    for a in &g.agent {
+        let ok = match a.value.strip_prefix("arn:") {
+            Some(_) => {
+                r.arn(a, "`agent`", Some("bedrock"))
+                    && a.value.split_once(":agent-alias/").is_some_and(|(_, ids)| {
+                        ids.split_once('/')
+                            .is_some_and(|(x, y)| is_agent_id(x) && is_agent_id(y))
+                    })
+            }
+            None => a
+                .value
+                .split_once('/')
+                .is_some_and(|(x, y)| is_agent_id(x) && is_agent_id(y)),
+        };
+        if !ok {
+            r.d.error(
+                a.span,
+                format!("`agent` must be an agent alias ARN (`…:agent-alias/AGENT_ID/ALIAS_ID`) or `AGENT_ID/ALIAS_ID`, found `{}`", a.value),
+            );
+        }
+    }
+    for k in &g.knowledge_base {
+        let ok = match k.value.strip_prefix("arn:") {
+            Some(_) => {
+                r.arn(k, "`knowledge_base`", Some("bedrock"))
+                    && k.value
+                        .split_once(":knowledge-base/")
+                        .is_some_and(|(_, id)| is_agent_id(id))
+            }
+            None => is_agent_id(&k.value),
+        };
+        if !ok {
+            r.d.error(
+                k.span,
+                format!("`knowledge_base` must be a knowledge base id (10 letters or digits) or ARN, found `{}`", k.value),
+            );
+        }
+    }
+    if let Some(m) = &g.generate_with {
+        if g.knowledge_base.is_empty() {
+            r.d.error(m.span, "`generate_with` needs the grant's `knowledge_base`");
+        }
+        if !m.value.starts_with("arn:") {
+            known_model(r, m);
+        }
+    }
+}
+
 /// `provisioned: NAME` and `profile: NAME` name entries of this config, where the grant
 /// can use them.
 fn stack_refs(r: &mut Rules, cfg: &Config, g: &Grant) {
@@ -215,9 +273,14 @@ fn policy_ref(r: &mut Rules, v: &S<String>, names: &[&str], what: &str) {
 }
 
 fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&str]) {
-    if g.invoke.is_empty() && g.profile.is_none() {
+    if g.invoke.is_empty()
+        && g.profile.is_none()
+        && g.agent.is_empty()
+        && g.knowledge_base.is_empty()
+    {
         r.d.error(g.span, "a grant needs at least one model in `invoke`");
     }
+    agent_runtime(r, g);
     if !(g.regions.is_empty() && g.profile.is_some()) {
         r.regions(&g.regions, g.span, "a grant");
     }

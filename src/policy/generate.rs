@@ -39,6 +39,9 @@ pub const GET_JOB: &str = "bedrock:GetModelInvocationJob";
 pub const LIST_JOBS: &str = "bedrock:ListModelInvocationJobs";
 pub const STOP_JOB: &str = "bedrock:StopModelInvocationJob";
 pub const PASS_ROLE: &str = "iam:PassRole";
+pub const INVOKE_AGENT: &str = "bedrock:InvokeAgent";
+pub const RETRIEVE: &str = "bedrock:Retrieve";
+pub const RETRIEVE_AND_GENERATE: &str = "bedrock:RetrieveAndGenerate";
 pub const BEDROCK_SERVICE: &str = "bedrock.amazonaws.com";
 /// The catalog's marker for `global.` profiles that may route to any commercial region.
 pub const ALL_COMMERCIAL: &str = "ALL_COMMERCIAL_REGIONS";
@@ -171,6 +174,31 @@ fn stack_provisioned_resources(
         .collect()
 }
 
+/// The ARNs of `entries` (ARNs, or ids made into `KIND/ID` ARNs in each of `regions`).
+pub fn agent_runtime_arns(
+    entries: &[crate::config::S<String>],
+    kind: &str,
+    regions: &[crate::config::S<String>],
+    account: &str,
+) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for e in entries {
+        if e.value.starts_with("arn:") {
+            out.insert(e.value.clone());
+            continue;
+        }
+        for r in regions {
+            out.insert(format!(
+                "arn:{}:bedrock:{}:{account}:{kind}/{}",
+                catalog().partition(&r.value),
+                r.value,
+                e.value
+            ));
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// Whether the grant denies invoke requests that do not name its guardrail.
 pub fn requires_guardrail(grant: &Grant) -> bool {
     grant.guardrail.is_some() && grant.require_guardrail.as_ref().is_some_and(|r| r.value)
@@ -300,6 +328,24 @@ fn grant_statements(
     if let Some(p) = &g.profile {
         invoke.extend(stack_profile_resources(cfg, &p.value, account, refs));
     }
+    // RetrieveAndGenerate answers with the model the request names, which the caller
+    // must be allowed to invoke (knowledge-base-prereq-permissions-general.html,
+    // https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-prereq-permissions-general.html).
+    if let Some(m) = g
+        .generate_with
+        .as_ref()
+        .filter(|_| !g.knowledge_base.is_empty())
+    {
+        let via = via_for(cfg, g, &m.value);
+        let via = if via == Via::Batch {
+            Via::OnDemand
+        } else {
+            via
+        };
+        for r in &g.regions {
+            invoke.extend(invoke_resources(&m.value, &r.value, via, account));
+        }
+    }
     let mut invoke_actions = vec![INVOKE.to_string()];
     if g.streaming {
         invoke_actions.push(INVOKE_STREAM.to_string());
@@ -311,6 +357,30 @@ fn grant_statements(
             "Allow",
             one_or_many(invoke_actions.clone()),
             one_or_many(invoke.iter().cloned()),
+        ));
+    }
+    let agents = agent_runtime_arns(&g.agent, "agent-alias", &g.regions, account);
+    if !agents.is_empty() {
+        allows.push(out.len());
+        out.push(statement(
+            format!("InvokeAgent{i}"),
+            "Allow",
+            one_or_many([INVOKE_AGENT.to_string()]),
+            one_or_many(agents),
+        ));
+    }
+    let kbs = agent_runtime_arns(&g.knowledge_base, "knowledge-base", &g.regions, account);
+    if !kbs.is_empty() {
+        let mut actions = vec![RETRIEVE.to_string()];
+        if g.generate_with.is_some() {
+            actions.push(RETRIEVE_AND_GENERATE.to_string());
+        }
+        allows.push(out.len());
+        out.push(statement(
+            format!("Retrieve{i}"),
+            "Allow",
+            one_or_many(actions),
+            one_or_many(kbs),
         ));
     }
     if let Some(gr) = &g.guardrail {

@@ -9,8 +9,9 @@
 
 use super::arn::{foundation_model_arn, inference_profile_arn, role_arn};
 use super::generate::{
-    profile_of, profile_routes, requires_guardrail, via_for, ALL_COMMERCIAL, APPLY_GUARDRAIL,
-    BEDROCK_SERVICE, CREATE_JOB, GET_JOB, INVOKE, INVOKE_STREAM, LIST_JOBS, PASS_ROLE,
+    agent_runtime_arns, profile_of, profile_routes, requires_guardrail, via_for, ALL_COMMERCIAL,
+    APPLY_GUARDRAIL, BEDROCK_SERVICE, CREATE_JOB, GET_JOB, INVOKE, INVOKE_AGENT, INVOKE_STREAM,
+    LIST_JOBS, PASS_ROLE, RETRIEVE, RETRIEVE_AND_GENERATE,
 };
 use super::refs::StackRefs;
 use crate::account::Kind;
@@ -235,6 +236,12 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
     let mut intended: BTreeSet<(String, String)> = BTreeSet::new();
     let mut out = Vec::new();
     for g in grants {
+        if let Some(m) = &g.generate_with {
+            named.insert(m.value.clone());
+            if let Some((m, _)) = catalog().profile(&m.value) {
+                named.insert(m.model_id.clone());
+            }
+        }
         for id in &g.invoke {
             named.insert(id.value.clone());
             if let Some((m, _)) = catalog().profile(&id.value) {
@@ -419,6 +426,7 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
         if let Some(p) = &g.profile {
             profile_cases(cfg, &p.value, account, refs, &mut out);
         }
+        agent_runtime_cases(g, account, &mut out);
     }
     // Near misses that apply per grant region: another model, region and action.
     let mut near = Vec::new();
@@ -489,6 +497,68 @@ fn other_id(arn: &str) -> String {
     match arn.rsplit_once('/') {
         Some((head, _)) => format!("{head}/{OTHER_GUARDRAIL_ID}"),
         None => arn.to_string(),
+    }
+}
+
+/// A grant's agents and knowledge bases: each allowed for its own action; another alias,
+/// another knowledge base of the account, and RetrieveAndGenerate when no model was
+/// granted for it, denied.
+fn agent_runtime_cases(g: &Grant, account: &str, out: &mut Vec<Case>) {
+    let ctx: Vec<(String, String)> = g
+        .source_vpce
+        .first()
+        .map(|v| ("aws:SourceVpce".to_string(), v.value.clone()))
+        .into_iter()
+        .collect();
+    let agents = agent_runtime_arns(&g.agent, "agent-alias", &g.regions, account);
+    for a in &agents {
+        out.push(case(
+            "intended: invoke the agent alias",
+            INVOKE_AGENT,
+            a,
+            &ctx,
+            Expect::Allow,
+        ));
+        out.push(case(
+            "near miss: another alias of the account",
+            INVOKE_AGENT,
+            &other_id(a),
+            &ctx,
+            Expect::Deny,
+        ));
+    }
+    let kbs = agent_runtime_arns(&g.knowledge_base, "knowledge-base", &g.regions, account);
+    for k in &kbs {
+        out.push(case(
+            "intended: retrieve from the knowledge base",
+            RETRIEVE,
+            k,
+            &ctx,
+            Expect::Allow,
+        ));
+        let generate = if g.generate_with.is_some() {
+            Expect::Allow
+        } else {
+            Expect::Deny
+        };
+        out.push(case(
+            if g.generate_with.is_some() {
+                "intended: retrieve and generate"
+            } else {
+                "near miss: retrieve and generate without a granted model"
+            },
+            RETRIEVE_AND_GENERATE,
+            k,
+            &ctx,
+            generate,
+        ));
+        out.push(case(
+            "near miss: another knowledge base of the account",
+            RETRIEVE,
+            &other_id(k),
+            &ctx,
+            Expect::Deny,
+        ));
     }
 }
 

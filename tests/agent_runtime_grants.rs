@@ -1,0 +1,133 @@
+//! Agent-runtime grants (issue 19, design.md "Batch, custom models, agent runtime"):
+//! `agent:` becomes InvokeAgent on agent-alias ARNs, `knowledge_base:` Retrieve on
+//! knowledge-base ARNs, `generate_with:` adds RetrieveAndGenerate and that model's invoke
+//! ARNs; `batch: { role }` is `via: batch` with that service role. Applied on the sandbox,
+//! proved by `policy generate` (intended allowed, another alias / knowledge base denied),
+//! and checked; malformed ids are errors at their line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine_support;
+
+use engine_support::*;
+use serde_json::Value;
+
+const CONFIG: &str = r#"version: 1
+stack: rag
+account:
+  regions: [us-east-1]
+models:
+  - id: anthropic.claude-haiku-4-5-20251001-v1:0
+    regions: [us-east-1]
+    via: inference_profile
+  - id: amazon.nova-lite-v1:0
+    regions: [us-east-1]
+    via: batch
+iam:
+  roles:
+    - name: rag-app
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - agent: [AGENT12345/ALIAS12345]
+              knowledge_base: [KB12345678]
+              generate_with: us.anthropic.claude-haiku-4-5-20251001-v1:0
+              regions: [us-east-1]
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              batch: { role: batch-service }
+    - name: batch-service
+      assume_role_policy: policies/trust-bedrock.json
+      policies: []
+access_checks:
+  - { principal: role/rag-app, action: bedrock:InvokeAgent, model: "arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT12345/ALIAS12345", region: us-east-1, expect: allow }
+  - { principal: role/rag-app, action: bedrock:InvokeAgent, model: "arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT12345/OTHER12345", region: us-east-1, expect: deny }
+  - { principal: role/rag-app, action: bedrock:RetrieveAndGenerate, model: "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB12345678", region: us-east-1, expect: allow }
+  - { principal: role/rag-app, action: bedrock:Retrieve, model: "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/OTHER12345", region: us-east-1, expect: deny }
+"#;
+
+fn statement<'a>(doc: &'a Value, sid: &str) -> &'a Value {
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == sid)
+        .unwrap_or_else(|| panic!("no {sid} in {doc:#}"))
+}
+
+#[test]
+fn agent_and_knowledge_base_grants_apply_prove_and_check() {
+    let p = Project::new(CONFIG);
+    p.apply_ok();
+    p.assert_converged();
+    let (code, out, err) = p.run(&[
+        "policy",
+        "generate",
+        "-f",
+        "bedrock.yaml",
+        "--role",
+        "rag-app",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("near misses"), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        statement(&doc, "InvokeAgent0")["Resource"],
+        "arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT12345/ALIAS12345"
+    );
+    let kb = statement(&doc, "Retrieve0");
+    assert_eq!(
+        kb["Action"],
+        serde_json::json!(["bedrock:Retrieve", "bedrock:RetrieveAndGenerate"])
+    );
+    assert_eq!(
+        kb["Resource"],
+        "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB12345678"
+    );
+    // generate_with: the model's profile and its destination-region model ARNs.
+    let invoke = statement(&doc, "Invoke0")["Resource"].to_string();
+    assert!(
+        invoke.contains("inference-profile/us.anthropic.claude-haiku"),
+        "{invoke}"
+    );
+    assert!(
+        invoke.contains("us-west-2::foundation-model/anthropic.claude-haiku"),
+        "{invoke}"
+    );
+    // batch: { role } is via: batch with PassRole on that role, for Bedrock only.
+    let pass = statement(&doc, "PassBatchRole1");
+    assert_eq!(
+        pass["Resource"],
+        "arn:aws:iam::111122223333:role/batch-service"
+    );
+    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("4 checks, 4 passed"), "{out}");
+}
+
+#[test]
+fn malformed_agent_and_knowledge_base_ids_are_errors_at_their_line() {
+    let p = Project::new(
+        &CONFIG
+            .replace("[AGENT12345/ALIAS12345]", "[my-agent]")
+            .replace("knowledge_base: [KB12345678]", "knowledge_base: [kb_1]"),
+    );
+    let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("bedrock.yaml:18:23: error: `agent` must be"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bedrock.yaml:19:32: error: `knowledge_base` must be"),
+        "{err}"
+    );
+    // generate_with without a knowledge base.
+    let p = Project::new(&CONFIG.replace("              knowledge_base: [KB12345678]\n", ""));
+    let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`generate_with` needs the grant's `knowledge_base`"),
+        "{err}"
+    );
+}
