@@ -131,3 +131,172 @@ fn malformed_agent_and_knowledge_base_ids_are_errors_at_their_line() {
         "{err}"
     );
 }
+
+const BATCH: &str = r#"version: 1
+stack: batch
+account:
+  regions: [us-east-1]
+models:
+  - id: amazon.nova-lite-v1:0
+    regions: [us-east-1]
+    via: batch
+batch_roles:
+  - name: nova-batch
+    input: s3://acme-batch-in/jobs/
+    output: s3://acme-batch-out/results/
+    kms_key: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    models: [amazon.nova-lite-v1:0]
+iam:
+  roles:
+    - name: submitter
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              batch: { role: nova-batch }
+access_checks:
+  - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-lite-v1:0, region: us-east-1, expect: allow }
+  - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-pro-v1:0, region: us-east-1, expect: deny }
+"#;
+
+/// `iam eval` of one request against `doc` (identity policy), with `context`.
+fn eval(doc: &Value, action: &str, resource: &str, context: Value) -> String {
+    use std::io::Write;
+    let line = serde_json::json!({
+        "id": "x",
+        "request": {"principal": "arn:aws:iam::111122223333:role/nova-batch", "action": action,
+                    "resource": resource, "resource_account": "111122223333", "context": context},
+        "identity_policies": [doc],
+    });
+    let mut child = std::process::Command::new(bin())
+        .args(["iam", "eval"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["decision"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
+
+#[test]
+fn a_batch_role_is_generated_with_exact_s3_prefixes_and_proved() {
+    let p = Project::new(BATCH);
+    p.apply_ok();
+    p.assert_converged();
+    let role = rt()
+        .block_on(
+            p.account()
+                .get(bedrockctl::account::Kind::IamRole, "global", "nova-batch"),
+        )
+        .unwrap()
+        .unwrap();
+    let trust = &role.spec["assume_role_policy"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"], "bedrock.amazonaws.com");
+    assert_eq!(
+        trust["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111122223333"
+    );
+    assert_eq!(
+        trust["Condition"]["ArnLike"]["aws:SourceArn"],
+        "arn:aws:bedrock:us-east-1:111122223333:model-invocation-job/*"
+    );
+    let doc = role.spec["inline_policies"]["bedrockctl-batch"].clone();
+    let here = serde_json::json!({"aws:ResourceAccount": "111122223333"});
+    let cases = [
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-batch-in/jobs/a.jsonl",
+            "allow",
+        ),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-batch-in/other/a.jsonl",
+            "implicit_deny",
+        ),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::another-bucket/jobs/a.jsonl",
+            "implicit_deny",
+        ),
+        (
+            "s3:PutObject",
+            "arn:aws:s3:::acme-batch-out/results/x.out",
+            "allow",
+        ),
+        (
+            "s3:PutObject",
+            "arn:aws:s3:::acme-batch-in/jobs/x.out",
+            "implicit_deny",
+        ),
+        (
+            "s3:PutObject",
+            "arn:aws:s3:::acme-batch-out/elsewhere/x.out",
+            "implicit_deny",
+        ),
+        (
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+            "allow",
+        ),
+        (
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
+            "implicit_deny",
+        ),
+        (
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "allow",
+        ),
+    ];
+    for (action, resource, want) in cases {
+        assert_eq!(
+            eval(&doc, action, resource, here.clone()),
+            want,
+            "{action} {resource}"
+        );
+    }
+    // Another account's bucket with the same name is not the stack's.
+    assert_eq!(
+        eval(
+            &doc,
+            "s3:GetObject",
+            "arn:aws:s3:::acme-batch-in/jobs/a.jsonl",
+            serde_json::json!({"aws:ResourceAccount": "999999999999"})
+        ),
+        "implicit_deny"
+    );
+    // The caller may pass exactly this role to Bedrock, and the checks pass.
+    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = p.run(&[
+        "policy",
+        "generate",
+        "-f",
+        "bedrock.yaml",
+        "--role",
+        "submitter",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("arn:aws:iam::111122223333:role/nova-batch"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_batch_role_with_a_bad_location_is_an_error_at_its_line() {
+    let p = Project::new(&BATCH.replace("s3://acme-batch-out/results/", "acme-batch-out"));
+    let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("bedrock.yaml:12:13: error: `output` must be `s3://BUCKET/PREFIX`"),
+        "{err}"
+    );
+}

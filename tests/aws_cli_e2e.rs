@@ -696,3 +696,78 @@ iam:
     expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
     expect(d, &["destroy", "-f", "bedrock.yaml", "--auto-approve"], 0);
 }
+
+/// Issue 19 against moto: a `batch_roles` entry becomes an IAM role with the generated
+/// trust (Bedrock, this account's jobs only) and exact S3 prefixes, read back with boto3;
+/// re-plan clean; destroy removes it.
+#[test]
+#[ignore = "needs moto"]
+fn batch_role_is_created_with_its_generated_trust_and_policy_against_moto() {
+    moto_endpoint("batch_role_is_created_with_its_generated_trust_and_policy_against_moto");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = Names::new();
+    let role = unique("e2e-batch");
+    let config = format!(
+        r#"version: 1
+stack: {stack}
+account:
+  id: "123456789012"
+  regions: [us-east-1]
+batch_roles:
+  - name: {role}
+    input: s3://e2e-batch-in/jobs/
+    output: s3://e2e-batch-out/results/
+    models: [amazon.nova-lite-v1:0]
+iam:
+  roles:
+    - name: {app}
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              batch: {{ role: {role} }}
+"#,
+        stack = n.stack,
+        app = n.app,
+    );
+    write_project(d, &config);
+    expect(d, &["apply", "-f", "bedrock.yaml", "--auto-approve"], 0);
+    let trust = boto(&format!(
+        "out(c('iam').get_role(RoleName='{role}')['Role']['AssumeRolePolicyDocument'])"
+    ));
+    let st = &trust["Statement"][0];
+    assert_eq!(
+        st["Principal"]["Service"],
+        json!("bedrock.amazonaws.com"),
+        "{trust}"
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"]["aws:SourceAccount"],
+        json!("123456789012"),
+        "{trust}"
+    );
+    let policy = boto(&format!(
+        "out(c('iam').get_role_policy(RoleName='{role}', PolicyName='bedrockctl-batch')['PolicyDocument'])"
+    ));
+    let text = policy.to_string();
+    assert!(text.contains("arn:aws:s3:::e2e-batch-in/jobs/*"), "{text}");
+    assert!(
+        text.contains("arn:aws:s3:::e2e-batch-out/results/*"),
+        "{text}"
+    );
+    assert!(!text.contains("\"*\""), "{text}");
+    let pass = boto(&format!(
+        "out(c('iam').get_role_policy(RoleName='{}', PolicyName='bedrockctl-grants')['PolicyDocument'])",
+        n.app
+    ));
+    assert!(
+        pass.to_string()
+            .contains(&format!("arn:aws:iam::123456789012:role/{role}")),
+        "{pass}"
+    );
+    expect(d, &["plan", "-f", "bedrock.yaml", "--detailed-exitcode"], 0);
+    expect(d, &["destroy", "-f", "bedrock.yaml", "--auto-approve"], 0);
+    assert_eq!(roles_named(&[role.as_str(), n.app.as_str()]), json!([]));
+}

@@ -501,6 +501,7 @@ const TOP: &[&str] = &[
     "iam",
     "organization",
     "access_checks",
+    "batch_roles",
 ];
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
@@ -561,6 +562,10 @@ pub(crate) fn decode(
         .get("access_checks")
         .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
+    let batch_roles = m
+        .get("batch_roles")
+        .map(|n| decode_list(dec, n, "batch_roles", super::decode_iam::decode_batch_role))
+        .unwrap_or_default();
     // A kind key written with no value is an error (refuse_null_sections); the
     // `or_else` below keeps `[]` meaning "manage this kind".
     let mut config = Config {
@@ -582,6 +587,7 @@ pub(crate) fn decode(
         iam,
         organization,
         access_checks,
+        batch_roles,
     };
     if !config.account.regions_declared {
         config.account.regions = used_regions(&config);
@@ -641,6 +647,9 @@ fn used_regions(cfg: &Config) -> Vec<S<String>> {
     }
     for c in &cfg.access_checks {
         add(&c.region);
+    }
+    for b in &cfg.batch_roles {
+        b.regions.iter().for_each(&mut add);
     }
     out
 }

@@ -232,6 +232,33 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
     })
 }
 
+pub(crate) fn decode_batch_role(dec: &mut Decoder, node: &Node) -> Option<BatchRole> {
+    let what = "a `batch_roles` entry";
+    let m = dec.map(
+        node,
+        what,
+        &["name", "input", "output", "kms_key", "models", "regions"],
+    )?;
+    dec.refuse_null_lists(&m, what, &["models", "regions"]);
+    let name = dec.req_string(&m, "name", what);
+    let input = dec.req_string(&m, "input", what);
+    let output = dec.req_string(&m, "output", what);
+    let kms_key = dec.opt_string(&m, "kms_key");
+    let models = dec
+        .req(&m, "models", what)
+        .and_then(|n| dec.string_list(n, "models"));
+    let regions = dec.opt_string_list(&m, "regions");
+    Some(BatchRole {
+        name: name?,
+        input: input?,
+        output: output?,
+        kms_key,
+        models: models?,
+        regions,
+        span: node.span,
+    })
+}
+
 pub(crate) fn decode_organization(dec: &mut Decoder, node: &Node) -> Option<Organization> {
     let m = dec.map(node, "`organization`", &["management_account", "scps"])?;
     dec.refuse_null_lists(&m, "`organization`", &["scps"]);

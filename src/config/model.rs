@@ -40,6 +40,25 @@ pub struct Config {
     /// SCPs declared in the config for offline checks, one list per organization level.
     pub organization: Option<Organization>,
     pub access_checks: Vec<AccessCheck>,
+    /// Service roles Bedrock assumes for batch inference jobs (`batch_roles:`).
+    pub batch_roles: Vec<BatchRole>,
+}
+
+/// `batch_roles[]`: the role a batch inference job passes to Bedrock, generated: trust for
+/// `bedrock.amazonaws.com` from this account's jobs, S3 read on `input`, write on
+/// `output`, KMS when a key is named, invoke on `models`.
+#[derive(Debug, Clone)]
+pub struct BatchRole {
+    pub name: S<String>,
+    /// `s3://BUCKET/PREFIX` the jobs read.
+    pub input: S<String>,
+    /// `s3://BUCKET/PREFIX` the jobs write.
+    pub output: S<String>,
+    pub kms_key: Option<S<String>>,
+    pub models: Vec<S<String>>,
+    /// Where jobs run; default the account's regions.
+    pub regions: Vec<S<String>>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -24,7 +24,12 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
         .flat_map(|i| i.roles.iter().flatten())
         .collect();
     let policy_names: Vec<&str> = policies.iter().map(|p| p.name.value.as_str()).collect();
-    let role_names: Vec<&str> = roles.iter().map(|r| r.name.value.as_str()).collect();
+    // Batch service roles are roles of the stack too: grants and checks may name them.
+    let role_names: Vec<&str> = roles
+        .iter()
+        .map(|r| r.name.value.as_str())
+        .chain(cfg.batch_roles.iter().map(|b| b.name.value.as_str()))
+        .collect();
     let guardrails: Vec<&str> = cfg
         .guardrails
         .iter()
@@ -100,9 +105,47 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
             r.d.error(role.name.span, format!("inline policies of role `{}` total {inline} characters, IAM allows {INLINE_POLICY_CHARS}", role.name.value));
         }
     }
+    for b in &cfg.batch_roles {
+        if r.len(&b.name, "role name", 1, 64) {
+            r.charset(&b.name, "role name", iam_name_char, "[\\w+=,.@-]+");
+        }
+        if !seen.insert(b.name.value.as_str()) {
+            r.d.error(b.name.span, format!("duplicate role `{}`", b.name.value));
+        }
+        batch_role(r, b);
+    }
     for check in &cfg.access_checks {
         access_check(r, cfg, check, &role_names);
         guardrail_refs(r, check, &guardrails);
+    }
+}
+
+/// A batch role's S3 locations, key and models.
+fn batch_role(r: &mut Rules, b: &BatchRole) {
+    for (what, uri) in [("input", &b.input), ("output", &b.output)] {
+        if crate::policy::generate::parse_s3_uri(&uri.value).is_none() {
+            r.d.error(
+                uri.span,
+                format!("`{what}` must be `s3://BUCKET/PREFIX` (a bucket name of 3-63 lower-case letters, digits, dots and hyphens), found `{}`", uri.value),
+            );
+        }
+    }
+    if let Some(k) = &b.kms_key {
+        if r.arn(k, "`kms_key`", Some("kms")) && !k.value.contains(":key/") {
+            r.d.error(k.span, "`kms_key` must be a KMS key ARN (`…:key/KEY_ID`)");
+        }
+    }
+    if b.models.is_empty() {
+        r.d.error(b.span, "a batch role needs at least one model in `models`");
+    }
+    for m in &b.models {
+        if !m.value.starts_with("arn:") {
+            known_model(r, m);
+        }
+    }
+    // Without `regions`, the account's regions.
+    if !b.regions.is_empty() {
+        r.regions(&b.regions, b.span, "a batch role");
     }
 }
 

@@ -203,6 +203,32 @@ impl AccessModel {
                 boundary_name: role.permissions_boundary.as_ref().map(|b| b.value.clone()),
             });
         }
+        // Batch service roles: their generated permissions, nothing else.
+        for b in &cfg.batch_roles {
+            let (_, doc) = crate::policy::generate::batch_role_documents(cfg, b, account);
+            let mut problems = org_problems.clone();
+            let name = "batch role policy".to_string();
+            let identity: Vec<CompiledPolicy> = compile_doc(&doc, &name, &mut problems)
+                .into_iter()
+                .collect();
+            out.push(RoleAccess {
+                name: b.name.value.clone(),
+                arn: format!("arn:aws:iam::{account}:role/{}", b.name.value),
+                set: PolicySet {
+                    identity,
+                    resource: None,
+                    permissions_boundary: None,
+                    session: None,
+                    scps: scps.clone(),
+                    rcps: rcps.clone(),
+                    management_account: management,
+                    vpc_endpoint: None,
+                },
+                problems,
+                policy_names: vec![name],
+                boundary_name: None,
+            });
+        }
         let mut stack_models = BTreeMap::new();
         for p in cfg.inference_profiles.iter().flatten() {
             stack_models.insert(

@@ -17,6 +17,7 @@ use crate::account::{
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
 use crate::policy::arn::{policy_arn, role_arn};
+use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document, StackRefs};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -303,6 +304,27 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                 owned_tags(&stack, &r.tags, r.prevent_destroy),
             );
         }
+    }
+
+    for b in &cfg.batch_roles {
+        let (trust, policy) = batch_role_documents(cfg, b, account_id);
+        let spec = IamRoleSpec {
+            assume_role_policy: trust,
+            permissions_boundary: None,
+            inline_policies: BTreeMap::from([("bedrockctl-batch".to_string(), policy)]),
+            managed_policies: Vec::new(),
+            description: Some(
+                "Bedrock batch inference service role (bedrockctl batch_roles)".into(),
+            ),
+            max_session_duration: None,
+        };
+        push(
+            Kind::IamRole,
+            GLOBAL,
+            &b.name.value,
+            to_json(&spec),
+            owned_tags(&stack, &BTreeMap::new(), false),
+        );
     }
 
     out.sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));

@@ -93,6 +93,9 @@ impl Scope {
                 s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
             }
         }
+        if !cfg.batch_roles.is_empty() {
+            s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
+        }
         if let Some(models) = &cfg.models {
             for m in models {
                 for r in &m.regions {

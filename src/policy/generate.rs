@@ -27,7 +27,7 @@ use super::arn::{any_in_region, foundation_model_arn, inference_profile_arn, rol
 use super::refs::StackRefs;
 use crate::account::Kind;
 use crate::catalog::catalog;
-use crate::config::{Config, Grant, Role, RolePolicy, Via};
+use crate::config::{BatchRole, Config, Grant, Role, RolePolicy, Via};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -539,6 +539,126 @@ pub fn logging_document(cfg: &Config, role: &str, account: &str) -> Option<Value
         })
         .collect();
     (!statements.is_empty()).then(|| json!({"Version": "2012-10-17", "Statement": statements}))
+}
+
+/// `s3://BUCKET/PREFIX` → (bucket, prefix); the bucket must be a valid name
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
+    let rest = uri.strip_prefix("s3://")?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    let ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    (ok && !prefix.contains('*')).then_some((bucket, prefix))
+}
+
+/// The trust policy and the permissions of a batch inference service role, as the
+/// Bedrock user guide's batch service role describes them
+/// (https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html): Bedrock may
+/// assume it only for this account's model-invocation jobs (`aws:SourceAccount`,
+/// `aws:SourceArn`); it reads the input prefix, writes the output prefix (buckets of this
+/// account, `aws:ResourceAccount`), uses the KMS key when named, and invokes the models.
+pub fn batch_role_documents(cfg: &Config, b: &BatchRole, account: &str) -> (Value, Value) {
+    let regions: Vec<&str> = if b.regions.is_empty() {
+        cfg.account
+            .regions
+            .iter()
+            .map(|r| r.value.as_str())
+            .collect()
+    } else {
+        b.regions.iter().map(|r| r.value.as_str()).collect()
+    };
+    let part = regions
+        .first()
+        .map(|r| catalog().partition(r).to_string())
+        .unwrap_or_else(|| "aws".to_string());
+    let jobs: Vec<String> = regions
+        .iter()
+        .map(|r| format!("arn:{part}:bedrock:{r}:{account}:model-invocation-job/*"))
+        .collect();
+    let trust = json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "BedrockBatchJobs",
+        "Effect": "Allow",
+        "Principal": {"Service": BEDROCK_SERVICE},
+        "Action": "sts:AssumeRole",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": one_or_many(jobs)},
+        },
+    }]});
+    let mut statements = Vec::new();
+    let mut s3 = |sid: &str, action: &str, uri: &str| {
+        if let Some((bucket, prefix)) = parse_s3_uri(uri) {
+            let mut objects = statement(
+                format!("{sid}Objects"),
+                "Allow",
+                json!(action),
+                json!(format!("arn:{part}:s3:::{bucket}/{prefix}*")),
+            );
+            add_condition(
+                &mut objects,
+                "StringEquals",
+                "aws:ResourceAccount",
+                json!(account),
+            );
+            statements.push(Value::Object(objects));
+            let mut list = statement(
+                format!("{sid}List"),
+                "Allow",
+                json!("s3:ListBucket"),
+                json!(format!("arn:{part}:s3:::{bucket}")),
+            );
+            add_condition(
+                &mut list,
+                "StringEquals",
+                "aws:ResourceAccount",
+                json!(account),
+            );
+            add_condition(
+                &mut list,
+                "StringLike",
+                "s3:prefix",
+                json!(format!("{prefix}*")),
+            );
+            statements.push(Value::Object(list));
+        }
+    };
+    s3("ReadInput", "s3:GetObject", &b.input.value);
+    s3("WriteOutput", "s3:PutObject", &b.output.value);
+    let mut invoke = BTreeSet::new();
+    for m in &b.models {
+        let via = if catalog().profile(&m.value).is_some() {
+            Via::InferenceProfile
+        } else {
+            Via::OnDemand
+        };
+        for r in &regions {
+            invoke.extend(invoke_resources(&m.value, r, via, account));
+        }
+    }
+    if !invoke.is_empty() {
+        statements.push(Value::Object(statement(
+            "InvokeModels".into(),
+            "Allow",
+            json!(INVOKE),
+            one_or_many(invoke),
+        )));
+    }
+    if let Some(k) = &b.kms_key {
+        statements.push(Value::Object(statement(
+            "UseKey".into(),
+            "Allow",
+            json!(["kms:Decrypt", "kms:GenerateDataKey"]),
+            json!(k.value),
+        )));
+    }
+    (
+        trust,
+        json!({"Version": "2012-10-17", "Statement": statements}),
+    )
 }
 
 /// Every grant of a role, over all its `grants:` blocks, in order.
