@@ -158,6 +158,18 @@ iam:
 access_checks:
   - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-lite-v1:0, region: us-east-1, expect: allow }
   - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-pro-v1:0, region: us-east-1, expect: deny }
+  - principal: role/submitter
+    action: bedrock:CreateModelInvocationJob
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    batch: { role: nova-batch, input: s3://acme-batch-in/jobs/, output: s3://acme-batch-out/results/ }
+    expect: allow
+  - principal: role/submitter
+    action: bedrock:CreateModelInvocationJob
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    batch: { role: nova-batch, input: s3://acme-batch-in/jobs/, output: s3://acme-batch-out/other/ }
+    expect: deny
 "#;
 
 /// `iam eval` of one request against `doc` (identity policy), with `context`.
@@ -272,9 +284,26 @@ fn a_batch_role_is_generated_with_exact_s3_prefixes_and_proved() {
         ),
         "implicit_deny"
     );
-    // The caller may pass exactly this role to Bedrock, and the checks pass.
-    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml"]);
+    // The caller may pass exactly this role to Bedrock, and the checks pass: the batch
+    // check is decomposed into the caller's and the service role's requests.
+    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml", "--format", "json"]);
     assert_eq!(code, 0, "{out}\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    assert!(checks.iter().all(|c| c["pass"] == true), "{v:#}");
+    let denied = checks[3]["reason"].as_str().unwrap();
+    assert!(
+        denied.contains("not allowed `s3:PutObject` on `arn:aws:s3:::acme-batch-out/other/records.jsonl.out` by `role/nova-batch`"),
+        "{denied}"
+    );
+    let allowed = checks[2]["reason"].as_str().unwrap();
+    for part in [
+        "allowed `bedrock:CreateModelInvocationJob`",
+        "allowed `iam:PassRole` on `arn:aws:iam::111122223333:role/nova-batch` by `role/submitter`",
+        "allowed `s3:GetObject` on `arn:aws:s3:::acme-batch-in/jobs/records.jsonl` by `role/nova-batch`",
+    ] {
+        assert!(allowed.contains(part), "{part}: {allowed}");
+    }
     let (code, out, err) = p.run(&[
         "policy",
         "generate",
