@@ -82,6 +82,14 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ("passrole-wildcard", &[("passrole-wildcard", 8)]),
     ("shadowed-statement", &[("shadowed-statement", 16)]),
     ("unused-grant", &[("unused-grant", 12)]),
+    (
+        "resource-org-condition-on-model",
+        &[("resource-org-condition-on-model", 14)],
+    ),
+    (
+        "bedrock-trust-without-source-account",
+        &[("bedrock-trust-without-source-account", 4)],
+    ),
 ];
 
 fn extra_args(code: &str) -> Vec<&'static str> {

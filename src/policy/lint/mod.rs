@@ -11,6 +11,7 @@
 
 mod actions;
 mod arn_vars;
+mod batch;
 mod match_;
 mod models;
 
@@ -123,6 +124,18 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "access is granted to a model the config never names in `models:`",
         fix: "add the model to `models:` or remove the grant",
+    },
+    Rule {
+        code: "resource-org-condition-on-model",
+        severity: Severity::Error,
+        summary: "an `aws:ResourceOrgID`/`aws:ResourceOrgPaths` condition on foundation-model access never matches (they belong to Bedrock)",
+        fix: "drop the organization condition from statements about foundation models, or limit it to your own resources",
+    },
+    Rule {
+        code: "bedrock-trust-without-source-account",
+        severity: Severity::Warning,
+        summary: "a trust policy lets `bedrock.amazonaws.com` assume the role for any account",
+        fix: "add `aws:SourceAccount` (your account) and `aws:SourceArn` (`…:model-invocation-job/*`)",
     },
     Rule {
         code: "wildcard-provisioned-grant",
@@ -271,6 +284,7 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
         actions::check(&doc, &mut out);
     }
     arn_vars::check(&doc, &mut out);
+    batch::check(&doc, &mut out);
     models::check(&doc, ctx, &mut out);
     out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
     out.dedup();
