@@ -329,3 +329,29 @@ fn a_batch_role_with_a_bad_location_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn lint_finds_a_batch_output_the_role_cannot_write() {
+    let p = Project::new(BATCH);
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    let all = format!("{out}{err}");
+    assert_eq!(
+        code, 0,
+        "the deny check documents a job that must fail: {all}"
+    );
+    assert!(!all.contains("batch-output-not-writable"), "{all}");
+    // The same job expected to work: lint says why it would fail, at the output.
+    let wrong = BATCH.replace(
+        "output: s3://acme-batch-out/other/ }\n    expect: deny",
+        "output: s3://acme-batch-out/other/ }\n    expect: allow",
+    );
+    assert_ne!(wrong, BATCH);
+    p.write_config(&wrong);
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    let all = format!("{out}{err}");
+    assert_eq!(code, 3, "an error-level finding: {all}");
+    assert!(
+        all.contains("bedrock.yaml:37:73: error[batch-output-not-writable]: role `nova-batch` cannot write `s3://acme-batch-out/other/`"),
+        "{all}"
+    );
+}

@@ -101,8 +101,9 @@ fn extra_args(code: &str) -> Vec<&'static str> {
 }
 
 /// Rules about a config's grants rather than a policy file: their fixtures are configs,
-/// tested end to end elsewhere (`wildcard-provisioned-grant`: tests/engine_refs.rs).
-const CONFIG_ONLY: &[&str] = &["wildcard-provisioned-grant"];
+/// tested end to end elsewhere (`wildcard-provisioned-grant`: tests/engine_refs.rs,
+/// `batch-output-not-writable`: tests/agent_runtime_grants.rs).
+const CONFIG_ONLY: &[&str] = &["wildcard-provisioned-grant", "batch-output-not-writable"];
 
 #[test]
 fn every_code_has_a_bad_fixture_expectation() {

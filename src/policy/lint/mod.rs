@@ -138,6 +138,12 @@ pub const RULES: &[Rule] = &[
         fix: "add `aws:SourceAccount` (your account) and `aws:SourceArn` (`…:model-invocation-job/*`)",
     },
     Rule {
+        code: "batch-output-not-writable",
+        severity: Severity::Error,
+        summary: "a batch job's service role cannot write the job's output location",
+        fix: "grant `s3:PutObject` on the output prefix (and `s3:ListBucket` on its bucket), or use `batch_roles:`",
+    },
+    Rule {
         code: "wildcard-provisioned-grant",
         severity: Severity::Warning,
         summary: "a `via: provisioned` grant allows every provisioned model of the account in its regions",
@@ -313,6 +319,45 @@ pub fn lint_source(
     }
 }
 
+/// `batch-output-not-writable`: an access check of a batch job whose service role cannot
+/// write the output location (or list it), found by the same decomposition `check`
+/// evaluates (`iam::batch_check`): the job would fail after it started.
+fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
+    if cfg.access_checks.iter().all(|c| c.batch.is_none()) {
+        return;
+    }
+    let model = crate::iam::access::AccessModel::from_config(cfg, account, None);
+    for c in &cfg.access_checks {
+        // A check expecting a deny documents a job that must not work.
+        let Some(b) = c
+            .batch
+            .as_ref()
+            .filter(|_| c.expect.value == crate::config::Expect::Allow)
+        else {
+            continue;
+        };
+        let r = crate::iam::batch_check::run(&model, c, b);
+        // The decomposition ends with the output's PutObject and ListBucket.
+        let n = r.legs.len();
+        let blocked = n >= 2
+            && r.legs[n - 2..]
+                .iter()
+                .any(|l| !l.outcome.decision.is_allow());
+        if blocked {
+            let f = Finding::new(
+                "batch-output-not-writable",
+                0,
+                0,
+                format!(
+                    "role `{}` cannot write `{}`: a batch job started with it fails when it writes its results",
+                    b.role.value, b.output.value
+                ),
+            );
+            out.push(located(&f, Some(b.output.span)));
+        }
+    }
+}
+
 /// Lint everything a config names: the roles' `file:` policies and the managed
 /// policies (each at its own file position), and the generated `grants:` policies
 /// (findings there point at the `grants:` block of the YAML; a grant naming a model
@@ -416,6 +461,7 @@ pub fn lint_config(
             }
         }
     }
+    batch_outputs(cfg, account, &mut out);
     for (id, boundary) in files {
         if !seen.insert(id.0) {
             continue;
