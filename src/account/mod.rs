@@ -41,10 +41,12 @@ pub enum Kind {
     Alarm,
     IamRole,
     IamPolicy,
+    /// A custom (fine-tuned or imported) model of the account: read-only inventory.
+    CustomModel,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::ModelAccess,
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Alarm,
         Kind::IamRole,
         Kind::IamPolicy,
+        Kind::CustomModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Alarm => "alarm",
             Kind::IamRole => "iam_role",
             Kind::IamPolicy => "iam_policy",
+            Kind::CustomModel => "custom_model",
         }
     }
 

@@ -14,6 +14,7 @@
 
 mod alarms;
 pub mod clients;
+mod custom;
 mod error;
 mod guardrails;
 mod iam;
@@ -230,6 +231,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::list(self, region).await,
             Kind::IamRole => iam::list_roles(self).await,
             Kind::IamPolicy => iam::list_policies(self).await,
+            Kind::CustomModel => custom::list(self, region).await,
         }
     }
 
@@ -249,6 +251,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::get(self, region, id).await,
             Kind::IamRole => iam::get_role(self, id).await,
             Kind::IamPolicy => iam::get_policy(self, id).await,
+            Kind::CustomModel => custom::get(self, region, id).await,
         }
     }
 
@@ -258,7 +261,7 @@ impl Account for AwsAccount {
         idempotency_token: &str,
     ) -> Result<Resource, AccountError> {
         match desired.kind {
-            Kind::ModelAccess => Err(read_only("Create", desired)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Create", desired)),
             Kind::ProvisionedThroughput => pt::create(self, desired, idempotency_token).await,
             Kind::Guardrail => guardrails::create(self, desired, idempotency_token).await,
             Kind::GuardrailVersion => {
@@ -280,7 +283,7 @@ impl Account for AwsAccount {
             ));
         }
         match desired.kind {
-            Kind::ModelAccess => Err(read_only("Update", desired)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Update", desired)),
             Kind::ProvisionedThroughput => pt::update(self, live, desired).await,
             Kind::Guardrail => guardrails::update(self, live, desired).await,
             Kind::GuardrailVersion => Err(AccountError::validation(
@@ -300,7 +303,7 @@ impl Account for AwsAccount {
 
     async fn delete(&self, live: &Resource) -> Result<(), AccountError> {
         match live.kind {
-            Kind::ModelAccess => Err(read_only("Delete", live)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Delete", live)),
             Kind::ProvisionedThroughput => pt::delete(self, live).await,
             Kind::Guardrail => guardrails::delete(self, live).await,
             Kind::GuardrailVersion => guardrails::delete_version(self, live).await,

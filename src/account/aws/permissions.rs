@@ -91,6 +91,8 @@ pub const PERMISSIONS: &[Permission] = &[
         Read,
         &["bedrock:ListProvisionedModelThroughputs"],
     ),
+    p(BR, "ListCustomModels", Read, &["bedrock:ListCustomModels"]),
+    p(BR, "GetCustomModel", Read, &["bedrock:GetCustomModel"]),
     p(
         BR,
         "GetProvisionedModelThroughput",
