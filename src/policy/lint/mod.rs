@@ -11,8 +11,10 @@
 
 mod actions;
 mod arn_vars;
+mod iam_names;
 mod match_;
 mod models;
+mod names;
 
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
@@ -111,6 +113,24 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "`iam:PassRole` is allowed on every role",
         fix: "name the role ARN and add `iam:PassedToService`",
+    },
+    Rule {
+        code: "unknown-action",
+        severity: Severity::Warning,
+        summary: "a `bedrock:` action is not in the Service Authorization Reference list, or a wildcard matches none",
+        fix: "use the action AWS checks, e.g. `bedrock:InvokeModel` for Converse",
+    },
+    Rule {
+        code: "unknown-condition-key",
+        severity: Severity::Warning,
+        summary: "a `bedrock:` condition key does not exist: no request carries it, which can make the statement dead",
+        fix: "use a documented key such as `bedrock:InferenceProfileArn`, or name the models in `Resource`",
+    },
+    Rule {
+        code: "grant-never-applies",
+        severity: Severity::Error,
+        summary: "an action is allowed only on resources it is never authorized on",
+        fix: "grant actions without a resource type on `\"*\"`, and others on ARNs of their resource type",
     },
     Rule {
         code: "shadowed-statement",
@@ -228,6 +248,9 @@ pub(crate) struct Doc<'a> {
     pub policy: &'a Policy,
     /// The statement objects, in the order of `policy.statements`.
     pub nodes: Vec<&'a Node>,
+    /// The index each statement has in the document as written (statements left out
+    /// of a filtered view keep the others' numbers stable in messages).
+    pub index: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -237,7 +260,12 @@ impl<'a> Doc<'a> {
             Some(_) => root.get("Statement").into_iter().collect(),
             None => Vec::new(),
         };
-        Doc { policy, nodes }
+        let index = (0..policy.statements.len()).collect();
+        Doc {
+            policy,
+            nodes,
+            index,
+        }
     }
 
     /// Offset of `key` in statement `i`, else the statement's own offset.
@@ -255,7 +283,7 @@ impl<'a> Doc<'a> {
     pub fn label(&self, i: usize) -> String {
         match self.policy.statements.get(i).and_then(|s| s.sid.as_deref()) {
             Some(sid) => format!("`{sid}`"),
-            None => format!("#{i}"),
+            None => format!("#{}", self.index.get(i).copied().unwrap_or(i)),
         }
     }
 }
@@ -267,11 +295,37 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
     let policy = policy::parse_node(&root)?;
     let doc = Doc::new(&policy, &root);
     let mut out = Vec::new();
-    if !ctx.boundary {
-        actions::check(&doc, &mut out);
-    }
+    names::check(&doc, &mut out);
     arn_vars::check(&doc, &mut out);
-    models::check(&doc, ctx, &mut out);
+    // The rules about what statements grant skip dead statements (an unknown
+    // condition key no request carries): such a statement grants nothing, so saying
+    // it "allows invoking every model" would be wrong (issue 22, wild policy 19).
+    let dead = names::dead_statements(&policy.statements);
+    let live_policy;
+    let live = if dead.is_empty() {
+        &doc
+    } else {
+        let keep = |i: &usize| !dead.contains(i);
+        live_policy = Policy {
+            statements: (0..policy.statements.len())
+                .filter(keep)
+                .filter_map(|i| policy.statements.get(i).cloned())
+                .collect(),
+            ..policy.clone()
+        };
+        &Doc {
+            policy: &live_policy,
+            nodes: (0..doc.nodes.len())
+                .filter(keep)
+                .filter_map(|i| doc.nodes.get(i).copied())
+                .collect(),
+            index: (0..policy.statements.len()).filter(keep).collect(),
+        }
+    };
+    if !ctx.boundary {
+        actions::check(live, &mut out);
+    }
+    models::check(live, ctx, &mut out);
     out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
     out.dedup();
     Ok(out)
