@@ -353,6 +353,70 @@ pub fn lint_source(
     }
 }
 
+/// Lint a file in any format [`crate::policy::inputs`] reads: a bare policy as
+/// [`lint_source`] does; a CLI output, template or plan document by document, each
+/// finding at the document's own line when the format has one (else at the resource)
+/// and prefixed with the document's address. `kind` is the `--as` kind given for the
+/// file, if any; otherwise a kind the format states (an SCP) applies.
+pub fn lint_input(
+    sources: &SourceMap,
+    id: SourceId,
+    ctx: &LintContext,
+    kind_given: bool,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    use crate::policy::inputs::{extract, render, Extracted};
+    let Some(file) = sources.get(id) else {
+        return Ok(Vec::new());
+    };
+    let documents = match extract(&file.name, &file.text) {
+        Ok(Extracted::Policy) => return lint_source(sources, id, ctx),
+        Ok(Extracted::Documents(_, docs)) => docs,
+        Err(e) => {
+            let span = Span::new(id, e.offset, e.offset);
+            return Err(vec![Diagnostic::error(Some(span), e.message)]);
+        }
+    };
+    let mut out = Vec::new();
+    let mut invalid = Vec::new();
+    for e in documents {
+        let (text, map) = render(&e.document);
+        let ctx = LintContext {
+            boundary: ctx.boundary || (!kind_given && matches!(e.kind, Some("scp" | "rcp"))),
+            ..ctx.clone()
+        };
+        let at = |offset: usize| {
+            let o = map.file_offset(offset).unwrap_or(e.anchor);
+            Span::new(id, o, o)
+        };
+        match lint_text(&text, &ctx) {
+            Ok(fs) => {
+                for f in fs {
+                    let mut d = located(&f, Some(at(f.offset)));
+                    d.message = format!("{}: {}", e.address, d.message);
+                    out.push(d);
+                }
+            }
+            Err(errs) => {
+                for err in errs {
+                    let d = Diagnostic::error(
+                        Some(at(err.offset)),
+                        format!("{}: {}", e.address, err.message),
+                    );
+                    invalid.push(match err.hint {
+                        Some(h) => d.with_hint(h),
+                        None => d,
+                    });
+                }
+            }
+        }
+    }
+    if invalid.is_empty() {
+        Ok(out)
+    } else {
+        Err(invalid)
+    }
+}
+
 /// Lint everything a config names: the roles' `file:` policies and the managed
 /// policies (each at its own file position), and the generated `grants:` policies
 /// (findings there point at the `grants:` block of the YAML; a grant naming a model

@@ -215,6 +215,11 @@ fn can_match(item: &str, ty: Option<&str>) -> bool {
         return true;
     }
     let Some(ty) = ty else { return false };
+    // `{Name}`: a template value lint cannot know (see `policy::inputs`): it may be
+    // an ARN of the right type.
+    if item.contains('{') {
+        return true;
+    }
     let parts: Vec<&str> = item.splitn(6, ':').collect();
     match parts.as_slice() {
         [_, _, svc, _, _, rest] => {
