@@ -80,6 +80,12 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ("not-action-allow", &[("not-action-allow", 7)]),
     ("not-resource-allow", &[("not-resource-allow", 8)]),
     ("passrole-wildcard", &[("passrole-wildcard", 8)]),
+    (
+        "unknown-action",
+        &[("unknown-action", 9), ("unknown-action", 11)],
+    ),
+    ("unknown-condition-key", &[("unknown-condition-key", 11)]),
+    ("grant-never-applies", &[("grant-never-applies", 10)]),
     ("shadowed-statement", &[("shadowed-statement", 16)]),
     ("unused-grant", &[("unused-grant", 12)]),
     (
@@ -297,4 +303,116 @@ fn a_retired_id_is_not_taken_for_a_typo() {
         message.contains("did you mean `amazon.nova-lite-v1:0`"),
         "{message} {err}"
     );
+}
+
+/// Issue 22: actions that do not exist get what AWS checks instead (Converse is
+/// authorized by `bedrock:InvokeModel`), a typo gets a "did you mean", and a wildcard
+/// that matches no action is flagged; the message says where the list comes from.
+#[test]
+fn unknown_actions_say_what_aws_checks_instead() {
+    let (_, doc, err) = lint(&["unknown-action.bad.json"]);
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].contains("`bedrock:Converse` is not an IAM action")
+            && messages[0].contains("authorized by `bedrock:InvokeModel`")
+            && messages[0].contains(
+                "built 2026-12-05 from https://docs.aws.amazon.com/service-authorization/"
+            ),
+        "{messages:?} {err}"
+    );
+    assert!(
+        messages[1].contains("matches no Bedrock action"),
+        "{messages:?}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("typo.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModle","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "typo.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let typo = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "unknown-action")
+        .unwrap();
+    assert!(
+        typo["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `bedrock:InvokeModel`"),
+        "{typo}"
+    );
+}
+
+/// Issue 22 (wild policy 19): an Allow conditioned on a key no request carries never
+/// applies; lint says so and does not also claim it "allows invoking every model".
+#[test]
+fn an_unknown_condition_key_makes_the_allow_dead_not_wide() {
+    let (_, doc, err) = lint(&["unknown-condition-key.bad.json"]);
+    assert_eq!(
+        found(&doc),
+        [("unknown-condition-key".to_string(), 11)],
+        "{err}"
+    );
+    let message = doc["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("this Allow never applies"), "{message}");
+    // The same statement without the condition is the wide grant it looks like.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(dir().join("unknown-condition-key.bad.json"))
+        .unwrap()
+        .replace("bedrock:modelId", "aws:RequestedRegion")
+        .replace("amazon.nova-lite-v1:0", "us-east-1");
+    std::fs::write(tmp.path().join("known.json"), text).unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "known.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found(&doc), [("invoke-resource-wildcard".to_string(), 8)]);
+}
+
+/// Issue 22 (wild policies 03, 20, 31, 34): List* actions without a resource type and
+/// `bedrock:CallWithBearerToken` never match an ARN; `bedrock:Retrieve` is a
+/// knowledge-base action and never matches a foundation-model ARN.
+#[test]
+fn grants_on_resources_the_action_never_uses_are_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("kb.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Kb","Effect":"Allow","Action":["bedrock:Retrieve","bedrock:CallWithBearerToken"],"Resource":"arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"}]}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "kb.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "grant-never-applies")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{doc:#}");
+    assert!(messages[0].contains("`bedrock:Retrieve` is authorized on `knowledge-base` ARNs"));
+    assert!(messages[1].contains("`bedrock:CallWithBearerToken` has no resource type"));
 }

@@ -16,7 +16,9 @@ pub const MAX_LINT_INPUT_BYTES: usize = 8 << 20;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files; without any, the policies of the config and its generated grants
+    /// Policy files, AWS CLI outputs, CloudFormation templates (JSON/YAML) or `terraform
+    /// show -json` output (detected); without any, the policies of the config and its
+    /// generated grants
     pub files: Vec<PathBuf>,
     /// Config file: with FILES, only its `models:` is used (for `unused-grant`)
     #[arg(short = 'f', long = "file")]
@@ -119,17 +121,18 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
             let text = bedrockctl::input::read_bounded_string(file, MAX_LINT_INPUT_BYTES)
                 .with_context(|| format!("cannot read `{}`", file.display()))?;
             let id = sources.add(file.display().to_string(), text);
-            let kind = per_file
+            let given = per_file
                 .iter()
                 .find(|(f, _)| f == file)
                 .map(|(_, k)| k.as_str())
-                .or(all.as_deref())
-                .unwrap_or("identity");
+                .or(all.as_deref());
+            let kind = given.unwrap_or("identity");
             let ctx = LintContext {
                 boundary: ctx.boundary || limits_only(kind),
                 ..ctx.clone()
             };
-            match policy::lint_source(&sources, id, &ctx) {
+            // Templates, plans and CLI outputs are read too (docs/lint/README.md).
+            match policy::lint_input(&sources, id, &ctx, given.is_some()) {
                 Ok(ds) => diags.extend(ds),
                 Err(ds) => invalid.extend(ds),
             }

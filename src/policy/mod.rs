@@ -6,6 +6,7 @@
 
 pub mod arn;
 pub mod generate;
+pub mod inputs;
 pub mod lint;
 pub mod prove;
 pub mod refs;
@@ -15,6 +16,8 @@ pub use generate::{
     generate_all, generate_all_with, grants_document, grants_document_with, logging_document,
     role_grants,
 };
-pub use lint::{lint_config, lint_source, lint_text, Finding, LintContext, Rule, RULES};
+pub use lint::{
+    lint_config, lint_input, lint_source, lint_text, Finding, LintContext, Rule, RULES,
+};
 pub use prove::{prove, prove_with, Proof, ProofCase, ProofError};
 pub use refs::StackRefs;

@@ -12,8 +12,10 @@
 mod actions;
 mod arn_vars;
 mod batch;
+mod iam_names;
 mod match_;
 mod models;
+mod names;
 
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
@@ -112,6 +114,24 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "`iam:PassRole` is allowed on every role",
         fix: "name the role ARN and add `iam:PassedToService`",
+    },
+    Rule {
+        code: "unknown-action",
+        severity: Severity::Warning,
+        summary: "a `bedrock:` action is not in the Service Authorization Reference list, or a wildcard matches none",
+        fix: "use the action AWS checks, e.g. `bedrock:InvokeModel` for Converse",
+    },
+    Rule {
+        code: "unknown-condition-key",
+        severity: Severity::Warning,
+        summary: "a `bedrock:` condition key does not exist: no request carries it, which can make the statement dead",
+        fix: "use a documented key such as `bedrock:InferenceProfileArn`, or name the models in `Resource`",
+    },
+    Rule {
+        code: "grant-never-applies",
+        severity: Severity::Error,
+        summary: "an action is allowed only on resources it is never authorized on",
+        fix: "grant actions without a resource type on `\"*\"`, and others on ARNs of their resource type",
     },
     Rule {
         code: "shadowed-statement",
@@ -247,6 +267,9 @@ pub(crate) struct Doc<'a> {
     pub policy: &'a Policy,
     /// The statement objects, in the order of `policy.statements`.
     pub nodes: Vec<&'a Node>,
+    /// The index each statement has in the document as written (statements left out
+    /// of a filtered view keep the others' numbers stable in messages).
+    pub index: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -256,7 +279,12 @@ impl<'a> Doc<'a> {
             Some(_) => root.get("Statement").into_iter().collect(),
             None => Vec::new(),
         };
-        Doc { policy, nodes }
+        let index = (0..policy.statements.len()).collect();
+        Doc {
+            policy,
+            nodes,
+            index,
+        }
     }
 
     /// Offset of `key` in statement `i`, else the statement's own offset.
@@ -274,7 +302,7 @@ impl<'a> Doc<'a> {
     pub fn label(&self, i: usize) -> String {
         match self.policy.statements.get(i).and_then(|s| s.sid.as_deref()) {
             Some(sid) => format!("`{sid}`"),
-            None => format!("#{i}"),
+            None => format!("#{}", self.index.get(i).copied().unwrap_or(i)),
         }
     }
 }
@@ -286,12 +314,38 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
     let policy = policy::parse_node(&root)?;
     let doc = Doc::new(&policy, &root);
     let mut out = Vec::new();
-    if !ctx.boundary {
-        actions::check(&doc, &mut out);
-    }
+    names::check(&doc, &mut out);
     arn_vars::check(&doc, &mut out);
     batch::check(&doc, &mut out);
-    models::check(&doc, ctx, &mut out);
+    // The rules about what statements grant skip dead statements (an unknown
+    // condition key no request carries): such a statement grants nothing, so saying
+    // it "allows invoking every model" would be wrong (issue 22, wild policy 19).
+    let dead = names::dead_statements(&policy.statements);
+    let live_policy;
+    let live = if dead.is_empty() {
+        &doc
+    } else {
+        let keep = |i: &usize| !dead.contains(i);
+        live_policy = Policy {
+            statements: (0..policy.statements.len())
+                .filter(keep)
+                .filter_map(|i| policy.statements.get(i).cloned())
+                .collect(),
+            ..policy.clone()
+        };
+        &Doc {
+            policy: &live_policy,
+            nodes: (0..doc.nodes.len())
+                .filter(keep)
+                .filter_map(|i| doc.nodes.get(i).copied())
+                .collect(),
+            index: (0..policy.statements.len()).filter(keep).collect(),
+        }
+    };
+    if !ctx.boundary {
+        actions::check(live, &mut out);
+    }
+    models::check(live, ctx, &mut out);
     out.sort_by(|a, b| (a.offset, a.code).cmp(&(b.offset, b.code)));
     out.dedup();
     Ok(out)
@@ -355,6 +409,70 @@ fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
             );
             out.push(located(&f, Some(b.output.span)));
         }
+    }
+}
+
+/// Lint a file in any format [`crate::policy::inputs`] reads: a bare policy as
+/// [`lint_source`] does; a CLI output, template or plan document by document, each
+/// finding at the document's own line when the format has one (else at the resource)
+/// and prefixed with the document's address. `kind` is the `--as` kind given for the
+/// file, if any; otherwise a kind the format states (an SCP) applies.
+pub fn lint_input(
+    sources: &SourceMap,
+    id: SourceId,
+    ctx: &LintContext,
+    kind_given: bool,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    use crate::policy::inputs::{extract, render, Extracted};
+    let Some(file) = sources.get(id) else {
+        return Ok(Vec::new());
+    };
+    let documents = match extract(&file.name, &file.text) {
+        Ok(Extracted::Policy) => return lint_source(sources, id, ctx),
+        Ok(Extracted::Documents(_, docs)) => docs,
+        Err(e) => {
+            let span = Span::new(id, e.offset, e.offset);
+            return Err(vec![Diagnostic::error(Some(span), e.message)]);
+        }
+    };
+    let mut out = Vec::new();
+    let mut invalid = Vec::new();
+    for e in documents {
+        let (text, map) = render(&e.document);
+        let ctx = LintContext {
+            boundary: ctx.boundary || (!kind_given && matches!(e.kind, Some("scp" | "rcp"))),
+            ..ctx.clone()
+        };
+        let at = |offset: usize| {
+            let o = map.file_offset(offset).unwrap_or(e.anchor);
+            Span::new(id, o, o)
+        };
+        match lint_text(&text, &ctx) {
+            Ok(fs) => {
+                for f in fs {
+                    let mut d = located(&f, Some(at(f.offset)));
+                    d.message = format!("{}: {}", e.address, d.message);
+                    out.push(d);
+                }
+            }
+            Err(errs) => {
+                for err in errs {
+                    let d = Diagnostic::error(
+                        Some(at(err.offset)),
+                        format!("{}: {}", e.address, err.message),
+                    );
+                    invalid.push(match err.hint {
+                        Some(h) => d.with_hint(h),
+                        None => d,
+                    });
+                }
+            }
+        }
+    }
+    if invalid.is_empty() {
+        Ok(out)
+    } else {
+        Err(invalid)
     }
 }
 

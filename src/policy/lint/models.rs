@@ -36,7 +36,8 @@ enum Target<'a> {
 }
 
 fn target<'a>(arn: &Arn<'a>) -> Option<Target<'a>> {
-    if !arn.is_bedrock() {
+    // `{Name}`: a template value lint cannot know (CloudFormation `Ref` without a default).
+    if !arn.is_bedrock() || arn.region.contains('{') || arn.resource.contains('{') {
         return None;
     }
     match arn.typed()? {
