@@ -1538,3 +1538,48 @@ async fn custom_models_are_listed_across_pages_and_read() {
     assert!(acct.delete(&one).await.is_err());
     assert_table_covers(&acct);
 }
+
+/// Issue 19: `probe --knowledge-base` sends one Retrieve through bedrock-agent-runtime
+/// (botocore `bedrock-agent-runtime` shapes: `POST /knowledgebases/{id}/retrieve` with
+/// `retrievalQuery.text` and `numberOfResults`), and a denial keeps its code.
+#[tokio::test]
+async fn knowledge_base_probe_sends_one_retrieve() {
+    let ok = mock!(aws_sdk_bedrockagentruntime::Client::retrieve)
+        .match_requests(|r| r.knowledge_base_id() == Some("KB12345678"))
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"retrievalResults": [{"content": {"text": "Rotate keys every 90 days."},
+                        "location": {"type": "S3", "s3Location": {"uri": "s3://docs/a.md"}}}]})
+                .to_string(),
+            )
+        });
+    let denied = mock!(aws_sdk_bedrockagentruntime::Client::retrieve)
+        .match_requests(|r| r.knowledge_base_id() == Some("KBDENIED00"))
+        .then_http_response(|| {
+            error(
+                403,
+                "AccessDeniedException",
+                "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: bedrock:Retrieve on resource: arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KBDENIED00",
+            )
+        });
+    let (acct, wire) = mocked(&[&ok, &denied]);
+    let r = acct
+        .probe_knowledge_base("us-east-1", "KB12345678")
+        .await
+        .unwrap();
+    assert_eq!(r.resolved.as_deref(), Some("1 result(s)"));
+    let body = wire.json("POST", "/knowledgebases/KB12345678/retrieve");
+    assert_eq!(body["retrievalQuery"]["text"], "Reply with one word.");
+    assert_eq!(
+        body["retrievalConfiguration"]["vectorSearchConfiguration"]["numberOfResults"],
+        1
+    );
+    let e = acct
+        .probe_knowledge_base("us-east-1", "KBDENIED00")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert!(e.message.contains("bedrock:Retrieve"), "{e}");
+    assert_table_covers(&acct);
+}

@@ -72,3 +72,25 @@ fn a_provisioned_throughput_of_a_missing_custom_model_is_a_plan_conflict() {
     assert_eq!(code, 1);
     assert!(err.contains("--region"), "{err}");
 }
+
+/// `probe --knowledge-base` on the sandbox: an account without knowledge bases answers
+/// as the service does for a missing one; exactly one of `--model`/`--knowledge-base`.
+#[test]
+fn probe_knowledge_base_reports_a_missing_knowledge_base() {
+    let p = seeded();
+    let (code, _, err) = p.run(&[
+        "probe",
+        "--region",
+        "us-east-1",
+        "--knowledge-base",
+        "KB12345678",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`Retrieve` on knowledge base `KB12345678` in `us-east-1` failed: ResourceNotFoundException"),
+        "{err}"
+    );
+    let (code, _, err) = p.run(&["probe", "--region", "us-east-1"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--knowledge-base"), "{err}");
+}

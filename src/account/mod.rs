@@ -282,6 +282,21 @@ pub trait Account: Send + Sync {
         model_id: &str,
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError>;
+
+    /// One Retrieve on knowledge base `kb_id` (bedrock-agent-runtime), the agent-runtime
+    /// probe. Accounts without knowledge bases answer as the service does for a missing one.
+    async fn probe_knowledge_base(
+        &self,
+        region: &str,
+        kb_id: &str,
+    ) -> Result<ProbeResult, AccountError> {
+        let _ = region;
+        Err(AccountError::new(
+            "Retrieve",
+            "ResourceNotFoundException",
+            format!("Knowledge base {kb_id} is not found."),
+        ))
+    }
 }
 
 /// What IAM holds for a principal, as documents.

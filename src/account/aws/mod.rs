@@ -68,6 +68,7 @@ pub struct AwsAccount {
     guard: Arc<Guard>,
     bedrock: ClientMap<aws_sdk_bedrock::Client>,
     runtime: ClientMap<aws_sdk_bedrockruntime::Client>,
+    agent_runtime: ClientMap<aws_sdk_bedrockagentruntime::Client>,
     cloudwatch: ClientMap<aws_sdk_cloudwatch::Client>,
     iam: ClientMap<aws_sdk_iam::Client>,
     sts: ClientMap<aws_sdk_sts::Client>,
@@ -102,6 +103,7 @@ impl AwsAccount {
             guard,
             bedrock: ClientMap::new(),
             runtime: ClientMap::new(),
+            agent_runtime: ClientMap::new(),
             cloudwatch: ClientMap::new(),
             iam: ClientMap::new(),
             sts: ClientMap::new(),
@@ -161,6 +163,16 @@ impl AwsAccount {
         let region = self.region_of(region);
         self.runtime.get_or_create(region, || {
             service_client!(aws_sdk_bedrockruntime, &self.sdk, region, self.extras)
+        })
+    }
+
+    pub(crate) fn agent_runtime(
+        &self,
+        region: &str,
+    ) -> Result<aws_sdk_bedrockagentruntime::Client, AccountError> {
+        let region = self.region_of(region);
+        self.agent_runtime.get_or_create(region, || {
+            service_client!(aws_sdk_bedrockagentruntime, &self.sdk, region, self.extras)
         })
     }
 
@@ -349,6 +361,14 @@ impl Account for AwsAccount {
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError> {
         runtime::probe(self, region, model_id, kind).await
+    }
+
+    async fn probe_knowledge_base(
+        &self,
+        region: &str,
+        kb_id: &str,
+    ) -> Result<ProbeResult, AccountError> {
+        runtime::retrieve(self, region, kb_id).await
     }
 }
 
