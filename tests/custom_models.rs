@@ -94,3 +94,66 @@ fn probe_knowledge_base_reports_a_missing_knowledge_base() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--knowledge-base"), "{err}");
 }
+
+/// The issue's proof on the sandbox: one config with a batch role, a custom-model
+/// provisioned throughput and agent / knowledge-base grants applies, its checks pass
+/// (batch, agent, knowledge base, the provisioned custom model), and re-plans clean.
+#[test]
+fn batch_custom_model_and_agent_runtime_in_one_config() {
+    let p = Project::new(&format!(
+        r#"version: 1
+stack: all19
+account:
+  regions: [us-east-1]
+models:
+  - id: amazon.nova-lite-v1:0
+    regions: [us-east-1]
+    via: batch
+provisioned_throughput:
+  - name: tuned-pt
+    region: us-east-1
+    model: {ARN}
+    model_units: 1
+    commitment: none
+batch_roles:
+  - name: nova-batch
+    input: s3://acme-in/jobs/
+    output: s3://acme-out/results/
+    models: [amazon.nova-lite-v1:0]
+iam:
+  roles:
+    - name: app
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              batch: {{ role: nova-batch }}
+            - agent: [AGENT12345/ALIAS12345]
+              knowledge_base: [KB12345678]
+              regions: [us-east-1]
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              provisioned: tuned-pt
+access_checks:
+  - principal: role/app
+    action: bedrock:CreateModelInvocationJob
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    batch: {{ role: nova-batch, input: s3://acme-in/jobs/, output: s3://acme-out/results/ }}
+    expect: allow
+  - {{ principal: role/app, action: bedrock:InvokeAgent, model: "arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT12345/ALIAS12345", region: us-east-1, expect: allow }}
+  - {{ principal: role/app, action: bedrock:Retrieve, model: "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/OTHER12345", region: us-east-1, expect: deny }}
+  - {{ principal: role/app, action: bedrock:InvokeModel, model: provisioned/tuned-pt, region: us-east-1, expect: allow }}
+"#
+    ));
+    p.seed(&json!({"resources": [{
+        "kind": "custom_model", "region": "us-east-1", "name": "support-tuned", "id": ARN,
+        "spec": {"base_model": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0:300k"},
+        "tags": {}}]}));
+    p.apply_ok();
+    p.assert_converged();
+    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("4 checks, 4 passed"), "{out}");
+}
