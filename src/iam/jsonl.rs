@@ -5,6 +5,7 @@
 //! the organization's management account, which SCPs and RCPs do not restrict.
 
 use super::compile::CompiledPolicy;
+use super::doc_cache::DocCache;
 use super::context::{Context, Principal, PrincipalKind, Value};
 use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
@@ -16,6 +17,16 @@ use std::fmt::Write as _;
 /// A blank line is answered too (`{"id":null,"error":"blank line"}`) so that N lines
 /// in give N lines out; always returns true (kept for callers that count lines).
 pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> bool {
+    eval_line_cached(line, out, reasons, &mut DocCache::new())
+}
+
+/// [`eval_line`] with a cache of compiled documents shared by the lines of a stream.
+pub fn eval_line_cached(
+    line: &str,
+    out: &mut String,
+    reasons: &mut Vec<Reason>,
+    cache: &mut DocCache,
+) -> bool {
     if line.trim().is_empty() {
         write_error(out, None, "blank line");
         return true;
@@ -32,7 +43,7 @@ pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> boo
         }
     };
     let id = node.get("id");
-    match Input::from_node(&node) {
+    match Input::from_node_cached(&node, line, cache) {
         Ok(input) => {
             let outcome = evaluate(&input.set, &input.request(), reasons);
             out.push_str("{\"id\":");
@@ -157,6 +168,18 @@ impl Input {
     }
 
     pub fn from_node(node: &Node) -> Result<Input, String> {
+        Input::from_node_cached(node, "", &mut DocCache::new())
+    }
+
+    /// [`Input::from_node`] for a node parsed from `text`: each document is looked up
+    /// in `cache` by its text (its span of `text`, or its content when it is given as
+    /// JSON text); with `text` empty every document is compiled.
+    pub fn from_node_cached(
+        node: &Node,
+        text: &str,
+        cache: &mut DocCache,
+    ) -> Result<Input, String> {
+        let cx = &mut Docs { text, cache };
         if node.as_object().is_none() {
             return Err(format!(
                 "a line must be a JSON object, found {}",
@@ -223,18 +246,19 @@ impl Input {
             },
         };
         let set = PolicySet {
-            identity: policy_list(node.get("identity_policies"), "identity_policies")?
+            identity: policy_list(cx, node.get("identity_policies"), "identity_policies")?
                 .unwrap_or_default(),
-            resource: one_policy(node.get("resource_policy"), "resource_policy")?,
+            resource: one_policy(cx, node.get("resource_policy"), "resource_policy")?,
             permissions_boundary: one_policy(
+                cx,
                 node.get("permissions_boundary"),
                 "permissions_boundary",
             )?,
-            session: one_policy(node.get("session_policy"), "session_policy")?,
-            scps: levels(node.get("scps"), "scps")?,
-            rcps: levels(node.get("rcps"), "rcps")?,
+            session: one_policy(cx, node.get("session_policy"), "session_policy")?,
+            scps: levels(cx, node.get("scps"), "scps")?,
+            rcps: levels(cx, node.get("rcps"), "rcps")?,
             management_account,
-            vpc_endpoint: one_policy(node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
+            vpc_endpoint: one_policy(cx, node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
         };
         // Checked after the documents so a line's document errors keep their message.
         if principal.kind == PrincipalKind::Other && !ArnParts::new(&principal.arn).is_arn() {
@@ -284,7 +308,25 @@ fn context_value(n: &Node) -> Result<Option<Value>, &'static str> {
     }
 }
 
-fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+/// Where the documents of one line come from, and the cache they go through.
+struct Docs<'a> {
+    /// The line the nodes were parsed from ("" when unknown: no caching).
+    text: &'a str,
+    cache: &'a mut DocCache,
+}
+
+fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+    let key = match &n.value {
+        Json::Str(text) => Some(text.as_str()),
+        _ => cx.text.get(n.start..n.end).filter(|k| !k.is_empty()),
+    };
+    match key {
+        Some(key) => cx.cache.get_or_compile(key, || compile_uncached(n, what)),
+        None => compile_uncached(n, what),
+    }
+}
+
+fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
     // Policy documents are sometimes passed as JSON text (as the AWS APIs take them).
     let parsed;
     let n = match &n.value {
@@ -312,15 +354,23 @@ fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
     Ok(CompiledPolicy::compile(&p))
 }
 
-fn one_policy(n: Option<&Node>, what: &str) -> Result<Option<CompiledPolicy>, String> {
+fn one_policy(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<CompiledPolicy>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
-        Some(n) => compile(n, what).map(Some),
+        Some(n) => compile(cx, n, what).map(Some),
     }
 }
 
-fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy>>, String> {
+fn policy_list(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<Vec<CompiledPolicy>>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
@@ -330,7 +380,7 @@ fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy
         }) => items
             .iter()
             .enumerate()
-            .map(|(i, p)| compile(p, &format!("{what}[{i}]")))
+            .map(|(i, p)| compile(cx, p, &format!("{what}[{i}]")))
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         Some(n) => Err(format!(
@@ -340,7 +390,11 @@ fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy
     }
 }
 
-fn levels(n: Option<&Node>, what: &str) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
+fn levels(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
@@ -352,7 +406,7 @@ fn levels(n: Option<&Node>, what: &str) -> Result<Option<Vec<Vec<CompiledPolicy>
             .enumerate()
             .map(|(li, level)| match &level.value {
                 Json::Arr(_) => {
-                    policy_list(Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
+                    policy_list(cx, Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
                 }
                 _ => Err(format!(
                     "`{what}[{li}]` must be an array of policies (one array per organization level), found {}",
