@@ -11,6 +11,7 @@ use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
 use super::pattern::ArnParts;
 use super::policy;
+use super::PolicyError;
 use std::fmt::Write as _;
 
 /// Evaluate one input line and append the output line (with `\n`) to `out`.
@@ -31,7 +32,8 @@ pub fn eval_line_cached(
         write_error(out, None, "blank line");
         return true;
     }
-    let node = match json::parse(line) {
+    // Documents are checked but not built: most are found in the cache by their text.
+    let node = match json::parse_lazy(line, DOC_KEYS) {
         Ok(n) => n,
         Err(e) => {
             write_error(
@@ -85,6 +87,16 @@ const TOP_KEYS: &[&str] = &[
     "scps",
     "rcps",
     "management_account",
+];
+/// The keys whose values hold policy documents.
+const DOC_KEYS: &[&str] = &[
+    "identity_policies",
+    "resource_policy",
+    "permissions_boundary",
+    "session_policy",
+    "vpc_endpoint_policy",
+    "scps",
+    "rcps",
 ];
 const REQUEST_KEYS: &[&str] = &[
     "principal",
@@ -316,14 +328,47 @@ struct Docs<'a> {
 }
 
 fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, String> {
-    let key = match &n.value {
-        Json::Str(text) => Some(text.as_str()),
-        _ => cx.text.get(n.start..n.end).filter(|k| !k.is_empty()),
-    };
-    match key {
-        Some(key) => cx.cache.get_or_compile(key, || compile_uncached(n, what)),
+    if let Json::Str(text) = &n.value {
+        return cx.cache.get_or_compile(text, || compile_uncached(n, what));
+    }
+    match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
+        // The node may be a lazy one (json::parse_lazy): its text is the document.
+        Some(text) => cx.cache.get_or_compile(text, || {
+            let node = json::parse(text).map_err(|e| {
+                format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
+            })?;
+            compile_uncached(&node, what).map_err(|_| {
+                // Again on the whole-line offsets, so messages name line bytes.
+                policy_errors(&node, what, n.start)
+            })
+        }),
         None => compile_uncached(n, what),
     }
+}
+
+/// The policy errors of `node` (a document parsed on its own) with offsets moved by
+/// `shift` to where the document sits in its line.
+fn policy_errors(node: &Node, what: &str, shift: usize) -> String {
+    match policy::parse_node(node) {
+        Ok(_) => format!("{what}: invalid policy document"),
+        Err(mut errs) => {
+            for e in &mut errs {
+                e.offset += shift;
+            }
+            join_errors(what, &errs)
+        }
+    }
+}
+
+fn join_errors(what: &str, errs: &[PolicyError]) -> String {
+    let mut msg = format!("{what}: ");
+    for (i, e) in errs.iter().enumerate() {
+        if i > 0 {
+            msg.push_str("; ");
+        }
+        let _ = write!(msg, "{e}");
+    }
+    msg
 }
 
 fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
@@ -341,16 +386,7 @@ fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
         }
         _ => n,
     };
-    let p = policy::parse_node(n).map_err(|errs| {
-        let mut msg = format!("{what}: ");
-        for (i, e) in errs.iter().enumerate() {
-            if i > 0 {
-                msg.push_str("; ");
-            }
-            let _ = write!(msg, "{e}");
-        }
-        msg
-    })?;
+    let p = policy::parse_node(n).map_err(|errs| join_errors(what, &errs))?;
     Ok(CompiledPolicy::compile(&p))
 }
 
