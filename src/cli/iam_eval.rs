@@ -1,8 +1,8 @@
 //! `bedrockctl iam eval`: JSONL requests in, JSONL decisions out (design.md).
 //!
-//! Streams: lines are read in small batches, evaluated on a pool of worker threads
-//! (one per core; `BEDROCKCTL_IAM_EVAL_JOBS` overrides) and written back in input
-//! order; output is flushed whenever no answer is waiting (so an interactive peer
+//! Streams: lines are read in small batches by this thread, evaluated on worker
+//! threads (`BEDROCKCTL_IAM_EVAL_JOBS`, default 1) and written back in input order by
+//! a writer thread; output is flushed whenever no answer is waiting (so an interactive peer
 //! sees answers); bounded channels keep memory constant in the number of lines.
 
 use super::GlobalArgs;
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::sync::{mpsc, Mutex};
+use std::sync::mpsc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -57,7 +57,10 @@ const BATCH_LINES: usize = 64;
 /// Batches in flight between reader, workers and writer, per worker: with at most
 /// this many, memory stays bounded however long the stream is.
 const IN_FLIGHT_PER_WORKER: usize = 2;
-/// Worker threads; the default is the number of available cores (at most 8).
+/// Worker threads (default 1, at most 8). One worker plus the reader and writer
+/// threads is the default because on the 2-vCPU test machine glibc put both workers
+/// on its main malloc arena and they spent more time on its lock than they gained
+/// (docs/benchmarks.md, "iam eval throughput").
 pub const JOBS_ENV: &str = "BEDROCKCTL_IAM_EVAL_JOBS";
 
 /// Consecutive input lines: `data` holds them back to back, `ends` where each ends.
@@ -75,7 +78,7 @@ fn jobs() -> usize {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or(1)
         .min(8)
 }
 
@@ -84,22 +87,24 @@ fn jobs() -> usize {
 /// whenever no answer is waiting, so an interactive peer sees each answer.
 fn stream<R: Read, W: Write + Send>(reader: &mut BufReader<R>, out: &mut W) -> std::io::Result<()> {
     let workers = jobs();
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * IN_FLIGHT_PER_WORKER);
-    let batch_rx = Mutex::new(batch_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<(u64, String)>(workers * IN_FLIGHT_PER_WORKER);
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
             .name("iam-eval-writer".into())
             .spawn_scoped(scope, move || write_in_order(done_rx, out))?;
+        // One channel per worker, batches dealt in turn: no lock shared by the workers.
+        let mut batch_txs = Vec::with_capacity(workers);
         for i in 0..workers {
+            let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT_PER_WORKER);
             let done_tx = done_tx.clone();
-            let batch_rx = &batch_rx;
             std::thread::Builder::new()
                 .name(format!("iam-eval-{i}"))
                 .spawn_scoped(scope, move || work(batch_rx, done_tx))?;
+            batch_txs.push(batch_tx);
         }
         drop(done_tx);
-        let read = read_batches(reader, batch_tx);
+        let read = read_batches(reader, &batch_txs);
+        drop(batch_txs);
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
@@ -110,8 +115,13 @@ fn stream<R: Read, W: Write + Send>(reader: &mut BufReader<R>, out: &mut W) -> s
 
 fn read_batches<R: Read>(
     reader: &mut BufReader<R>,
-    tx: mpsc::SyncSender<Batch>,
+    txs: &[mpsc::SyncSender<Batch>],
 ) -> std::io::Result<()> {
+    // A failed send means the writer stopped (its error is the one reported).
+    let send = |b: Batch| match txs.get(b.seq as usize % txs.len().max(1)) {
+        Some(tx) => tx.send(b).is_ok(),
+        None => false,
+    };
     let mut seq = 0;
     let new_batch = |seq| Batch {
         seq,
@@ -132,8 +142,7 @@ fn read_batches<R: Read>(
         if n as u64 > MAX_LINE_BYTES && batch.data.last() != Some(&b'\n') {
             batch.data.truncate(start);
             batch.too_long = true;
-            // A failed send means the writer stopped (its error is the one reported).
-            let _ = tx.send(batch);
+            send(batch);
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("a line is longer than {MAX_LINE_BYTES} bytes"),
@@ -142,26 +151,21 @@ fn read_batches<R: Read>(
         batch.ends.push(batch.data.len());
         if batch.ends.len() >= BATCH_LINES || reader.buffer().is_empty() {
             seq += 1;
-            if tx.send(std::mem::replace(&mut batch, new_batch(seq))).is_err() {
+            if !send(std::mem::replace(&mut batch, new_batch(seq))) {
                 return Ok(());
             }
         }
     }
     if !batch.ends.is_empty() {
-        let _ = tx.send(batch);
+        send(batch);
     }
     Ok(())
 }
 
-fn work(rx: &Mutex<mpsc::Receiver<Batch>>, tx: mpsc::SyncSender<(u64, String)>) {
+fn work(rx: mpsc::Receiver<Batch>, tx: mpsc::SyncSender<(u64, String)>) {
     let mut cache = DocCache::new();
     let mut reasons = Vec::new();
-    loop {
-        let batch = match rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(batch) = batch else { return };
+    while let Ok(batch) = rx.recv() {
         let mut out = String::with_capacity(batch.ends.len() * 256);
         let mut start = 0;
         for &end in &batch.ends {

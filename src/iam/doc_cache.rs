@@ -10,6 +10,39 @@
 
 use super::compile::CompiledPolicy;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-rotate hash over eight bytes at a time (the FxHash scheme). Keys are
+/// whole documents, hashed twice a line; SipHash was a tenth of `iam eval`'s time.
+/// Flooding resistance buys nothing here: the input is the caller's own.
+#[derive(Default)]
+pub struct DocHasher(u64);
+
+impl Hasher for DocHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // MurmurHash3's finalizer: the table takes bucket bits from the low end,
+        // which the multiply alone leaves poorly mixed.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
 
 /// Key text kept at most (the documents' own bytes; the compiled form is a few times that).
 pub const MAX_BYTES: usize = 1 << 20;
@@ -18,7 +51,7 @@ pub const MAX_ENTRIES: usize = 1024;
 
 #[derive(Debug, Default)]
 pub struct DocCache {
-    map: HashMap<Box<str>, CompiledPolicy>,
+    map: HashMap<Box<str>, CompiledPolicy, BuildHasherDefault<DocHasher>>,
     bytes: usize,
     hits: u64,
     misses: u64,
@@ -29,27 +62,45 @@ impl DocCache {
         DocCache::default()
     }
 
-    /// The compiled document for `text`, compiling it with `compile` on a miss.
+    /// The compiled document for `text`, compiling it with `compile` on a miss. The
+    /// cache keeps a copy.
     pub fn get_or_compile<E>(
         &mut self,
         text: &str,
         compile: impl FnOnce() -> Result<CompiledPolicy, E>,
     ) -> Result<CompiledPolicy, E> {
-        if let Some(p) = self.map.get(text) {
+        let (key, p) = self.take_or_compile(text, compile)?;
+        self.put(key, p.clone());
+        Ok(p)
+    }
+
+    /// The compiled document for `text` and its key, moved out of the cache (no copy)
+    /// or compiled on a miss; hand it back with [`DocCache::put`] once used.
+    pub fn take_or_compile<E>(
+        &mut self,
+        text: &str,
+        compile: impl FnOnce() -> Result<CompiledPolicy, E>,
+    ) -> Result<(Box<str>, CompiledPolicy), E> {
+        if let Some(hit) = self.map.remove_entry(text) {
             self.hits += 1;
-            return Ok(p.clone());
+            self.bytes -= hit.0.len();
+            return Ok(hit);
         }
         self.misses += 1;
-        let p = compile()?;
-        if self.map.len() >= MAX_ENTRIES || self.bytes + text.len() > MAX_BYTES {
+        Ok((text.into(), compile()?))
+    }
+
+    /// Keep `p` as the compilation of `key` (a document already kept is left as is).
+    pub fn put(&mut self, key: Box<str>, p: CompiledPolicy) {
+        if self.map.contains_key(&key) || key.len() > MAX_BYTES {
+            return;
+        }
+        if self.map.len() >= MAX_ENTRIES || self.bytes + key.len() > MAX_BYTES {
             self.map.clear();
             self.bytes = 0;
         }
-        if text.len() <= MAX_BYTES {
-            self.bytes += text.len();
-            self.map.insert(text.into(), p.clone());
-        }
-        Ok(p)
+        self.bytes += key.len();
+        self.map.insert(key, p);
     }
 
     /// (hits, misses) since creation.
@@ -103,5 +154,22 @@ mod tests {
         }
         assert!(c.len() <= MAX_ENTRIES, "{}", c.len());
         assert!(c.bytes <= MAX_BYTES);
+    }
+
+    #[test]
+    fn taken_documents_come_back() {
+        let mut c = DocCache::new();
+        let (k, p) = c
+            .take_or_compile(DOC, || compile_text(DOC).map_err(|_| ()))
+            .unwrap();
+        assert!(c.is_empty());
+        c.put(k, p);
+        let (k, p) = c
+            .take_or_compile(DOC, || Err::<CompiledPolicy, ()>(()))
+            .unwrap();
+        assert_eq!(Some(p.clone()), compile_text(DOC).ok());
+        assert_eq!((c.stats(), c.len(), c.bytes), ((1, 1), 0, 0));
+        c.put(k, p);
+        assert_eq!((c.len(), c.bytes), (1, DOC.len()));
     }
 }

@@ -188,6 +188,36 @@ pub fn parse_lazy(text: &str, lazy: &[&str]) -> Result<Node, JsonError> {
     Ok(node)
 }
 
+/// The first index at or after `pos` holding `"`, `\\` or a control character (or the
+/// length): eight bytes at a time, as a string's plain run is most of a document.
+fn plain_run_end(src: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = src.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte is flagged when it is below 0x20, equal to `"` or to `\\`
+        // (bytes >= 0x80 are UTF-8 continuation or lead bytes and never flagged).
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        let flagged = (zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH))
+            & !(x & HIGH);
+        if flagged != 0 {
+            return pos + (flagged.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = src.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
@@ -368,12 +398,7 @@ impl Parser<'_> {
         let open = self.pos;
         self.pos += 1;
         loop {
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = plain_run_end(self.src, self.pos);
             match self.peek() {
                 None => {
                     return Err(JsonError {
@@ -522,12 +547,7 @@ impl Parser<'_> {
         loop {
             // Copy the run of plain characters in one go.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = plain_run_end(self.src, self.pos);
             out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
             match self.peek() {
                 None => {
@@ -627,6 +647,49 @@ mod tests {
             parse("\"\\ud83d\\ude00\"").unwrap().as_str(),
             Some("\u{1F600}")
         );
+    }
+
+    #[test]
+    fn plain_runs_stop_where_the_bytewise_scan_does() {
+        let bytes: &[u8] = b"abc\"de\\f\x01\x1f \x7f\x80\xc3\xa9\"";
+        for len in 0..40 {
+            for start in 0..len {
+                let src: Vec<u8> = (0..len).map(|i| bytes[(i * 7 + len) % bytes.len()]).collect();
+                let slow = (start..src.len())
+                    .find(|&i| src[i] == b'"' || src[i] == b'\\' || src[i] < 0x20)
+                    .unwrap_or(src.len());
+                assert_eq!(plain_run_end(&src, start), slow, "{src:?} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn lazy_parse_has_the_same_errors_and_spans() {
+        let line = r#"{"id":1,"request":{"a":"b"},"identity_policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"\u00e9*"}}],"scps":[[{"x":[1,2.5e3,true,null]}]],"resource_policy":{"a":"\"q"}}"#;
+        let lazy = parse_lazy(line, &["identity_policies", "scps", "resource_policy"]).unwrap();
+        let full = parse(line).unwrap();
+        let doc = |n: &Node| n.get("identity_policies").and_then(|a| match &a.value {
+            Json::Arr(items) => items.first().map(|d| (d.start, d.end, d.as_object().map(<[Member]>::len))),
+            _ => None,
+        });
+        assert_eq!(doc(&lazy).map(|d| (d.0, d.1, d.2)), doc(&full).map(|d| (d.0, d.1, Some(0))));
+        assert_eq!(lazy.get("request"), full.get("request"));
+        // Every prefix and every one-byte change fails (or not) the same way.
+        for cut in 0..line.len() {
+            let t = &line[..cut];
+            assert_eq!(parse_lazy(t, &["identity_policies", "scps", "resource_policy"]).err(), parse(t).err(), "{t}");
+        }
+        for i in 0..line.len() {
+            for c in ["}", "]", "\"", ",", "x", "\\", "\n"] {
+                let mut t = line.to_string();
+                t.replace_range(i..i + 1, c);
+                assert_eq!(
+                    parse_lazy(&t, &["identity_policies", "scps", "resource_policy"]).err(),
+                    parse(&t).err(),
+                    "{t}"
+                );
+            }
+        }
     }
 
     #[test]

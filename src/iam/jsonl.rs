@@ -45,7 +45,8 @@ pub fn eval_line_cached(
         }
     };
     let id = node.get("id");
-    match Input::from_node_cached(&node, line, cache) {
+    let mut keys = Vec::new();
+    match Input::from_node_keyed(&node, line, cache, &mut keys) {
         Ok(input) => {
             let outcome = evaluate(&input.set, &input.request(), reasons);
             out.push_str("{\"id\":");
@@ -69,6 +70,7 @@ pub fn eval_line_cached(
                 let _ = write!(out, ",\"effect\":\"{}\"}}", r.effect.as_str());
             }
             out.push_str("]}\n");
+            give_back(cache, keys, input.set);
         }
         Err(msg) => write_error(out, id, &msg),
     }
@@ -180,18 +182,21 @@ impl Input {
     }
 
     pub fn from_node(node: &Node) -> Result<Input, String> {
-        Input::from_node_cached(node, "", &mut DocCache::new())
+        Input::from_node_keyed(node, "", &mut DocCache::new(), &mut Vec::new())
     }
 
-    /// [`Input::from_node`] for a node parsed from `text`: each document is looked up
-    /// in `cache` by its text (its span of `text`, or its content when it is given as
-    /// JSON text); with `text` empty every document is compiled.
-    pub fn from_node_cached(
+    /// [`Input::from_node`] for a node parsed from `text` (maybe lazily, see
+    /// `json::parse_lazy`): each document is moved out of `cache` by its text (its
+    /// span of `text`, or its content when given as JSON text) or compiled; `keys`
+    /// gets one entry per document, in [`policies`] order, for [`give_back`]. With
+    /// `text` empty, documents given as objects are compiled from the node.
+    fn from_node_keyed(
         node: &Node,
         text: &str,
         cache: &mut DocCache,
+        keys: &mut Vec<Option<Box<str>>>,
     ) -> Result<Input, String> {
-        let cx = &mut Docs { text, cache };
+        let cx = &mut Docs { text, cache, keys };
         if node.as_object().is_none() {
             return Err(format!(
                 "a line must be a JSON object, found {}",
@@ -325,25 +330,56 @@ struct Docs<'a> {
     /// The line the nodes were parsed from ("" when unknown: no caching).
     text: &'a str,
     cache: &'a mut DocCache,
+    /// The cache key of every document compiled so far, in order (None: not cached).
+    keys: &'a mut Vec<Option<Box<str>>>,
+}
+
+/// Every document of a set, in the order [`Input::from_node`] compiles them (the
+/// order of the `PolicySet` fields there).
+fn policies(set: PolicySet) -> impl Iterator<Item = CompiledPolicy> {
+    set.identity
+        .into_iter()
+        .chain(set.resource)
+        .chain(set.permissions_boundary)
+        .chain(set.session)
+        .chain(set.scps.into_iter().flatten().flatten())
+        .chain(set.rcps.into_iter().flatten().flatten())
+        .chain(set.vpc_endpoint)
+}
+
+/// Return a line's documents to the cache once the line is answered.
+fn give_back(cache: &mut DocCache, keys: Vec<Option<Box<str>>>, set: PolicySet) {
+    for (key, p) in keys.into_iter().zip(policies(set)) {
+        if let Some(key) = key {
+            cache.put(key, p);
+        }
+    }
 }
 
 fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, String> {
-    if let Json::Str(text) = &n.value {
-        return cx.cache.get_or_compile(text, || compile_uncached(n, what));
-    }
-    match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
-        // The node may be a lazy one (json::parse_lazy): its text is the document.
-        Some(text) => cx.cache.get_or_compile(text, || {
-            let node = json::parse(text).map_err(|e| {
-                format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
-            })?;
-            compile_uncached(&node, what).map_err(|_| {
-                // Again on the whole-line offsets, so messages name line bytes.
-                policy_errors(&node, what, n.start)
-            })
-        }),
-        None => compile_uncached(n, what),
-    }
+    let (key, p) = if let Json::Str(text) = &n.value {
+        cx.cache
+            .take_or_compile(text, || compile_uncached(n, what))?
+    } else {
+        match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
+            // The node may be a lazy one (json::parse_lazy): its text is the document.
+            Some(text) => cx.cache.take_or_compile(text, || {
+                let node = json::parse(text).map_err(|e| {
+                    format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
+                })?;
+                compile_uncached(&node, what).map_err(|_| {
+                    // Again on the whole-line offsets, so messages name line bytes.
+                    policy_errors(&node, what, n.start)
+                })
+            })?,
+            None => {
+                cx.keys.push(None);
+                return compile_uncached(n, what);
+            }
+        }
+    };
+    cx.keys.push(Some(key));
+    Ok(p)
 }
 
 /// The policy errors of `node` (a document parsed on its own) with offsets moved by
