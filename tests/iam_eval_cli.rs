@@ -125,3 +125,78 @@ fn dash_reads_stdin_and_an_overlong_line_stops_with_an_error() {
         lines[1]
     );
 }
+
+/// Issue 16: answers are the same and in the same order whatever the number of
+/// worker threads, and a document repeated across lines (served from the cache of
+/// compiled documents after its first line) decides as if it were compiled afresh,
+/// including a broken document, whose error names its own line's byte offset.
+#[test]
+fn workers_and_the_document_cache_keep_answers_and_order() {
+    let broken = r#"{"id":"bad","request":{"principal":"arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":"*"},"identity_policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"bedrock:InvokeModel","Resource":"*"}]}]}"#;
+    let as_text = GOOD.replace(
+        r#""identity_policies":[{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}]"#,
+        r#""identity_policies":["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Invoke\",\"Effect\":\"Allow\",\"Action\":\"bedrock:InvokeModel\",\"Resource\":\"*\"}]}"]"#,
+    );
+    assert_ne!(as_text, GOOD);
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for i in 0..700 {
+        let region = ["us-east-1", "eu-west-1", "us-west-2"][i % 3];
+        let line = match i % 5 {
+            3 => broken.replace("\"bad\"", &format!("\"bad{i}\"")),
+            4 => format!("  {}", as_text.replace("\"c1\"", &format!("\"t{i}\""))),
+            _ => GOOD.replace("\"c1\"", &format!("\"g{i}\"")),
+        }
+        .replacen(
+            "\"aws:RequestedRegion\":\"us-east-1\"}}",
+            &format!("\"aws:RequestedRegion\":\"{region}\"}}}}"),
+            1,
+        );
+        // Each line alone, through a fresh process: no cache, no other lines.
+        if i < 10 {
+            let alone = Command::cargo_bin("bedrockctl")
+                .unwrap()
+                .args(["iam", "eval"])
+                .write_stdin(format!("{line}\n"))
+                .assert()
+                .code(0);
+            expected.push(String::from_utf8(alone.get_output().stdout.clone()).unwrap());
+        }
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let mut outputs = Vec::new();
+    for jobs in ["1", "3"] {
+        let out = Command::cargo_bin("bedrockctl")
+            .unwrap()
+            .env("BEDROCKCTL_IAM_EVAL_JOBS", jobs)
+            .args(["iam", "eval"])
+            .write_stdin(input.clone())
+            .assert()
+            .code(0);
+        outputs.push(String::from_utf8(out.get_output().stdout.clone()).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let lines: Vec<&str> = outputs[0].lines().collect();
+    assert_eq!(lines.len(), 700);
+    for (i, l) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let prefix = match i % 5 {
+            3 => "bad",
+            4 => "t",
+            _ => "g",
+        };
+        assert_eq!(v["id"], format!("{prefix}{i}"), "line {i}: {l}");
+        if i < 10 {
+            assert_eq!(format!("{l}\n"), expected[i], "line {i}");
+        }
+    }
+    let bad: serde_json::Value = serde_json::from_str(lines[8]).unwrap();
+    let msg = bad["error"].as_str().unwrap();
+    assert!(msg.starts_with("identity_policies[0]: "), "{msg}");
+    assert!(msg.contains("Permit"), "{msg}");
+    let allow: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(allow["decision"], "allow");
+    let denied: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(denied["decision"], "explicit_deny");
+}
