@@ -7,8 +7,8 @@
 
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
-use bedrockctl::iam::jsonl;
 use bedrockctl::iam::doc_cache::DocCache;
+use bedrockctl::iam::jsonl;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -160,7 +160,7 @@ impl fmt::Display for Node {
 
 /// Parse one JSON document; whitespace around it is allowed, anything else is an error.
 pub fn parse(text: &str) -> Result<Node, JsonError> {
-    parse_lazy(text, &[])
+    parse_lazy(text, &[], &|_| false)
 }
 
 /// [`parse`], except that in the values of the top-level members named in `lazy`
@@ -168,12 +168,20 @@ pub fn parse(text: &str) -> Result<Node, JsonError> {
 /// as an empty `Json::Obj` whose `start..end` is its text, for the caller to parse
 /// when it needs it (`iam eval` looks documents up by their text first). Errors are
 /// the same as [`parse`]'s, at the same offsets.
-pub fn parse_lazy(text: &str, lazy: &[&str]) -> Result<Node, JsonError> {
+///
+/// `known` names texts already known to be valid JSON (documents parsed before): an
+/// object whose text is one of them is not checked again, only delimited.
+pub fn parse_lazy(
+    text: &str,
+    lazy: &[&str],
+    known: &dyn Fn(&str) -> bool,
+) -> Result<Node, JsonError> {
     let mut p = Parser {
         src: text.as_bytes(),
         text,
         pos: 0,
         lazy,
+        known,
     };
     // A UTF-8 byte-order mark is what some editors put first; IAM accepts it too.
     if text.starts_with('\u{feff}') {
@@ -218,12 +226,48 @@ fn plain_run_end(src: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// Where the object or array opening at `start` ends (one past its closing bracket)
+/// and how deeply it nests (1 for one without nested containers), tracking only
+/// strings and brackets; `None` if it does not end. Meaningful for valid JSON only.
+fn delimit(src: &[u8], start: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut pos = start;
+    while let Some(&b) = src.get(pos) {
+        match b {
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((pos + 1, deepest));
+                }
+            }
+            b'"' => loop {
+                pos = plain_run_end(src, pos + 1);
+                match src.get(pos) {
+                    Some(b'"') => break,
+                    Some(b'\\') => pos += 1,
+                    Some(_) => {}
+                    None => return None,
+                }
+            },
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
     pos: usize,
     /// Top-level keys whose objects are skipped (see [`parse_lazy`]).
     lazy: &'a [&'a str],
+    known: &'a dyn Fn(&str) -> bool,
 }
 
 impl Parser<'_> {
@@ -290,7 +334,18 @@ impl Parser<'_> {
         let start = self.pos;
         let value = match self.peek() {
             Some(b'{') => {
-                self.skip_object(depth)?;
+                // Valid JSON text is self-delimiting: if the text up to the matching
+                // brace is a known valid document, checking it would find nothing
+                // (depth included), and it ends exactly there.
+                match delimit(self.src, start) {
+                    Some((end, nesting))
+                        if depth + nesting <= MAX_DEPTH
+                            && self.text.get(start..end).is_some_and(self.known) =>
+                    {
+                        self.pos = end;
+                    }
+                    _ => self.skip_object(depth)?,
+                }
                 Json::Obj(Vec::new())
             }
             Some(b'[') => {
@@ -654,7 +709,9 @@ mod tests {
         let bytes: &[u8] = b"abc\"de\\f\x01\x1f \x7f\x80\xc3\xa9\"";
         for len in 0..40 {
             for start in 0..len {
-                let src: Vec<u8> = (0..len).map(|i| bytes[(i * 7 + len) % bytes.len()]).collect();
+                let src: Vec<u8> = (0..len)
+                    .map(|i| bytes[(i * 7 + len) % bytes.len()])
+                    .collect();
                 let slow = (start..src.len())
                     .find(|&i| src[i] == b'"' || src[i] == b'\\' || src[i] < 0x20)
                     .unwrap_or(src.len());
@@ -666,25 +723,85 @@ mod tests {
     #[test]
     fn lazy_parse_has_the_same_errors_and_spans() {
         let line = r#"{"id":1,"request":{"a":"b"},"identity_policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"\u00e9*"}}],"scps":[[{"x":[1,2.5e3,true,null]}]],"resource_policy":{"a":"\"q"}}"#;
-        let lazy = parse_lazy(line, &["identity_policies", "scps", "resource_policy"]).unwrap();
+        let lazy = parse_lazy(
+            line,
+            &["identity_policies", "scps", "resource_policy"],
+            &|_| false,
+        )
+        .unwrap();
+        // A known document is delimited, not checked: same spans.
+        let known = parse_lazy(
+            line,
+            &["identity_policies", "scps", "resource_policy"],
+            &|_| true,
+        )
+        .unwrap();
+        assert_eq!(known, lazy);
         let full = parse(line).unwrap();
-        let doc = |n: &Node| n.get("identity_policies").and_then(|a| match &a.value {
-            Json::Arr(items) => items.first().map(|d| (d.start, d.end, d.as_object().map(<[Member]>::len))),
-            _ => None,
-        });
-        assert_eq!(doc(&lazy).map(|d| (d.0, d.1, d.2)), doc(&full).map(|d| (d.0, d.1, Some(0))));
+        let doc = |n: &Node| {
+            n.get("identity_policies").and_then(|a| match &a.value {
+                Json::Arr(items) => items
+                    .first()
+                    .map(|d| (d.start, d.end, d.as_object().map(<[Member]>::len))),
+                _ => None,
+            })
+        };
+        assert_eq!(
+            doc(&lazy).map(|d| (d.0, d.1, d.2)),
+            doc(&full).map(|d| (d.0, d.1, Some(0)))
+        );
         assert_eq!(lazy.get("request"), full.get("request"));
         // Every prefix and every one-byte change fails (or not) the same way.
         for cut in 0..line.len() {
             let t = &line[..cut];
-            assert_eq!(parse_lazy(t, &["identity_policies", "scps", "resource_policy"]).err(), parse(t).err(), "{t}");
+            assert_eq!(
+                parse_lazy(
+                    t,
+                    &["identity_policies", "scps", "resource_policy"],
+                    &|_| false
+                )
+                .err(),
+                parse(t).err(),
+                "{t}"
+            );
         }
         for i in 0..line.len() {
             for c in ["}", "]", "\"", ",", "x", "\\", "\n"] {
                 let mut t = line.to_string();
                 t.replace_range(i..i + 1, c);
                 assert_eq!(
-                    parse_lazy(&t, &["identity_policies", "scps", "resource_policy"]).err(),
+                    parse_lazy(
+                        &t,
+                        &["identity_policies", "scps", "resource_policy"],
+                        &|_| false
+                    )
+                    .err(),
+                    parse(&t).err(),
+                    "{t}"
+                );
+                // Knowing the valid documents of the unchanged line changes nothing.
+                let valid: Vec<&str> = ["identity_policies", "scps", "resource_policy"]
+                    .iter()
+                    .filter_map(|k| {
+                        let n = full.get(k)?;
+                        let n = match &n.value {
+                            Json::Arr(a) => match &a.first()?.value {
+                                Json::Arr(b) => b.first()?,
+                                _ => a.first()?,
+                            },
+                            _ => n,
+                        };
+                        line.get(n.start..n.end)
+                    })
+                    .collect();
+                assert_eq!(valid.len(), 3);
+                assert_eq!(
+                    parse_lazy(
+                        &t,
+                        &["identity_policies", "scps", "resource_policy"],
+                        &|x| valid.contains(&x)
+                    )
+                    .err(),
                     parse(&t).err(),
                     "{t}"
                 );

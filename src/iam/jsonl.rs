@@ -5,8 +5,8 @@
 //! the organization's management account, which SCPs and RCPs do not restrict.
 
 use super::compile::CompiledPolicy;
-use super::doc_cache::DocCache;
 use super::context::{Context, Principal, PrincipalKind, Value};
+use super::doc_cache::DocCache;
 use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
 use super::pattern::ArnParts;
@@ -33,7 +33,7 @@ pub fn eval_line_cached(
         return true;
     }
     // Documents are checked but not built: most are found in the cache by their text.
-    let node = match json::parse_lazy(line, DOC_KEYS) {
+    let node = match json::parse_lazy(line, DOC_KEYS, &|text| cache.contains(text)) {
         Ok(n) => n,
         Err(e) => {
             write_error(
@@ -263,19 +263,35 @@ impl Input {
             },
         };
         let set = PolicySet {
-            identity: policy_list(cx, node.get("identity_policies"), "identity_policies")?
-                .unwrap_or_default(),
-            resource: one_policy(cx, node.get("resource_policy"), "resource_policy")?,
+            identity: policy_list(
+                cx,
+                node.get("identity_policies"),
+                &Label::new("identity_policies"),
+            )?
+            .unwrap_or_default(),
+            resource: one_policy(
+                cx,
+                node.get("resource_policy"),
+                &Label::new("resource_policy"),
+            )?,
             permissions_boundary: one_policy(
                 cx,
                 node.get("permissions_boundary"),
-                "permissions_boundary",
+                &Label::new("permissions_boundary"),
             )?,
-            session: one_policy(cx, node.get("session_policy"), "session_policy")?,
-            scps: levels(cx, node.get("scps"), "scps")?,
-            rcps: levels(cx, node.get("rcps"), "rcps")?,
+            session: one_policy(
+                cx,
+                node.get("session_policy"),
+                &Label::new("session_policy"),
+            )?,
+            scps: levels(cx, node.get("scps"), &Label::new("scps"))?,
+            rcps: levels(cx, node.get("rcps"), &Label::new("rcps"))?,
             management_account,
-            vpc_endpoint: one_policy(cx, node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
+            vpc_endpoint: one_policy(
+                cx,
+                node.get("vpc_endpoint_policy"),
+                &Label::new("vpc_endpoint_policy"),
+            )?,
         };
         // Checked after the documents so a line's document errors keep their message.
         if principal.kind == PrincipalKind::Other && !ArnParts::new(&principal.arn).is_arn() {
@@ -356,7 +372,44 @@ fn give_back(cache: &mut DocCache, keys: Vec<Option<Box<str>>>, set: PolicySet) 
     }
 }
 
-fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+/// Where a document sits in its line (`scps[1][0]`), formatted only for a message.
+#[derive(Clone, Copy)]
+struct Label {
+    base: &'static str,
+    idx: [usize; 2],
+    depth: usize,
+}
+
+impl Label {
+    fn new(base: &'static str) -> Label {
+        Label {
+            base,
+            idx: [0; 2],
+            depth: 0,
+        }
+    }
+
+    fn at(&self, i: usize) -> Label {
+        let mut l = *self;
+        if let Some(slot) = l.idx.get_mut(l.depth) {
+            *slot = i;
+            l.depth += 1;
+        }
+        l
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.base)?;
+        for i in self.idx.iter().take(self.depth) {
+            write!(f, "[{i}]")?;
+        }
+        Ok(())
+    }
+}
+
+fn compile(cx: &mut Docs<'_>, n: &Node, what: &Label) -> Result<CompiledPolicy, String> {
     let (key, p) = if let Json::Str(text) = &n.value {
         cx.cache
             .take_or_compile(text, || compile_uncached(n, what))?
@@ -384,7 +437,7 @@ fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, St
 
 /// The policy errors of `node` (a document parsed on its own) with offsets moved by
 /// `shift` to where the document sits in its line.
-fn policy_errors(node: &Node, what: &str, shift: usize) -> String {
+fn policy_errors(node: &Node, what: &Label, shift: usize) -> String {
     match policy::parse_node(node) {
         Ok(_) => format!("{what}: invalid policy document"),
         Err(mut errs) => {
@@ -396,7 +449,7 @@ fn policy_errors(node: &Node, what: &str, shift: usize) -> String {
     }
 }
 
-fn join_errors(what: &str, errs: &[PolicyError]) -> String {
+fn join_errors(what: &Label, errs: &[PolicyError]) -> String {
     let mut msg = format!("{what}: ");
     for (i, e) in errs.iter().enumerate() {
         if i > 0 {
@@ -407,7 +460,7 @@ fn join_errors(what: &str, errs: &[PolicyError]) -> String {
     msg
 }
 
-fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+fn compile_uncached(n: &Node, what: &Label) -> Result<CompiledPolicy, String> {
     // Policy documents are sometimes passed as JSON text (as the AWS APIs take them).
     let parsed;
     let n = match &n.value {
@@ -429,7 +482,7 @@ fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
 fn one_policy(
     cx: &mut Docs<'_>,
     n: Option<&Node>,
-    what: &str,
+    what: &Label,
 ) -> Result<Option<CompiledPolicy>, String> {
     match n {
         None => Ok(None),
@@ -441,7 +494,7 @@ fn one_policy(
 fn policy_list(
     cx: &mut Docs<'_>,
     n: Option<&Node>,
-    what: &str,
+    what: &Label,
 ) -> Result<Option<Vec<CompiledPolicy>>, String> {
     match n {
         None => Ok(None),
@@ -452,7 +505,7 @@ fn policy_list(
         }) => items
             .iter()
             .enumerate()
-            .map(|(i, p)| compile(cx, p, &format!("{what}[{i}]")))
+            .map(|(i, p)| compile(cx, p, &what.at(i)))
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         Some(n) => Err(format!(
@@ -465,7 +518,7 @@ fn policy_list(
 fn levels(
     cx: &mut Docs<'_>,
     n: Option<&Node>,
-    what: &str,
+    what: &Label,
 ) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
     match n {
         None => Ok(None),
@@ -478,7 +531,7 @@ fn levels(
             .enumerate()
             .map(|(li, level)| match &level.value {
                 Json::Arr(_) => {
-                    policy_list(cx, Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
+                    policy_list(cx, Some(level), &what.at(li)).map(Option::unwrap_or_default)
                 }
                 _ => Err(format!(
                     "`{what}[{li}]` must be an array of policies (one array per organization level), found {}",
