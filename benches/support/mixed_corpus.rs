@@ -1,6 +1,6 @@
 //! The mixed `iam eval` corpus of issue 16: deterministic random lines in which every
 //! line carries its own documents (1–4 identity policies, a permissions boundary, a
-//! session policy, a resource policy, 1–3 SCP levels, conditions; about 1.6 KB a line).
+//! session policy (for assumed-role callers), a resource policy, 1–3 SCP levels, conditions; about 1.6 KB a line).
 //!
 //! Documents are drawn from per-kind pools generated from the same seed, as accounts
 //! share managed policies and SCPs: a line's combination is random, its documents
@@ -236,7 +236,7 @@ fn request(r: &mut Rng, id: usize) -> String {
         "203.0.113.9"
     };
     format!(
-        r#""id":"m{id}","request":{{"principal":"{principal}","action":"{action}","resource":"{resource}","resource_account":"{resource_account}","context":{{"aws:RequestedRegion":"{region}","aws:PrincipalTag/team":"{}","aws:SourceIp":"{ip}","aws:SecureTransport":{},"aws:MultiFactorAuthAge":"{}","aws:CurrentTime":"2026-06-01T12:00:00Z"}}}}"#,
+        r#""id":"m{id}","request":{{"principal":"{principal}","action":"{action}","resource":"{resource}","resource_account":"{resource_account}","context":{{"aws:RequestedRegion":"{region}","aws:PrincipalTag/team":"{}","aws:SourceIp":"{ip}","aws:SecureTransport":"{}","aws:MultiFactorAuthAge":"{}","aws:CurrentTime":"2026-06-01T12:00:00Z"}}}}"#,
         r.pick(TEAMS),
         r.chance(80),
         r.below(7200)
@@ -250,7 +250,10 @@ pub fn corpus(seed: u64, n: usize, pool: usize) -> String {
     let mut out = String::with_capacity(n * 1700);
     for id in 0..n {
         out.push('{');
-        out.push_str(&request(&mut r, id));
+        let req = request(&mut r, id);
+        // Session policies exist only for sessions (assumed roles).
+        let session = req.contains(":assumed-role/");
+        out.push_str(&req);
         let k = 1 + r.below(4);
         let ids: Vec<String> = (0..k)
             .map(|_| pools.get(&mut r, &pools.identity, 2, 85, false))
@@ -260,7 +263,7 @@ pub fn corpus(seed: u64, n: usize, pool: usize) -> String {
             let b = pools.get(&mut r, &pools.boundary, 2, 90, false);
             out.push_str(&format!(r#","permissions_boundary":{b}"#));
         }
-        if r.chance(50) {
+        if r.chance(if session { 75 } else { 0 }) {
             let s = pools.get(&mut r, &pools.session, 2, 90, false);
             out.push_str(&format!(r#","session_policy":{s}"#));
         }
