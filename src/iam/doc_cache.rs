@@ -49,12 +49,22 @@ pub const MAX_BYTES: usize = 1 << 20;
 /// Documents kept at most.
 pub const MAX_ENTRIES: usize = 1024;
 
+/// Lookups in a window: when fewer than one in [`MIN_HIT_SHARE`] hits, the cache
+/// stands aside for [`REST_LINES`] lines (documents that never repeat cost more through
+/// the cache than without it), then tries again.
+const WINDOW: u64 = 512;
+const MIN_HIT_SHARE: u64 = 8;
+const REST_LINES: u64 = 4096;
+
 #[derive(Debug, Default)]
 pub struct DocCache {
     map: HashMap<Box<str>, CompiledPolicy, BuildHasherDefault<DocHasher>>,
     bytes: usize,
     hits: u64,
     misses: u64,
+    window_hits: u64,
+    window_lookups: u64,
+    resting: u64,
 }
 
 impl DocCache {
@@ -81,8 +91,10 @@ impl DocCache {
         text: &str,
         compile: impl FnOnce() -> Result<CompiledPolicy, E>,
     ) -> Result<(Box<str>, CompiledPolicy), E> {
+        self.window_lookups += 1;
         if let Some(hit) = self.map.remove_entry(text) {
             self.hits += 1;
+            self.window_hits += 1;
             self.bytes -= hit.0.len();
             return Ok(hit);
         }
@@ -101,6 +113,26 @@ impl DocCache {
         }
         self.bytes += key.len();
         self.map.insert(key, p);
+    }
+
+    /// Whether the next line should go through the cache; counts the line.
+    pub fn use_for_line(&mut self) -> bool {
+        if self.resting > 0 {
+            self.resting -= 1;
+            return false;
+        }
+        if self.window_lookups >= WINDOW {
+            let useful = self.window_hits * MIN_HIT_SHARE >= self.window_lookups;
+            self.window_hits = 0;
+            self.window_lookups = 0;
+            if !useful {
+                self.map.clear();
+                self.bytes = 0;
+                self.resting = REST_LINES;
+                return false;
+            }
+        }
+        true
     }
 
     /// Whether `text` is kept (so it is known to be a valid document).
@@ -162,6 +194,33 @@ mod tests {
         }
         assert!(c.len() <= MAX_ENTRIES, "{}", c.len());
         assert!(c.bytes <= MAX_BYTES);
+    }
+
+    #[test]
+    fn stands_aside_when_documents_do_not_repeat() {
+        let mut c = DocCache::new();
+        let mut lines = 0;
+        while c.use_for_line() {
+            let text = format!("{DOC}{lines}");
+            let (k, p) = c
+                .take_or_compile(&text, || compile_text(DOC).map_err(|_| ()))
+                .unwrap();
+            c.put(k, p);
+            lines += 1;
+            assert!(lines <= WINDOW + 1, "never stood aside");
+        }
+        assert!(c.is_empty());
+        for _ in 0..REST_LINES {
+            assert!(!c.use_for_line());
+        }
+        // Then it tries again; a repeating document keeps it in use.
+        for _ in 0..3 * WINDOW {
+            assert!(c.use_for_line());
+            let (k, p) = c
+                .take_or_compile(DOC, || compile_text(DOC).map_err(|_| ()))
+                .unwrap();
+            c.put(k, p);
+        }
     }
 
     #[test]

@@ -33,7 +33,13 @@ pub fn eval_line_cached(
         return true;
     }
     // Documents are checked but not built: most are found in the cache by their text.
-    let node = match json::parse_lazy(line, DOC_KEYS, &|text| cache.contains(text)) {
+    let cached = cache.use_for_line();
+    let parsed = if cached {
+        json::parse_lazy(line, DOC_KEYS, &|text| cache.contains(text))
+    } else {
+        json::parse(line)
+    };
+    let node = match parsed {
         Ok(n) => n,
         Err(e) => {
             write_error(
@@ -46,7 +52,8 @@ pub fn eval_line_cached(
     };
     let id = node.get("id");
     let mut keys = Vec::new();
-    match Input::from_node_keyed(&node, line, cache, &mut keys) {
+    let text = if cached { line } else { "" };
+    match Input::from_node_keyed(&node, text, cache, &mut keys) {
         Ok(input) => {
             let outcome = evaluate(&input.set, &input.request(), reasons);
             out.push_str("{\"id\":");
@@ -410,6 +417,11 @@ impl std::fmt::Display for Label {
 }
 
 fn compile(cx: &mut Docs<'_>, n: &Node, what: &Label) -> Result<CompiledPolicy, String> {
+    if cx.text.is_empty() {
+        // Not going through the cache (see `DocCache::use_for_line`).
+        cx.keys.push(None);
+        return compile_uncached(n, what);
+    }
     let (key, p) = if let Json::Str(text) = &n.value {
         cx.cache
             .take_or_compile(text, || compile_uncached(n, what))?
