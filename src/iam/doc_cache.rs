@@ -48,17 +48,21 @@ impl Hasher for DocHasher {
 pub const MAX_BYTES: usize = 1 << 20;
 /// Documents kept at most.
 pub const MAX_ENTRIES: usize = 1024;
+/// Idle copies kept of one document.
+pub const MAX_COPIES: usize = 4;
 
 /// Lookups in a window: when fewer than one in [`MIN_HIT_SHARE`] hits, the cache
 /// stands aside for [`REST_LINES`] lines (documents that never repeat cost more through
 /// the cache than without it), then tries again.
 const WINDOW: u64 = 512;
-const MIN_HIT_SHARE: u64 = 8;
+const MIN_HIT_SHARE: u64 = 2;
 const REST_LINES: u64 = 4096;
 
 #[derive(Debug, Default)]
 pub struct DocCache {
-    map: HashMap<Box<str>, CompiledPolicy, BuildHasherDefault<DocHasher>>,
+    /// Each text with its idle copies (a line may hold one document several times,
+    /// as FullAWSAccess on every SCP level; it then takes several copies).
+    map: HashMap<Box<str>, Vec<CompiledPolicy>, BuildHasherDefault<DocHasher>>,
     bytes: usize,
     hits: u64,
     misses: u64,
@@ -79,40 +83,45 @@ impl DocCache {
         text: &str,
         compile: impl FnOnce() -> Result<CompiledPolicy, E>,
     ) -> Result<CompiledPolicy, E> {
-        let (key, p) = self.take_or_compile(text, compile)?;
-        self.put(key, p.clone());
+        let p = self.take_or_compile(text, compile)?;
+        self.put(text, p.clone());
         Ok(p)
     }
 
-    /// The compiled document for `text` and its key, moved out of the cache (no copy)
-    /// or compiled on a miss; hand it back with [`DocCache::put`] once used.
+    /// The compiled document for `text`, moved out of the cache (no copy) or compiled
+    /// on a miss; hand it back with [`DocCache::put`] once used.
     pub fn take_or_compile<E>(
         &mut self,
         text: &str,
         compile: impl FnOnce() -> Result<CompiledPolicy, E>,
-    ) -> Result<(Box<str>, CompiledPolicy), E> {
+    ) -> Result<CompiledPolicy, E> {
         self.window_lookups += 1;
-        if let Some(hit) = self.map.remove_entry(text) {
+        if let Some(p) = self.map.get_mut(text).and_then(Vec::pop) {
             self.hits += 1;
             self.window_hits += 1;
-            self.bytes -= hit.0.len();
-            return Ok(hit);
+            return Ok(p);
         }
         self.misses += 1;
-        Ok((text.into(), compile()?))
+        compile()
     }
 
-    /// Keep `p` as the compilation of `key` (a document already kept is left as is).
-    pub fn put(&mut self, key: Box<str>, p: CompiledPolicy) {
-        if self.map.contains_key(&key) || key.len() > MAX_BYTES {
+    /// Keep `p` as a compilation of `text` (up to [`MAX_COPIES`] idle copies).
+    pub fn put(&mut self, text: &str, p: CompiledPolicy) {
+        if let Some(copies) = self.map.get_mut(text) {
+            if copies.len() < MAX_COPIES {
+                copies.push(p);
+            }
             return;
         }
-        if self.map.len() >= MAX_ENTRIES || self.bytes + key.len() > MAX_BYTES {
+        if text.len() > MAX_BYTES {
+            return;
+        }
+        if self.map.len() >= MAX_ENTRIES || self.bytes + text.len() > MAX_BYTES {
             self.map.clear();
             self.bytes = 0;
         }
-        self.bytes += key.len();
-        self.map.insert(key, p);
+        self.bytes += text.len();
+        self.map.insert(text.into(), vec![p]);
     }
 
     /// Whether the next line should go through the cache; counts the line.
@@ -202,10 +211,10 @@ mod tests {
         let mut lines = 0;
         while c.use_for_line() {
             let text = format!("{DOC}{lines}");
-            let (k, p) = c
+            let p = c
                 .take_or_compile(&text, || compile_text(DOC).map_err(|_| ()))
                 .unwrap();
-            c.put(k, p);
+            c.put(&text, p);
             lines += 1;
             assert!(lines <= WINDOW + 1, "never stood aside");
         }
@@ -216,27 +225,34 @@ mod tests {
         // Then it tries again; a repeating document keeps it in use.
         for _ in 0..3 * WINDOW {
             assert!(c.use_for_line());
-            let (k, p) = c
+            let p = c
                 .take_or_compile(DOC, || compile_text(DOC).map_err(|_| ()))
                 .unwrap();
-            c.put(k, p);
+            c.put(DOC, p);
         }
     }
 
     #[test]
-    fn taken_documents_come_back() {
+    fn taken_documents_come_back_with_copies_for_repeats() {
         let mut c = DocCache::new();
-        let (k, p) = c
-            .take_or_compile(DOC, || compile_text(DOC).map_err(|_| ()))
-            .unwrap();
-        assert!(c.is_empty());
-        c.put(k, p);
-        let (k, p) = c
-            .take_or_compile(DOC, || Err::<CompiledPolicy, ()>(()))
-            .unwrap();
-        assert_eq!(Some(p.clone()), compile_text(DOC).ok());
-        assert_eq!((c.stats(), c.len(), c.bytes), ((1, 1), 0, 0));
-        c.put(k, p);
-        assert_eq!((c.len(), c.bytes), (1, DOC.len()));
+        let compile = || compile_text(DOC).map_err(|_| ());
+        let never = || Err::<CompiledPolicy, ()>(());
+        // One line holding the document twice: both compiled, both kept.
+        let a = c.take_or_compile(DOC, compile).unwrap();
+        let b = c.take_or_compile(DOC, compile).unwrap();
+        c.put(DOC, a);
+        c.put(DOC, b);
+        assert_eq!((c.stats(), c.len(), c.bytes), ((0, 2), 1, DOC.len()));
+        // The next such line compiles nothing; a third use compiles.
+        let a = c.take_or_compile(DOC, never).unwrap();
+        let b = c.take_or_compile(DOC, never).unwrap();
+        assert!(c.take_or_compile(DOC, never).is_err());
+        assert!(c.contains(DOC));
+        assert_eq!(Some(a.clone()), compile_text(DOC).ok());
+        assert_eq!(a, b);
+        for _ in 0..MAX_COPIES + 2 {
+            c.put(DOC, a.clone());
+        }
+        assert_eq!(c.map.get(DOC).map(Vec::len), Some(MAX_COPIES));
     }
 }

@@ -197,11 +197,11 @@ impl Input {
     /// span of `text`, or its content when given as JSON text) or compiled; `keys`
     /// gets one entry per document, in [`policies`] order, for [`give_back`]. With
     /// `text` empty, documents given as objects are compiled from the node.
-    fn from_node_keyed(
-        node: &Node,
-        text: &str,
+    fn from_node_keyed<'n>(
+        node: &'n Node,
+        text: &'n str,
         cache: &mut DocCache,
-        keys: &mut Vec<Option<Box<str>>>,
+        keys: &mut Vec<Option<&'n str>>,
     ) -> Result<Input, String> {
         let cx = &mut Docs { text, cache, keys };
         if node.as_object().is_none() {
@@ -349,12 +349,12 @@ fn context_value(n: &Node) -> Result<Option<Value>, &'static str> {
 }
 
 /// Where the documents of one line come from, and the cache they go through.
-struct Docs<'a> {
+struct Docs<'n, 'c> {
     /// The line the nodes were parsed from ("" when unknown: no caching).
-    text: &'a str,
-    cache: &'a mut DocCache,
+    text: &'n str,
+    cache: &'c mut DocCache,
     /// The cache key of every document compiled so far, in order (None: not cached).
-    keys: &'a mut Vec<Option<Box<str>>>,
+    keys: &'c mut Vec<Option<&'n str>>,
 }
 
 /// Every document of a set, in the order [`Input::from_node`] compiles them (the
@@ -371,7 +371,7 @@ fn policies(set: PolicySet) -> impl Iterator<Item = CompiledPolicy> {
 }
 
 /// Return a line's documents to the cache once the line is answered.
-fn give_back(cache: &mut DocCache, keys: Vec<Option<Box<str>>>, set: PolicySet) {
+fn give_back(cache: &mut DocCache, keys: Vec<Option<&str>>, set: PolicySet) {
     for (key, p) in keys.into_iter().zip(policies(set)) {
         if let Some(key) = key {
             cache.put(key, p);
@@ -416,27 +416,33 @@ impl std::fmt::Display for Label {
     }
 }
 
-fn compile(cx: &mut Docs<'_>, n: &Node, what: &Label) -> Result<CompiledPolicy, String> {
+fn compile<'n>(cx: &mut Docs<'n, '_>, n: &'n Node, what: &Label) -> Result<CompiledPolicy, String> {
     if cx.text.is_empty() {
         // Not going through the cache (see `DocCache::use_for_line`).
         cx.keys.push(None);
         return compile_uncached(n, what);
     }
-    let (key, p) = if let Json::Str(text) = &n.value {
-        cx.cache
-            .take_or_compile(text, || compile_uncached(n, what))?
+    let (key, p): (&'n str, _) = if let Json::Str(text) = &n.value {
+        (
+            text,
+            cx.cache
+                .take_or_compile(text, || compile_uncached(n, what))?,
+        )
     } else {
         match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
             // The node may be a lazy one (json::parse_lazy): its text is the document.
-            Some(text) => cx.cache.take_or_compile(text, || {
-                let node = json::parse(text).map_err(|e| {
-                    format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
-                })?;
-                compile_uncached(&node, what).map_err(|_| {
-                    // Again on the whole-line offsets, so messages name line bytes.
-                    policy_errors(&node, what, n.start)
-                })
-            })?,
+            Some(text) => (
+                text,
+                cx.cache.take_or_compile(text, || {
+                    let node = json::parse(text).map_err(|e| {
+                        format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
+                    })?;
+                    compile_uncached(&node, what).map_err(|_| {
+                        // Again on the whole-line offsets, so messages name line bytes.
+                        policy_errors(&node, what, n.start)
+                    })
+                })?,
+            ),
             None => {
                 cx.keys.push(None);
                 return compile_uncached(n, what);
@@ -491,9 +497,9 @@ fn compile_uncached(n: &Node, what: &Label) -> Result<CompiledPolicy, String> {
     Ok(CompiledPolicy::compile(&p))
 }
 
-fn one_policy(
-    cx: &mut Docs<'_>,
-    n: Option<&Node>,
+fn one_policy<'n>(
+    cx: &mut Docs<'n, '_>,
+    n: Option<&'n Node>,
     what: &Label,
 ) -> Result<Option<CompiledPolicy>, String> {
     match n {
@@ -503,9 +509,9 @@ fn one_policy(
     }
 }
 
-fn policy_list(
-    cx: &mut Docs<'_>,
-    n: Option<&Node>,
+fn policy_list<'n>(
+    cx: &mut Docs<'n, '_>,
+    n: Option<&'n Node>,
     what: &Label,
 ) -> Result<Option<Vec<CompiledPolicy>>, String> {
     match n {
@@ -527,9 +533,9 @@ fn policy_list(
     }
 }
 
-fn levels(
-    cx: &mut Docs<'_>,
-    n: Option<&Node>,
+fn levels<'n>(
+    cx: &mut Docs<'n, '_>,
+    n: Option<&'n Node>,
     what: &Label,
 ) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
     match n {
