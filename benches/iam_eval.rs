@@ -3,7 +3,7 @@
 //! region allow-list via aws:RequestedRegion, a permissions boundary); (b) a
 //! 200,000-decision role × model × region matrix end to end; (c) the mixed `iam eval`
 //! corpus of issue 16 (benches/support/mixed_corpus.rs): one line at a time through
-//! `jsonl::eval_line`, and the whole `bedrockctl iam eval` process over 4,000 lines.
+//! `jsonl::eval_line`, and the whole `bedrockctl iam eval` process over 20,000 lines.
 //!
 //! `BEDROCKCTL_MIXED_CORPUS_OUT=FILE cargo bench --bench iam_eval` writes the corpus to
 //! FILE and exits (scripts/bench feeds the same file to the peer).
@@ -12,7 +12,8 @@
 
 use bedrockctl::config::Via;
 use bedrockctl::iam::access::{AccessModel, RoleAccess};
-use bedrockctl::iam::jsonl::eval_line;
+use bedrockctl::iam::doc_cache::DocCache;
+use bedrockctl::iam::jsonl::{eval_line, eval_line_cached};
 use bedrockctl::iam::matrix::{matrix, MatrixModel};
 use bedrockctl::iam::{compile_text, evaluate, Context, Decision, PolicySet, Principal, Request};
 use criterion::{black_box, criterion_group, Criterion};
@@ -23,7 +24,7 @@ mod mixed_corpus;
 
 /// The corpus of `scripts/bench` and docs/benchmarks.md: seed, lines, pool size.
 const MIXED_SEED: u64 = 16;
-const MIXED_LINES: usize = 4000;
+const MIXED_LINES: usize = 20_000;
 const MIXED_POOL: usize = 64;
 
 const IDENTITY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow",
@@ -154,7 +155,7 @@ fn mixed(c: &mut Criterion) {
     let mut g = c.benchmark_group("mixed");
     g.sample_size(10);
     g.throughput(criterion::Throughput::Elements(lines.len() as u64));
-    g.bench_function("eval_line_4000", |b| {
+    g.bench_function("eval_line_20000", |b| {
         b.iter(|| {
             for l in &lines {
                 out.clear();
@@ -163,11 +164,22 @@ fn mixed(c: &mut Criterion) {
             out.len()
         })
     });
+    // As `iam eval` runs them: one cache of compiled documents for the stream.
+    g.bench_function("eval_line_cached_20000", |b| {
+        b.iter(|| {
+            let mut cache = DocCache::new();
+            for l in &lines {
+                out.clear();
+                eval_line_cached(black_box(l), &mut out, &mut reasons, &mut cache);
+            }
+            out.len()
+        })
+    });
     let dir = std::env::temp_dir().join(format!("bedrockctl-mixed-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("mixed.jsonl");
     std::fs::write(&file, &corpus).unwrap();
-    g.bench_function("process_4000", |b| {
+    g.bench_function("process_20000", |b| {
         b.iter(|| {
             let o = std::process::Command::new(env!("CARGO_BIN_EXE_bedrockctl"))
                 .args(["iam", "eval", "--input"])
