@@ -391,6 +391,17 @@ fn wildcard_profile(
             continue;
         };
         if has_wildcard(id) {
+            wildcard_models(
+                doc,
+                si,
+                st,
+                (region, pattern),
+                id,
+                arn,
+                grants,
+                (start, end),
+                out,
+            );
             continue;
         }
         let Some(m) = cat.model(id) else { continue };
@@ -431,6 +442,99 @@ fn wildcard_profile(
                 break;
             }
         }
+    }
+}
+
+/// A wildcard profile next to foundation-model ARNs with a wildcard id
+/// (`foundation-model/*` in a few regions, wild policies 01, 30, 32): every catalog
+/// model the id matches, through every profile the profile pattern matches, must be
+/// granted in the profile's destination regions. One finding per statement and action,
+/// with the union of the missing regions and one profile as an example, so a `*` over
+/// the whole catalog stays one line.
+#[allow(clippy::too_many_arguments)]
+fn wildcard_models(
+    doc: &Doc<'_>,
+    si: usize,
+    st: &Statement,
+    (region, pattern): (&str, &str),
+    model_pattern: &str,
+    arn: &Arn<'_>,
+    grants: &[(&str, &Grants<'_>)],
+    (start, end): (usize, usize),
+    out: &mut Vec<Finding>,
+) {
+    for (action, g) in grants {
+        if !allows_action(st, action) {
+            continue;
+        }
+        let mut missing: Vec<&str> = Vec::new();
+        let mut example: Option<&str> = None;
+        let mut profiles = 0usize;
+        let mut global = false;
+        for m in catalog()
+            .models
+            .iter()
+            .filter(|m| glob(model_pattern, &m.model_id, false))
+        {
+            for p in m
+                .cross_region_profiles
+                .iter()
+                .filter(|p| glob(pattern, &p.profile_id, false))
+            {
+                let sources: Vec<&str> = p
+                    .source_regions
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| region.is_empty() || glob(region, r, false))
+                    .collect();
+                let gaps = missing_destinations(m, p, &sources, arn.partition, g);
+                if gaps.is_empty() {
+                    continue;
+                }
+                profiles += 1;
+                // Global profiles route to every commercial region: one phrase for them.
+                if p.profile_id.starts_with("global.") {
+                    global = true;
+                    continue;
+                }
+                example.get_or_insert(p.profile_id.as_str());
+                for d in gaps {
+                    if !missing.contains(&d) {
+                        missing.push(d);
+                    }
+                }
+            }
+        }
+        if profiles == 0 {
+            continue;
+        }
+        missing.sort_unstable();
+        let total = missing.len();
+        let mut gaps = if total > 6 {
+            missing.truncate(6);
+            format!("{} and {} more", regions_phrase(&missing), total - 6)
+        } else if total > 0 {
+            regions_phrase(&missing)
+        } else {
+            String::new()
+        };
+        if global {
+            if !gaps.is_empty() {
+                gaps.push_str(", and ");
+            }
+            gaps.push_str("every commercial region (for the `global.` profiles)");
+        }
+        let example = example.map_or_else(String::new, |e| format!(", e.g. `{e}`"));
+        out.push(Finding::new(
+            "profile-missing-destinations",
+            start,
+            end,
+            format!(
+                "statement {} allows `{action}` on any inference profile matching `{pattern}` but on foundation models `{model_pattern}` only in some regions: {profiles} profile(s) route outside them{example}; missing destinations: {gaps}",
+                doc.label(si),
+            ),
+        ));
+        break;
     }
 }
 

@@ -280,3 +280,30 @@ fn thousands_of_statements_are_each_matched_to_their_cover() {
         got.first()
     );
 }
+
+/// Issue 22 (wild policy 30): `inference-profile/*` next to `foundation-model/*` in one
+/// region: the `us.` profiles route to other US regions, which the statement lacks.
+#[test]
+fn wildcard_profiles_next_to_wildcard_models_in_one_region_are_flagged() {
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        r#"["arn:aws:bedrock:us-east-1::foundation-model/*","arn:aws:bedrock:us-east-1:111122223333:inference-profile/*"]"#,
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let f = fs
+        .iter()
+        .find(|f| f.code == "profile-missing-destinations")
+        .unwrap();
+    assert!(f.message.contains("`us-east-2`"), "{}", f.message);
+    assert!(
+        f.message.contains("every commercial region"),
+        "{}",
+        f.message
+    );
+    // Granting every region's models closes the gap.
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        r#"["arn:aws:bedrock:*::foundation-model/*","arn:aws:bedrock:us-east-1:111122223333:inference-profile/*"]"#,
+    );
+    assert!(!codes(&text, &ctx()).contains(&"profile-missing-destinations"));
+}
