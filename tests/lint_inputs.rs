@@ -228,3 +228,26 @@ fn a_broken_template_is_invalid_input_at_its_line() {
     assert!(err.starts_with("t.yaml:"), "{err}");
     assert!(err.contains("invalid YAML"), "{err}");
 }
+
+/// A template without policies says so (a note, exit 0) instead of a silent pass.
+#[test]
+fn a_template_without_policies_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bucket.yaml"),
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "bucket.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("bucket.yaml:1:1: note: no IAM policy found in this CloudFormation template"),
+        "{text}"
+    );
+}

@@ -370,6 +370,17 @@ pub fn lint_input(
     };
     let documents = match extract(&file.name, &file.text) {
         Ok(Extracted::Policy) => return lint_source(sources, id, ctx),
+        Ok(Extracted::Documents(format, docs)) if docs.is_empty() => {
+            // Say so: "0 errors" on a template without policies would read as a pass.
+            let d = Diagnostic {
+                severity: crate::diag::Severity::Note,
+                ..Diagnostic::error(
+                    Some(Span::new(id, 0, 0)),
+                    format!("no IAM policy found in this {}", format.name()),
+                )
+            };
+            return Ok(vec![d]);
+        }
         Ok(Extracted::Documents(_, docs)) => docs,
         Err(e) => {
             let span = Span::new(id, e.offset, e.offset);
