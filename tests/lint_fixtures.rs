@@ -407,3 +407,31 @@ fn grants_on_resources_the_action_never_uses_are_flagged() {
     assert!(messages[0].contains("`bedrock:Retrieve` is authorized on `knowledge-base` ARNs"));
     assert!(messages[1].contains("`bedrock:CallWithBearerToken` has no resource type"));
 }
+
+/// Global keys are checked too: `aws:RequestRegion` (for `aws:RequestedRegion`) is in no
+/// request, so a Deny on it with `StringNotEquals` limits nothing — and says so.
+#[test]
+fn a_misspelled_global_key_is_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("scp.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestRegion":["us-east-1"]},"StringEquals":{"aws:ResourceTag/Team":"ml"}}}]}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "--as", "scp", "scp.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fs = doc["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1, "{doc:#}");
+    let m = fs[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("`aws:RequestRegion` is not a global condition key"),
+        "{m}"
+    );
+    assert!(m.contains("limits nothing"), "{m}");
+    assert!(m.contains("did you mean `aws:RequestedRegion`"), "{m}");
+}

@@ -15,6 +15,10 @@ pub const BUILT: &str = "2026-12-05";
 pub const SOURCE: &str =
     "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html";
 
+/// Where the global `aws:` keys come from.
+pub const GLOBAL_SOURCE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html";
+
 /// Which resources an action authorizes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resources {
@@ -33,6 +37,8 @@ pub struct Names {
     actions: BTreeMap<String, (String, Resources)>,
     /// Lower-cased condition key name (no prefix) → name as AWS spells it.
     keys: BTreeMap<String, String>,
+    /// Global `aws:` keys (no prefix), as AWS spells them; a trailing `/` is a prefix.
+    globals: Vec<String>,
 }
 
 impl Names {
@@ -55,6 +61,7 @@ impl Names {
                 (Some("key"), Some(name), None) => {
                     n.keys.insert(name.to_ascii_lowercase(), name.to_string());
                 }
+                (Some("global"), Some(name), None) => n.globals.push(name.to_string()),
                 _ => {}
             }
         }
@@ -74,6 +81,21 @@ impl Names {
     /// Whether `key` (without the `bedrock:` prefix) is a known condition key.
     pub fn has_key(&self, key: &str) -> bool {
         self.keys.contains_key(&key.to_ascii_lowercase())
+    }
+
+    /// Whether `key` (without the `aws:` prefix) is a global condition key.
+    pub fn has_global(&self, key: &str) -> bool {
+        self.globals.iter().any(|g| match g.strip_suffix('/') {
+            Some(prefix) => key
+                .get(..g.len())
+                .is_some_and(|k| k.eq_ignore_ascii_case(g) && key.len() > prefix.len() + 1),
+            None => key.eq_ignore_ascii_case(g),
+        })
+    }
+
+    /// Every global key name (tag keys with their `/`), as AWS spells it.
+    pub fn global_names(&self) -> impl Iterator<Item = &str> {
+        self.globals.iter().map(String::as_str)
     }
 
     /// Every condition key name, as AWS spells it.
@@ -111,5 +133,9 @@ mod tests {
         assert!(n.action("Converse").is_none());
         assert!(n.has_key("bearerTokenType"));
         assert!(!n.has_key("modelId"));
+        assert!(n.has_global("requestedregion"));
+        assert!(n.has_global("ResourceTag/Team"));
+        assert!(!n.has_global("ResourceTag/"));
+        assert!(!n.has_global("RequestRegion"));
     }
 }
