@@ -58,13 +58,17 @@ fn target<'a>(arn: &Arn<'a>) -> Option<Target<'a>> {
 /// The resources the Allow statements of a document grant one action on, indexed once:
 /// asking every statement for every resource item made lint quadratic in the number of
 /// statements (issue 25: 8,000 statements took seconds).
+/// How many profiles route outside the granted regions, and the message tail; `None`
+/// when none does.
+type GapSummary = Option<(usize, String)>;
+
 struct Grants<'a> {
     exact: std::collections::HashSet<&'a str>,
     patterns: Vec<&'a str>,
     /// `wildcard_models` results by (region, profile pattern, model pattern, partition):
     /// they depend on the document's grants only, and a generated policy repeats the
     /// same wildcard pair in every statement, which made lint quadratic and slow.
-    gaps: std::cell::RefCell<std::collections::HashMap<[String; 4], Option<(usize, String)>>>,
+    gaps: std::cell::RefCell<std::collections::HashMap<[String; 4], GapSummary>>,
 }
 
 impl<'a> Grants<'a> {
@@ -510,7 +514,7 @@ fn gap_summary(
     model_pattern: &str,
     partition: &str,
     g: &Grants<'_>,
-) -> Option<(usize, String)> {
+) -> GapSummary {
     let mut missing: Vec<&str> = Vec::new();
     let mut example: Option<&str> = None;
     let mut profiles = 0usize;
