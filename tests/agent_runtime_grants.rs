@@ -158,6 +158,18 @@ iam:
 access_checks:
   - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-lite-v1:0, region: us-east-1, expect: allow }
   - { principal: role/nova-batch, action: bedrock:InvokeModel, model: amazon.nova-pro-v1:0, region: us-east-1, expect: deny }
+  - principal: role/submitter
+    action: bedrock:CreateModelInvocationJob
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    batch: { role: nova-batch, input: s3://acme-batch-in/jobs/, output: s3://acme-batch-out/results/ }
+    expect: allow
+  - principal: role/submitter
+    action: bedrock:CreateModelInvocationJob
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    batch: { role: nova-batch, input: s3://acme-batch-in/jobs/, output: s3://acme-batch-out/other/ }
+    expect: deny
 "#;
 
 /// `iam eval` of one request against `doc` (identity policy), with `context`.
@@ -272,9 +284,26 @@ fn a_batch_role_is_generated_with_exact_s3_prefixes_and_proved() {
         ),
         "implicit_deny"
     );
-    // The caller may pass exactly this role to Bedrock, and the checks pass.
-    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml"]);
+    // The caller may pass exactly this role to Bedrock, and the checks pass: the batch
+    // check is decomposed into the caller's and the service role's requests.
+    let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml", "--format", "json"]);
     assert_eq!(code, 0, "{out}\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    assert!(checks.iter().all(|c| c["pass"] == true), "{v:#}");
+    let denied = checks[3]["reason"].as_str().unwrap();
+    assert!(
+        denied.contains("not allowed `s3:PutObject` on `arn:aws:s3:::acme-batch-out/other/records.jsonl.out` by `role/nova-batch`"),
+        "{denied}"
+    );
+    let allowed = checks[2]["reason"].as_str().unwrap();
+    for part in [
+        "allowed `bedrock:CreateModelInvocationJob`",
+        "allowed `iam:PassRole` on `arn:aws:iam::111122223333:role/nova-batch` by `role/submitter`",
+        "allowed `s3:GetObject` on `arn:aws:s3:::acme-batch-in/jobs/records.jsonl` by `role/nova-batch`",
+    ] {
+        assert!(allowed.contains(part), "{part}: {allowed}");
+    }
     let (code, out, err) = p.run(&[
         "policy",
         "generate",
@@ -298,5 +327,31 @@ fn a_batch_role_with_a_bad_location_is_an_error_at_its_line() {
     assert!(
         err.contains("bedrock.yaml:12:13: error: `output` must be `s3://BUCKET/PREFIX`"),
         "{err}"
+    );
+}
+
+#[test]
+fn lint_finds_a_batch_output_the_role_cannot_write() {
+    let p = Project::new(BATCH);
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    let all = format!("{out}{err}");
+    assert_eq!(
+        code, 0,
+        "the deny check documents a job that must fail: {all}"
+    );
+    assert!(!all.contains("batch-output-not-writable"), "{all}");
+    // The same job expected to work: lint says why it would fail, at the output.
+    let wrong = BATCH.replace(
+        "output: s3://acme-batch-out/other/ }\n    expect: deny",
+        "output: s3://acme-batch-out/other/ }\n    expect: allow",
+    );
+    assert_ne!(wrong, BATCH);
+    p.write_config(&wrong);
+    let (code, out, err) = p.run(&["lint", "-f", "bedrock.yaml"]);
+    let all = format!("{out}{err}");
+    assert_eq!(code, 3, "an error-level finding: {all}");
+    assert!(
+        all.contains("bedrock.yaml:37:73: error[batch-output-not-writable]: role `nova-batch` cannot write `s3://acme-batch-out/other/`"),
+        "{all}"
     );
 }

@@ -1477,3 +1477,109 @@ async fn transport_failures_map_to_a_code_without_retry_storms() {
     assert!(err.request_id.is_none());
     assert!(!err.message.contains("mocksecret"));
 }
+
+/// Issue 19: custom models are listed (ListCustomModels, paginated) and read
+/// (GetCustomModel) with the shapes of botocore's `bedrock` model: `modelSummaries` of
+/// `CustomModelSummary` (modelArn, modelName, creationTime, baseModelArn, baseModelName,
+/// customizationType). moto answers ListCustomModels with a `creationTime` the SDK cannot
+/// parse, so this is mocked.
+#[tokio::test]
+async fn custom_models_are_listed_across_pages_and_read() {
+    const CM: &str =
+        "arn:aws:bedrock:us-east-1:111122223333:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl";
+    let summary = |arn: &str, name: &str| {
+        json!({"modelArn": arn, "modelName": name, "creationTime": "2026-11-30T10:00:00Z",
+               "baseModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0:300k",
+               "baseModelName": "amazon.nova-lite-v1:0:300k", "customizationType": "FINE_TUNING"})
+    };
+    let page1 = mock!(Bedrock::list_custom_models)
+        .match_requests(|r| r.next_token().is_none())
+        .then_http_response(move || {
+            respond(
+                200,
+                &json!({"modelSummaries": [summary(CM, "support-tuned")], "nextToken": "p2"})
+                    .to_string(),
+            )
+        });
+    let page2 = mock!(Bedrock::list_custom_models)
+        .match_requests(|r| r.next_token() == Some("p2"))
+        .then_http_response(move || {
+            respond(
+                200,
+                &json!({"modelSummaries": [summary(&CM.replace("abcdefghijkl", "mnopqrstuvwx"), "legal-tuned")]})
+                    .to_string(),
+            )
+        });
+    let get = mock!(Bedrock::get_custom_model).then_http_response(move || {
+        respond(
+            200,
+            &json!({"modelArn": CM, "modelName": "support-tuned", "creationTime": "2026-11-30T10:00:00Z",
+                    "baseModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0:300k",
+                    "customizationType": "FINE_TUNING"})
+            .to_string(),
+        )
+    });
+    let tags =
+        mock!(Bedrock::list_tags_for_resource).then_http_response(|| respond(200, &tags_body()));
+    let (acct, wire) = mocked(&[&page1, &page2, &get, &tags]);
+    let listed = acct.list(Kind::CustomModel, "us-east-1").await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["support-tuned", "legal-tuned"]);
+    assert_eq!(listed[0].id.as_deref(), Some(CM));
+    assert_eq!(listed[0].spec["customization_type"], "FINE_TUNING");
+    let one = acct
+        .get(Kind::CustomModel, "us-east-1", CM)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.name, "support-tuned");
+    assert_eq!(wire.find("GET", "/custom-models").len(), 3);
+    // Read-only: no write reaches the service.
+    assert!(acct.delete(&one).await.is_err());
+    assert_table_covers(&acct);
+}
+
+/// Issue 19: `probe --knowledge-base` sends one Retrieve through bedrock-agent-runtime
+/// (botocore `bedrock-agent-runtime` shapes: `POST /knowledgebases/{id}/retrieve` with
+/// `retrievalQuery.text` and `numberOfResults`), and a denial keeps its code.
+#[tokio::test]
+async fn knowledge_base_probe_sends_one_retrieve() {
+    let ok = mock!(aws_sdk_bedrockagentruntime::Client::retrieve)
+        .match_requests(|r| r.knowledge_base_id() == Some("KB12345678"))
+        .then_http_response(|| {
+            respond(
+                200,
+                &json!({"retrievalResults": [{"content": {"text": "Rotate keys every 90 days."},
+                        "location": {"type": "S3", "s3Location": {"uri": "s3://docs/a.md"}}}]})
+                .to_string(),
+            )
+        });
+    let denied = mock!(aws_sdk_bedrockagentruntime::Client::retrieve)
+        .match_requests(|r| r.knowledge_base_id() == Some("KBDENIED00"))
+        .then_http_response(|| {
+            error(
+                403,
+                "AccessDeniedException",
+                "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: bedrock:Retrieve on resource: arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KBDENIED00",
+            )
+        });
+    let (acct, wire) = mocked(&[&ok, &denied]);
+    let r = acct
+        .probe_knowledge_base("us-east-1", "KB12345678")
+        .await
+        .unwrap();
+    assert_eq!(r.resolved.as_deref(), Some("1 result(s)"));
+    let body = wire.json("POST", "/knowledgebases/KB12345678/retrieve");
+    assert_eq!(body["retrievalQuery"]["text"], "Reply with one word.");
+    assert_eq!(
+        body["retrievalConfiguration"]["vectorSearchConfiguration"]["numberOfResults"],
+        1
+    );
+    let e = acct
+        .probe_knowledge_base("us-east-1", "KBDENIED00")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert!(e.message.contains("bedrock:Retrieve"), "{e}");
+    assert_table_covers(&acct);
+}

@@ -88,6 +88,14 @@ const BAD: &[(&str, &[(&str, u64)])] = &[
     ("grant-never-applies", &[("grant-never-applies", 10)]),
     ("shadowed-statement", &[("shadowed-statement", 16)]),
     ("unused-grant", &[("unused-grant", 12)]),
+    (
+        "resource-org-condition-on-model",
+        &[("resource-org-condition-on-model", 14)],
+    ),
+    (
+        "bedrock-trust-without-source-account",
+        &[("bedrock-trust-without-source-account", 4)],
+    ),
 ];
 
 fn extra_args(code: &str) -> Vec<&'static str> {
@@ -99,8 +107,9 @@ fn extra_args(code: &str) -> Vec<&'static str> {
 }
 
 /// Rules about a config's grants rather than a policy file: their fixtures are configs,
-/// tested end to end elsewhere (`wildcard-provisioned-grant`: tests/engine_refs.rs).
-const CONFIG_ONLY: &[&str] = &["wildcard-provisioned-grant"];
+/// tested end to end elsewhere (`wildcard-provisioned-grant`: tests/engine_refs.rs,
+/// `batch-output-not-writable`: tests/agent_runtime_grants.rs).
+const CONFIG_ONLY: &[&str] = &["wildcard-provisioned-grant", "batch-output-not-writable"];
 
 #[test]
 fn every_code_has_a_bad_fixture_expectation() {

@@ -41,10 +41,12 @@ pub enum Kind {
     Alarm,
     IamRole,
     IamPolicy,
+    /// A custom (fine-tuned or imported) model of the account: read-only inventory.
+    CustomModel,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::ModelAccess,
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Alarm,
         Kind::IamRole,
         Kind::IamPolicy,
+        Kind::CustomModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Alarm => "alarm",
             Kind::IamRole => "iam_role",
             Kind::IamPolicy => "iam_policy",
+            Kind::CustomModel => "custom_model",
         }
     }
 
@@ -278,6 +282,21 @@ pub trait Account: Send + Sync {
         model_id: &str,
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError>;
+
+    /// One Retrieve on knowledge base `kb_id` (bedrock-agent-runtime), the agent-runtime
+    /// probe. Accounts without knowledge bases answer as the service does for a missing one.
+    async fn probe_knowledge_base(
+        &self,
+        region: &str,
+        kb_id: &str,
+    ) -> Result<ProbeResult, AccountError> {
+        let _ = region;
+        Err(AccountError::new(
+            "Retrieve",
+            "ResourceNotFoundException",
+            format!("Knowledge base {kb_id} is not found."),
+        ))
+    }
 }
 
 /// What IAM holds for a principal, as documents.

@@ -20,6 +20,18 @@ pub struct ModelAccessSpec {
     pub via: String,
 }
 
+/// `custom_model`: a fine-tuned or imported model of the account (read-only); the
+/// resource name is the model name, the id its ARN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CustomModelSpec {
+    /// The foundation model it was customized from (ARN as the service reports it).
+    #[serde(default)]
+    pub base_model: String,
+    /// `FINE_TUNING`, `CONTINUED_PRE_TRAINING`, `DISTILLATION`, `IMPORTED`, … as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization_type: Option<String>,
+}
+
 /// `provisioned_throughput`: the resource name is the provisioned model name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ProvisionedThroughputSpec {

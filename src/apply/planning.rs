@@ -60,16 +60,59 @@ pub async fn plan_config(
     // pass is repeated for the real one so the plan still shows the truth.
     let pin = scope.account_pin.clone();
     let (planned, actual) = pass(account.clone(), cfg, &scope, opts, exec, pin.clone()).await?;
-    match pin {
+    let mut planned = match pin {
         Some(pin) if pin != actual => {
             tracing::info!(
                 "the credentials are for account {actual}, not the pinned {pin}: planning again for {actual}"
             );
-            let (planned, _) = pass(account, cfg, &scope, opts, exec, Some(actual)).await?;
-            Ok(planned)
+            let (planned, _) = pass(account.clone(), cfg, &scope, opts, exec, Some(actual)).await?;
+            planned
         }
-        _ => Ok(planned),
+        _ => planned,
+    };
+    if !opts.destroy {
+        check_custom_models(account.as_ref(), cfg, exec, &mut planned).await?;
     }
+    Ok(planned)
+}
+
+/// A provisioned throughput naming a custom model (its ARN) needs that model in the
+/// account: checked at plan time (ListCustomModels), a missing one is a conflict, so
+/// `plan` exits 1 as the purchase would fail.
+async fn check_custom_models(
+    account: &dyn Account,
+    cfg: &Config,
+    exec: &ExecOptions,
+    planned: &mut Planned,
+) -> Result<(), ApplyError> {
+    let wanted: Vec<_> = cfg
+        .provisioned_throughput
+        .iter()
+        .flatten()
+        .filter(|p| p.model.value.contains(":custom-model/"))
+        .collect();
+    let regions: BTreeSet<&str> = wanted.iter().map(|p| p.region.value.as_str()).collect();
+    let mut known = BTreeSet::new();
+    for region in regions {
+        let models =
+            super::retry::with_retry(&exec.retry, || account.list(Kind::CustomModel, region))
+                .await
+                .map_err(|e| ApplyError::read(&format!("`custom_model` in `{region}`"), e))?;
+        known.extend(models.into_iter().filter_map(|m| m.id));
+    }
+    for p in wanted {
+        if !known.contains(&p.model.value) {
+            planned.plan.conflicts.push(crate::plan::Conflict {
+                address: format!("provisioned_throughput.{}.{}", p.region.value, p.name.value),
+                owner: cfg.stack.value.clone(),
+                reason: Some(format!(
+                    "custom model `{}` is not in the account (`bedrockctl models --custom --region {}` lists them)",
+                    p.model.value, p.region.value
+                )),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// One read of the account and its plan, against the desired side for `assumed` (the

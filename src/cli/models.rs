@@ -15,6 +15,65 @@ pub struct Args {
     /// Output: `table` for people, `json` for scripts
     #[arg(long, value_enum, default_value = "table")]
     pub format: ModelsFormat,
+    /// The account's custom (fine-tuned or imported) models in `--region` instead
+    #[arg(long)]
+    pub custom: bool,
+}
+
+/// `models --custom`: the account's custom models in one region (ListCustomModels).
+fn run_custom(g: &GlobalArgs, a: &Args) -> anyhow::Result<u8> {
+    let Some(region) = g.region.as_deref() else {
+        anyhow::bail!("`models --custom` lists one region's custom models: add `--region REGION`");
+    };
+    let rt = super::account::runtime()?;
+    let models = rt.block_on(async {
+        let account = super::account::open_account(g).await?;
+        anyhow::Ok(
+            account
+                .list(bedrockctl::account::Kind::CustomModel, region)
+                .await?,
+        )
+    })?;
+    let out = match a.format {
+        ModelsFormat::Json => {
+            let rows: Vec<serde_json::Value> = models
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "name": m.name, "region": m.region, "arn": m.id,
+                        "base_model": m.spec.get("base_model"),
+                        "customization_type": m.spec.get("customization_type"),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&rows)? + "\n"
+        }
+        ModelsFormat::Table => {
+            let mut t = String::from("NAME\tTYPE\tBASE MODEL\tARN\n");
+            for m in &models {
+                let field = |k: &str| {
+                    m.spec
+                        .get(k)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("-")
+                        .to_string()
+                };
+                t.push_str(&format!(
+                    "{}\t{}\t{}\t{}\n",
+                    m.name,
+                    field("customization_type"),
+                    field("base_model"),
+                    m.id.as_deref().unwrap_or("-")
+                ));
+            }
+            if models.is_empty() {
+                t = format!("no custom models in `{region}`\n");
+            }
+            t
+        }
+    };
+    super::common::print_stdout(&out)?;
+    Ok(0)
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -48,6 +107,9 @@ fn live_models(g: &GlobalArgs, region: &str) -> anyhow::Result<Option<Live>> {
 }
 
 pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
+    if a.custom {
+        return run_custom(g, &a);
+    }
     let c = catalog();
     let region = g.region.as_deref();
     if let Some(r) = region {

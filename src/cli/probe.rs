@@ -10,10 +10,14 @@ use bedrockctl::account::{ProbeKind, ProbeResult};
 use bedrockctl::explain::{self, deep};
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["model", "knowledge_base"])))]
 pub struct Args {
     /// Model id, inference profile id or ARN to send one small request to
     #[arg(long)]
-    pub model: String,
+    pub model: Option<String>,
+    /// Knowledge base id: one Retrieve through bedrock-agent-runtime instead
+    #[arg(long, conflicts_with_all = ["model", "stream", "embedding"])]
+    pub knowledge_base: Option<String>,
     /// Use ConverseStream
     #[arg(long, conflicts_with = "embedding")]
     pub stream: bool,
@@ -25,6 +29,17 @@ pub struct Args {
 pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let Some(region) = g.region.clone() else {
         bail!("`probe` needs a region: pass `--region`");
+    };
+    if let Some(kb) = &a.knowledge_base {
+        return run_knowledge_base(g, &region, kb);
+    }
+    let Some(model) = a.model.clone() else {
+        bail!("`probe` needs `--model` or `--knowledge-base`");
+    };
+    let a = ModelArgs {
+        model,
+        stream: a.stream,
+        embedding: a.embedding,
     };
     let (kind, operation) = if a.embedding || (!a.stream && is_embedding_model(&a.model)) {
         (ProbeKind::Embedding, "InvokeModel")
@@ -62,6 +77,56 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
                 a.model, e.code, e.message
             );
             if let Some(d) = diagnosis {
+                print_stdout(&explain::render_text(&d))?;
+            }
+            Ok(1)
+        }
+    }
+}
+
+/// The model probe's arguments, once `--model` is known.
+struct ModelArgs {
+    model: String,
+    stream: bool,
+    embedding: bool,
+}
+
+/// `probe --knowledge-base ID`: one Retrieve; on failure, the explain diagnosis of the
+/// error as the service words it.
+fn run_knowledge_base(g: &GlobalArgs, region: &str, kb: &str) -> Result<u8> {
+    let rt = runtime()?;
+    let result = rt.block_on(async {
+        let account = open_account(g).await?;
+        anyhow::Ok(account.probe_knowledge_base(region, kb).await)
+    })?;
+    match result {
+        Ok(r) => {
+            let mut out = format!(
+                "ok: `Retrieve` on knowledge base `{kb}` in `{region}` answered in {} ms\n",
+                r.latency_ms
+            );
+            if let Some(n) = r.resolved {
+                out.push_str(&format!("  {n}\n"));
+            }
+            print_stdout(&out)?;
+            Ok(0)
+        }
+        Err(e) if e.code == NO_CREDENTIALS => {
+            eprintln!("error: {}", e.message);
+            Ok(1)
+        }
+        Err(e) => {
+            eprintln!(
+                "error: `Retrieve` on knowledge base `{kb}` in `{region}` failed: {}: {}",
+                e.code, e.message
+            );
+            // A denial gets explain's diagnosis (caller, service role, resource policy);
+            // a missing knowledge base is said plainly above.
+            if e.code.contains("AccessDenied") {
+                let d = explain::explain(&format!(
+                    "An error occurred ({}) when calling the Retrieve operation: {}",
+                    e.code, e.message
+                ));
                 print_stdout(&explain::render_text(&d))?;
             }
             Ok(1)

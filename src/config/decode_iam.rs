@@ -300,8 +300,21 @@ pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck
             "region",
             "expect",
             "context",
+            "batch",
         ],
     )?;
+    let batch = m.get("batch").and_then(|n| {
+        let b = dec.map(n, "`batch`", &["role", "input", "output"])?;
+        let role = dec.req_string(&b, "role", "`batch`");
+        let input = dec.req_string(&b, "input", "`batch`");
+        let output = dec.req_string(&b, "output", "`batch`");
+        Some(BatchCheck {
+            role: role?,
+            input: input?,
+            output: output?,
+            span: n.span,
+        })
+    });
     let principal = dec.req_string(&m, "principal", what);
     let action = dec.req_string(&m, "action", what);
     let model = dec.req_string(&m, "model", what);
@@ -346,6 +359,7 @@ pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck
         region: region?,
         expect: expect?,
         context,
+        batch,
         span: node.span,
     })
 }

@@ -384,6 +384,18 @@ pub struct AccessCheck {
     pub region: S<String>,
     pub expect: S<Expect>,
     pub context: BTreeMap<String, ContextValue>,
+    /// A batch job check: the caller starts a job with this service role, reading
+    /// `input` and writing `output`.
+    pub batch: Option<BatchCheck>,
+    pub span: Span,
+}
+
+/// `access_checks[].batch`.
+#[derive(Debug, Clone)]
+pub struct BatchCheck {
+    pub role: S<String>,
+    pub input: S<String>,
+    pub output: S<String>,
     pub span: Span,
 }
 

@@ -29,6 +29,26 @@ pub struct ConfigSchema {
     iam: Option<IamSchema>,
     organization: Option<OrganizationSchema>,
     access_checks: Option<Vec<CheckSchema>>,
+    /// Batch inference service roles, generated from their S3 locations and models.
+    batch_roles: Option<Vec<BatchRoleSchema>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct BatchRoleSchema {
+    /// The IAM role name.
+    name: String,
+    /// `s3://BUCKET/PREFIX` the jobs read.
+    input: String,
+    /// `s3://BUCKET/PREFIX` the jobs write.
+    output: String,
+    /// A KMS key ARN the jobs use.
+    kms_key: Option<String>,
+    /// Models the jobs invoke (ids or system profile ids).
+    models: Vec<String>,
+    /// Regions the jobs run in; default `account.regions`.
+    regions: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -384,6 +404,18 @@ struct CheckSchema {
     region: String,
     expect: Expect,
     context: Option<BTreeMap<String, serde_json::Value>>,
+    /// A batch job: the caller starts it with this service role, reading `input` and
+    /// writing `output` (action `bedrock:CreateModelInvocationJob`).
+    batch: Option<BatchCheckSchema>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct BatchCheckSchema {
+    role: String,
+    input: String,
+    output: String,
 }
 
 /// The schema as pretty JSON.

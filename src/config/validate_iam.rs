@@ -493,4 +493,33 @@ fn access_check(r: &mut Rules, cfg: &Config, c: &AccessCheck, roles: &[&str]) {
     if !crate::catalog::catalog().is_region(&region.value) {
         r.region(region);
     }
+    if let Some(b) = &c.batch {
+        if c.action.value != "bedrock:CreateModelInvocationJob" {
+            r.d.error(
+                c.action.span,
+                "a check with `batch` is about starting a job: its action is `bedrock:CreateModelInvocationJob`",
+            );
+        }
+        if !roles.contains(&b.role.value.as_str()) {
+            let d = r.d.error(
+                b.role.span,
+                format!("role `{}` is not a role of this config", b.role.value),
+            );
+            d.hints.push(
+                did_you_mean(&b.role.value, roles.iter().copied())
+                    .unwrap_or_else(|| "name an entry of `batch_roles` or `iam.roles`".to_string()),
+            );
+        }
+        for (what, uri) in [("input", &b.input), ("output", &b.output)] {
+            if crate::policy::generate::parse_s3_uri(&uri.value).is_none() {
+                r.d.error(
+                    uri.span,
+                    format!(
+                        "`{what}` must be `s3://BUCKET/PREFIX`, found `{}`",
+                        uri.value
+                    ),
+                );
+            }
+        }
+    }
 }

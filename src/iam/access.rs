@@ -578,6 +578,9 @@ pub fn resolved_context(
 }
 
 pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
+    if let Some(b) = &check.batch {
+        return super::batch_check::run(model, check, b);
+    }
     let action = iam_action(&check.action.value);
     let mut result = CheckResult {
         principal: check.principal.value.clone(),
@@ -744,6 +747,9 @@ fn explain(r: &CheckResult, action: &str, problems: &[String]) -> String {
 /// The IAM simulator questions for one check (one per leg), with the principal ARN
 /// IAM knows.
 pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<SimulateRequest> {
+    if let Some(b) = &check.batch {
+        return super::batch_check::simulate_requests(model, check, b);
+    }
     let principal_arn = model.principal_arn(&check.principal.value);
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);

@@ -31,6 +31,7 @@
 //!   compared ASCII-case-insensitively only by the `...IgnoreCase` operators.
 
 pub mod access;
+pub mod batch_check;
 pub mod compile;
 pub mod condition;
 pub mod context;

@@ -83,6 +83,7 @@ type GuardrailEntry = (Vec<String>, GuardrailSpec, BTreeMap<String, String>);
 pub fn adopt_yaml(resources: &[Resource]) -> String {
     let mut sections: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut docs: Vec<(String, Value)> = Vec::new();
+    let mut custom_models: Vec<String> = Vec::new();
     let mut guardrails: BTreeMap<String, GuardrailEntry> = BTreeMap::new();
     for r in resources {
         let tags = json!(user_tags(&r.tags));
@@ -234,6 +235,13 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
             // Versions come with their guardrail (`publish_version`); model access is
             // declared under `models:` by intent, not copied.
             Kind::GuardrailVersion | Kind::ModelAccess => {}
+            // Read-only: listed as comments, for `provisioned_throughput[].model`.
+            Kind::CustomModel => custom_models.push(format!(
+                "#   {} ({}): {}",
+                r.name,
+                r.region,
+                r.id.as_deref().unwrap_or("")
+            )),
         }
     }
     for (name, (regions, s, tags)) in guardrails {
@@ -294,6 +302,15 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                     let _ = writeln!(out, "    - {i}");
                 }
             }
+        }
+    }
+    if !custom_models.is_empty() {
+        out.push_str(
+            "# Custom models of the account (a provisioned_throughput `model` may name one):
+",
+        );
+        for line in custom_models {
+            let _ = writeln!(out, "{line}");
         }
     }
     for (file, doc) in docs {

@@ -51,6 +51,7 @@ impl DefaultValue {
 pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
     let (mut v, ordered) = match kind {
         Kind::ModelAccess => typed::<ModelAccessSpec>(spec, |_| {}),
+        Kind::CustomModel => typed::<crate::account::spec::CustomModelSpec>(spec, |_| {}),
         Kind::ProvisionedThroughput => typed::<ProvisionedThroughputSpec>(spec, |_| {}),
         Kind::Guardrail => typed::<GuardrailSpec>(spec, |g| {
             g.normalize();

@@ -168,7 +168,7 @@ fn addr(kind: Kind, region: &str, name: &str) -> String {
 /// The top-level key that lists a kind.
 fn kind_key(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "models",
+        Kind::ModelAccess | Kind::CustomModel => "models",
         Kind::ProvisionedThroughput => "provisioned_throughput",
         Kind::Guardrail | Kind::GuardrailVersion => "guardrails",
         Kind::InferenceProfile => "inference_profiles",

@@ -14,6 +14,7 @@
 
 mod alarms;
 pub mod clients;
+mod custom;
 mod error;
 mod guardrails;
 mod iam;
@@ -67,6 +68,7 @@ pub struct AwsAccount {
     guard: Arc<Guard>,
     bedrock: ClientMap<aws_sdk_bedrock::Client>,
     runtime: ClientMap<aws_sdk_bedrockruntime::Client>,
+    agent_runtime: ClientMap<aws_sdk_bedrockagentruntime::Client>,
     cloudwatch: ClientMap<aws_sdk_cloudwatch::Client>,
     iam: ClientMap<aws_sdk_iam::Client>,
     sts: ClientMap<aws_sdk_sts::Client>,
@@ -101,6 +103,7 @@ impl AwsAccount {
             guard,
             bedrock: ClientMap::new(),
             runtime: ClientMap::new(),
+            agent_runtime: ClientMap::new(),
             cloudwatch: ClientMap::new(),
             iam: ClientMap::new(),
             sts: ClientMap::new(),
@@ -160,6 +163,16 @@ impl AwsAccount {
         let region = self.region_of(region);
         self.runtime.get_or_create(region, || {
             service_client!(aws_sdk_bedrockruntime, &self.sdk, region, self.extras)
+        })
+    }
+
+    pub(crate) fn agent_runtime(
+        &self,
+        region: &str,
+    ) -> Result<aws_sdk_bedrockagentruntime::Client, AccountError> {
+        let region = self.region_of(region);
+        self.agent_runtime.get_or_create(region, || {
+            service_client!(aws_sdk_bedrockagentruntime, &self.sdk, region, self.extras)
         })
     }
 
@@ -230,6 +243,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::list(self, region).await,
             Kind::IamRole => iam::list_roles(self).await,
             Kind::IamPolicy => iam::list_policies(self).await,
+            Kind::CustomModel => custom::list(self, region).await,
         }
     }
 
@@ -249,6 +263,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::get(self, region, id).await,
             Kind::IamRole => iam::get_role(self, id).await,
             Kind::IamPolicy => iam::get_policy(self, id).await,
+            Kind::CustomModel => custom::get(self, region, id).await,
         }
     }
 
@@ -258,7 +273,7 @@ impl Account for AwsAccount {
         idempotency_token: &str,
     ) -> Result<Resource, AccountError> {
         match desired.kind {
-            Kind::ModelAccess => Err(read_only("Create", desired)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Create", desired)),
             Kind::ProvisionedThroughput => pt::create(self, desired, idempotency_token).await,
             Kind::Guardrail => guardrails::create(self, desired, idempotency_token).await,
             Kind::GuardrailVersion => {
@@ -280,7 +295,7 @@ impl Account for AwsAccount {
             ));
         }
         match desired.kind {
-            Kind::ModelAccess => Err(read_only("Update", desired)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Update", desired)),
             Kind::ProvisionedThroughput => pt::update(self, live, desired).await,
             Kind::Guardrail => guardrails::update(self, live, desired).await,
             Kind::GuardrailVersion => Err(AccountError::validation(
@@ -300,7 +315,7 @@ impl Account for AwsAccount {
 
     async fn delete(&self, live: &Resource) -> Result<(), AccountError> {
         match live.kind {
-            Kind::ModelAccess => Err(read_only("Delete", live)),
+            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Delete", live)),
             Kind::ProvisionedThroughput => pt::delete(self, live).await,
             Kind::Guardrail => guardrails::delete(self, live).await,
             Kind::GuardrailVersion => guardrails::delete_version(self, live).await,
@@ -346,6 +361,14 @@ impl Account for AwsAccount {
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError> {
         runtime::probe(self, region, model_id, kind).await
+    }
+
+    async fn probe_knowledge_base(
+        &self,
+        region: &str,
+        kb_id: &str,
+    ) -> Result<ProbeResult, AccountError> {
+        runtime::retrieve(self, region, kb_id).await
     }
 }
 

@@ -50,6 +50,7 @@ use Access::{Invoke, Read, Write};
 
 const BR: &str = "Bedrock";
 const RT: &str = "Bedrock Runtime";
+const AR: &str = "Bedrock Agent Runtime";
 const CW: &str = "CloudWatch";
 const IAM: &str = "IAM";
 const STS: &str = "STS";
@@ -91,6 +92,8 @@ pub const PERMISSIONS: &[Permission] = &[
         Read,
         &["bedrock:ListProvisionedModelThroughputs"],
     ),
+    p(BR, "ListCustomModels", Read, &["bedrock:ListCustomModels"]),
+    p(BR, "GetCustomModel", Read, &["bedrock:GetCustomModel"]),
     p(
         BR,
         "GetProvisionedModelThroughput",
@@ -193,6 +196,8 @@ pub const PERMISSIONS: &[Permission] = &[
         &["bedrock:InvokeModelWithResponseStream"],
     ),
     p(RT, "InvokeModel", Invoke, &["bedrock:InvokeModel"]),
+    // Bedrock agent runtime: probe --knowledge-base
+    p(AR, "Retrieve", Invoke, &["bedrock:Retrieve"]),
     // CloudWatch alarms
     p(CW, "DescribeAlarms", Read, &["cloudwatch:DescribeAlarms"]),
     p(
@@ -356,6 +361,7 @@ pub fn service_of_accessor(accessor: &str) -> Option<&'static str> {
     match accessor {
         "bedrock" => Some(BR),
         "runtime" => Some(RT),
+        "agent_runtime" => Some(AR),
         "cloudwatch" => Some(CW),
         "iam" => Some(IAM),
         "sts" => Some(STS),

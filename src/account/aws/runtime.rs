@@ -36,6 +36,43 @@ pub(crate) async fn probe(
     })
 }
 
+/// One Retrieve on a knowledge base with a one-result limit: proves the caller may
+/// query it (`bedrock:Retrieve` on its ARN) and that it answers.
+pub(crate) async fn retrieve(
+    acct: &AwsAccount,
+    region: &str,
+    kb_id: &str,
+) -> Result<ProbeResult, AccountError> {
+    use aws_sdk_bedrockagentruntime::types::{
+        KnowledgeBaseQuery, KnowledgeBaseRetrievalConfiguration,
+        KnowledgeBaseVectorSearchConfiguration,
+    };
+    let started = Instant::now();
+    let query = KnowledgeBaseQuery::builder().text(PROMPT).build();
+    let out = acct
+        .agent_runtime(region)?
+        .retrieve()
+        .knowledge_base_id(kb_id)
+        .retrieval_query(query)
+        .retrieval_configuration(
+            KnowledgeBaseRetrievalConfiguration::builder()
+                .vector_search_configuration(
+                    KnowledgeBaseVectorSearchConfiguration::builder()
+                        .number_of_results(1)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(sdk_err("Retrieve"))?;
+    Ok(ProbeResult {
+        resolved: Some(format!("{} result(s)", out.retrieval_results().len())),
+        latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        output_tokens: None,
+    })
+}
+
 fn message(op: &'static str) -> Result<Message, AccountError> {
     Message::builder()
         .role(ConversationRole::User)

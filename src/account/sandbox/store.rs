@@ -268,7 +268,7 @@ fn identifies(e: &Entry, id: &str) -> bool {
             .unwrap_or_default();
     match r.kind {
         Kind::Guardrail | Kind::InferenceProfile => short == id,
-        Kind::ProvisionedThroughput => short == id || r.name == id,
+        Kind::ProvisionedThroughput | Kind::CustomModel => short == id || r.name == id,
         Kind::GuardrailVersion => false,
         Kind::InvocationLogging | Kind::Alarm | Kind::IamRole | Kind::IamPolicy => r.name == id,
         Kind::ModelAccess => false,

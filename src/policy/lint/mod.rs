@@ -11,6 +11,7 @@
 
 mod actions;
 mod arn_vars;
+mod batch;
 mod iam_names;
 mod match_;
 mod models;
@@ -143,6 +144,24 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "access is granted to a model the config never names in `models:`",
         fix: "add the model to `models:` or remove the grant",
+    },
+    Rule {
+        code: "resource-org-condition-on-model",
+        severity: Severity::Error,
+        summary: "an `aws:ResourceOrgID`/`aws:ResourceOrgPaths` condition on foundation-model access never matches (they belong to Bedrock)",
+        fix: "drop the organization condition from statements about foundation models, or limit it to your own resources",
+    },
+    Rule {
+        code: "bedrock-trust-without-source-account",
+        severity: Severity::Warning,
+        summary: "a trust policy lets `bedrock.amazonaws.com` assume the role for any account",
+        fix: "add `aws:SourceAccount` (your account) and `aws:SourceArn` (`…:model-invocation-job/*`)",
+    },
+    Rule {
+        code: "batch-output-not-writable",
+        severity: Severity::Error,
+        summary: "a batch job's service role cannot write the job's output location",
+        fix: "grant `s3:PutObject` on the output prefix (and `s3:ListBucket` on its bucket), or use `batch_roles:`",
     },
     Rule {
         code: "wildcard-provisioned-grant",
@@ -297,6 +316,7 @@ pub fn lint_text(text: &str, ctx: &LintContext) -> Result<Vec<Finding>, Vec<Poli
     let mut out = Vec::new();
     names::check(&doc, &mut out);
     arn_vars::check(&doc, &mut out);
+    batch::check(&doc, &mut out);
     // The rules about what statements grant skip dead statements (an unknown
     // condition key no request carries): such a statement grants nothing, so saying
     // it "allows invoking every model" would be wrong (issue 22, wild policy 19).
@@ -350,6 +370,45 @@ pub fn lint_source(
                 }
             })
             .collect()),
+    }
+}
+
+/// `batch-output-not-writable`: an access check of a batch job whose service role cannot
+/// write the output location (or list it), found by the same decomposition `check`
+/// evaluates (`iam::batch_check`): the job would fail after it started.
+fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
+    if cfg.access_checks.iter().all(|c| c.batch.is_none()) {
+        return;
+    }
+    let model = crate::iam::access::AccessModel::from_config(cfg, account, None);
+    for c in &cfg.access_checks {
+        // A check expecting a deny documents a job that must not work.
+        let Some(b) = c
+            .batch
+            .as_ref()
+            .filter(|_| c.expect.value == crate::config::Expect::Allow)
+        else {
+            continue;
+        };
+        let r = crate::iam::batch_check::run(&model, c, b);
+        // The decomposition ends with the output's PutObject and ListBucket.
+        let n = r.legs.len();
+        let blocked = n >= 2
+            && r.legs[n - 2..]
+                .iter()
+                .any(|l| !l.outcome.decision.is_allow());
+        if blocked {
+            let f = Finding::new(
+                "batch-output-not-writable",
+                0,
+                0,
+                format!(
+                    "role `{}` cannot write `{}`: a batch job started with it fails when it writes its results",
+                    b.role.value, b.output.value
+                ),
+            );
+            out.push(located(&f, Some(b.output.span)));
+        }
     }
 }
 
@@ -531,6 +590,7 @@ pub fn lint_config(
             }
         }
     }
+    batch_outputs(cfg, account, &mut out);
     for (id, boundary) in files {
         if !seen.insert(id.0) {
             continue;

@@ -70,6 +70,7 @@ pub fn create(
     };
     let id = match desired.kind {
         Kind::ModelAccess => return Err(read_only("CreateModelAccess")),
+        Kind::CustomModel => return Err(read_only("CreateModelCustomizationJob")),
         Kind::ProvisionedThroughput => bedrock::create_pt(state, ctx, &desired)?,
         Kind::Guardrail => guardrail::create(state, ctx, &desired)?,
         Kind::GuardrailVersion => guardrail::create_version(state, ctx, &desired)?,
@@ -123,7 +124,7 @@ pub fn update(
         .map(|e| e.resource.tags.clone())
         .unwrap_or_default();
     match live.kind {
-        Kind::ModelAccess => return Err(read_only(op)),
+        Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
         Kind::ProvisionedThroughput => bedrock::update_pt(state, ctx, idx, desired)?,
         Kind::Guardrail => guardrail::update(state, ctx, idx, desired)?,
         Kind::GuardrailVersion => guardrail::update_version(state, ctx, idx, desired)?,
@@ -165,7 +166,7 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         .position(live.kind, region, id)
         .ok_or_else(|| not_found(op, live.kind, id))?;
     match live.kind {
-        Kind::ModelAccess => return Err(read_only(op)),
+        Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
         Kind::ProvisionedThroughput => bedrock::check_pt_delete(state, ctx, idx)?,
         Kind::Guardrail => guardrail::delete_versions_of(state, idx),
         Kind::IamPolicy => iam::check_policy_delete(state, idx)?,
@@ -279,6 +280,7 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
         Kind::IamPolicy => format!("arn:aws:iam::{acct}:policy/{name}"),
         Kind::InvocationLogging => "default".to_string(),
         // Versions get `<guardrail ARN>:<n>` from their guardrail.
+        Kind::CustomModel => format!("arn:{partition}:bedrock:{region}:{acct}:custom-model/{name}"),
         Kind::GuardrailVersion | Kind::ModelAccess => name.to_string(),
     }
 }
@@ -350,6 +352,7 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "PutMetricAlarm",
         Kind::IamRole => "CreateRole",
         Kind::IamPolicy => "CreatePolicy",
+        Kind::CustomModel => "CreateModelCustomizationJob",
     }
 }
 
@@ -363,6 +366,7 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "PutMetricAlarm",
         Kind::IamRole => "UpdateRole",
         Kind::IamPolicy => "CreatePolicyVersion",
+        Kind::CustomModel => "UpdateCustomModel",
     }
 }
 
@@ -376,6 +380,7 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "DeleteAlarms",
         Kind::IamRole => "DeleteRole",
         Kind::IamPolicy => "DeletePolicy",
+        Kind::CustomModel => "DeleteCustomModel",
     }
 }
 
@@ -389,6 +394,7 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "DescribeAlarms",
         Kind::IamRole => "GetRole",
         Kind::IamPolicy => "GetPolicy",
+        Kind::CustomModel => "GetCustomModel",
     }
 }
 
@@ -402,6 +408,7 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::Alarm => "DescribeAlarms",
         Kind::IamRole => "ListRoles",
         Kind::IamPolicy => "ListPolicies",
+        Kind::CustomModel => "ListCustomModels",
     }
 }
 
