@@ -96,7 +96,9 @@ fn get_role_policy_output() {
 }
 
 /// Inline policies by principal, and managed policies at their default version only
-/// (v1 grants `bedrock:Converse` and is not in force).
+/// (v1 grants `bedrock:Converse` and is not in force). `BedrockCeiling` is the role's
+/// permissions boundary and attached to no one: linted as a boundary, so its
+/// `bedrock:*` on `*` is not a finding, its unknown action still is.
 #[test]
 fn get_account_authorization_details_output() {
     check(
@@ -105,18 +107,23 @@ fn get_account_authorization_details_output() {
         &[
             (
                 "unknown-action",
-                15,
+                22,
                 "role `chat-app` inline policy `bedrock-invoke`: ",
             ),
             (
                 "bedrock-wildcard-action",
-                33,
+                40,
                 "managed policy `BedrockAll`: ",
             ),
             (
                 "invoke-resource-wildcard",
-                33,
+                40,
                 "managed policy `BedrockAll`: ",
+            ),
+            (
+                "unknown-action",
+                66,
+                "managed policy `BedrockCeiling` (permissions boundary): ",
             ),
         ],
     );
