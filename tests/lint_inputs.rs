@@ -156,7 +156,9 @@ fn cloudformation_json_template() {
     );
 }
 
-/// `!Sub`, `!Ref` and `!GetAtt` parse; findings are at the template's own lines.
+/// `!Sub`, `!Ref` and `!GetAtt` parse; findings are at the template's own lines. The
+/// managed policy `Ceiling` is the role's `PermissionsBoundary` (`!Ref`) and attached
+/// to nothing: linted as a boundary (its `bedrock:*` on `*` is no finding).
 #[test]
 fn cloudformation_yaml_template() {
     check(
@@ -167,8 +169,13 @@ fn cloudformation_yaml_template() {
             ("streaming-missing", 19, "AWS::IAM::Policy `ChatPolicy`: "),
             (
                 "grant-never-applies",
-                32,
+                33,
                 "AWS::IAM::Role `ChatRole` policy `{AWS::StackName}-list`: ",
+            ),
+            (
+                "unknown-action",
+                53,
+                "AWS::IAM::ManagedPolicy `Ceiling` (permissions boundary): ",
             ),
         ],
     );

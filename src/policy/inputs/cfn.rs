@@ -39,6 +39,7 @@ pub(super) fn documents(root: &Node) -> Vec<Embedded> {
             Some((p.key.clone(), v))
         })
         .collect();
+    let boundaries = boundary_policies(root);
     let mut out = Vec::new();
     for r in root
         .get("Resources")
@@ -73,9 +74,14 @@ pub(super) fn documents(root: &Node) -> Vec<Embedded> {
             | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy" => {
                 if let Some(d) = props.get("PolicyDocument") {
+                    let boundary = boundaries.contains(id);
                     push(
-                        format!("{ty} `{id}`"),
-                        None,
+                        if boundary {
+                            format!("{ty} `{id}` (permissions boundary)")
+                        } else {
+                            format!("{ty} `{id}`")
+                        },
+                        boundary.then_some("boundary"),
                         d,
                         key_offset(props, "PolicyDocument"),
                     );
@@ -167,6 +173,52 @@ fn resolve_in(node: &Node, params: &BTreeMap<String, String>, resource: bool) ->
         },
         _ => node.clone(),
     }
+}
+
+/// Logical ids of `AWS::IAM::ManagedPolicy` resources that some role or user names as
+/// its `PermissionsBoundary` (`Ref` gives a managed policy's ARN) and that nothing
+/// attaches: neither their own `Roles`/`Users`/`Groups` nor a `ManagedPolicyArns`.
+fn boundary_policies(root: &Node) -> Vec<String> {
+    let resources = root
+        .get("Resources")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
+    let referenced = |node: Option<&Node>| -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut nodes: Vec<&Node> = node.into_iter().collect();
+        while let Some(n) = nodes.pop() {
+            match &n.value {
+                Json::Obj(ms) => {
+                    for m in ms {
+                        match (m.key.as_str(), &m.value.value) {
+                            ("Ref", Json::Str(s)) => ids.push(s.clone()),
+                            _ => nodes.push(&m.value),
+                        }
+                    }
+                }
+                Json::Arr(items) => nodes.extend(items.iter()),
+                _ => {}
+            }
+        }
+        ids
+    };
+    let mut bounds = Vec::new();
+    let mut attached = Vec::new();
+    for r in resources {
+        let Some(props) = r.value.get("Properties") else {
+            continue;
+        };
+        bounds.extend(referenced(props.get("PermissionsBoundary")));
+        attached.extend(referenced(props.get("ManagedPolicyArns")));
+        let attaches_itself = ["Roles", "Users", "Groups"]
+            .iter()
+            .any(|k| !items(props.get(k)).is_empty());
+        if attaches_itself {
+            attached.push(r.key.clone());
+        }
+    }
+    bounds.retain(|b| !attached.contains(b));
+    bounds
 }
 
 fn is_intrinsic(key: &str) -> bool {
