@@ -43,3 +43,16 @@ fn invalid_yaml_is_an_error_at_its_position() {
     let err = extract("t.yaml", "Resources:\n  P: [\n").unwrap_err();
     assert!(err.message.contains("invalid YAML"), "{err:?}");
 }
+
+#[test]
+fn unknown_template_values_still_parse_as_policy_elements() {
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: !If\n        - UseIt\n        - Statement:\n            - Effect: Allow\n              Action: [!Ref Act]\n              Resource: !GetAtt [Kb, KnowledgeBaseArn]\n        - !Ref AWS::NoValue\n";
+    let (_, d) = docs("t.yaml", text);
+    let (rendered, _) = render(&d[0].document);
+    assert!(rendered.contains("\"unresolved:{Act}\""), "{rendered}");
+    assert!(
+        rendered.contains("\"arn:{?}:{Kb.KnowledgeBaseArn}:{?}:{?}:{Kb.KnowledgeBaseArn}\""),
+        "{rendered}"
+    );
+    assert!(crate::iam::policy::parse(&rendered).is_ok(), "{rendered}");
+}
