@@ -12,8 +12,8 @@
 
 use bedrockctl::config::Via;
 use bedrockctl::iam::access::{AccessModel, RoleAccess};
-use bedrockctl::iam::matrix::{matrix, MatrixModel};
 use bedrockctl::iam::jsonl::eval_line;
+use bedrockctl::iam::matrix::{matrix, MatrixModel};
 use bedrockctl::iam::{compile_text, evaluate, Context, Decision, PolicySet, Principal, Request};
 use criterion::{black_box, criterion_group, Criterion};
 use std::time::Duration;

@@ -68,12 +68,12 @@ const TEAMS: &[&str] = &["ml", "web", "data"];
 fn resource_pattern(r: &mut Rng) -> String {
     let region = if r.chance(50) { "*" } else { r.pick(REGIONS) };
     match r.below(7) {
-        0 => format!("arn:aws:bedrock:{region}::foundation-model/{}", r.pick(MODELS)),
-        1 => format!("arn:aws:bedrock:{region}::foundation-model/*"),
-        2 => format!(
-            "arn:aws:bedrock:{region}:{}:guardrail/*",
-            r.pick(ACCOUNTS)
+        0 => format!(
+            "arn:aws:bedrock:{region}::foundation-model/{}",
+            r.pick(MODELS)
         ),
+        1 => format!("arn:aws:bedrock:{region}::foundation-model/*"),
+        2 => format!("arn:aws:bedrock:{region}:{}:guardrail/*", r.pick(ACCOUNTS)),
         // Variables only after the fifth colon (issue 16 rule break 1).
         3 => format!("arn:aws:bedrock:{region}:*:guardrail/${{aws:PrincipalTag/team}}*"),
         4 => "arn:aws:s3:::corpus-${aws:PrincipalAccount}/*".to_string(),
@@ -115,16 +115,26 @@ fn list(r: &mut Rng, max: usize, f: impl Fn(&mut Rng) -> String) -> String {
 
 /// One statement; `principal` adds a Principal element (resource policies).
 fn statement(r: &mut Rng, sid: usize, allow_percent: usize, principal: Option<&str>) -> String {
-    let effect = if r.chance(allow_percent) { "Allow" } else { "Deny" };
+    let effect = if r.chance(allow_percent) {
+        "Allow"
+    } else {
+        "Deny"
+    };
     let action_key = if r.chance(10) { "NotAction" } else { "Action" };
-    let resource_key = if r.chance(10) { "NotResource" } else { "Resource" };
+    let resource_key = if r.chance(10) {
+        "NotResource"
+    } else {
+        "Resource"
+    };
     let actions = list(r, 2, |r| format!("\"{}\"", r.pick(ACTION_PATTERNS)));
     let resources = list(r, 2, |r| format!("\"{}\"", resource_pattern(r)));
     let mut s = format!(r#"{{"Sid":"S{sid}","Effect":"{effect}","#);
     if let Some(p) = principal {
         s.push_str(&format!(r#""Principal":{p},"#));
     }
-    s.push_str(&format!(r#""{action_key}":{actions},"{resource_key}":{resources}"#));
+    s.push_str(&format!(
+        r#""{action_key}":{actions},"{resource_key}":{resources}"#
+    ));
     if r.chance(35) {
         s.push_str(&format!(r#","Condition":{}"#, condition(r)));
     }
@@ -220,7 +230,11 @@ fn request(r: &mut Rng, id: usize) -> String {
     } else {
         res_acct
     };
-    let ip = if r.chance(50) { "10.1.2.3" } else { "203.0.113.9" };
+    let ip = if r.chance(50) {
+        "10.1.2.3"
+    } else {
+        "203.0.113.9"
+    };
     format!(
         r#""id":"m{id}","request":{{"principal":"{principal}","action":"{action}","resource":"{resource}","resource_account":"{resource_account}","context":{{"aws:RequestedRegion":"{region}","aws:PrincipalTag/team":"{}","aws:SourceIp":"{ip}","aws:SecureTransport":{},"aws:MultiFactorAuthAge":"{}","aws:CurrentTime":"2026-06-01T12:00:00Z"}}}}"#,
         r.pick(TEAMS),

@@ -7,8 +7,8 @@
 
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
-use bedrockctl::iam::jsonl;
 use bedrockctl::iam::doc_cache::DocCache;
+use bedrockctl::iam::jsonl;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -142,7 +142,10 @@ fn read_batches<R: Read>(
         batch.ends.push(batch.data.len());
         if batch.ends.len() >= BATCH_LINES || reader.buffer().is_empty() {
             seq += 1;
-            if tx.send(std::mem::replace(&mut batch, new_batch(seq))).is_err() {
+            if tx
+                .send(std::mem::replace(&mut batch, new_batch(seq)))
+                .is_err()
+            {
                 return Ok(());
             }
         }

@@ -71,7 +71,8 @@ mod tests {
     use super::*;
     use crate::iam::compile_text;
 
-    const DOC: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    const DOC: &str =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
 
     #[test]
     fn compiles_once_per_text_and_equals_a_fresh_compile() {
@@ -94,7 +95,9 @@ mod tests {
     #[test]
     fn errors_are_not_kept_and_the_cache_stays_bounded() {
         let mut c = DocCache::new();
-        assert!(c.get_or_compile("{", || Err::<CompiledPolicy, _>("bad")).is_err());
+        assert!(c
+            .get_or_compile("{", || Err::<CompiledPolicy, _>("bad"))
+            .is_err());
         assert!(c.is_empty());
         for i in 0..MAX_ENTRIES + 10 {
             let text = format!("{DOC}{i}");

@@ -5,8 +5,8 @@
 //! the organization's management account, which SCPs and RCPs do not restrict.
 
 use super::compile::CompiledPolicy;
-use super::doc_cache::DocCache;
 use super::context::{Context, Principal, PrincipalKind, Value};
+use super::doc_cache::DocCache;
 use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
 use super::pattern::ArnParts;
@@ -334,9 +334,8 @@ fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, St
     match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
         // The node may be a lazy one (json::parse_lazy): its text is the document.
         Some(text) => cx.cache.get_or_compile(text, || {
-            let node = json::parse(text).map_err(|e| {
-                format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
-            })?;
+            let node = json::parse(text)
+                .map_err(|e| format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset))?;
             compile_uncached(&node, what).map_err(|_| {
                 // Again on the whole-line offsets, so messages name line bytes.
                 policy_errors(&node, what, n.start)
