@@ -1,16 +1,30 @@
 //! Evaluator benchmarks: (a) one decision of the seed scenario (role allowed
 //! InvokeModel + InvokeModelWithResponseStream on two foundation-model ARNs, an SCP
 //! region allow-list via aws:RequestedRegion, a permissions boundary); (b) a
-//! 200,000-decision role × model × region matrix end to end.
+//! 200,000-decision role × model × region matrix end to end; (c) the mixed `iam eval`
+//! corpus of issue 16 (benches/support/mixed_corpus.rs): one line at a time through
+//! `jsonl::eval_line`, and the whole `bedrockctl iam eval` process over 4,000 lines.
+//!
+//! `BEDROCKCTL_MIXED_CORPUS_OUT=FILE cargo bench --bench iam_eval` writes the corpus to
+//! FILE and exits (scripts/bench feeds the same file to the peer).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bedrockctl::config::Via;
 use bedrockctl::iam::access::{AccessModel, RoleAccess};
 use bedrockctl::iam::matrix::{matrix, MatrixModel};
+use bedrockctl::iam::jsonl::eval_line;
 use bedrockctl::iam::{compile_text, evaluate, Context, Decision, PolicySet, Principal, Request};
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, Criterion};
 use std::time::Duration;
+
+#[path = "support/mixed_corpus.rs"]
+mod mixed_corpus;
+
+/// The corpus of `scripts/bench` and docs/benchmarks.md: seed, lines, pool size.
+const MIXED_SEED: u64 = 16;
+const MIXED_LINES: usize = 4000;
+const MIXED_POOL: usize = 64;
 
 const IDENTITY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow",
   "Action":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"],
@@ -127,5 +141,55 @@ fn matrix_200k(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_decision, matrix_200k);
-criterion_main!(benches);
+fn mixed(c: &mut Criterion) {
+    let corpus = mixed_corpus::corpus(MIXED_SEED, MIXED_LINES, MIXED_POOL);
+    let lines: Vec<&str> = corpus.lines().collect();
+    let mut out = String::new();
+    let mut reasons = Vec::new();
+    for l in &lines {
+        out.clear();
+        eval_line(l, &mut out, &mut reasons);
+        assert!(out.contains("\"decision\""), "{out}");
+    }
+    let mut g = c.benchmark_group("mixed");
+    g.sample_size(10);
+    g.throughput(criterion::Throughput::Elements(lines.len() as u64));
+    g.bench_function("eval_line_4000", |b| {
+        b.iter(|| {
+            for l in &lines {
+                out.clear();
+                eval_line(black_box(l), &mut out, &mut reasons);
+            }
+            out.len()
+        })
+    });
+    let dir = std::env::temp_dir().join(format!("bedrockctl-mixed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mixed.jsonl");
+    std::fs::write(&file, &corpus).unwrap();
+    g.bench_function("process_4000", |b| {
+        b.iter(|| {
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_bedrockctl"))
+                .args(["iam", "eval", "--input"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(o.status.success());
+            o.stdout.len()
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, one_decision, matrix_200k, mixed);
+
+fn main() {
+    if let Some(path) = std::env::var_os("BEDROCKCTL_MIXED_CORPUS_OUT") {
+        let corpus = mixed_corpus::corpus(MIXED_SEED, MIXED_LINES, MIXED_POOL);
+        std::fs::write(path, corpus).unwrap();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

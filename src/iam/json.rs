@@ -160,10 +160,20 @@ impl fmt::Display for Node {
 
 /// Parse one JSON document; whitespace around it is allowed, anything else is an error.
 pub fn parse(text: &str) -> Result<Node, JsonError> {
+    parse_lazy(text, &[])
+}
+
+/// [`parse`], except that in the values of the top-level members named in `lazy`
+/// every object (directly, or inside arrays) is checked but not built: it comes back
+/// as an empty `Json::Obj` whose `start..end` is its text, for the caller to parse
+/// when it needs it (`iam eval` looks documents up by their text first). Errors are
+/// the same as [`parse`]'s, at the same offsets.
+pub fn parse_lazy(text: &str, lazy: &[&str]) -> Result<Node, JsonError> {
     let mut p = Parser {
         src: text.as_bytes(),
         text,
         pos: 0,
+        lazy,
     };
     // A UTF-8 byte-order mark is what some editors put first; IAM accepts it too.
     if text.starts_with('\u{feff}') {
@@ -182,6 +192,8 @@ struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Top-level keys whose objects are skipped (see [`parse_lazy`]).
+    lazy: &'a [&'a str],
 }
 
 impl Parser<'_> {
@@ -240,6 +252,159 @@ impl Parser<'_> {
         })
     }
 
+    /// An object is skipped; an array's items are lazy values too; the rest is built.
+    fn lazy_value(&mut self, depth: usize) -> Result<Node, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => {
+                self.skip_object(depth)?;
+                Json::Obj(Vec::new())
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        items.push(self.lazy_value(depth + 1)?);
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            Some(b']') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return Err(self.unexpected("`,` or `]`")),
+                        }
+                    }
+                }
+                Json::Arr(items)
+            }
+            _ => return self.value(depth),
+        };
+        Ok(Node {
+            value,
+            start,
+            end: self.pos,
+        })
+    }
+
+    /// [`Parser::value`] without building anything: same checks, same errors.
+    fn skip_value(&mut self, depth: usize) -> Result<(), JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        match self.peek() {
+            Some(b'{') => self.skip_object(depth),
+            Some(b'[') => self.skip_array(depth),
+            Some(b'"') => self.skip_string(),
+            Some(b't') => self.word("true", Json::Null).map(drop),
+            Some(b'f') => self.word("false", Json::Null).map(drop),
+            Some(b'n') => self.word("null", Json::Null).map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+
+    fn skip_object(&mut self, depth: usize) -> Result<(), JsonError> {
+        self.pos += 1;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            self.skip_string()?;
+            self.ws();
+            self.expect(b':', "`:`")?;
+            self.ws();
+            self.skip_value(depth + 1)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("`,` or `}`")),
+            }
+        }
+    }
+
+    fn skip_array(&mut self, depth: usize) -> Result<(), JsonError> {
+        self.pos += 1;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            self.skip_value(depth + 1)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("`,` or `]`")),
+            }
+        }
+    }
+
+    /// [`Parser::string`] without building the string.
+    fn skip_string(&mut self) -> Result<(), JsonError> {
+        let open = self.pos;
+        self.pos += 1;
+        loop {
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            match self.peek() {
+                None => {
+                    return Err(JsonError {
+                        offset: open,
+                        message: "unterminated string".into(),
+                    })
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek();
+                    self.pos += 1;
+                    match esc {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                        Some(b'u') => {
+                            self.unicode_escape()?;
+                        }
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.err("invalid escape in string"));
+                        }
+                    }
+                }
+                Some(_) => return Err(self.err("control character in string")),
+            }
+        }
+    }
+
     fn word(&mut self, w: &str, v: Json) -> Result<Json, JsonError> {
         if self.src[self.pos..].starts_with(w.as_bytes()) {
             self.pos += w.len();
@@ -267,7 +432,11 @@ impl Parser<'_> {
             self.ws();
             self.expect(b':', "`:`")?;
             self.ws();
-            let value = self.value(depth + 1)?;
+            let value = if depth == 0 && self.lazy.contains(&key.as_str()) {
+                self.lazy_value(depth + 1)?
+            } else {
+                self.value(depth + 1)?
+            };
             members.push(Member {
                 key,
                 key_start,

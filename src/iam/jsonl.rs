@@ -5,22 +5,35 @@
 //! the organization's management account, which SCPs and RCPs do not restrict.
 
 use super::compile::CompiledPolicy;
+use super::doc_cache::DocCache;
 use super::context::{Context, Principal, PrincipalKind, Value};
 use super::eval::{evaluate, PolicySet, Reason, Request};
 use super::json::{self, Json, Node};
 use super::pattern::ArnParts;
 use super::policy;
+use super::PolicyError;
 use std::fmt::Write as _;
 
 /// Evaluate one input line and append the output line (with `\n`) to `out`.
 /// A blank line is answered too (`{"id":null,"error":"blank line"}`) so that N lines
 /// in give N lines out; always returns true (kept for callers that count lines).
 pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> bool {
+    eval_line_cached(line, out, reasons, &mut DocCache::new())
+}
+
+/// [`eval_line`] with a cache of compiled documents shared by the lines of a stream.
+pub fn eval_line_cached(
+    line: &str,
+    out: &mut String,
+    reasons: &mut Vec<Reason>,
+    cache: &mut DocCache,
+) -> bool {
     if line.trim().is_empty() {
         write_error(out, None, "blank line");
         return true;
     }
-    let node = match json::parse(line) {
+    // Documents are checked but not built: most are found in the cache by their text.
+    let node = match json::parse_lazy(line, DOC_KEYS) {
         Ok(n) => n,
         Err(e) => {
             write_error(
@@ -32,7 +45,7 @@ pub fn eval_line(line: &str, out: &mut String, reasons: &mut Vec<Reason>) -> boo
         }
     };
     let id = node.get("id");
-    match Input::from_node(&node) {
+    match Input::from_node_cached(&node, line, cache) {
         Ok(input) => {
             let outcome = evaluate(&input.set, &input.request(), reasons);
             out.push_str("{\"id\":");
@@ -74,6 +87,16 @@ const TOP_KEYS: &[&str] = &[
     "scps",
     "rcps",
     "management_account",
+];
+/// The keys whose values hold policy documents.
+const DOC_KEYS: &[&str] = &[
+    "identity_policies",
+    "resource_policy",
+    "permissions_boundary",
+    "session_policy",
+    "vpc_endpoint_policy",
+    "scps",
+    "rcps",
 ];
 const REQUEST_KEYS: &[&str] = &[
     "principal",
@@ -157,6 +180,18 @@ impl Input {
     }
 
     pub fn from_node(node: &Node) -> Result<Input, String> {
+        Input::from_node_cached(node, "", &mut DocCache::new())
+    }
+
+    /// [`Input::from_node`] for a node parsed from `text`: each document is looked up
+    /// in `cache` by its text (its span of `text`, or its content when it is given as
+    /// JSON text); with `text` empty every document is compiled.
+    pub fn from_node_cached(
+        node: &Node,
+        text: &str,
+        cache: &mut DocCache,
+    ) -> Result<Input, String> {
+        let cx = &mut Docs { text, cache };
         if node.as_object().is_none() {
             return Err(format!(
                 "a line must be a JSON object, found {}",
@@ -223,18 +258,19 @@ impl Input {
             },
         };
         let set = PolicySet {
-            identity: policy_list(node.get("identity_policies"), "identity_policies")?
+            identity: policy_list(cx, node.get("identity_policies"), "identity_policies")?
                 .unwrap_or_default(),
-            resource: one_policy(node.get("resource_policy"), "resource_policy")?,
+            resource: one_policy(cx, node.get("resource_policy"), "resource_policy")?,
             permissions_boundary: one_policy(
+                cx,
                 node.get("permissions_boundary"),
                 "permissions_boundary",
             )?,
-            session: one_policy(node.get("session_policy"), "session_policy")?,
-            scps: levels(node.get("scps"), "scps")?,
-            rcps: levels(node.get("rcps"), "rcps")?,
+            session: one_policy(cx, node.get("session_policy"), "session_policy")?,
+            scps: levels(cx, node.get("scps"), "scps")?,
+            rcps: levels(cx, node.get("rcps"), "rcps")?,
             management_account,
-            vpc_endpoint: one_policy(node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
+            vpc_endpoint: one_policy(cx, node.get("vpc_endpoint_policy"), "vpc_endpoint_policy")?,
         };
         // Checked after the documents so a line's document errors keep their message.
         if principal.kind == PrincipalKind::Other && !ArnParts::new(&principal.arn).is_arn() {
@@ -284,7 +320,58 @@ fn context_value(n: &Node) -> Result<Option<Value>, &'static str> {
     }
 }
 
-fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+/// Where the documents of one line come from, and the cache they go through.
+struct Docs<'a> {
+    /// The line the nodes were parsed from ("" when unknown: no caching).
+    text: &'a str,
+    cache: &'a mut DocCache,
+}
+
+fn compile(cx: &mut Docs<'_>, n: &Node, what: &str) -> Result<CompiledPolicy, String> {
+    if let Json::Str(text) = &n.value {
+        return cx.cache.get_or_compile(text, || compile_uncached(n, what));
+    }
+    match cx.text.get(n.start..n.end).filter(|k| !k.is_empty()) {
+        // The node may be a lazy one (json::parse_lazy): its text is the document.
+        Some(text) => cx.cache.get_or_compile(text, || {
+            let node = json::parse(text).map_err(|e| {
+                format!("{what}: invalid JSON at byte {}: {e}", n.start + e.offset)
+            })?;
+            compile_uncached(&node, what).map_err(|_| {
+                // Again on the whole-line offsets, so messages name line bytes.
+                policy_errors(&node, what, n.start)
+            })
+        }),
+        None => compile_uncached(n, what),
+    }
+}
+
+/// The policy errors of `node` (a document parsed on its own) with offsets moved by
+/// `shift` to where the document sits in its line.
+fn policy_errors(node: &Node, what: &str, shift: usize) -> String {
+    match policy::parse_node(node) {
+        Ok(_) => format!("{what}: invalid policy document"),
+        Err(mut errs) => {
+            for e in &mut errs {
+                e.offset += shift;
+            }
+            join_errors(what, &errs)
+        }
+    }
+}
+
+fn join_errors(what: &str, errs: &[PolicyError]) -> String {
+    let mut msg = format!("{what}: ");
+    for (i, e) in errs.iter().enumerate() {
+        if i > 0 {
+            msg.push_str("; ");
+        }
+        let _ = write!(msg, "{e}");
+    }
+    msg
+}
+
+fn compile_uncached(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
     // Policy documents are sometimes passed as JSON text (as the AWS APIs take them).
     let parsed;
     let n = match &n.value {
@@ -299,28 +386,27 @@ fn compile(n: &Node, what: &str) -> Result<CompiledPolicy, String> {
         }
         _ => n,
     };
-    let p = policy::parse_node(n).map_err(|errs| {
-        let mut msg = format!("{what}: ");
-        for (i, e) in errs.iter().enumerate() {
-            if i > 0 {
-                msg.push_str("; ");
-            }
-            let _ = write!(msg, "{e}");
-        }
-        msg
-    })?;
+    let p = policy::parse_node(n).map_err(|errs| join_errors(what, &errs))?;
     Ok(CompiledPolicy::compile(&p))
 }
 
-fn one_policy(n: Option<&Node>, what: &str) -> Result<Option<CompiledPolicy>, String> {
+fn one_policy(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<CompiledPolicy>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
-        Some(n) => compile(n, what).map(Some),
+        Some(n) => compile(cx, n, what).map(Some),
     }
 }
 
-fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy>>, String> {
+fn policy_list(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<Vec<CompiledPolicy>>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
@@ -330,7 +416,7 @@ fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy
         }) => items
             .iter()
             .enumerate()
-            .map(|(i, p)| compile(p, &format!("{what}[{i}]")))
+            .map(|(i, p)| compile(cx, p, &format!("{what}[{i}]")))
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         Some(n) => Err(format!(
@@ -340,7 +426,11 @@ fn policy_list(n: Option<&Node>, what: &str) -> Result<Option<Vec<CompiledPolicy
     }
 }
 
-fn levels(n: Option<&Node>, what: &str) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
+fn levels(
+    cx: &mut Docs<'_>,
+    n: Option<&Node>,
+    what: &str,
+) -> Result<Option<Vec<Vec<CompiledPolicy>>>, String> {
     match n {
         None => Ok(None),
         Some(n) if n.is_null() => Ok(None),
@@ -352,7 +442,7 @@ fn levels(n: Option<&Node>, what: &str) -> Result<Option<Vec<Vec<CompiledPolicy>
             .enumerate()
             .map(|(li, level)| match &level.value {
                 Json::Arr(_) => {
-                    policy_list(Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
+                    policy_list(cx, Some(level), &format!("{what}[{li}]")).map(Option::unwrap_or_default)
                 }
                 _ => Err(format!(
                     "`{what}[{li}]` must be an array of policies (one array per organization level), found {}",

@@ -35,6 +35,7 @@ pub mod batch_check;
 pub mod compile;
 pub mod condition;
 pub mod context;
+pub mod doc_cache;
 pub mod documents;
 pub mod eval;
 pub mod json;
