@@ -369,6 +369,10 @@ fn an_unknown_condition_key_makes_the_allow_dead_not_wide() {
     );
     let message = doc["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("this Allow never applies"), "{message}");
+    assert!(
+        message.contains("name their foundation-model ARNs in `Resource`"),
+        "{message}"
+    );
     // The same statement without the condition is the wide grant it looks like.
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(dir().join("unknown-condition-key.bad.json"))

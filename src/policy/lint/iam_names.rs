@@ -35,8 +35,9 @@ pub enum Resources {
 pub struct Names {
     /// Lower-cased action name (no `bedrock:` prefix) → (name as AWS spells it, resources).
     actions: BTreeMap<String, (String, Resources)>,
-    /// Lower-cased condition key name (no prefix) → name as AWS spells it.
-    keys: BTreeMap<String, String>,
+    /// Lower-cased condition key name (no prefix) → (name as AWS spells it, confirmed
+    /// by AWS material: only those are suggested).
+    keys: BTreeMap<String, (String, bool)>,
     /// Global `aws:` keys (no prefix), as AWS spells them; a trailing `/` is a prefix.
     globals: Vec<String>,
 }
@@ -58,8 +59,9 @@ impl Names {
                     n.actions
                         .insert(name.to_ascii_lowercase(), (name.to_string(), res));
                 }
-                (Some("key"), Some(name), None) => {
-                    n.keys.insert(name.to_ascii_lowercase(), name.to_string());
+                (Some(k @ ("key" | "key?")), Some(name), None) => {
+                    n.keys
+                        .insert(name.to_ascii_lowercase(), (name.to_string(), k == "key"));
                 }
                 (Some("global"), Some(name), None) => n.globals.push(name.to_string()),
                 _ => {}
@@ -98,9 +100,12 @@ impl Names {
         self.globals.iter().map(String::as_str)
     }
 
-    /// Every condition key name, as AWS spells it.
+    /// The confirmed condition key names, as AWS spells them (for "did you mean").
     pub fn key_names(&self) -> impl Iterator<Item = &str> {
-        self.keys.values().map(String::as_str)
+        self.keys
+            .values()
+            .filter(|(_, confirmed)| *confirmed)
+            .map(|(n, _)| n.as_str())
     }
 }
 
@@ -133,6 +138,8 @@ mod tests {
         assert!(n.action("Converse").is_none());
         assert!(n.has_key("bearerTokenType"));
         assert!(!n.has_key("modelId"));
+        assert!(n.has_key("modelarn"));
+        assert!(!n.key_names().any(|k| k == "ModelArn"));
         assert!(n.has_global("requestedregion"));
         assert!(n.has_global("ResourceTag/Team"));
         assert!(!n.has_global("ResourceTag/"));

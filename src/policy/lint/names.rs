@@ -203,10 +203,16 @@ fn unknown_keys(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                     format!("not in bedrockctl's list, built {BUILT} from {GLOBAL_SOURCE}"),
                 ),
                 None => (
-                    prefixed(did_you_mean(
-                        bedrock_name(&c.key).unwrap_or(&c.key),
-                        n.key_names(),
-                    )),
+                    {
+                        let bare = bedrock_name(&c.key).unwrap_or(&c.key);
+                        // The wish behind `bedrock:modelId`: the model is the resource
+                        // (a foundation-model ARN), not a condition.
+                        if bare.eq_ignore_ascii_case("modelId") {
+                            "; to allow some models only, name their foundation-model ARNs in `Resource`".to_string()
+                        } else {
+                            prefixed(did_you_mean(bare, n.key_names()))
+                        }
+                    },
                     "a Bedrock condition key",
                     provenance(),
                 ),
