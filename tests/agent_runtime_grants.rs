@@ -172,28 +172,14 @@ access_checks:
     expect: deny
 "#;
 
-/// `iam eval` of one request against `doc` (identity policy), with `context`.
 fn eval(doc: &Value, action: &str, resource: &str, context: Value) -> String {
-    use std::io::Write;
-    let line = serde_json::json!({
-        "id": "x",
-        "request": {"principal": "arn:aws:iam::111122223333:role/nova-batch", "action": action,
-                    "resource": resource, "resource_account": "111122223333", "context": context},
-        "identity_policies": [doc],
-    });
-    let mut child = std::process::Command::new(bin())
-        .args(["iam", "eval"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["decision"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{v}"))
-        .to_string()
+    iam_eval(
+        "arn:aws:iam::111122223333:role/nova-batch",
+        doc,
+        action,
+        resource,
+        context,
+    )
 }
 
 #[test]

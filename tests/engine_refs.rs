@@ -12,8 +12,6 @@ mod engine_support;
 use bedrockctl::account::{Kind, GLOBAL};
 use engine_support::*;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::Stdio;
 
 const CONFIG: &str = r#"version: 1
 stack: refs
@@ -87,27 +85,14 @@ fn live_arn(p: &Project, kind: Kind, name: &str) -> String {
         .unwrap()
 }
 
-/// `iam eval` of one request against `doc`: the decision.
 fn eval(doc: &Value, action: &str, resource: &str, context: Value) -> String {
-    let line = json!({
-        "id": "x",
-        "request": {"principal": "arn:aws:iam::444455556666:role/app", "action": action,
-                    "resource": resource, "context": context},
-        "identity_policies": [doc],
-    });
-    let mut child = std::process::Command::new(bin())
-        .args(["iam", "eval"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["decision"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{v}"))
-        .to_string()
+    iam_eval(
+        "arn:aws:iam::444455556666:role/app",
+        doc,
+        action,
+        resource,
+        context,
+    )
 }
 
 #[test]

@@ -369,6 +369,10 @@ fn an_unknown_condition_key_makes_the_allow_dead_not_wide() {
     );
     let message = doc["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("this Allow never applies"), "{message}");
+    assert!(
+        message.contains("name their foundation-model ARNs in `Resource`"),
+        "{message}"
+    );
     // The same statement without the condition is the wide grant it looks like.
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(dir().join("unknown-condition-key.bad.json"))
@@ -415,4 +419,32 @@ fn grants_on_resources_the_action_never_uses_are_flagged() {
     assert_eq!(messages.len(), 2, "{doc:#}");
     assert!(messages[0].contains("`bedrock:Retrieve` is authorized on `knowledge-base` ARNs"));
     assert!(messages[1].contains("`bedrock:CallWithBearerToken` has no resource type"));
+}
+
+/// Global keys are checked too: `aws:RequestRegion` (for `aws:RequestedRegion`) is in no
+/// request, so a Deny on it with `StringNotEquals` limits nothing — and says so.
+#[test]
+fn a_misspelled_global_key_is_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("scp.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestRegion":["us-east-1"]},"StringEquals":{"aws:ResourceTag/Team":"ml"}}}]}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "--as", "scp", "scp.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fs = doc["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1, "{doc:#}");
+    let m = fs[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("`aws:RequestRegion` is not a global condition key"),
+        "{m}"
+    );
+    assert!(m.contains("limits nothing"), "{m}");
+    assert!(m.contains("did you mean `aws:RequestedRegion`"), "{m}");
 }

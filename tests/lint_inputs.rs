@@ -96,7 +96,9 @@ fn get_role_policy_output() {
 }
 
 /// Inline policies by principal, and managed policies at their default version only
-/// (v1 grants `bedrock:Converse` and is not in force).
+/// (v1 grants `bedrock:Converse` and is not in force). `BedrockCeiling` is the role's
+/// permissions boundary and attached to no one: linted as a boundary, so its
+/// `bedrock:*` on `*` is not a finding, its unknown action still is.
 #[test]
 fn get_account_authorization_details_output() {
     check(
@@ -105,18 +107,23 @@ fn get_account_authorization_details_output() {
         &[
             (
                 "unknown-action",
-                15,
+                22,
                 "role `chat-app` inline policy `bedrock-invoke`: ",
             ),
             (
                 "bedrock-wildcard-action",
-                33,
+                40,
                 "managed policy `BedrockAll`: ",
             ),
             (
                 "invoke-resource-wildcard",
-                33,
+                40,
                 "managed policy `BedrockAll`: ",
+            ),
+            (
+                "unknown-action",
+                66,
+                "managed policy `BedrockCeiling` (permissions boundary): ",
             ),
         ],
     );
@@ -149,7 +156,9 @@ fn cloudformation_json_template() {
     );
 }
 
-/// `!Sub`, `!Ref` and `!GetAtt` parse; findings are at the template's own lines.
+/// `!Sub`, `!Ref` and `!GetAtt` parse; findings are at the template's own lines. The
+/// managed policy `Ceiling` is the role's `PermissionsBoundary` (`!Ref`) and attached
+/// to nothing: linted as a boundary (its `bedrock:*` on `*` is no finding).
 #[test]
 fn cloudformation_yaml_template() {
     check(
@@ -160,8 +169,13 @@ fn cloudformation_yaml_template() {
             ("streaming-missing", 19, "AWS::IAM::Policy `ChatPolicy`: "),
             (
                 "grant-never-applies",
-                32,
+                33,
                 "AWS::IAM::Role `ChatRole` policy `{AWS::StackName}-list`: ",
+            ),
+            (
+                "unknown-action",
+                53,
+                "AWS::IAM::ManagedPolicy `Ceiling` (permissions boundary): ",
             ),
         ],
     );
@@ -227,4 +241,27 @@ fn a_broken_template_is_invalid_input_at_its_line() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("t.yaml:"), "{err}");
     assert!(err.contains("invalid YAML"), "{err}");
+}
+
+/// A template without policies says so (a note, exit 0) instead of a silent pass.
+#[test]
+fn a_template_without_policies_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bucket.yaml"),
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bedrockctl")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["lint", "bucket.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("bucket.yaml:1:1: note: no IAM policy found in this CloudFormation template"),
+        "{text}"
+    );
 }

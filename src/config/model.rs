@@ -424,4 +424,11 @@ impl Config {
             .as_ref()
             .and_then(|gs| gs.iter().find(|g| g.name.value == name))
     }
+
+    pub fn inference_profile(&self, name: &str) -> Option<&InferenceProfile> {
+        self.inference_profiles
+            .iter()
+            .flatten()
+            .find(|p| p.name.value == name)
+    }
 }

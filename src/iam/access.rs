@@ -87,6 +87,24 @@ fn compile_levels(
         .collect()
 }
 
+/// A policy set holding only the organization's policies, for a role to fill in.
+fn org_set(
+    scps: &Option<Vec<Vec<CompiledPolicy>>>,
+    rcps: &Option<Vec<Vec<CompiledPolicy>>>,
+    management: bool,
+) -> PolicySet {
+    PolicySet {
+        identity: Vec::new(),
+        resource: None,
+        permissions_boundary: None,
+        session: None,
+        scps: scps.clone(),
+        rcps: rcps.clone(),
+        management_account: management,
+        vpc_endpoint: None,
+    }
+}
+
 impl AccessModel {
     /// Build from the config. SCPs come from `organization:` when the config declares
     /// it, else from `org` (what the account reports), else none apply.
@@ -190,13 +208,8 @@ impl AccessModel {
                 arn: format!("arn:aws:iam::{account}:role/{}", role.name.value),
                 set: PolicySet {
                     identity,
-                    resource: None,
                     permissions_boundary,
-                    session: None,
-                    scps: scps.clone(),
-                    rcps: rcps.clone(),
-                    management_account: management,
-                    vpc_endpoint: None,
+                    ..org_set(&scps, &rcps, management)
                 },
                 problems,
                 policy_names,
@@ -211,19 +224,12 @@ impl AccessModel {
             let identity: Vec<CompiledPolicy> = compile_doc(&doc, &name, &mut problems)
                 .into_iter()
                 .collect();
+            let mut set = org_set(&scps, &rcps, management);
+            set.identity = identity;
             out.push(RoleAccess {
                 name: b.name.value.clone(),
                 arn: format!("arn:aws:iam::{account}:role/{}", b.name.value),
-                set: PolicySet {
-                    identity,
-                    resource: None,
-                    permissions_boundary: None,
-                    session: None,
-                    scps: scps.clone(),
-                    rcps: rcps.clone(),
-                    management_account: management,
-                    vpc_endpoint: None,
-                },
+                set,
                 problems,
                 policy_names: vec![name],
                 boundary_name: None,
@@ -501,6 +507,28 @@ pub struct LegResult {
     pub simulated: Option<Decision>,
 }
 
+impl LegResult {
+    /// A leg's answer, with the deciding statements named by `role`'s policies.
+    pub fn new(leg: Leg, outcome: Outcome, role: &RoleAccess, reasons: &[Reason]) -> Self {
+        LegResult {
+            leg,
+            outcome,
+            reasons: reasons
+                .iter()
+                .map(|r| {
+                    (
+                        r.policy_type,
+                        r.policy_index,
+                        role.set.label(r).to_string(),
+                        r.effect,
+                    )
+                })
+                .collect(),
+            simulated: None,
+        }
+    }
+}
+
 /// The result of one access check.
 #[derive(Debug, Clone)]
 pub struct CheckResult {
@@ -623,22 +651,9 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
             context: &ctx,
         };
         let outcome = evaluate(&role.set, &req, &mut reasons);
-        result.legs.push(LegResult {
-            leg,
-            outcome,
-            reasons: reasons
-                .iter()
-                .map(|r| {
-                    (
-                        r.policy_type,
-                        r.policy_index,
-                        role.set.label(r).to_string(),
-                        r.effect,
-                    )
-                })
-                .collect(),
-            simulated: None,
-        });
+        result
+            .legs
+            .push(LegResult::new(leg, outcome, role, &reasons));
     }
     result.offline = result
         .legs

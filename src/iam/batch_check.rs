@@ -91,26 +91,16 @@ pub fn run(model: &AccessModel, check: &AccessCheck, batch: &BatchCheck) -> Chec
             ask.resource,
             ask.who
         ));
-        result.legs.push(LegResult {
-            leg: Leg {
+        result.legs.push(LegResult::new(
+            Leg {
                 resource: ask.resource,
                 region: ask.region,
                 destination: false,
             },
             outcome,
-            reasons: reasons
-                .iter()
-                .map(|r| {
-                    (
-                        r.policy_type,
-                        r.policy_index,
-                        role.set.label(r).to_string(),
-                        r.effect,
-                    )
-                })
-                .collect(),
-            simulated: None,
-        });
+            role,
+            &reasons,
+        ));
     }
     result.offline = result
         .legs

@@ -138,12 +138,7 @@ fn stack_profile_resources(
     account: &str,
     refs: &StackRefs,
 ) -> Vec<String> {
-    let Some(p) = cfg
-        .inference_profiles
-        .iter()
-        .flatten()
-        .find(|p| p.name.value == name)
-    else {
+    let Some(p) = cfg.inference_profile(name) else {
         return Vec::new();
     };
     let region = p.region.value.as_str();

@@ -565,12 +565,7 @@ fn agent_runtime_cases(g: &Grant, account: &str, out: &mut Vec<Case>) {
 /// A grant's `profile: NAME`: the profile and every model it routes to are allowed;
 /// once its ARN is known, another application profile of the account is not.
 fn profile_cases(cfg: &Config, name: &str, account: &str, refs: &StackRefs, out: &mut Vec<Case>) {
-    let Some(p) = cfg
-        .inference_profiles
-        .iter()
-        .flatten()
-        .find(|p| p.name.value == name)
-    else {
+    let Some(p) = cfg.inference_profile(name) else {
         return;
     };
     let region = p.region.value.as_str();

@@ -304,3 +304,35 @@ pub fn seed_unmanaged(p: &Project) {
         ]
     }));
 }
+
+/// `bedrockctl iam eval` of one request by `principal` against the identity policy
+/// `doc`: the decision (`allow`, `implicit_deny`, `explicit_deny`).
+pub fn iam_eval(
+    principal: &str,
+    doc: &Value,
+    action: &str,
+    resource: &str,
+    context: Value,
+) -> String {
+    use std::io::Write;
+    let account = principal.split(':').nth(4).unwrap_or_default();
+    let line = serde_json::json!({
+        "id": "x",
+        "request": {"principal": principal, "action": action, "resource": resource,
+                    "resource_account": account, "context": context},
+        "identity_policies": [doc],
+    });
+    let mut child = std::process::Command::new(bin())
+        .args(["iam", "eval"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["decision"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}

@@ -78,9 +78,34 @@ pub(super) fn documents(root: &Node) -> Result<Option<Vec<Embedded>>, InputError
             }
         }
     }
+    // A managed policy that is some principal's permissions boundary and attached to
+    // none is a boundary: linted as one (a ceiling, not a grant).
+    let mut boundaries = Vec::new();
+    let mut attached = Vec::new();
+    for list in ["UserDetailList", "RoleDetailList"] {
+        for principal in items(root.get(list)) {
+            if let Some(arn) = principal
+                .get("PermissionsBoundary")
+                .and_then(|b| str_at(b, "PermissionsBoundaryArn"))
+            {
+                boundaries.push(arn);
+            }
+        }
+    }
+    for list in ["UserDetailList", "GroupDetailList", "RoleDetailList"] {
+        for principal in items(root.get(list)) {
+            for a in items(principal.get("AttachedManagedPolicies")) {
+                if let Some(arn) = str_at(a, "PolicyArn") {
+                    attached.push(arn);
+                }
+            }
+        }
+    }
     // Managed policies: the default version is the one in force.
     for p in items(root.get("Policies")) {
         let name = str_at(p, "PolicyName").unwrap_or("?");
+        let arn = str_at(p, "Arn").unwrap_or("");
+        let boundary = boundaries.contains(&arn) && !attached.contains(&arn);
         for v in items(p.get("PolicyVersionList")) {
             if !matches!(
                 v.get("IsDefaultVersion").map(|b| &b.value),
@@ -90,8 +115,12 @@ pub(super) fn documents(root: &Node) -> Result<Option<Vec<Embedded>>, InputError
             }
             if let Some(d) = document(v, "Document")? {
                 out.push(Embedded {
-                    address: format!("managed policy `{name}`"),
-                    kind: None,
+                    address: if boundary {
+                        format!("managed policy `{name}` (permissions boundary)")
+                    } else {
+                        format!("managed policy `{name}`")
+                    },
+                    kind: boundary.then_some("boundary"),
                     document: d,
                     anchor: key_offset(v, "Document"),
                 });

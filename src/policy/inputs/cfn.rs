@@ -39,6 +39,7 @@ pub(super) fn documents(root: &Node) -> Vec<Embedded> {
             Some((p.key.clone(), v))
         })
         .collect();
+    let boundaries = boundary_policies(root);
     let mut out = Vec::new();
     for r in root
         .get("Resources")
@@ -73,9 +74,14 @@ pub(super) fn documents(root: &Node) -> Vec<Embedded> {
             | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy" => {
                 if let Some(d) = props.get("PolicyDocument") {
+                    let boundary = boundaries.contains(id);
                     push(
-                        format!("{ty} `{id}`"),
-                        None,
+                        if boundary {
+                            format!("{ty} `{id}` (permissions boundary)")
+                        } else {
+                            format!("{ty} `{id}`")
+                        },
+                        boundary.then_some("boundary"),
                         d,
                         key_offset(props, "PolicyDocument"),
                     );
@@ -120,18 +126,47 @@ pub(super) fn documents(root: &Node) -> Vec<Embedded> {
 
 /// The node with every intrinsic function replaced by a string (positions kept).
 fn resolve(node: &Node, params: &BTreeMap<String, String>) -> Node {
-    resolve_in(node, params, false)
+    resolve_in(node, params, Within::Other)
 }
 
-/// `resource`: the node is (inside) a `Resource`/`NotResource` value, where a value
-/// that is unknown from its start (`!GetAtt Kb.Arn`) must still read as an ARN: it
-/// becomes `arn:{?}:{Kb.Arn}:{?}:{?}:{Kb.Arn}`, which no rule takes for a Bedrock ARN.
-fn resolve_in(node: &Node, params: &BTreeMap<String, String>, resource: bool) -> Node {
+/// Which policy element a value is in, for placeholders that must still parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Within {
+    Resource,
+    Action,
+    Other,
+}
+
+/// `within`: in a `Resource`/`NotResource` value, a value that is unknown from its
+/// start (`!GetAtt Kb.Arn`) must still read as an ARN: it becomes
+/// `arn:{?}:{Kb.Arn}:{?}:{?}:{Kb.Arn}`, which no rule takes for a Bedrock ARN; in an
+/// `Action`, `unresolved:{Act}`.
+fn resolve_in(node: &Node, params: &BTreeMap<String, String>, within: Within) -> Node {
     match &node.value {
+        // `Fn::If` choosing a whole object or list (a statement, a document): the first
+        // branch, resolved, in place.
+        Json::Obj(members)
+            if members.len() == 1
+                && members[0].key == "Fn::If"
+                && matches!(
+                    items(Some(&members[0].value)).get(1).map(|b| &b.value),
+                    Some(Json::Obj(_) | Json::Arr(_))
+                ) =>
+        {
+            match items(Some(&members[0].value)).get(1) {
+                Some(branch) => resolve_in(branch, params, within),
+                None => node.clone(),
+            }
+        }
         Json::Obj(members) if members.len() == 1 && is_intrinsic(&members[0].key) => {
             let mut text = intrinsic(&members[0].key, &members[0].value, params);
-            if resource && text.starts_with('{') {
-                text = format!("arn:{{?}}:{text}:{{?}}:{{?}}:{text}");
+            if text.starts_with('{') {
+                match within {
+                    Within::Resource => text = format!("arn:{{?}}:{text}:{{?}}:{{?}}:{text}"),
+                    // An action nothing can know: a service of its own, which no rule checks.
+                    Within::Action => text = format!("unresolved:{text}"),
+                    Within::Other => {}
+                }
             }
             Node {
                 value: Json::Str(text),
@@ -149,7 +184,11 @@ fn resolve_in(node: &Node, params: &BTreeMap<String, String>, resource: bool) ->
                         value: resolve_in(
                             &m.value,
                             params,
-                            m.key == "Resource" || m.key == "NotResource",
+                            match m.key.as_str() {
+                                "Resource" | "NotResource" => Within::Resource,
+                                "Action" | "NotAction" => Within::Action,
+                                _ => Within::Other,
+                            },
                         ),
                     })
                     .collect(),
@@ -160,13 +199,59 @@ fn resolve_in(node: &Node, params: &BTreeMap<String, String>, resource: bool) ->
             value: Json::Arr(
                 items
                     .iter()
-                    .map(|i| resolve_in(i, params, resource))
+                    .map(|i| resolve_in(i, params, within))
                     .collect(),
             ),
             ..node.clone()
         },
         _ => node.clone(),
     }
+}
+
+/// Logical ids of `AWS::IAM::ManagedPolicy` resources that some role or user names as
+/// its `PermissionsBoundary` (`Ref` gives a managed policy's ARN) and that nothing
+/// attaches: neither their own `Roles`/`Users`/`Groups` nor a `ManagedPolicyArns`.
+fn boundary_policies(root: &Node) -> Vec<String> {
+    let resources = root
+        .get("Resources")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
+    let referenced = |node: Option<&Node>| -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut nodes: Vec<&Node> = node.into_iter().collect();
+        while let Some(n) = nodes.pop() {
+            match &n.value {
+                Json::Obj(ms) => {
+                    for m in ms {
+                        match (m.key.as_str(), &m.value.value) {
+                            ("Ref", Json::Str(s)) => ids.push(s.clone()),
+                            _ => nodes.push(&m.value),
+                        }
+                    }
+                }
+                Json::Arr(items) => nodes.extend(items.iter()),
+                _ => {}
+            }
+        }
+        ids
+    };
+    let mut bounds = Vec::new();
+    let mut attached = Vec::new();
+    for r in resources {
+        let Some(props) = r.value.get("Properties") else {
+            continue;
+        };
+        bounds.extend(referenced(props.get("PermissionsBoundary")));
+        attached.extend(referenced(props.get("ManagedPolicyArns")));
+        let attaches_itself = ["Roles", "Users", "Groups"]
+            .iter()
+            .any(|k| !items(props.get(k)).is_empty());
+        if attaches_itself {
+            attached.push(r.key.clone());
+        }
+    }
+    bounds.retain(|b| !attached.contains(b));
+    bounds
 }
 
 fn is_intrinsic(key: &str) -> bool {

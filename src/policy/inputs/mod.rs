@@ -46,7 +46,7 @@ impl Format {
 pub struct Embedded {
     /// Where it is, in the format's terms, e.g. ``AWS::IAM::Policy `BedrockPolicy` ``.
     pub address: String,
-    /// The policy kind the format states (`scp`, `rcp`), if any.
+    /// The policy kind the format states (`scp`, `rcp`, `boundary`), if any.
     pub kind: Option<&'static str>,
     /// The document; nodes with `start == 0` have no position of their own.
     pub document: Node,

@@ -43,3 +43,33 @@ fn invalid_yaml_is_an_error_at_its_position() {
     let err = extract("t.yaml", "Resources:\n  P: [\n").unwrap_err();
     assert!(err.message.contains("invalid YAML"), "{err:?}");
 }
+
+#[test]
+fn unknown_template_values_still_parse_as_policy_elements() {
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: !If\n        - UseIt\n        - Statement:\n            - Effect: Allow\n              Action: [!Ref Act]\n              Resource: !GetAtt [Kb, KnowledgeBaseArn]\n        - !Ref AWS::NoValue\n";
+    let (_, d) = docs("t.yaml", text);
+    let (rendered, _) = render(&d[0].document);
+    assert!(rendered.contains("\"unresolved:{Act}\""), "{rendered}");
+    assert!(
+        rendered.contains("\"arn:{?}:{Kb.KnowledgeBaseArn}:{?}:{?}:{Kb.KnowledgeBaseArn}\""),
+        "{rendered}"
+    );
+    assert!(crate::iam::policy::parse(&rendered).is_ok(), "{rendered}");
+}
+
+#[test]
+fn terraform_state_values_and_policy_kinds() {
+    let policy = r#"{\"Version\":\"2012-10-17\",\"Statement\":[]}"#;
+    let text = format!(
+        r#"{{"format_version":"1.0","values":{{"root_module":{{"resources":[
+        {{"address":"aws_organizations_policy.rcp","mode":"managed","type":"aws_organizations_policy","values":{{"type":"RESOURCE_CONTROL_POLICY","content":"{policy}"}}}},
+        {{"address":"aws_organizations_policy.tags","mode":"managed","type":"aws_organizations_policy","values":{{"type":"TAG_POLICY","content":"{{}}"}}}},
+        {{"address":"data.aws_iam_policy_document.d","mode":"data","type":"aws_iam_policy_document","values":{{"json":"{policy}"}}}}
+        ]}}}}}}"#
+    );
+    let (f, d) = docs("state.json", &text);
+    assert_eq!(f, Format::Terraform);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].address, "`aws_organizations_policy.rcp`");
+    assert_eq!(d[0].kind, Some("rcp"));
+}

@@ -15,6 +15,10 @@ pub const BUILT: &str = "2026-12-05";
 pub const SOURCE: &str =
     "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html";
 
+/// Where the global `aws:` keys come from.
+pub const GLOBAL_SOURCE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html";
+
 /// Which resources an action authorizes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resources {
@@ -31,8 +35,11 @@ pub enum Resources {
 pub struct Names {
     /// Lower-cased action name (no `bedrock:` prefix) → (name as AWS spells it, resources).
     actions: BTreeMap<String, (String, Resources)>,
-    /// Lower-cased condition key name (no prefix) → name as AWS spells it.
-    keys: BTreeMap<String, String>,
+    /// Lower-cased condition key name (no prefix) → (name as AWS spells it, confirmed
+    /// by AWS material: only those are suggested).
+    keys: BTreeMap<String, (String, bool)>,
+    /// Global `aws:` keys (no prefix), as AWS spells them; a trailing `/` is a prefix.
+    globals: Vec<String>,
 }
 
 impl Names {
@@ -52,9 +59,11 @@ impl Names {
                     n.actions
                         .insert(name.to_ascii_lowercase(), (name.to_string(), res));
                 }
-                (Some("key"), Some(name), None) => {
-                    n.keys.insert(name.to_ascii_lowercase(), name.to_string());
+                (Some(k @ ("key" | "key?")), Some(name), None) => {
+                    n.keys
+                        .insert(name.to_ascii_lowercase(), (name.to_string(), k == "key"));
                 }
+                (Some("global"), Some(name), None) => n.globals.push(name.to_string()),
                 _ => {}
             }
         }
@@ -76,9 +85,27 @@ impl Names {
         self.keys.contains_key(&key.to_ascii_lowercase())
     }
 
-    /// Every condition key name, as AWS spells it.
+    /// Whether `key` (without the `aws:` prefix) is a global condition key.
+    pub fn has_global(&self, key: &str) -> bool {
+        self.globals.iter().any(|g| match g.strip_suffix('/') {
+            Some(prefix) => key
+                .get(..g.len())
+                .is_some_and(|k| k.eq_ignore_ascii_case(g) && key.len() > prefix.len() + 1),
+            None => key.eq_ignore_ascii_case(g),
+        })
+    }
+
+    /// Every global key name (tag keys with their `/`), as AWS spells it.
+    pub fn global_names(&self) -> impl Iterator<Item = &str> {
+        self.globals.iter().map(String::as_str)
+    }
+
+    /// The confirmed condition key names, as AWS spells them (for "did you mean").
     pub fn key_names(&self) -> impl Iterator<Item = &str> {
-        self.keys.values().map(String::as_str)
+        self.keys
+            .values()
+            .filter(|(_, confirmed)| *confirmed)
+            .map(|(n, _)| n.as_str())
     }
 }
 
@@ -111,5 +138,11 @@ mod tests {
         assert!(n.action("Converse").is_none());
         assert!(n.has_key("bearerTokenType"));
         assert!(!n.has_key("modelId"));
+        assert!(n.has_key("modelarn"));
+        assert!(!n.key_names().any(|k| k == "ModelArn"));
+        assert!(n.has_global("requestedregion"));
+        assert!(n.has_global("ResourceTag/Team"));
+        assert!(!n.has_global("ResourceTag/"));
+        assert!(!n.has_global("RequestRegion"));
     }
 }

@@ -416,7 +416,8 @@ fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
 /// [`lint_source`] does; a CLI output, template or plan document by document, each
 /// finding at the document's own line when the format has one (else at the resource)
 /// and prefixed with the document's address. `kind` is the `--as` kind given for the
-/// file, if any; otherwise a kind the format states (an SCP) applies.
+/// file, if any; otherwise a kind the format states (an SCP, a permissions boundary)
+/// applies.
 pub fn lint_input(
     sources: &SourceMap,
     id: SourceId,
@@ -429,6 +430,17 @@ pub fn lint_input(
     };
     let documents = match extract(&file.name, &file.text) {
         Ok(Extracted::Policy) => return lint_source(sources, id, ctx),
+        Ok(Extracted::Documents(format, docs)) if docs.is_empty() => {
+            // Say so: "0 errors" on a template without policies would read as a pass.
+            let d = Diagnostic {
+                severity: crate::diag::Severity::Note,
+                ..Diagnostic::error(
+                    Some(Span::new(id, 0, 0)),
+                    format!("no IAM policy found in this {}", format.name()),
+                )
+            };
+            return Ok(vec![d]);
+        }
         Ok(Extracted::Documents(_, docs)) => docs,
         Err(e) => {
             let span = Span::new(id, e.offset, e.offset);
@@ -440,7 +452,8 @@ pub fn lint_input(
     for e in documents {
         let (text, map) = render(&e.document);
         let ctx = LintContext {
-            boundary: ctx.boundary || (!kind_given && matches!(e.kind, Some("scp" | "rcp"))),
+            boundary: ctx.boundary
+                || (!kind_given && matches!(e.kind, Some("scp" | "rcp" | "boundary"))),
             ..ctx.clone()
         };
         let at = |offset: usize| {

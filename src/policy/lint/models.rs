@@ -58,9 +58,17 @@ fn target<'a>(arn: &Arn<'a>) -> Option<Target<'a>> {
 /// The resources the Allow statements of a document grant one action on, indexed once:
 /// asking every statement for every resource item made lint quadratic in the number of
 /// statements (issue 25: 8,000 statements took seconds).
+/// How many profiles route outside the granted regions, and the message tail; `None`
+/// when none does.
+type GapSummary = Option<(usize, String)>;
+
 struct Grants<'a> {
     exact: std::collections::HashSet<&'a str>,
     patterns: Vec<&'a str>,
+    /// `wildcard_models` results by (region, profile pattern, model pattern, partition):
+    /// they depend on the document's grants only, and a generated policy repeats the
+    /// same wildcard pair in every statement, which made lint quadratic and slow.
+    gaps: std::cell::RefCell<std::collections::HashMap<[String; 4], GapSummary>>,
 }
 
 impl<'a> Grants<'a> {
@@ -68,6 +76,7 @@ impl<'a> Grants<'a> {
         let mut g = Grants {
             exact: std::collections::HashSet::new(),
             patterns: Vec::new(),
+            gaps: Default::default(),
         };
         for st in &doc.policy.statements {
             if st.effect != Effect::Allow || !allows_action(st, action) {
@@ -391,6 +400,17 @@ fn wildcard_profile(
             continue;
         };
         if has_wildcard(id) {
+            wildcard_models(
+                doc,
+                si,
+                st,
+                (region, pattern),
+                id,
+                arn,
+                grants,
+                (start, end),
+                out,
+            );
             continue;
         }
         let Some(m) = cat.model(id) else { continue };
@@ -432,6 +452,128 @@ fn wildcard_profile(
             }
         }
     }
+}
+
+/// A wildcard profile next to foundation-model ARNs with a wildcard id
+/// (`foundation-model/*` in a few regions, wild policies 01, 30, 32): every catalog
+/// model the id matches, through every profile the profile pattern matches, must be
+/// granted in the profile's destination regions. One finding per statement and action,
+/// with the union of the missing regions and one profile as an example, so a `*` over
+/// the whole catalog stays one line.
+#[allow(clippy::too_many_arguments)]
+fn wildcard_models(
+    doc: &Doc<'_>,
+    si: usize,
+    st: &Statement,
+    (region, pattern): (&str, &str),
+    model_pattern: &str,
+    arn: &Arn<'_>,
+    grants: &[(&str, &Grants<'_>)],
+    (start, end): (usize, usize),
+    out: &mut Vec<Finding>,
+) {
+    for (action, g) in grants {
+        if !allows_action(st, action) {
+            continue;
+        }
+        let key = [
+            region.to_string(),
+            pattern.to_string(),
+            model_pattern.to_string(),
+            arn.partition.to_string(),
+        ];
+        let known = g.gaps.borrow().get(&key).cloned();
+        let summary = match known {
+            Some(s) => s,
+            None => {
+                let s = gap_summary((region, pattern), model_pattern, arn.partition, g);
+                g.gaps.borrow_mut().insert(key, s.clone());
+                s
+            }
+        };
+        let Some((profiles, detail)) = summary else {
+            continue;
+        };
+        out.push(Finding::new(
+            "profile-missing-destinations",
+            start,
+            end,
+            format!(
+                "statement {} allows `{action}` on any inference profile matching `{pattern}` but on foundation models `{model_pattern}` only in some regions: {profiles} profile(s) route outside them{detail}",
+                doc.label(si),
+            ),
+        ));
+        break;
+    }
+}
+
+/// For `wildcard_models`: how many profiles route outside the granted regions, and the
+/// message tail (an example profile and the missing regions); `None` when none does.
+fn gap_summary(
+    (region, pattern): (&str, &str),
+    model_pattern: &str,
+    partition: &str,
+    g: &Grants<'_>,
+) -> GapSummary {
+    let mut missing: Vec<&str> = Vec::new();
+    let mut example: Option<&str> = None;
+    let mut profiles = 0usize;
+    let mut global = false;
+    for m in catalog()
+        .models
+        .iter()
+        .filter(|m| glob(model_pattern, &m.model_id, false))
+    {
+        for p in m
+            .cross_region_profiles
+            .iter()
+            .filter(|p| glob(pattern, &p.profile_id, false))
+        {
+            let sources: Vec<&str> = p
+                .source_regions
+                .iter()
+                .map(String::as_str)
+                .filter(|r| region.is_empty() || glob(region, r, false))
+                .collect();
+            let gaps = missing_destinations(m, p, &sources, partition, g);
+            if gaps.is_empty() {
+                continue;
+            }
+            profiles += 1;
+            // Global profiles route to every commercial region: one phrase for them.
+            if p.profile_id.starts_with("global.") {
+                global = true;
+                continue;
+            }
+            example.get_or_insert(p.profile_id.as_str());
+            for d in gaps {
+                if !missing.contains(&d) {
+                    missing.push(d);
+                }
+            }
+        }
+    }
+    if profiles == 0 {
+        return None;
+    }
+    missing.sort_unstable();
+    let total = missing.len();
+    let mut gaps = if total > 6 {
+        missing.truncate(6);
+        format!("{} and {} more", regions_phrase(&missing), total - 6)
+    } else if total > 0 {
+        regions_phrase(&missing)
+    } else {
+        String::new()
+    };
+    if global {
+        if !gaps.is_empty() {
+            gaps.push_str(", and ");
+        }
+        gaps.push_str("every commercial region (for the `global.` profiles)");
+    }
+    let example = example.map_or_else(String::new, |e| format!(", e.g. `{e}`"));
+    Some((profiles, format!("{example}; missing destinations: {gaps}")))
 }
 
 #[allow(clippy::too_many_arguments)]

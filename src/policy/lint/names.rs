@@ -5,7 +5,7 @@
 //! never apply because the action does not authorize on the resources named
 //! (`grant-never-applies`).
 
-use super::iam_names::{names, Resources, BUILT, SOURCE};
+use super::iam_names::{names, Resources, BUILT, GLOBAL_SOURCE, SOURCE};
 use super::match_::glob;
 use super::{Doc, Finding};
 use crate::diag::did_you_mean;
@@ -88,6 +88,10 @@ fn unknown_actions(doc: &Doc<'_>, out: &mut Vec<Finding>) {
             let Some(name) = bedrock_name(&item.value) else {
                 continue;
             };
+            // `{Name}`: a template value lint cannot know (see `policy::inputs`).
+            if name.contains('{') {
+                continue;
+            }
             if name.contains(['*', '?']) {
                 if !n.action_names().any(|known| glob(name, known, true)) {
                     out.push(Finding::new(
@@ -152,8 +156,17 @@ fn false_when_missing(c: &Condition) -> bool {
     !(if_exists || negated || set == SetOp::ForAllValues)
 }
 
+/// `aws:NAME` → `NAME`.
+fn global_name(value: &str) -> Option<&str> {
+    let (svc, name) = value.split_once(':')?;
+    svc.eq_ignore_ascii_case("aws").then_some(name)
+}
+
+/// A `bedrock:` key not in the reference, or an `aws:` key that is not global.
+/// Other services' keys are not checked.
 fn unknown_key(c: &Condition) -> bool {
     bedrock_name(&c.key).is_some_and(|k| !names().has_key(k))
+        || global_name(&c.key).is_some_and(|k| !names().has_global(k))
 }
 
 /// Statements that never apply: a condition on an unknown `bedrock:` key that is
@@ -175,8 +188,35 @@ fn unknown_keys(doc: &Doc<'_>, out: &mut Vec<Finding>) {
     let n = names();
     for (i, st) in doc.policy.statements.iter().enumerate() {
         for c in st.conditions.iter().filter(|c| unknown_key(c)) {
-            let bare = bedrock_name(&c.key).unwrap_or(&c.key);
-            let hint = prefixed(did_you_mean(bare, n.key_names()));
+            let (hint, what, source) = match global_name(&c.key) {
+                Some(bare) => (
+                    did_you_mean(bare, n.global_names())
+                        .map(|h| {
+                            format!(
+                                "; {}",
+                                h.replace("mean `", "mean `aws:")
+                                    .replace("or `", "or `aws:")
+                            )
+                        })
+                        .unwrap_or_default(),
+                    "a global condition key",
+                    format!("not in bedrockctl's list, built {BUILT} from {GLOBAL_SOURCE}"),
+                ),
+                None => (
+                    {
+                        let bare = bedrock_name(&c.key).unwrap_or(&c.key);
+                        // The wish behind `bedrock:modelId`: the model is the resource
+                        // (a foundation-model ARN), not a condition.
+                        if bare.eq_ignore_ascii_case("modelId") {
+                            "; to allow some models only, name their foundation-model ARNs in `Resource`".to_string()
+                        } else {
+                            prefixed(did_you_mean(bare, n.key_names()))
+                        }
+                    },
+                    "a Bedrock condition key",
+                    provenance(),
+                ),
+            };
             let effect = match st.effect {
                 Effect::Allow => "Allow",
                 Effect::Deny => "Deny",
@@ -197,10 +237,9 @@ fn unknown_keys(doc: &Doc<'_>, out: &mut Vec<Finding>) {
                 c.offset,
                 c.offset + c.key.len() + 2,
                 format!(
-                    "statement {}: `{}` is not a Bedrock condition key ({}); no request carries it: {outcome}{hint}",
+                    "statement {}: `{}` is not {what} ({source}); no request carries it: {outcome}{hint}",
                     doc.label(i),
                     c.key,
-                    provenance()
                 ),
             ));
         }

@@ -280,3 +280,97 @@ fn thousands_of_statements_are_each_matched_to_their_cover() {
         got.first()
     );
 }
+
+/// Issue 22 (wild policy 30): `inference-profile/*` next to `foundation-model/*` in one
+/// region: the `us.` profiles route to other US regions, which the statement lacks.
+#[test]
+fn wildcard_profiles_next_to_wildcard_models_in_one_region_are_flagged() {
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        r#"["arn:aws:bedrock:us-east-1::foundation-model/*","arn:aws:bedrock:us-east-1:111122223333:inference-profile/*"]"#,
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    let f = fs
+        .iter()
+        .find(|f| f.code == "profile-missing-destinations")
+        .unwrap();
+    assert!(f.message.contains("`us-east-2`"), "{}", f.message);
+    assert!(
+        f.message.contains("every commercial region"),
+        "{}",
+        f.message
+    );
+    // Granting every region's models closes the gap.
+    let text = allow(
+        r#"["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]"#,
+        r#"["arn:aws:bedrock:*::foundation-model/*","arn:aws:bedrock:us-east-1:111122223333:inference-profile/*"]"#,
+    );
+    assert!(!codes(&text, &ctx()).contains(&"profile-missing-destinations"));
+}
+
+fn with_condition(effect: &str, op: &str, key: &str, value: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"{effect}","Action":"bedrock:InvokeModel","Resource":"*","Condition":{{"{op}":{{"{key}":"{value}"}}}}}}]}}"#
+    )
+}
+
+/// How a key no request carries plays out depends on the operator (IAM: a missing key
+/// makes positive operators false, `IfExists`/negated/`ForAllValues` true, `Null`
+/// true for "true").
+#[test]
+fn unknown_keys_kill_the_statement_only_for_operators_false_on_a_missing_key() {
+    let message = |effect: &str, op: &str, value: &str| {
+        let fs = lint_text(
+            &with_condition(effect, op, "bedrock:modelId", value),
+            &ctx(),
+        )
+        .unwrap();
+        let f = fs
+            .iter()
+            .find(|f| f.code == "unknown-condition-key")
+            .unwrap_or_else(|| panic!("{op}: {fs:?}"));
+        (
+            f.message.clone(),
+            fs.iter().any(|f| f.code == "invoke-resource-wildcard"),
+        )
+    };
+    for op in ["StringEquals", "StringLike", "ForAnyValue:StringEquals"] {
+        let (m, wide) = message("Allow", op, "x");
+        assert!(m.contains("this Allow never applies"), "{op}: {m}");
+        assert!(!wide, "{op}: a dead Allow is not reported as wide");
+    }
+    for op in [
+        "StringEqualsIfExists",
+        "StringNotEquals",
+        "ForAllValues:StringEquals",
+    ] {
+        let (m, wide) = message("Allow", op, "x");
+        assert!(m.contains("limits nothing"), "{op}: {m}");
+        assert!(
+            wide,
+            "{op}: the condition limits nothing, so the grant is wide"
+        );
+    }
+    assert!(message("Allow", "Null", "true")
+        .0
+        .contains("limits nothing"));
+    assert!(message("Allow", "Null", "false")
+        .0
+        .contains("never applies"));
+    assert!(message("Deny", "StringEquals", "x")
+        .0
+        .contains("this Deny never applies"));
+    // Known keys, in any case, are no finding.
+    let text = with_condition("Allow", "StringEquals", "bedrock:INFERENCEPROFILEARN", "x");
+    assert!(!codes(&text, &ctx()).contains(&"unknown-condition-key"));
+}
+
+#[test]
+fn unknown_actions_are_checked_in_bedrock_only_and_case_insensitively() {
+    let text = allow(
+        r#"["bedrock:invokemodel","BEDROCK:InvokeModelWithResponseStream","s3:Converse","bedrock-mantle:Anything","bedrock:List*"]"#,
+        &format!("\"{FM}\""),
+    );
+    let fs = lint_text(&text, &ctx()).unwrap();
+    assert!(!fs.iter().any(|f| f.code == "unknown-action"), "{fs:?}");
+}
