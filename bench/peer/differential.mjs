@@ -5,6 +5,11 @@
 //
 // Usage: node bench/peer/differential.mjs --bedrockctl BIN [--seed S] [--cases N]
 //          [--out DIR] [--no-context]
+// Issue 16 constructs are always in the mix: policy variables in every ARN field of
+// Resource/NotResource (partition, service, region, account, resource part), and
+// resource policies with `Principal: "*"` next to permissions boundaries and session
+// policies. Cases that hit one of the peer's own departures from AWS's documentation
+// are generated but excluded from the count, each with its reason (EXCLUDED below).
 // --no-context drops `request.context` from every case: bedrockctl then derives
 // aws:RequestedRegion from the resource ARN (src/iam/mod.rs), the peer treats the key
 // as absent, so disagreements are expected there (a known, documented difference).
@@ -122,6 +127,24 @@ const REGION_VALUES = () => [
   ''
 ];
 
+// Variables in each ARN field: only the resource part (after the fifth colon) is
+// substituted by IAM; before it `${...}` is literal text and never matches.
+const VARIABLE_PATTERNS = () => [
+  'arn:${aws:PrincipalTag/partition}:bedrock:*::foundation-model/*',
+  'arn:aws:${aws:PrincipalTag/service}:*::foundation-model/*',
+  'arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/*',
+  'arn:aws:bedrock:*:${aws:PrincipalAccount}:guardrail/*',
+  'arn:aws:bedrock:*:${aws:PrincipalAccount}:inference-profile/*',
+  'arn:aws:bedrock:*::foundation-model/${aws:PrincipalTag/model}',
+  `arn:aws:bedrock:*:${ACCOUNT}:guardrail/\${aws:PrincipalTag/guardrail}`
+];
+const TAG_CONTEXT = {
+  'aws:PrincipalTag/partition': 'aws',
+  'aws:PrincipalTag/service': 'bedrock',
+  'aws:PrincipalTag/model': 'amazon.nova-lite-v1:0',
+  'aws:PrincipalTag/guardrail': 'gr1'
+};
+
 function condition() {
   const c = {};
   for (let k = chance(0.2) ? 2 : 1; k > 0; k--) Object.assign(c, operator());
@@ -144,8 +167,9 @@ function statement(i, allowOnly) {
   const s = { Sid: `S${i}`, Effect: allowOnly || chance(0.75) ? 'Allow' : 'Deny' };
   if (chance(0.2)) s.NotAction = one(some(POLICY_ACTIONS, 2));
   else s.Action = one(some(POLICY_ACTIONS, 3));
-  if (chance(0.12)) s.NotResource = one(some(RESOURCE_PATTERNS(), 2));
-  else s.Resource = one(some(RESOURCE_PATTERNS(), 2));
+  const patterns = () => (chance(0.3) ? VARIABLE_PATTERNS() : RESOURCE_PATTERNS());
+  if (chance(0.12)) s.NotResource = one(some(patterns(), 2));
+  else s.Resource = one(some(patterns(), 2));
   if (chance(0.45)) s.Condition = condition();
   return s;
 }
@@ -193,7 +217,7 @@ function genCase(i) {
       action,
       resource,
       resource_account: resourceAccount,
-      context: { 'aws:RequestedRegion': requested }
+      context: { 'aws:RequestedRegion': requested, ...TAG_CONTEXT }
     },
     identity_policies: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => policy(3)),
     resource_policy: null,
@@ -202,6 +226,14 @@ function genCase(i) {
     scps: null,
     rcps: null
   };
+  // A resource policy granting `Principal: "*"` (same account), with the boundary
+  // above and, for a session, a session policy: neither limits such a grant.
+  if (resourceAccount === ACCOUNT && chance(0.3)) {
+    const st = statement(0, chance(0.7));
+    st.Principal = '*';
+    line.resource_policy = { Version: '2012-10-17', Statement: [st] };
+  }
+  if (principal.includes(':assumed-role/') && chance(0.35)) line.session_policy = policy(2);
   if (chance(0.5)) {
     const levels = 1 + Math.floor(rand() * 3);
     line.scps = Array.from({ length: levels }, () => {
@@ -232,8 +264,24 @@ if (run.status !== 0) {
 writeFileSync(oursPath, run.stdout);
 const ours = new Map(readJsonl(oursPath).map((o) => [o.id, o]));
 
+// Where iam-simulate itself departs from AWS's documentation; such cases are left out
+// of the agreement count, with the reason:
+// - a session policy's implicit deny overriding a same-account resource-policy grant
+//   to the session (AWS: "permissions granted by a resource-based policy directly to
+//   the session ARN are not limited by the session policy"; also for Principal "*"),
+// - ARN condition values split at colons inside `${...}` (none generated here),
+// - variables substituted in documents without "Version": "2012-10-17" (none here).
+const EXCLUDED = (c, ours, peer) => {
+  if (c.session_policy && c.resource_policy && ours === 'allow' && peer === 'implicit_deny') {
+    return 'peer: session policy limits a resource-policy grant to the session';
+  }
+  return null;
+};
+
 const { sim, version } = await loadPeer();
 let agree = 0;
+let excluded = 0;
+const excludedWhy = {};
 let oursErrors = 0;
 let peerErrors = 0;
 const disagreements = [];
@@ -250,8 +298,12 @@ for (const c of cases) {
   } else {
     peerDecision = decisionOf(res.overallResult);
   }
+  const why = ourDecision === peerDecision ? null : EXCLUDED(c, ourDecision, peerDecision);
   if (ourDecision === peerDecision) {
     agree++;
+  } else if (why) {
+    excluded++;
+    excludedWhy[why] = (excludedWhy[why] ?? 0) + 1;
   } else {
     const kind = `${ourDecision} vs ${peerDecision}`;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -279,6 +331,8 @@ console.log(
     cases: n,
     no_context: noContext,
     agree,
+    excluded,
+    excluded_why: excludedWhy,
     disagree: disagreements.length,
     bedrockctl_errors: oursErrors,
     peer_errors: peerErrors,
