@@ -18,8 +18,14 @@ fn main() -> ExitCode {
 fn limit_malloc_arenas() {
     // SAFETY: mallopt only sets an allocator parameter; it runs before any other thread
     // exists, and a refused value leaves glibc's default in place.
+    // `iam eval` spreads documents over worker threads that each allocate a lot; one
+    // arena would serialize them (measured: two workers slower than one).
+    let mut args = std::env::args().skip(1);
+    let iam_eval = args.any(|a| a == "iam") && args.next().as_deref() == Some("eval");
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        if !iam_eval {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
+        }
         // Large buffers (a growing vector of 10,000 changes, a state file's bytes) get
         // their own mapping, returned whole when freed, instead of leaving holes in the
         // heap that count as resident: 10,000-resource plan 91 -> 83 MB peak RSS.

@@ -1,7 +1,7 @@
 //! `bedrockctl iam eval`: JSONL requests in, JSONL decisions out (design.md).
 //!
 //! Streams: lines are read in small batches by this thread, evaluated on worker
-//! threads (`BEDROCKCTL_IAM_EVAL_JOBS`, default 1) and written back in input order by
+//! threads (`BEDROCKCTL_IAM_EVAL_JOBS`, default one per core) and written back in input order by
 //! a writer thread; output is flushed whenever no answer is waiting (so an interactive peer
 //! sees answers); bounded channels keep memory constant in the number of lines.
 
@@ -73,12 +73,14 @@ struct Batch {
     too_long: bool,
 }
 
+/// Workers: `BEDROCKCTL_IAM_EVAL_JOBS`, else one per core (each worker allocates in its
+/// own glibc arena: `main.rs` leaves arenas unlimited for `iam eval`), at most 8.
 fn jobs() -> usize {
     std::env::var(JOBS_ENV)
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or(1)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(8)
 }
 
