@@ -238,16 +238,7 @@ async fn run_step(
 ) -> Result<Option<String>, String> {
     let fmt = |e: AccountError| format!("{e}");
     if let Op::Create(d) | Op::Update(_, d) = &step.op {
-        let unknown: Vec<String> = crate::policy::refs::unknown_pointers(&d.spec)
-            .iter()
-            .filter_map(|p| d.spec.pointer(p).and_then(|v| v.as_str()))
-            .flat_map(|s| {
-                crate::policy::refs::placeholders_in(s)
-                    .into_iter()
-                    .map(str::to_string)
-            })
-            .collect();
-        if let Some(addr) = unknown.first() {
+        if let Some(addr) = crate::policy::refs::first_placeholder(&d.spec) {
             return Err(format!(
                 "refers to `{addr}`, whose ARN is not known: it was neither in the account when planned nor created by this apply"
             ));

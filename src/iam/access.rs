@@ -546,6 +546,23 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// The result of `check` before any leg is evaluated: not passing, no reason yet.
+    pub fn unevaluated(check: &AccessCheck) -> Self {
+        CheckResult {
+            principal: check.principal.value.clone(),
+            action: check.action.value.clone(),
+            model: check.model.value.clone(),
+            region: check.region.value.clone(),
+            expect: check.expect.value,
+            offline: Decision::ImplicitDeny,
+            simulated: None,
+            pass: false,
+            reason: String::new(),
+            denied_regions: Vec::new(),
+            legs: Vec::new(),
+        }
+    }
+
     /// The `check --format json` entry (design.md).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
@@ -563,7 +580,7 @@ impl CheckResult {
     }
 }
 
-fn meets(expect: Expect, d: Decision) -> bool {
+pub(super) fn meets(expect: Expect, d: Decision) -> bool {
     match expect {
         Expect::Allow => d == Decision::Allow,
         Expect::Deny => d != Decision::Allow,
@@ -610,19 +627,7 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
         return super::batch_check::run(model, check, b);
     }
     let action = iam_action(&check.action.value);
-    let mut result = CheckResult {
-        principal: check.principal.value.clone(),
-        action: check.action.value.clone(),
-        model: check.model.value.clone(),
-        region: check.region.value.clone(),
-        expect: check.expect.value,
-        offline: Decision::ImplicitDeny,
-        simulated: None,
-        pass: false,
-        reason: String::new(),
-        denied_regions: Vec::new(),
-        legs: Vec::new(),
-    };
+    let mut result = CheckResult::unevaluated(check);
     let Some((role, who)) = model.find(&check.principal.value) else {
         result.reason = format!(
             "principal `{}` is not a role of this config; its policies are unknown offline",

@@ -9,13 +9,13 @@
 //! Sources: batch-iam-sr.html (the service role) and batch-inference-permissions
 //! (the caller), https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html
 
-use super::access::{legs_for, AccessModel, CheckResult, Leg, LegResult};
+use super::access::{legs_for, meets, AccessModel, CheckResult, Leg, LegResult};
 use super::context::{Context, Value};
 use super::eval::{evaluate, Decision, Reason, Request};
 use super::pattern::ArnParts;
 use crate::account::SimulateRequest;
 use crate::catalog::catalog;
-use crate::config::{AccessCheck, BatchCheck, Expect};
+use crate::config::{AccessCheck, BatchCheck};
 use crate::policy::generate::parse_s3_uri;
 use std::collections::BTreeMap;
 
@@ -29,19 +29,7 @@ struct Ask {
 }
 
 pub fn run(model: &AccessModel, check: &AccessCheck, batch: &BatchCheck) -> CheckResult {
-    let mut result = CheckResult {
-        principal: check.principal.value.clone(),
-        action: check.action.value.clone(),
-        model: check.model.value.clone(),
-        region: check.region.value.clone(),
-        expect: check.expect.value,
-        offline: Decision::ImplicitDeny,
-        simulated: None,
-        pass: false,
-        reason: String::new(),
-        denied_regions: Vec::new(),
-        legs: Vec::new(),
-    };
+    let mut result = CheckResult::unevaluated(check);
     let service_role = format!("role/{}", batch.role.value);
     let asks = match asks(model, check, batch, &service_role) {
         Ok(a) => a,
@@ -137,13 +125,6 @@ pub fn simulate_requests(
             }
         })
         .collect()
-}
-
-fn meets(expect: Expect, d: Decision) -> bool {
-    match expect {
-        Expect::Allow => d.is_allow(),
-        Expect::Deny => !d.is_allow(),
-    }
 }
 
 /// The requests a batch job needs, in the order IAM meets them.

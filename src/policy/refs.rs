@@ -59,14 +59,19 @@ pub fn mask_unknowns(s: &str) -> String {
 /// How plans show a value that only apply can know.
 pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
 
+/// The address of the first placeholder in `v`, if any.
+pub fn first_placeholder(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => placeholders_in(s).into_iter().next(),
+        Value::Array(a) => a.iter().find_map(first_placeholder),
+        Value::Object(m) => m.values().find_map(first_placeholder),
+        _ => None,
+    }
+}
+
 /// Whether any string in `v` holds a placeholder.
 pub fn has_placeholder(v: &Value) -> bool {
-    match v {
-        Value::String(s) => !placeholders_in(s).is_empty(),
-        Value::Array(a) => a.iter().any(has_placeholder),
-        Value::Object(m) => m.values().any(has_placeholder),
-        _ => false,
-    }
+    first_placeholder(v).is_some()
 }
 
 /// JSON pointers (RFC 6901) of the strings in `v` that hold a placeholder.
@@ -230,20 +235,10 @@ impl StackRefs {
         refs
     }
 
-    /// Record the live ARN of the stack's guardrail `name` in `region`.
-    pub fn add_guardrail(&mut self, name: &str, region: &str, arn: &str) {
-        self.add(Kind::Guardrail, name, region, arn);
-    }
-
     /// The live ARN of guardrail `name` in `region`, when it exists.
     pub fn guardrail(&self, name: &str, region: &str) -> Option<&str> {
         self.arns
             .get(&(Kind::Guardrail, name.to_string(), region.to_string()))
             .map(String::as_str)
-    }
-
-    /// Whether nothing was resolved.
-    pub fn is_empty(&self) -> bool {
-        self.arns.is_empty()
     }
 }

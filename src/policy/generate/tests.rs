@@ -277,7 +277,8 @@ iam:
 fn stack_refs() -> crate::policy::StackRefs {
     let mut refs = crate::policy::StackRefs::none();
     for (region, id) in [("us-east-1", "w7wyb75tiw62"), ("us-west-2", "q1q1q1q1q1q1")] {
-        refs.add_guardrail(
+        refs.add(
+            Kind::Guardrail,
             "default-safety",
             region,
             &format!("arn:aws:bedrock:{region}:111122223333:guardrail/{id}"),
