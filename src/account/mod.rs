@@ -13,6 +13,7 @@ pub mod aws;
 pub mod error;
 pub mod sandbox;
 pub mod spec;
+pub mod trail;
 
 pub use error::AccountError;
 
@@ -297,7 +298,43 @@ pub trait Account: Send + Sync {
             format!("Knowledge base {kb_id} is not found."),
         ))
     }
+
+    /// CloudTrail DescribeTrails in `region` with `includeShadowTrails`: the trails of the
+    /// region, multi-region trails of other home regions and organization trails.
+    async fn describe_trails(&self, region: &str) -> Result<Vec<trail::Trail>, AccountError> {
+        let _ = region;
+        Err(unsupported("DescribeTrails"))
+    }
+
+    /// CloudTrail GetTrailStatus of a trail (by ARN), asked in `region`.
+    async fn trail_status(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<trail::TrailStatus, AccountError> {
+        let _ = (region, trail_arn);
+        Err(unsupported("GetTrailStatus"))
+    }
+
+    /// CloudTrail GetEventSelectors of a trail (by ARN), asked in `region`.
+    async fn event_selectors(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<trail::EventSelectors, AccountError> {
+        let _ = (region, trail_arn);
+        Err(unsupported("GetEventSelectors"))
+    }
 }
+
+fn unsupported(operation: &str) -> AccountError {
+    AccountError::new(
+        operation,
+        "UnsupportedOperationException",
+        "this account cannot read CloudTrail",
+    )
+}
+
 
 /// What IAM holds for a principal, as documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
