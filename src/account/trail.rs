@@ -131,3 +131,118 @@ impl Normalize for CloudTrailTrailSpec {
         }
     }
 }
+
+/// What is wrong with a trail name, per CreateTrail
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html):
+/// 3–128 ASCII letters, digits, `.`, `_`, `-`; starts and ends with a letter or digit;
+/// no two separators next to each other; not an IP address.
+pub fn trail_name_problem(name: &str) -> Option<String> {
+    let n = name.chars().count();
+    if !(3..=128).contains(&n) {
+        return Some(format!("must be 3 to 128 characters long, found {n}"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Some(format!(
+            "may hold only ASCII letters, digits, `.`, `_` and `-`, found `{c}`"
+        ));
+    }
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !alnum(name.chars().next()) || !alnum(name.chars().last()) {
+        return Some("must start and end with a letter or a digit".to_string());
+    }
+    let sep = |c: char| matches!(c, '.' | '_' | '-');
+    if name
+        .chars()
+        .zip(name.chars().skip(1))
+        .any(|(a, b)| sep(a) && sep(b))
+    {
+        return Some("must not have adjacent `.`, `_` or `-`".to_string());
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Some("must not be in IP address format".to_string());
+    }
+    None
+}
+
+/// What is wrong with an S3 bucket name for delivery (S3's general purpose bucket rules,
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+/// 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit.
+pub fn bucket_name_problem(name: &str) -> Option<String> {
+    let n = name.len();
+    if !(3..=63).contains(&n) {
+        return Some(format!("must be 3 to 63 characters long, found {n}"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-')))
+    {
+        return Some(format!(
+            "may hold only lowercase letters, digits, `.` and `-`, found `{c}`"
+        ));
+    }
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge(name.chars().next()) || !edge(name.chars().last()) {
+        return Some("must start and end with a letter or a digit".to_string());
+    }
+    None
+}
+
+/// CreateTrail `S3KeyPrefix`: at most 200 characters.
+pub const MAX_PREFIX_CHARS: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trail_names_follow_create_trail() {
+        assert_eq!(trail_name_problem("bedrock-audit"), None);
+        assert_eq!(trail_name_problem("a.b_c-1"), None);
+        assert!(trail_name_problem("ab").is_some());
+        assert!(trail_name_problem("-abc").is_some());
+        assert!(trail_name_problem("my--trail").is_some());
+        assert!(trail_name_problem("my-_trail").is_some());
+        assert!(trail_name_problem("my trail").is_some());
+        assert!(trail_name_problem("192.168.5.4").is_some());
+        assert!(trail_name_problem(&"a".repeat(129)).is_some());
+    }
+
+    #[test]
+    fn bucket_names() {
+        assert_eq!(bucket_name_problem("my-audit.bucket"), None);
+        assert!(bucket_name_problem("My-Bucket").is_some());
+        assert!(bucket_name_problem("ab").is_some());
+        assert!(bucket_name_problem("bucket-").is_some());
+    }
+
+    #[test]
+    fn normalize_sorts_selectors_and_values() {
+        let mut s = CloudTrailTrailSpec {
+            s3_prefix: Some(String::new()),
+            advanced_event_selectors: vec![
+                AdvancedSelector {
+                    name: Some("b".into()),
+                    field_selectors: vec![FieldSelector::equals("eventCategory", &["Data"])],
+                },
+                AdvancedSelector {
+                    name: Some("a".into()),
+                    field_selectors: vec![
+                        FieldSelector::equals("resources.type", &["Y", "X"]),
+                        FieldSelector::equals("eventCategory", &["Data"]),
+                    ],
+                },
+            ],
+            ..CloudTrailTrailSpec::default()
+        };
+        s.normalize();
+        assert_eq!(s.s3_prefix, None);
+        assert_eq!(s.advanced_event_selectors[0].name.as_deref(), Some("a"));
+        assert_eq!(
+            s.advanced_event_selectors[0].field_selectors[1].equals,
+            ["X", "Y"]
+        );
+    }
+}

@@ -502,6 +502,7 @@ const TOP: &[&str] = &[
     "organization",
     "access_checks",
     "batch_roles",
+    "audit",
 ];
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
@@ -566,6 +567,9 @@ pub(crate) fn decode(
         .get("batch_roles")
         .map(|n| decode_list(dec, n, "batch_roles", super::decode_iam::decode_batch_role))
         .unwrap_or_default();
+    let audit = m
+        .get("audit")
+        .and_then(|n| super::decode_audit::decode_audit(dec, n));
     // A kind key written with no value is an error (refuse_null_sections); the
     // `or_else` below keeps `[]` meaning "manage this kind".
     let mut config = Config {
@@ -588,6 +592,7 @@ pub(crate) fn decode(
         organization,
         access_checks,
         batch_roles,
+        audit,
     };
     if !config.account.regions_declared {
         config.account.regions = used_regions(&config);

@@ -8,6 +8,7 @@
 mod decode;
 mod decode_guardrail;
 mod decode_iam;
+mod decode_audit;
 pub mod model;
 mod rules;
 pub mod schema;

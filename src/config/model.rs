@@ -42,6 +42,8 @@ pub struct Config {
     pub access_checks: Vec<AccessCheck>,
     /// Service roles Bedrock assumes for batch inference jobs (`batch_roles:`).
     pub batch_roles: Vec<BatchRole>,
+    /// `audit:` (CloudTrail coverage); `None` when absent.
+    pub audit: Option<Audit>,
 }
 
 /// `batch_roles[]`: the role a batch inference job passes to Bedrock, generated: trust for
@@ -58,6 +60,34 @@ pub struct BatchRole {
     pub models: Vec<S<String>>,
     /// Where jobs run; default the account's regions.
     pub regions: Vec<S<String>>,
+    pub span: Span,
+}
+
+/// `audit: { cloudtrail: require | manage, trail: {…} }` (docs/audit.md).
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub cloudtrail: S<CloudTrailMode>,
+    /// Required with `manage`.
+    pub trail: Option<AuditTrail>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloudTrailMode {
+    /// Report when the account's trails do not record the config's calls.
+    Require,
+    /// Own a trail that records them (kind `cloudtrail_trail`), and report as `require`.
+    Manage,
+}
+
+/// `audit.trail`: the trail `manage` owns.
+#[derive(Debug, Clone)]
+pub struct AuditTrail {
+    pub name: S<String>,
+    /// The trail's home region.
+    pub region: S<String>,
+    pub bucket: S<String>,
+    pub prefix: Option<S<String>>,
     pub span: Span,
 }
 

@@ -31,6 +31,44 @@ pub struct ConfigSchema {
     access_checks: Option<Vec<CheckSchema>>,
     /// Batch inference service roles, generated from their S3 locations and models.
     batch_roles: Option<Vec<BatchRoleSchema>>,
+    /// CloudTrail coverage of the Bedrock calls this config makes (docs/audit.md).
+    audit: Option<AuditSchema>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct AuditSchema {
+    /// `require`: plan and check report trails that do not record the config's calls;
+    /// `manage`: the stack owns a trail that does (and reports as `require`).
+    cloudtrail: CloudTrailMode,
+    /// The trail `manage` owns (required with `manage`, refused with `require`).
+    trail: Option<AuditTrailSchema>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum CloudTrailMode {
+    Require,
+    Manage,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct AuditTrailSchema {
+    /// Trail name (CreateTrail rules: 3-128 of `[A-Za-z0-9._-]`).
+    #[schemars(length(min = 3, max = 128))]
+    name: String,
+    /// The trail's home region; the trail is multi-region.
+    region: String,
+    /// S3 bucket the trail delivers to (it must exist and allow CloudTrail to write).
+    #[schemars(length(min = 3, max = 63))]
+    bucket: String,
+    /// S3 key prefix.
+    #[schemars(length(max = 200))]
+    prefix: Option<String>,
 }
 
 #[derive(Deserialize, JsonSchema)]
