@@ -44,10 +44,12 @@ pub enum Kind {
     IamPolicy,
     /// A custom (fine-tuned or imported) model of the account: read-only inventory.
     CustomModel,
+    /// A CloudTrail trail the stack owns (`audit.cloudtrail: manage`).
+    CloudTrailTrail,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::ModelAccess,
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
@@ -58,6 +60,7 @@ impl Kind {
         Kind::IamRole,
         Kind::IamPolicy,
         Kind::CustomModel,
+        Kind::CloudTrailTrail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::IamRole => "iam_role",
             Kind::IamPolicy => "iam_policy",
             Kind::CustomModel => "custom_model",
+            Kind::CloudTrailTrail => "cloudtrail_trail",
         }
     }
 

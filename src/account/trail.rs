@@ -103,6 +103,10 @@ pub struct CloudTrailTrailSpec {
     /// StartLogging / StopLogging.
     pub logging: bool,
     pub advanced_event_selectors: Vec<AdvancedSelector>,
+    /// An organization trail (read-only here: the stack's own trail is never one; a
+    /// sandbox seed may describe one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub organization: bool,
 }
 
 impl Normalize for CloudTrailTrailSpec {

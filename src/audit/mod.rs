@@ -122,3 +122,31 @@ impl Finding {
         })
     }
 }
+
+/// The text summary plan and check print: a count, then one line per finding.
+pub fn render_summary(findings: &[Finding]) -> String {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let mut out = format!(
+        "\nCloudTrail audit: {} error{}, {} warning{}\n",
+        errors,
+        if errors == 1 { "" } else { "s" },
+        findings.len() - errors,
+        if findings.len() - errors == 1 { "" } else { "s" }
+    );
+    if findings.is_empty() {
+        out.push_str("  the trails record every Bedrock call this config makes\n");
+    }
+    for f in findings {
+        out.push_str(&format!(
+            "  {} [{}] {}: {}\n",
+            f.severity.as_str(),
+            f.code,
+            f.region,
+            f.message
+        ));
+    }
+    out
+}

@@ -40,10 +40,18 @@ pub enum CheckFormat {
 }
 
 pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
-    let (cfg, _sources) = super::common::load_config(&a.file)?;
+    let (cfg, sources) = super::common::load_config(&a.file)?;
     let online = a.simulate || g.sandbox.is_some();
     let rt = super::account::runtime().context("cannot start the async runtime")?;
     let (checks, cells) = rt.block_on(evaluate_all(g, &a, &cfg, online))?;
+    // `audit:` reads the account's trails even for offline checks (docs/audit.md).
+    let audit = match &cfg.audit {
+        Some(_) => rt.block_on(async {
+            let account = super::account::open_account(g).await?;
+            anyhow::Ok(super::audit::findings(&cfg, account.as_ref()).await)
+        })?,
+        None => None,
+    };
 
     let failed = checks.iter().filter(|c| !c.pass).count();
     let regions: Vec<String> = cfg.regions().map(str::to_string).collect();
@@ -54,6 +62,9 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
             });
             if let Some(cells) = &cells {
                 doc["matrix"] = cells.iter().map(matrix::Cell::to_json).collect();
+            }
+            if let Some(f) = &audit {
+                doc["audit"] = f.iter().map(bedrockctl::audit::Finding::to_json).collect();
             }
             super::common::print_stdout(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
@@ -67,15 +78,25 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
                     colour_wanted(std::io::stdout().is_terminal()),
                 ));
             }
+            if let Some(f) = &audit {
+                out.push_str(&bedrockctl::audit::render_summary(f));
+            }
             super::common::print_stdout(&out)?;
         }
     }
+    if let Some(f) = &audit {
+        super::audit::print_diagnostics(&cfg, &sources, f);
+    }
+    let audit_failed = audit.as_deref().is_some_and(super::audit::has_error);
     if failed > 0 {
         eprintln!(
             "error: {failed} of {} access check{} failed",
             checks.len(),
             if checks.len() == 1 { "" } else { "s" }
         );
+        Ok(3)
+    } else if audit_failed {
+        eprintln!("error: the account's CloudTrail trails do not record every Bedrock call of this config");
         Ok(3)
     } else {
         Ok(0)

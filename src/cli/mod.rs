@@ -2,6 +2,7 @@
 //! each subcommand lives in its own file and calls into the library.
 
 mod account;
+mod audit;
 mod check;
 mod completions;
 mod destroy;

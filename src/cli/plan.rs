@@ -129,12 +129,17 @@ async fn plan_stack(
             config.display()
         );
     }
+    let audit = super::audit::findings(&cfg, account.as_ref()).await;
+    if let Some(f) = &audit {
+        super::audit::print_diagnostics(&cfg, &sources, f);
+    }
     let report = Report {
         config: config.display().to_string(),
         plan,
         access_checks,
         access_checks_error,
         locations,
+        audit,
     };
     Ok(Stack {
         config,

@@ -85,6 +85,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
     let mut docs: Vec<(String, Value)> = Vec::new();
     let mut custom_models: Vec<String> = Vec::new();
     let mut guardrails: BTreeMap<String, GuardrailEntry> = BTreeMap::new();
+    let mut trails: Vec<String> = Vec::new();
     for r in resources {
         let tags = json!(user_tags(&r.tags));
         let prevent = if r.prevent_destroy() {
@@ -232,6 +233,11 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                         ])));
                 }
             }
+            Kind::CloudTrailTrail => {
+                if let Some(t) = super::audit_trail::adopt_entry(r) {
+                    trails.push(t);
+                }
+            }
             // Versions come with their guardrail (`publish_version`); model access is
             // declared under `models:` by intent, not copied.
             Kind::GuardrailVersion | Kind::ModelAccess => {}
@@ -304,6 +310,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
             }
         }
     }
+    super::audit_trail::write_adopt(&mut out, &trails);
     if !custom_models.is_empty() {
         out.push_str(
             "# Custom models of the account (a provisioned_throughput `model` may name one):

@@ -327,6 +327,8 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
         );
     }
 
+    out.extend(super::audit_trail::desired_trail(cfg, &stack));
+
     out.sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
     Desired {
         scope,

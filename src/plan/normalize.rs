@@ -31,6 +31,7 @@ const DEFAULTS: &[(Kind, &str, DefaultValue)] = &[
 const READ_ONLY: &[(Kind, &str)] = &[
     (Kind::ProvisionedThroughput, "commitment_expiration"),
     (Kind::GuardrailVersion, "version"),
+    (Kind::CloudTrailTrail, "organization"),
 ];
 
 enum DefaultValue {
@@ -69,6 +70,9 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
         Kind::Alarm => typed::<AlarmSpec>(spec, Normalize::normalize),
         Kind::IamRole => typed::<IamRoleSpec>(spec, Normalize::normalize),
         Kind::IamPolicy => typed::<IamPolicySpec>(spec, |_| {}),
+        Kind::CloudTrailTrail => {
+            typed::<crate::account::trail::CloudTrailTrailSpec>(spec, Normalize::normalize)
+        }
     };
     if let Value::Object(map) = &mut v {
         for (k, field, default) in DEFAULTS {

@@ -99,6 +99,7 @@ pub struct ReportJson<'a> {
     access_checks: Option<&'a [CheckRow]>,
     access_checks_error: Option<&'a str>,
     locations: &'a Locations,
+    audit: Option<&'a [crate::audit::Finding]>,
 }
 
 impl<'a> ReportJson<'a> {
@@ -110,6 +111,7 @@ impl<'a> ReportJson<'a> {
             access_checks: r.access_checks.as_deref(),
             access_checks_error: r.access_checks_error.as_deref(),
             locations: &r.locations,
+            audit: r.audit.as_deref(),
         }
     }
 
@@ -122,6 +124,7 @@ impl<'a> ReportJson<'a> {
             access_checks: None,
             access_checks_error: None,
             locations: &NO_LOCATIONS,
+            audit: None,
         }
     }
 
@@ -208,6 +211,10 @@ impl Serialize for ReportJson<'_> {
         m.serialize_entry("has_changes", &plan.has_changes())?;
         if let Some(e) = self.access_checks_error {
             m.serialize_entry("access_checks_error", e)?;
+        }
+        if let Some(f) = self.audit {
+            let rows: Vec<Value> = f.iter().map(crate::audit::Finding::to_json).collect();
+            m.serialize_entry("audit_findings", &rows)?;
         }
         if !plan.unmanaged.is_empty() {
             let unmanaged: Vec<Value> = plan

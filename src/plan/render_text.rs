@@ -313,6 +313,9 @@ pub fn render_report(r: &Report) -> String {
             }
         }
     }
+    if let Some(findings) = &r.audit {
+        out.push_str(&crate::audit::render_summary(findings));
+    }
     out
 }
 

@@ -25,6 +25,8 @@ pub struct Report {
     pub access_checks: Option<Vec<CheckRow>>,
     pub access_checks_error: Option<String>,
     pub locations: Locations,
+    /// CloudTrail audit findings (`audit:` in the config); `None` without it.
+    pub audit: Option<Vec<crate::audit::Finding>>,
 }
 
 /// One access check result and the config line of the check.
@@ -68,6 +70,7 @@ impl Report {
             access_checks: None,
             access_checks_error: None,
             locations: Locations::default(),
+            audit: None,
         }
     }
 
@@ -175,6 +178,7 @@ fn kind_key(kind: Kind) -> &'static str {
         Kind::InvocationLogging => "invocation_logging",
         Kind::Alarm => "alarms",
         Kind::IamRole | Kind::IamPolicy => "iam",
+        Kind::CloudTrailTrail => "audit",
     }
 }
 

@@ -96,6 +96,9 @@ impl Scope {
         if !cfg.batch_roles.is_empty() {
             s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
         }
+        if let Some(region) = super::audit_trail::scope_region(cfg) {
+            s.lists.insert((Kind::CloudTrailTrail, region));
+        }
         if let Some(models) = &cfg.models {
             for m in models {
                 for r in &m.regions {

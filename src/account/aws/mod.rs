@@ -13,6 +13,7 @@
 //! Architecture invariant: only `account/aws` imports `aws-sdk-*`.
 
 mod alarms;
+mod cloudtrail;
 pub mod clients;
 mod custom;
 mod error;
@@ -70,6 +71,7 @@ pub struct AwsAccount {
     runtime: ClientMap<aws_sdk_bedrockruntime::Client>,
     agent_runtime: ClientMap<aws_sdk_bedrockagentruntime::Client>,
     cloudwatch: ClientMap<aws_sdk_cloudwatch::Client>,
+    cloudtrail: ClientMap<aws_sdk_cloudtrail::Client>,
     iam: ClientMap<aws_sdk_iam::Client>,
     sts: ClientMap<aws_sdk_sts::Client>,
     organizations: ClientMap<aws_sdk_organizations::Client>,
@@ -105,6 +107,7 @@ impl AwsAccount {
             runtime: ClientMap::new(),
             agent_runtime: ClientMap::new(),
             cloudwatch: ClientMap::new(),
+            cloudtrail: ClientMap::new(),
             iam: ClientMap::new(),
             sts: ClientMap::new(),
             organizations: ClientMap::new(),
@@ -186,6 +189,16 @@ impl AwsAccount {
         })
     }
 
+    pub(crate) fn cloudtrail(
+        &self,
+        region: &str,
+    ) -> Result<aws_sdk_cloudtrail::Client, AccountError> {
+        let region = self.region_of(region);
+        self.cloudtrail.get_or_create(region, || {
+            service_client!(aws_sdk_cloudtrail, &self.sdk, region, self.extras)
+        })
+    }
+
     /// IAM is global: one client in the home region.
     pub(crate) fn iam(&self) -> Result<aws_sdk_iam::Client, AccountError> {
         let region = self.home_region.as_str();
@@ -244,6 +257,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::list_roles(self).await,
             Kind::IamPolicy => iam::list_policies(self).await,
             Kind::CustomModel => custom::list(self, region).await,
+            Kind::CloudTrailTrail => cloudtrail::list(self, region).await,
         }
     }
 
@@ -264,6 +278,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::get_role(self, id).await,
             Kind::IamPolicy => iam::get_policy(self, id).await,
             Kind::CustomModel => custom::get(self, region, id).await,
+            Kind::CloudTrailTrail => cloudtrail::get(self, region, id).await,
         }
     }
 
@@ -284,6 +299,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, None).await,
             Kind::IamRole => iam::create_role(self, desired).await,
             Kind::IamPolicy => iam::create_policy(self, desired).await,
+            Kind::CloudTrailTrail => cloudtrail::create(self, desired).await,
         }
     }
 
@@ -310,6 +326,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, Some(live)).await,
             Kind::IamRole => iam::update_role(self, live, desired).await,
             Kind::IamPolicy => iam::update_policy(self, live, desired).await,
+            Kind::CloudTrailTrail => cloudtrail::update(self, live, desired).await,
         }
     }
 
@@ -324,7 +341,31 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::delete(self, live).await,
             Kind::IamRole => iam::delete_role(self, live).await,
             Kind::IamPolicy => iam::delete_policy(self, live).await,
+            Kind::CloudTrailTrail => cloudtrail::delete(self, live).await,
         }
+    }
+
+    async fn describe_trails(
+        &self,
+        region: &str,
+    ) -> Result<Vec<crate::account::trail::Trail>, AccountError> {
+        cloudtrail::describe_trails(self, region).await
+    }
+
+    async fn trail_status(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<crate::account::trail::TrailStatus, AccountError> {
+        cloudtrail::trail_status(self, region, trail_arn).await
+    }
+
+    async fn event_selectors(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<crate::account::trail::EventSelectors, AccountError> {
+        cloudtrail::event_selectors(self, region, trail_arn).await
     }
 
     async fn model_status(

@@ -52,6 +52,7 @@ const BR: &str = "Bedrock";
 const RT: &str = "Bedrock Runtime";
 const AR: &str = "Bedrock Agent Runtime";
 const CW: &str = "CloudWatch";
+const CT: &str = "CloudTrail";
 const IAM: &str = "IAM";
 const STS: &str = "STS";
 const ORG: &str = "Organizations";
@@ -215,6 +216,24 @@ pub const PERMISSIONS: &[Permission] = &[
     p(CW, "TagResource", Write, &["cloudwatch:TagResource"]),
     p(CW, "UntagResource", Write, &["cloudwatch:UntagResource"]),
     p(CW, "DeleteAlarms", Write, &["cloudwatch:DeleteAlarms"]),
+    // CloudTrail: the audit reads trails; `audit.cloudtrail: manage` owns one
+    p(CT, "DescribeTrails", Read, &["cloudtrail:DescribeTrails"]),
+    p(CT, "GetTrailStatus", Read, &["cloudtrail:GetTrailStatus"]),
+    p(CT, "GetEventSelectors", Read, &["cloudtrail:GetEventSelectors"]),
+    p(CT, "ListTags", Read, &["cloudtrail:ListTags"]),
+    p(
+        CT,
+        "CreateTrail",
+        Write,
+        &["cloudtrail:CreateTrail", "cloudtrail:AddTags"],
+    ),
+    p(CT, "UpdateTrail", Write, &["cloudtrail:UpdateTrail"]),
+    p(CT, "PutEventSelectors", Write, &["cloudtrail:PutEventSelectors"]),
+    p(CT, "StartLogging", Write, &["cloudtrail:StartLogging"]),
+    p(CT, "StopLogging", Write, &["cloudtrail:StopLogging"]),
+    p(CT, "AddTags", Write, &["cloudtrail:AddTags"]),
+    p(CT, "RemoveTags", Write, &["cloudtrail:RemoveTags"]),
+    p(CT, "DeleteTrail", Write, &["cloudtrail:DeleteTrail"]),
     // IAM roles
     p(IAM, "ListRoles", Read, &["iam:ListRoles"]),
     p(IAM, "GetRole", Read, &["iam:GetRole"]),
@@ -363,6 +382,7 @@ pub fn service_of_accessor(accessor: &str) -> Option<&'static str> {
         "runtime" => Some(RT),
         "agent_runtime" => Some(AR),
         "cloudwatch" => Some(CW),
+        "cloudtrail" => Some(CT),
         "iam" => Some(IAM),
         "sts" => Some(STS),
         "organizations" => Some(ORG),

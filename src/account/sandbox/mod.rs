@@ -289,6 +289,36 @@ impl Account for Sandbox {
             .read_settings(|s| models::status(s, region, model_id, &today))
     }
 
+    async fn describe_trails(
+        &self,
+        region: &str,
+    ) -> Result<Vec<crate::account::trail::Trail>, AccountError> {
+        self.faults.before_call("DescribeTrails").await?;
+        self.store.read(|s| kinds::cloudtrail::describe(s, region))
+    }
+
+    async fn trail_status(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<crate::account::trail::TrailStatus, AccountError> {
+        let _ = region;
+        self.faults.before_call("GetTrailStatus").await?;
+        self.store
+            .read(|s| kinds::cloudtrail::status(s, trail_arn))?
+    }
+
+    async fn event_selectors(
+        &self,
+        region: &str,
+        trail_arn: &str,
+    ) -> Result<crate::account::trail::EventSelectors, AccountError> {
+        let _ = region;
+        self.faults.before_call("GetEventSelectors").await?;
+        self.store
+            .read(|s| kinds::cloudtrail::selectors(s, trail_arn))?
+    }
+
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError> {
         self.faults.before_call("ListFoundationModels").await?;
         let today = self.ctx().today;

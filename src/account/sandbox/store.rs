@@ -271,6 +271,7 @@ fn identifies(e: &Entry, id: &str) -> bool {
         Kind::ProvisionedThroughput | Kind::CustomModel => short == id || r.name == id,
         Kind::GuardrailVersion => false,
         Kind::InvocationLogging | Kind::Alarm | Kind::IamRole | Kind::IamPolicy => r.name == id,
+        Kind::CloudTrailTrail => r.name == id,
         Kind::ModelAccess => false,
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod alarm;
 pub mod bedrock;
+pub mod cloudtrail;
 pub mod guardrail;
 pub mod iam;
 
@@ -79,6 +80,7 @@ pub fn create(
         Kind::Alarm => alarm::put(state, ctx, &desired, true)?,
         Kind::IamRole => iam::create_role(state, ctx, &desired)?,
         Kind::IamPolicy => iam::create_policy(state, ctx, &desired)?,
+        Kind::CloudTrailTrail => cloudtrail::create(state, ctx, &desired)?,
     };
     let entry = state
         .find(desired.kind, &desired.region, &id)
@@ -135,6 +137,7 @@ pub fn update(
         Kind::Alarm => alarm::update(state, ctx, idx, desired)?,
         Kind::IamRole => iam::update_role(state, ctx, idx, desired)?,
         Kind::IamPolicy => iam::update_policy(state, ctx, idx, desired)?,
+        Kind::CloudTrailTrail => cloudtrail::update(state, ctx, idx, desired)?,
     }
     // As TagResource/UntagResource do: remove the tags `live` has and `desired` lacks,
     // set `desired`'s; tags the caller did not see (added since it listed) stay.
@@ -174,7 +177,8 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         | Kind::InferenceProfile
         | Kind::InvocationLogging
         | Kind::Alarm
-        | Kind::IamRole => {}
+        | Kind::IamRole
+        | Kind::CloudTrailTrail => {}
     }
     // Deleting versions may have shifted positions; look the entry up again.
     let idx = state
@@ -276,6 +280,7 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
             new_short_id(state, kind, region, name)
         ),
         Kind::Alarm => format!("arn:{partition}:cloudwatch:{region}:{acct}:alarm:{name}"),
+        Kind::CloudTrailTrail => format!("arn:{partition}:cloudtrail:{region}:{acct}:trail/{name}"),
         Kind::IamRole => format!("arn:aws:iam::{acct}:role/{name}"),
         Kind::IamPolicy => format!("arn:aws:iam::{acct}:policy/{name}"),
         Kind::InvocationLogging => "default".to_string(),
@@ -353,6 +358,7 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "CreateRole",
         Kind::IamPolicy => "CreatePolicy",
         Kind::CustomModel => "CreateModelCustomizationJob",
+        Kind::CloudTrailTrail => "CreateTrail",
     }
 }
 
@@ -367,6 +373,7 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "UpdateRole",
         Kind::IamPolicy => "CreatePolicyVersion",
         Kind::CustomModel => "UpdateCustomModel",
+        Kind::CloudTrailTrail => "UpdateTrail",
     }
 }
 
@@ -381,6 +388,7 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "DeleteRole",
         Kind::IamPolicy => "DeletePolicy",
         Kind::CustomModel => "DeleteCustomModel",
+        Kind::CloudTrailTrail => "DeleteTrail",
     }
 }
 
@@ -395,6 +403,7 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "GetRole",
         Kind::IamPolicy => "GetPolicy",
         Kind::CustomModel => "GetCustomModel",
+        Kind::CloudTrailTrail => "DescribeTrails",
     }
 }
 
@@ -409,6 +418,7 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "ListRoles",
         Kind::IamPolicy => "ListPolicies",
         Kind::CustomModel => "ListCustomModels",
+        Kind::CloudTrailTrail => "DescribeTrails",
     }
 }
 
@@ -428,6 +438,11 @@ pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
             op,
             "ResourceNotFound",
             format!("Alarm {id} does not exist."),
+        ),
+        Kind::CloudTrailTrail => AccountError::new(
+            op,
+            "TrailNotFoundException",
+            format!("Unknown trail: {id}"),
         ),
         _ => AccountError::not_found(op, format!("The resource {id} was not found.")),
     }

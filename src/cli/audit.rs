@@ -1,0 +1,27 @@
+//! `audit:` in `plan` and `check`: read the trails, print the findings as diagnostics at
+//! the config's `audit.cloudtrail` value (FILE:LINE:COL, like lint findings), and say
+//! whether one is an error (docs/audit.md).
+
+use bedrockctl::account::Account;
+use bedrockctl::audit::{self, Finding};
+use bedrockctl::config::Config;
+use bedrockctl::diag::Severity;
+use bedrockctl::span::SourceMap;
+
+/// The findings of the config's `audit:`, `None` when it has none.
+pub(crate) async fn findings(cfg: &Config, account: &dyn Account) -> Option<Vec<Finding>> {
+    cfg.audit.as_ref()?;
+    Some(audit::read::audit(cfg, account).await)
+}
+
+/// Each finding as a diagnostic on stderr.
+pub(crate) fn print_diagnostics(cfg: &Config, sources: &SourceMap, findings: &[Finding]) {
+    let span = cfg.audit.as_ref().map(|a| a.cloudtrail.span);
+    for f in findings {
+        eprint!("{}", f.to_diagnostic(span).render(sources));
+    }
+}
+
+pub(crate) fn has_error(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
