@@ -45,6 +45,7 @@ pub enum Kind {
     /// A custom (fine-tuned or imported) model of the account: read-only inventory.
     CustomModel,
     /// A CloudTrail trail the stack owns (`audit.cloudtrail: manage`).
+    #[serde(rename = "cloudtrail_trail")]
     CloudTrailTrail,
 }
 
