@@ -249,7 +249,11 @@ pub(crate) async fn get(
         Err(e) if e.code == "TrailNotFoundException" => return Ok(None),
         Err(e) => return Err(e),
     };
-    match found.first() {
+    // Keep only the asked trail: some endpoints (moto) answer with every trail.
+    let asked = found
+        .iter()
+        .find(|t| t.trail_arn() == Some(id) || t.name() == Some(id));
+    match asked {
         Some(t) => Ok(Some(to_resource(acct, region, t).await?)),
         None => Ok(None),
     }
@@ -412,10 +416,11 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn delete(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
-    let arn = live.id.clone().unwrap_or_else(|| live.name.clone());
+    // By name, in the trail's home region: CloudTrail takes a name or an ARN, and some
+    // endpoints (moto) only delete by name.
     acct.cloudtrail(&live.region)?
         .delete_trail()
-        .name(arn)
+        .name(&live.name)
         .send()
         .await
         .map_err(sdk_err("DeleteTrail"))?;
