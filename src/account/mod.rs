@@ -340,7 +340,6 @@ fn unsupported(operation: &str) -> AccountError {
     )
 }
 
-
 /// What IAM holds for a principal, as documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PrincipalPolicies {

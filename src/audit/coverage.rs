@@ -347,10 +347,9 @@ mod tests {
     #[test]
     fn narrowed_selectors_warn() {
         let mut sel = selectors_for(&[KNOWLEDGE_BASE]);
-        sel[1].field_selectors.push(FieldSelector::equals(
-            "eventName",
-            &["RetrieveAndGenerate"],
-        ));
+        sel[1]
+            .field_selectors
+            .push(FieldSelector::equals("eventName", &["RetrieveAndGenerate"]));
         let f = findings(
             &needs(&[KNOWLEDGE_BASE]),
             &region(vec![trail(

@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(data_type_of("InvokeAgent"), Some(AGENT_ALIAS));
         assert_eq!(data_type_of("RetrieveAndGenerate"), Some(KNOWLEDGE_BASE));
         assert_eq!(data_type_of("ApplyGuardrail"), Some(GUARDRAIL));
-        assert_eq!(calls_of(KNOWLEDGE_BASE), &["Retrieve", "RetrieveAndGenerate"]);
+        assert_eq!(
+            calls_of(KNOWLEDGE_BASE),
+            &["Retrieve", "RetrieveAndGenerate"]
+        );
         assert!(calls_of("AWS::S3::Object").is_empty());
     }
 }

@@ -134,7 +134,11 @@ pub fn render_summary(findings: &[Finding]) -> String {
         errors,
         if errors == 1 { "" } else { "s" },
         findings.len() - errors,
-        if findings.len() - errors == 1 { "" } else { "s" }
+        if findings.len() - errors == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     if findings.is_empty() {
         out.push_str("  the trails record every Bedrock call this config makes\n");

@@ -62,7 +62,11 @@ impl Needs {
                         need(AGENT_ALIAS, &rs, format!("role {who} grants agent:"));
                     }
                     if !g.knowledge_base.is_empty() {
-                        need(KNOWLEDGE_BASE, &rs, format!("role {who} grants knowledge_base:"));
+                        need(
+                            KNOWLEDGE_BASE,
+                            &rs,
+                            format!("role {who} grants knowledge_base:"),
+                        );
                     }
                     if g.guardrail.is_some() {
                         need(GUARDRAIL, &rs, format!("role {who} grants guardrail:"));

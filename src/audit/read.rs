@@ -59,10 +59,8 @@ pub async fn read_regions(account: &dyn Account, needs: &Needs) -> Vec<RegionVie
             .map_err(|e| e.to_string());
         (t.arn.clone(), (status, selectors))
     });
-    let read: BTreeMap<String, TrailRead> = futures::future::join_all(reads)
-        .await
-        .into_iter()
-        .collect();
+    let read: BTreeMap<String, TrailRead> =
+        futures::future::join_all(reads).await.into_iter().collect();
 
     listed
         .into_iter()
@@ -71,10 +69,10 @@ pub async fn read_regions(account: &dyn Account, needs: &Needs) -> Vec<RegionVie
             trails: trails.map(|ts| {
                 ts.into_iter()
                     .map(|t| {
-                        let (logging, selectors) = read.get(&t.arn).cloned().unwrap_or((
-                            Err("not read".to_string()),
-                            Err("not read".to_string()),
-                        ));
+                        let (logging, selectors) = read
+                            .get(&t.arn)
+                            .cloned()
+                            .unwrap_or((Err("not read".to_string()), Err("not read".to_string())));
                         TrailView {
                             trail: t,
                             logging,

@@ -231,7 +231,10 @@ mod tests {
         };
         assert_eq!(records(&s, data(KB, true)), Record::All);
         assert_eq!(records(&s, data(KB, false)), Record::All);
-        assert_eq!(records(&s, data("AWS::Bedrock::AgentAlias", true)), Record::None);
+        assert_eq!(
+            records(&s, data("AWS::Bedrock::AgentAlias", true)),
+            Record::None
+        );
         assert_eq!(records(&s, mgmt(true)), Record::All);
         // No resources.type: not a data selector at all.
         let s = adv(vec![FieldSelector::equals("eventCategory", &["Data"])]);

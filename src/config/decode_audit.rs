@@ -56,8 +56,7 @@ fn decode_trail(dec: &mut Decoder, node: &Node) -> Option<AuditTrail> {
     let prefix = dec.opt_string(&m, "prefix");
     let problem = |dec: &mut Decoder, v: &S<String>, what: &str, p: Option<String>| {
         if let Some(p) = p {
-            dec.diags
-                .error(v.span, format!("{what} `{}` {p}", v.value));
+            dec.diags.error(v.span, format!("{what} `{}` {p}", v.value));
         }
     };
     if let Some(n) = &name {

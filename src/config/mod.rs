@@ -6,9 +6,9 @@
 //! reports all errors.
 
 mod decode;
+mod decode_audit;
 mod decode_guardrail;
 mod decode_iam;
-mod decode_audit;
 pub mod model;
 mod rules;
 pub mod schema;

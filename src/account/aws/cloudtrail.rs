@@ -102,7 +102,12 @@ pub(crate) async fn event_selectors(
                 data_resources: e
                     .data_resources()
                     .iter()
-                    .map(|d| (d.r#type().unwrap_or_default().to_string(), d.values().to_vec()))
+                    .map(|d| {
+                        (
+                            d.r#type().unwrap_or_default().to_string(),
+                            d.values().to_vec(),
+                        )
+                    })
                     .collect(),
                 exclude_management_event_sources: e.exclude_management_event_sources().to_vec(),
             })
@@ -195,7 +200,12 @@ async fn list_tags(
         .resource_tag_list()
         .iter()
         .flat_map(|r| r.tags_list())
-        .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+        .map(|t| {
+            (
+                t.key().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
         .collect())
 }
 
@@ -225,7 +235,14 @@ async fn to_resource(
         id: Some(trail.arn),
         spec: spec_json("DescribeTrails", &spec)?,
         tags,
-        status: Some(if status.is_logging { "LOGGING" } else { "STOPPED" }.to_string()),
+        status: Some(
+            if status.is_logging {
+                "LOGGING"
+            } else {
+                "STOPPED"
+            }
+            .to_string(),
+        ),
     })
 }
 
@@ -235,7 +252,11 @@ pub(crate) async fn list(acct: &AwsAccount, region: &str) -> Result<Vec<Resource
         .into_iter()
         .filter(|t| t.home_region().is_none_or(|h| h == region))
         .collect();
-    bounded(trails, |t| async move { to_resource(acct, region, &t).await }).await
+    bounded(
+        trails,
+        |t| async move { to_resource(acct, region, &t).await },
+    )
+    .await
 }
 
 /// `id` is the trail ARN or its name.
@@ -293,7 +314,13 @@ fn sdk_selectors(
 
 fn ct_tags(op: &'static str, tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AccountError> {
     tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(build_err(op)))
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(build_err(op))
+        })
         .collect()
 }
 
@@ -333,7 +360,10 @@ async fn selectors_and_logging(
     Ok(())
 }
 
-pub(crate) async fn create(acct: &AwsAccount, desired: &Resource) -> Result<Resource, AccountError> {
+pub(crate) async fn create(
+    acct: &AwsAccount,
+    desired: &Resource,
+) -> Result<Resource, AccountError> {
     const OP: &str = "CreateTrail";
     let spec: CloudTrailTrailSpec = typed_spec(OP, desired)?;
     let region = desired.region.as_str();
@@ -354,9 +384,9 @@ pub(crate) async fn create(acct: &AwsAccount, desired: &Resource) -> Result<Reso
         .map(str::to_string)
         .unwrap_or_else(|| desired.name.clone());
     selectors_and_logging(acct, region, &arn, &spec, Some(false)).await?;
-    get(acct, region, &arn)
-        .await?
-        .ok_or_else(|| AccountError::not_found(OP, format!("trail `{}` did not stick", desired.name)))
+    get(acct, region, &arn).await?.ok_or_else(|| {
+        AccountError::not_found(OP, format!("trail `{}` did not stick", desired.name))
+    })
 }
 
 pub(crate) async fn update(
@@ -391,7 +421,12 @@ pub(crate) async fn update(
     if !remove.is_empty() {
         let keys: Vec<Tag> = remove
             .iter()
-            .map(|k| Tag::builder().key(k).build().map_err(build_err("RemoveTags")))
+            .map(|k| {
+                Tag::builder()
+                    .key(k)
+                    .build()
+                    .map_err(build_err("RemoveTags"))
+            })
             .collect::<Result<_, _>>()?;
         acct.cloudtrail(region)?
             .remove_tags()

@@ -13,8 +13,8 @@
 //! Architecture invariant: only `account/aws` imports `aws-sdk-*`.
 
 mod alarms;
-mod cloudtrail;
 pub mod clients;
+mod cloudtrail;
 mod custom;
 mod error;
 mod guardrails;

@@ -219,7 +219,12 @@ pub const PERMISSIONS: &[Permission] = &[
     // CloudTrail: the audit reads trails; `audit.cloudtrail: manage` owns one
     p(CT, "DescribeTrails", Read, &["cloudtrail:DescribeTrails"]),
     p(CT, "GetTrailStatus", Read, &["cloudtrail:GetTrailStatus"]),
-    p(CT, "GetEventSelectors", Read, &["cloudtrail:GetEventSelectors"]),
+    p(
+        CT,
+        "GetEventSelectors",
+        Read,
+        &["cloudtrail:GetEventSelectors"],
+    ),
     p(CT, "ListTags", Read, &["cloudtrail:ListTags"]),
     p(
         CT,
@@ -228,7 +233,12 @@ pub const PERMISSIONS: &[Permission] = &[
         &["cloudtrail:CreateTrail", "cloudtrail:AddTags"],
     ),
     p(CT, "UpdateTrail", Write, &["cloudtrail:UpdateTrail"]),
-    p(CT, "PutEventSelectors", Write, &["cloudtrail:PutEventSelectors"]),
+    p(
+        CT,
+        "PutEventSelectors",
+        Write,
+        &["cloudtrail:PutEventSelectors"],
+    ),
     p(CT, "StartLogging", Write, &["cloudtrail:StartLogging"]),
     p(CT, "StopLogging", Write, &["cloudtrail:StopLogging"]),
     p(CT, "AddTags", Write, &["cloudtrail:AddTags"]),

@@ -82,7 +82,9 @@ fn check_selectors(op: &str, spec: &CloudTrailTrailSpec) -> Result<(), AccountEr
     let mut values = 0usize;
     for s in &spec.advanced_event_selectors {
         if !s.field_selectors.iter().any(|f| f.field == "eventCategory") {
-            return bad("Every advanced event selector needs an eventCategory field selector.".into());
+            return bad(
+                "Every advanced event selector needs an eventCategory field selector.".into(),
+            );
         }
         for f in &s.field_selectors {
             if !FIELDS.contains(&f.field.as_str()) {
@@ -128,7 +130,10 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
             return Err(err(
                 OP,
                 "TrailAlreadyExistsException",
-                format!("Trail {} already exists for customer: {}", d.name, state.account_id),
+                format!(
+                    "Trail {} already exists for customer: {}",
+                    d.name, state.account_id
+                ),
             ));
         }
         count += 1;
@@ -137,7 +142,10 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
         return Err(err(
             OP,
             "MaximumNumberOfTrailsExceededException",
-            format!("User: {} already has {MAX_TRAILS_PER_REGION} trails in {}.", state.account_id, d.region),
+            format!(
+                "User: {} already has {MAX_TRAILS_PER_REGION} trails in {}.",
+                state.account_id, d.region
+            ),
         ));
     }
     let id = arn_for(state, Kind::CloudTrailTrail, &d.region, &d.name);
@@ -291,13 +299,17 @@ mod tests {
         st.account_id = "111122223333".into();
         let c = ctx();
         assert_eq!(
-            create(&mut st, &c, &desired("a", &spec())).unwrap_err().code,
+            create(&mut st, &c, &desired("a", &spec()))
+                .unwrap_err()
+                .code,
             "InvalidTrailNameException"
         );
         let mut bad = spec();
         bad.s3_bucket = "Bad_Bucket".into();
         assert_eq!(
-            create(&mut st, &c, &desired("trail-1", &bad)).unwrap_err().code,
+            create(&mut st, &c, &desired("trail-1", &bad))
+                .unwrap_err()
+                .code,
             "InvalidS3BucketNameException"
         );
         let mut bad = spec();
@@ -306,18 +318,24 @@ mod tests {
             field_selectors: vec![FieldSelector::equals("resources.type", &["X"])],
         }];
         assert_eq!(
-            create(&mut st, &c, &desired("trail-1", &bad)).unwrap_err().code,
+            create(&mut st, &c, &desired("trail-1", &bad))
+                .unwrap_err()
+                .code,
             "InvalidEventSelectorsException"
         );
         for i in 0..5 {
             create(&mut st, &c, &desired(&format!("trail-{i}"), &spec())).unwrap();
         }
         assert_eq!(
-            create(&mut st, &c, &desired("trail-1", &spec())).unwrap_err().code,
+            create(&mut st, &c, &desired("trail-1", &spec()))
+                .unwrap_err()
+                .code,
             "TrailAlreadyExistsException"
         );
         assert_eq!(
-            create(&mut st, &c, &desired("trail-9", &spec())).unwrap_err().code,
+            create(&mut st, &c, &desired("trail-9", &spec()))
+                .unwrap_err()
+                .code,
             "MaximumNumberOfTrailsExceededException"
         );
         let seen = describe(&st, "eu-west-1");

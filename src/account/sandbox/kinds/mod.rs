@@ -439,11 +439,9 @@ pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
             "ResourceNotFound",
             format!("Alarm {id} does not exist."),
         ),
-        Kind::CloudTrailTrail => AccountError::new(
-            op,
-            "TrailNotFoundException",
-            format!("Unknown trail: {id}"),
-        ),
+        Kind::CloudTrailTrail => {
+            AccountError::new(op, "TrailNotFoundException", format!("Unknown trail: {id}"))
+        }
         _ => AccountError::not_found(op, format!("The resource {id} was not found.")),
     }
 }
