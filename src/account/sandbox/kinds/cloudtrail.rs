@@ -295,8 +295,11 @@ mod tests {
 
     #[test]
     fn create_enforces_names_limits_and_selectors() {
-        let mut st = State::default();
-        st.account_id = "111122223333".into();
+        let seed = crate::account::sandbox::store::Seed {
+            account_id: Some("111122223333".into()),
+            ..Default::default()
+        };
+        let mut st = State::from_seed(seed, 0).unwrap();
         let c = ctx();
         assert_eq!(
             create(&mut st, &c, &desired("a", &spec()))
