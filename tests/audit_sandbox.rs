@@ -128,6 +128,23 @@ fn require_reports_each_need_no_trail_records() {
     // plan: findings in JSON, exit code unchanged (the role is a change, not an error).
     let plan = p.plan_json(&[], 0);
     assert_eq!(codes(&plan["audit_findings"]).len(), 3, "{plan}");
+    // CI renderings: annotations at the `audit:` line, a table in the PR comment.
+    let (code, gh, _) = p.run_env(
+        &["plan", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", "")],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        gh.contains("::error file=bedrock.yaml,line=16,title=CloudTrail audit [cloudtrail-data-events-missing]::us-east-1: "),
+        "{gh}"
+    );
+    let (code, md, _) = p.run(&["plan", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(md.contains("**CloudTrail audit: 3 findings**"), "{md}");
+    assert!(
+        md.contains("| error | `cloudtrail-management-reads-missing` | `us-east-1` |"),
+        "{md}"
+    );
 }
 
 #[test]

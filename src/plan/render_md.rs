@@ -136,6 +136,26 @@ pub fn render_markdown_report(r: &Report) -> String {
         }
         out.push('\n');
     }
+    if let Some(findings) = r.audit.as_ref().filter(|f| !f.is_empty()) {
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> **CloudTrail audit: {} finding{}** (docs/audit.md)\n",
+            findings.len(),
+            plural(findings.len())
+        );
+        out.push_str("| severity | code | region | finding |\n|---|---|---|---|\n");
+        for f in findings {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | `{}` | {} |",
+                f.severity.as_str(),
+                f.code,
+                cell(&f.region),
+                cell(&f.message)
+            );
+        }
+        out.push('\n');
+    }
     if let Some(e) = &r.access_checks_error {
         let _ = writeln!(
             out,
@@ -324,6 +344,18 @@ pub fn render_github_report(r: &Report) -> String {
             r.locations.stack,
             "access checks not run",
             e.as_str(),
+        );
+    }
+    for f in r.audit.iter().flatten() {
+        let line = r
+            .locations
+            .kind_line(crate::account::Kind::CloudTrailTrail)
+            .or(r.locations.stack);
+        emit(
+            f.severity.as_str(),
+            line,
+            &format!("CloudTrail audit [{}]", f.code),
+            &format!("{}: {}", f.region, f.message),
         );
     }
     for c in &plan.conflicts {

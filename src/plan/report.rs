@@ -121,6 +121,11 @@ pub static NO_LOCATIONS: Locations = Locations {
 };
 
 impl Locations {
+    /// The line of a kind's top-level key (`audit:` for `cloudtrail_trail`).
+    pub fn kind_line(&self, kind: Kind) -> Option<usize> {
+        self.kinds.get(&kind).copied()
+    }
+
     /// See [`Report::line_of`].
     pub fn line_of(&self, c: &Change) -> Option<usize> {
         let address = c.address();
