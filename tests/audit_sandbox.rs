@@ -364,3 +364,31 @@ fn audit_config_errors_point_at_the_line() {
         assert!(err.contains("bedrock.yaml:1"), "{audit}: {err}");
     }
 }
+
+/// When the trails cannot be listed (here: nothing listens at the endpoint), `check`
+/// did not run fine: exit 1, not 3, with the reason at the `audit:` line.
+#[test]
+fn unreadable_trails_make_check_fail_with_exit_1() {
+    let p = Project::new(&config("  cloudtrail: require"));
+    let out = assert_cmd::Command::new(bin())
+        .current_dir(p.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "AKIDTESTONLY")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("BEDROCKCTL_LOOPBACK_ONLY", "1")
+        .args(["check", "-f", "bedrock.yaml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("bedrock.yaml:17:15: error[cloudtrail-unreadable]"),
+        "{err}"
+    );
+}

@@ -25,3 +25,11 @@ pub(crate) fn print_diagnostics(cfg: &Config, sources: &SourceMap, findings: &[F
 pub(crate) fn has_error(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
 }
+
+/// Whether the trails of a region could not be listed at all: then `check` did not run
+/// fine, which is exit 1 (design.md), not 3.
+pub(crate) fn unreadable(findings: &[Finding]) -> bool {
+    findings
+        .iter()
+        .any(|f| f.code == bedrockctl::audit::RULE_UNREADABLE.code)
+}

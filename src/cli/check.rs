@@ -88,6 +88,10 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
         super::audit::print_diagnostics(&cfg, &sources, f);
     }
     let audit_failed = audit.as_deref().is_some_and(super::audit::has_error);
+    if audit.as_deref().is_some_and(super::audit::unreadable) {
+        eprintln!("error: cannot read the account's CloudTrail trails for `audit:`");
+        return Ok(1);
+    }
     if failed > 0 {
         eprintln!(
             "error: {failed} of {} access check{} failed",

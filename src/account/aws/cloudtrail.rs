@@ -251,6 +251,9 @@ pub(crate) async fn list(acct: &AwsAccount, region: &str) -> Result<Vec<Resource
         .await?
         .into_iter()
         .filter(|t| t.home_region().is_none_or(|h| h == region))
+        // The stack never creates organization trails; a member account may not even
+        // read their selectors, so they are left to the audit.
+        .filter(|t| t.is_organization_trail() != Some(true))
         .collect();
     bounded(
         trails,
