@@ -278,3 +278,48 @@ fn audit_require_finds_a_write_only_trail_and_manage_fixes_it_against_moto() {
         c.account
     );
 }
+
+/// DescribeTrails with shadow trails through the SDK: a multi-region trail homed in
+/// us-east-1 covers a config that only uses us-west-2 (its status and selectors are read
+/// by ARN); made single-region, it covers nothing there.
+#[test]
+#[ignore = "needs moto"]
+fn a_multi_region_trail_homed_elsewhere_covers_the_region_against_moto() {
+    moto_endpoint("a_multi_region_trail_homed_elsewhere_covers_the_region_against_moto");
+    let c = fresh_account();
+    let bucket = unique("audit-shadow").to_lowercase();
+    boto_as(
+        &c,
+        &format!(
+            "k('s3').create_bucket(Bucket='{bucket}')\n\
+             ct = k('cloudtrail')\n\
+             ct.create_trail(Name='home-east', S3BucketName='{bucket}', IsMultiRegionTrail=True)\n\
+             ct.put_event_selectors(TrailName='home-east', AdvancedEventSelectors=[\n\
+               {{'Name': 'mgmt', 'FieldSelectors': [{{'Field': 'eventCategory', 'Equals': ['Management']}}]}},\n\
+               {{'Name': 'agents', 'FieldSelectors': [{{'Field': 'eventCategory', 'Equals': ['Data']}},\n\
+                 {{'Field': 'resources.type', 'Equals': ['AWS::Bedrock::AgentAlias']}}]}}])\n\
+             ct.start_logging(Name='home-east')\n\
+             out(True)"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let role = unique("audit-west");
+    write(
+        d,
+        &config(&role, "  cloudtrail: require")
+            .replace("[us-east-1]", "[us-west-2]"),
+    );
+    let (out, _) = run(d, &c, &["check", "--format", "json"], 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["audit"], serde_json::json!([]), "{out}");
+
+    boto_as(
+        &c,
+        "k('cloudtrail').update_trail(Name='home-east', IsMultiRegionTrail=False)\nout(True)",
+    );
+    let (out, _) = run(d, &c, &["check", "--format", "json"], 3);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(codes(&v["audit"]), ["cloudtrail-no-logging-trail"], "{out}");
+    assert_eq!(v["audit"][0]["region"], "us-west-2");
+}
