@@ -307,8 +307,7 @@ fn a_multi_region_trail_homed_elsewhere_covers_the_region_against_moto() {
     let role = unique("audit-west");
     write(
         d,
-        &config(&role, "  cloudtrail: require")
-            .replace("[us-east-1]", "[us-west-2]"),
+        &config(&role, "  cloudtrail: require").replace("[us-east-1]", "[us-west-2]"),
     );
     let (out, _) = run(d, &c, &["check", "--format", "json"], 0);
     let v: Value = serde_json::from_str(&out).unwrap();

@@ -83,3 +83,97 @@ impl Needs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::SourceMap;
+
+    fn load(yaml: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("trust.json"),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .unwrap();
+        let mut sources = SourceMap::default();
+        let path = dir.path().join("bedrock.yaml");
+        match crate::config::load_str(&path, yaml.to_string(), &mut sources) {
+            Ok((cfg, _)) => cfg,
+            Err(d) => panic!("{}", d.render(&sources)),
+        }
+    }
+
+    #[test]
+    fn data_needs_come_from_the_grants_that_call_the_agent_runtime() {
+        let cfg = load(
+            r#"version: 1
+stack: s
+account:
+  regions: [us-east-1, us-west-2]
+iam:
+  roles:
+    - name: agents
+      assume_role_policy: trust.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-pro-v1:0]
+              regions: [us-west-2]
+              agent: [AGENT12345/ALIAS12345]
+    - name: rag
+      assume_role_policy: trust.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-pro-v1:0]
+              regions: [us-east-1]
+              knowledge_base: [KB12345678]
+              guardrail: arn:aws:bedrock:us-east-1:111122223333:guardrail/abcdefghijkl
+"#,
+        );
+        let n = Needs::of(&cfg);
+        assert_eq!(
+            n.regions.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["us-east-1", "us-west-2"]
+        );
+        let got: Vec<(&str, Vec<&str>, Vec<&str>)> = n
+            .data
+            .iter()
+            .map(|d| {
+                (
+                    d.resource_type,
+                    d.regions.iter().map(String::as_str).collect(),
+                    d.because.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    AGENT_ALIAS,
+                    vec!["us-west-2"],
+                    vec!["role agents grants agent:"]
+                ),
+                (
+                    GUARDRAIL,
+                    vec!["us-east-1"],
+                    vec!["role rag grants guardrail:"]
+                ),
+                (
+                    KNOWLEDGE_BASE,
+                    vec!["us-east-1"],
+                    vec!["role rag grants knowledge_base:"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_config_without_agent_runtime_grants_needs_management_events_only() {
+        let cfg = load("version: 1\nstack: s\nmodels:\n  - id: amazon.nova-pro-v1:0\n    regions: [us-east-1]\n");
+        let n = Needs::of(&cfg);
+        assert!(n.data.is_empty());
+        assert_eq!(n.regions.len(), 1);
+        assert!(n.regions.contains("us-east-1"));
+    }
+}
