@@ -209,6 +209,11 @@ fn manage_creates_the_trail_converges_and_detects_drift() {
         "{plan}"
     );
     assert!(!codes(&plan["audit_findings"]).is_empty());
+    let (_, _, err) = p.run(&["plan"]);
+    assert!(
+        err.contains("note: these findings describe the account's trails today; `cloudtrail_trail.us-east-1.bedrock-audit` (create)"),
+        "{err}"
+    );
     p.apply_ok();
     p.assert_converged();
     let (code, out, err) = p.run(&["check", "--format", "json"]);

@@ -20,7 +20,6 @@ pub mod selectors;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::span::Span;
-use serde::Serialize;
 
 /// One audit rule: code, severity and how to fix what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +77,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// One audit finding in one region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
     pub severity: Severity,

@@ -6,6 +6,7 @@ use bedrockctl::account::Account;
 use bedrockctl::audit::{self, Finding};
 use bedrockctl::config::Config;
 use bedrockctl::diag::Severity;
+use bedrockctl::plan::Action;
 use bedrockctl::span::SourceMap;
 
 /// The findings of the config's `audit:`, `None` when it has none.
@@ -32,4 +33,24 @@ pub(crate) fn unreadable(findings: &[Finding]) -> bool {
     findings
         .iter()
         .any(|f| f.code == bedrockctl::audit::RULE_UNREADABLE.code)
+}
+
+/// With `manage`, a plan that creates or updates the stack's trail reports the account
+/// as it is today: say that applying it is what closes the gaps.
+pub(crate) fn note_planned_trail(plan: &bedrockctl::plan::Plan, findings: &[Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == bedrockctl::account::Kind::CloudTrailTrail)
+        .filter(|c| matches!(c.action, Action::Create | Action::Update | Action::Replace))
+    {
+        eprintln!(
+            "note: these findings describe the account's trails today; `{}` ({}) records what this config uses once applied",
+            c.address(),
+            c.action.as_str()
+        );
+    }
 }

@@ -132,6 +132,7 @@ async fn plan_stack(
     let audit = super::audit::findings(&cfg, account.as_ref()).await;
     if let Some(f) = &audit {
         super::audit::print_diagnostics(&cfg, &sources, f);
+        super::audit::note_planned_trail(&plan, f);
     }
     let report = Report {
         config: config.display().to_string(),
