@@ -12,6 +12,7 @@ pub mod diag;
 pub mod explain;
 pub mod iam;
 pub mod input;
+pub mod kinds;
 pub mod plan;
 pub mod policy;
 pub mod report;

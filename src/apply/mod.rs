@@ -16,7 +16,7 @@ pub mod refresh;
 pub mod retry;
 
 pub use checks::{post_apply_checks, ChecksOutcome};
-pub use execute::{execute, ExecOptions, Outcome};
+pub use execute::{execute, ExecOptions, Outcome, RANKS};
 pub use planning::plan_config;
 pub use refresh::{inventory, refresh, Limits};
 

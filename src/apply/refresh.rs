@@ -173,9 +173,6 @@ pub async fn inventory(
 ) -> Result<Vec<Resource>, ApplyError> {
     let mut scope = Scope::default();
     for kind in Kind::ALL {
-        if kind == Kind::ModelAccess {
-            continue;
-        }
         if kind.is_global() {
             scope
                 .lists

@@ -9,7 +9,7 @@ use super::scope::Scope;
 use crate::account::spec::{
     AlarmSpec, CloudWatchLoggingSpec, ContentFilterSpec, GuardrailSpec, GuardrailVersionSpec,
     IamPolicySpec, IamRoleSpec, InferenceProfileSpec, InvocationLoggingSpec, PiiSpec,
-    ProvisionedThroughputSpec, RegexSpec, S3LoggingSpec, TopicSpec,
+    ProvisionedThroughputSpec, RegexSpec, S3LoggingSpec, Spec, TopicSpec,
 };
 use crate::account::{
     Kind, Resource, GLOBAL, TAG_MANAGED_BY, TAG_MANAGED_BY_VALUE, TAG_PREVENT_DESTROY, TAG_STACK,
@@ -19,7 +19,6 @@ use crate::config::{Config, RolePolicy};
 use crate::policy::arn::{policy_arn, role_arn};
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document, StackRefs};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -59,21 +58,18 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
     let scope = Scope::from_config(cfg);
     let stack = scope.stack.clone();
     let mut out = Vec::new();
-    let mut push = |kind: Kind,
-                    region: &str,
-                    name: &str,
-                    spec: serde_json::Value,
-                    tags: BTreeMap<String, String>| {
-        out.push(Resource {
-            kind,
-            region: region.to_string(),
-            name: name.to_string(),
-            id: None,
-            spec,
-            tags,
-            status: None,
-        });
-    };
+    let mut push =
+        |kind: Kind, region: &str, name: &str, spec: Spec, tags: BTreeMap<String, String>| {
+            out.push(Resource {
+                kind,
+                region: region.to_string(),
+                name: name.to_string(),
+                id: None,
+                spec,
+                tags,
+                status: None,
+            });
+        };
 
     for pt in cfg.provisioned_throughput.iter().flatten() {
         let spec = ProvisionedThroughputSpec {
@@ -86,7 +82,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
             Kind::ProvisionedThroughput,
             &pt.region.value,
             &pt.name.value,
-            to_json(&spec),
+            spec.clone().into(),
             owned_tags(&stack, &pt.tags, pt.prevent_destroy),
         );
     }
@@ -158,7 +154,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                 Kind::Guardrail,
                 &region.value,
                 &g.name.value,
-                to_json(&spec),
+                spec.clone().into(),
                 tags.clone(),
             );
             if g.publish_version {
@@ -172,7 +168,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                     Kind::GuardrailVersion,
                     &region.value,
                     &g.name.value,
-                    to_json(&v),
+                    v.clone().into(),
                     owned_tags(&stack, &BTreeMap::new(), false),
                 );
             }
@@ -188,7 +184,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
             Kind::InferenceProfile,
             &p.region.value,
             &p.name.value,
-            to_json(&spec),
+            spec.clone().into(),
             owned_tags(&stack, &p.tags, p.prevent_destroy),
         );
     }
@@ -215,7 +211,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
             Kind::InvocationLogging,
             &l.region.value,
             "default",
-            to_json(&spec),
+            spec.clone().into(),
             BTreeMap::new(),
         );
     }
@@ -241,7 +237,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
             Kind::Alarm,
             &a.region.value,
             &a.name.value,
-            to_json(&spec),
+            spec.clone().into(),
             owned_tags(&stack, &BTreeMap::new(), a.prevent_destroy),
         );
     }
@@ -256,7 +252,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                 Kind::IamPolicy,
                 GLOBAL,
                 &p.name.value,
-                to_json(&spec),
+                spec.clone().into(),
                 owned_tags(&stack, &BTreeMap::new(), p.prevent_destroy),
             );
         }
@@ -300,7 +296,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
                 Kind::IamRole,
                 GLOBAL,
                 &r.name.value,
-                to_json(&spec),
+                spec.clone().into(),
                 owned_tags(&stack, &r.tags, r.prevent_destroy),
             );
         }
@@ -322,7 +318,7 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
             Kind::IamRole,
             GLOBAL,
             &b.name.value,
-            to_json(&spec),
+            spec.clone().into(),
             owned_tags(&stack, &BTreeMap::new(), false),
         );
     }
@@ -380,8 +376,4 @@ fn looks_like_profile(id: &str) -> bool {
     ]
     .iter()
     .any(|p| id.starts_with(p))
-}
-
-fn to_json<T: Serialize>(t: &T) -> serde_json::Value {
-    serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
 }

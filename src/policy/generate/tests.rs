@@ -54,7 +54,7 @@ fn grants_doc() -> Value {
         .iter()
         .find(|r| r.kind == Kind::IamRole)
         .unwrap();
-    role.spec["inline_policies"]["bedrockctl-grants"].clone()
+    role.spec.to_value()["inline_policies"]["bedrockctl-grants"].clone()
 }
 
 fn strings(v: &Value) -> Vec<&str> {

@@ -1,0 +1,50 @@
+//! `guardrail_version`: a numbered snapshot of a guardrail's draft, named
+//! `GUARDRAIL:N`; created and deleted, never updated.
+
+use super::{with, KindDef, Ownership};
+use crate::account::spec::{GuardrailVersionSpec, Normalize, Spec};
+use crate::account::Kind;
+
+pub struct Def;
+
+impl KindDef for Def {
+    fn kind(&self) -> Kind {
+        Kind::GuardrailVersion
+    }
+
+    fn normalize(&self, spec: &mut Spec) {
+        with(spec, |v: &mut GuardrailVersionSpec| {
+            v.snapshot.normalize();
+            // Not an API field: a version captures the draft, not how it was published.
+            v.snapshot.publish_version = false;
+            // The number is the service's; versions are matched by content.
+            v.version.clear();
+        });
+    }
+
+    // A version is a snapshot; nothing edits it.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &["guardrail", "snapshot"]
+    }
+
+    fn taggable(&self) -> bool {
+        false
+    }
+
+    fn takes_token(&self) -> bool {
+        true
+    }
+
+    // Published after its guardrail's draft is written.
+    fn rank(&self) -> u8 {
+        1
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Parent
+    }
+
+    fn config_section(&self) -> &'static str {
+        "guardrails"
+    }
+}
