@@ -262,21 +262,21 @@ pub struct IamPolicySpec {
     pub description: Option<String>,
 }
 
-/// The attributes of a resource: one variant per kind, each the typed shape above.
-/// Serialized without a tag (the resource's `kind` says which shape it is), so the
+/// The attributes of a resource: one variant per kind, each the typed shape above,
+/// boxed so that a resource stays small whatever its kind. Serialized without a tag (the resource's `kind` says which shape it is), so the
 /// JSON of a spec is exactly its typed struct's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Spec {
-    CustomModel(CustomModelSpec),
-    ProvisionedThroughput(ProvisionedThroughputSpec),
-    Guardrail(GuardrailSpec),
-    GuardrailVersion(GuardrailVersionSpec),
-    InferenceProfile(InferenceProfileSpec),
-    InvocationLogging(InvocationLoggingSpec),
-    Alarm(AlarmSpec),
-    IamRole(IamRoleSpec),
-    IamPolicy(IamPolicySpec),
+    CustomModel(Box<CustomModelSpec>),
+    ProvisionedThroughput(Box<ProvisionedThroughputSpec>),
+    Guardrail(Box<GuardrailSpec>),
+    GuardrailVersion(Box<GuardrailVersionSpec>),
+    InferenceProfile(Box<InferenceProfileSpec>),
+    InvocationLogging(Box<InvocationLoggingSpec>),
+    Alarm(Box<AlarmSpec>),
+    IamRole(Box<IamRoleSpec>),
+    IamPolicy(Box<IamPolicySpec>),
 }
 
 /// A typed spec struct and the kind whose shape it is.
@@ -291,7 +291,7 @@ macro_rules! kind_specs {
         $(
             impl From<$ty> for Spec {
                 fn from(s: $ty) -> Spec {
-                    Spec::$variant(s)
+                    Spec::$variant(Box::new(s))
                 }
             }
             impl KindSpec for $ty {
@@ -322,21 +322,21 @@ macro_rules! kind_specs {
             /// Decode the JSON form of a spec of `kind`.
             pub fn from_value(kind: Kind, v: serde_json::Value) -> Result<Spec, serde_json::Error> {
                 Ok(match kind {
-                    $(Kind::$variant => Spec::$variant(serde_json::from_value(v)?),)*
+                    $(Kind::$variant => Spec::$variant(Box::new(serde_json::from_value(v)?)),)*
                 })
             }
 
             /// [`Spec::from_value`] from borrowed JSON (no copy of the input).
             pub fn from_ref(kind: Kind, v: &serde_json::Value) -> Result<Spec, serde_json::Error> {
                 Ok(match kind {
-                    $(Kind::$variant => Spec::$variant(<$ty>::deserialize(v)?),)*
+                    $(Kind::$variant => Spec::$variant(Box::new(<$ty>::deserialize(v)?)),)*
                 })
             }
 
             /// An empty spec of `kind` (every field at its default).
             pub fn empty(kind: Kind) -> Spec {
                 match kind {
-                    $(Kind::$variant => Spec::$variant(<$ty>::default()),)*
+                    $(Kind::$variant => Spec::$variant(Box::default()),)*
                 }
             }
         }

@@ -502,19 +502,21 @@ fn pair_renames(
     live_by_name: &mut BTreeMap<String, Resource>,
     owns: &dyn Fn(&Resource) -> bool,
 ) -> Vec<(Resource, Option<Resource>)> {
-    let purchase = |r: &Resource| -> (String, Option<(u32, String)>) {
+    // What cannot change in place: region, model units and commitment.
+    type Purchase = (String, Option<(u32, String)>);
+    let purchase = |r: &Resource| -> Purchase {
         let pt = r.spec.as_kind::<ProvisionedThroughputSpec>();
         (
             r.region.clone(),
             pt.map(|p| (p.model_units, p.commitment.clone())),
         )
     };
-    let orphans: Vec<(String, (String, Option<(u32, String)>))> = live_by_name
+    let orphans: Vec<(String, Purchase)> = live_by_name
         .iter()
         .filter(|(_, l)| l.kind == Kind::ProvisionedThroughput && owns(l))
         .map(|(k, l)| (k.clone(), purchase(l)))
         .collect();
-    let wanted: Vec<(String, Option<(u32, String)>)> = unmatched.iter().map(purchase).collect();
+    let wanted: Vec<Purchase> = unmatched.iter().map(purchase).collect();
     unmatched
         .into_iter()
         .zip(&wanted)

@@ -293,7 +293,7 @@ pub fn check_policy_delete(state: &State, idx: usize) -> Result<(), AccountError
         .filter(|e| {
             e.resource.spec.as_kind::<IamRoleSpec>().is_some_and(|s| {
                 s.permissions_boundary.as_deref() == Some(arn.as_str())
-                    || s.managed_policies.iter().any(|a| *a == arn)
+                    || s.managed_policies.contains(&arn)
             })
         })
         .map(|e| e.resource.name.as_str())
