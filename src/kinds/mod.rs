@@ -20,9 +20,14 @@ mod invocation_logging;
 mod provisioned_throughput;
 
 pub use fields::spec_fields;
+pub use inference_profile::copy_from_arn;
 
-use crate::account::spec::Spec;
-use crate::account::Kind;
+use crate::account::spec::{KindSpec, Spec};
+use crate::account::{Kind, Resource, TAG_MANAGED_BY, TAG_MANAGED_BY_VALUE};
+use crate::account::{TAG_PREVENT_DESTROY, TAG_STACK};
+use crate::config::Config;
+use crate::policy::StackRefs;
+use std::collections::BTreeMap;
 
 /// How the stack decides a live resource of a kind is its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +43,14 @@ pub enum Ownership {
 /// What the engine needs to know about one kind.
 pub trait KindDef: Sync {
     fn kind(&self) -> Kind;
+
+    /// The regions the config declares resources of this kind in (IAM kinds:
+    /// `global`), or `None` when its section is absent: then the kind is neither read
+    /// nor touched (design.md, "absent key = unmanaged kind").
+    fn declared(&self, cfg: &Config) -> Option<Vec<String>>;
+
+    /// The resources of this kind the config wants, ownership tags included.
+    fn desired(&self, cx: &Cx<'_>) -> Vec<Resource>;
 
     /// Put `spec` in comparable form: unordered lists sorted, server-side defaults
     /// filled in, read-only and bedrockctl-only fields cleared. Both sides of a diff
@@ -80,6 +93,64 @@ pub trait KindDef: Sync {
     fn config_section(&self) -> &'static str;
 }
 
+/// What building desired resources needs besides the config.
+pub struct Cx<'a> {
+    pub cfg: &'a Config,
+    /// The live account's id: ARNs of roles, policies and system profiles carry it.
+    pub account_id: &'a str,
+    /// Placeholders (or live ARNs) of the stack's own resources, for generated policies.
+    pub refs: &'a StackRefs,
+}
+
+impl Cx<'_> {
+    pub fn stack(&self) -> &str {
+        &self.cfg.stack.value
+    }
+
+    /// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
+    pub fn owned_tags(
+        &self,
+        user: &BTreeMap<String, String>,
+        prevent_destroy: bool,
+    ) -> BTreeMap<String, String> {
+        owned_tags(self.stack(), user, prevent_destroy)
+    }
+
+    /// A desired resource (no id, no status) of the spec's kind.
+    pub fn resource<T: KindSpec>(
+        &self,
+        spec: T,
+        region: &str,
+        name: &str,
+        tags: BTreeMap<String, String>,
+    ) -> Resource {
+        Resource {
+            kind: T::KIND,
+            region: region.to_string(),
+            name: name.to_string(),
+            id: None,
+            spec: spec.into(),
+            tags,
+            status: None,
+        }
+    }
+}
+
+/// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
+pub fn owned_tags(
+    stack: &str,
+    user: &BTreeMap<String, String>,
+    prevent_destroy: bool,
+) -> BTreeMap<String, String> {
+    let mut t = user.clone();
+    t.insert(TAG_MANAGED_BY.to_string(), TAG_MANAGED_BY_VALUE.to_string());
+    t.insert(TAG_STACK.to_string(), stack.to_string());
+    if prevent_destroy {
+        t.insert(TAG_PREVENT_DESTROY.to_string(), "true".to_string());
+    }
+    t
+}
+
 /// The definition of `kind`.
 pub fn def(kind: Kind) -> &'static dyn KindDef {
     match kind {
@@ -97,7 +168,7 @@ pub fn def(kind: Kind) -> &'static dyn KindDef {
 
 /// Apply `f` to the spec's typed struct when it is of kind `T` (the normalizers'
 /// helper; a spec of another kind is left alone).
-fn with<T: crate::account::spec::KindSpec>(spec: &mut Spec, f: impl FnOnce(&mut T)) {
+fn with<T: KindSpec>(spec: &mut Spec, f: impl FnOnce(&mut T)) {
     if let Some(t) = T::of_mut(spec) {
         f(t);
     }
