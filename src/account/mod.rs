@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod error;
+pub mod retry;
 pub mod sandbox;
 pub mod spec;
 

@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn ranks_fit_the_ladder() {
         for kind in Kind::ALL {
-            assert!(def(kind).rank() < crate::apply::RANKS as u8, "{kind}");
+            assert!(def(kind).rank() < crate::engine::RANKS as u8, "{kind}");
         }
     }
 }

@@ -6,8 +6,8 @@
 use super::{AttrChange, Change, Plan};
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource, GLOBAL};
+use crate::check::access::CheckResult;
 use crate::config::{Config, Expect};
-use crate::iam::access::CheckResult;
 use crate::span::{SourceMap, Span};
 use serde_json::Value;
 use std::collections::BTreeMap;

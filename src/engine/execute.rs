@@ -15,7 +15,7 @@
 
 use super::progress::Reporter;
 use super::refresh::Limits;
-use super::retry::{with_retry, RetryPolicy};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind, Resource};
 use crate::plan::applied::stamp;
 use crate::plan::diff::{attr_changes, normalized};
