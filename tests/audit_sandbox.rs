@@ -230,10 +230,11 @@ fn manage_creates_the_trail_converges_and_detects_drift() {
         .unwrap();
     let mine = live.iter().find(|r| r.name == "bedrock-audit").unwrap();
     assert_eq!(mine.stack(), Some("audited"));
-    assert_eq!(mine.spec["multi_region"], true);
-    assert_eq!(mine.spec["logging"], true);
-    assert_eq!(mine.spec["s3_prefix"], "bedrock");
-    let types: Vec<&str> = mine.spec["advanced_event_selectors"]
+    let spec = mine.spec.to_value();
+    assert_eq!(spec["multi_region"], true);
+    assert_eq!(spec["logging"], true);
+    assert_eq!(spec["s3_prefix"], "bedrock");
+    let types: Vec<&str> = spec["advanced_event_selectors"]
         .as_array()
         .unwrap()
         .iter()
@@ -268,8 +269,13 @@ fn manage_creates_the_trail_converges_and_detects_drift() {
     // Out of band: logging stopped and the data selectors dropped → drift, check fails.
     rt().block_on(async {
         let mut d = mine.clone();
-        d.spec["logging"] = json!(false);
-        d.spec["advanced_event_selectors"] = json!([mgmt(None)]);
+        d.spec = mine
+            .spec
+            .edit(|v| {
+                v["logging"] = json!(false);
+                v["advanced_event_selectors"] = json!([mgmt(None)]);
+            })
+            .unwrap();
         account.update(mine, &d).await.unwrap();
     });
     let drift = p.plan_json(&["--refresh-only", "--detailed-exitcode"], 2);

@@ -206,7 +206,7 @@ fn trail_of(r: &Resource, spec: &CloudTrailTrailSpec) -> Trail {
 }
 
 fn spec_in(r: &Resource) -> Option<CloudTrailTrailSpec> {
-    serde_json::from_value(r.spec.clone()).ok()
+    r.spec.as_kind::<CloudTrailTrailSpec>().cloned()
 }
 
 /// DescribeTrails with shadow trails: the region's own trails and the multi-region
@@ -269,7 +269,7 @@ mod tests {
             region: "us-east-1".into(),
             name: name.into(),
             id: None,
-            spec: serde_json::to_value(spec).unwrap(),
+            spec: spec.clone().into(),
             tags: Default::default(),
             status: None,
         }
