@@ -5,7 +5,8 @@
 //! A trail's status and selectors are asked in its home region by ARN, which is how
 //! CloudTrail answers for shadow trails
 //! (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html).
-//! Trails seen from several regions are read once.
+//! Trails seen from several regions are read once; at most [`CONCURRENCY`] calls are in
+//! flight.
 
 use super::coverage::{findings, RegionView, TrailView};
 use super::needs::Needs;
@@ -13,7 +14,11 @@ use super::Finding;
 use crate::account::trail::{EventSelectors, Trail};
 use crate::account::Account;
 use crate::config::Config;
+use futures::StreamExt;
 use std::collections::BTreeMap;
+
+/// Calls in flight at once: a few regions and trails, as the account module does.
+const CONCURRENCY: usize = crate::account::aws::CONCURRENCY;
 
 /// Read the trails of every region the config uses and judge them.
 pub async fn audit(cfg: &Config, account: &dyn Account) -> Vec<Finding> {
@@ -25,14 +30,22 @@ pub async fn audit(cfg: &Config, account: &dyn Account) -> Vec<Finding> {
 type TrailRead = (Result<bool, String>, Result<EventSelectors, String>);
 
 pub async fn read_regions(account: &dyn Account, needs: &Needs) -> Vec<RegionView> {
-    let mut listed: Vec<(String, Result<Vec<Trail>, String>)> = Vec::new();
-    let lists = needs.regions.iter().map(|r| async move {
-        (
-            r.clone(),
-            account.describe_trails(r).await.map_err(|e| e.to_string()),
-        )
-    });
-    listed.extend(futures::future::join_all(lists).await);
+    // Futures collected first: a stream `map` closure over `&dyn Account` trips the
+    // compiler's `Send` check for `tokio::spawn` callers.
+    let lists: Vec<_> = needs
+        .regions
+        .iter()
+        .map(|r| async move {
+            (
+                r.clone(),
+                account.describe_trails(r).await.map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    let listed: Vec<(String, Result<Vec<Trail>, String>)> = futures::stream::iter(lists)
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
 
     let mut unique: BTreeMap<String, Trail> = BTreeMap::new();
     for (region, trails) in &listed {
@@ -42,23 +55,26 @@ pub async fn read_regions(account: &dyn Account, needs: &Needs) -> Vec<RegionVie
             }
         }
     }
-    let reads = unique.values().map(|t| async move {
-        let home = if t.home_region.is_empty() {
-            "us-east-1"
-        } else {
-            t.home_region.as_str()
-        };
-        let status = account
-            .trail_status(home, &t.arn)
-            .await
-            .map(|s| s.is_logging)
-            .map_err(|e| e.to_string());
-        let selectors = account
-            .event_selectors(home, &t.arn)
-            .await
-            .map_err(|e| e.to_string());
-        (t.arn.clone(), (status, selectors))
-    });
+    let reads: Vec<_> = unique
+        .values()
+        .map(|t| async move {
+            let home = if t.home_region.is_empty() {
+                "us-east-1"
+            } else {
+                t.home_region.as_str()
+            };
+            let status = account
+                .trail_status(home, &t.arn)
+                .await
+                .map(|s| s.is_logging)
+                .map_err(|e| e.to_string());
+            let selectors = account
+                .event_selectors(home, &t.arn)
+                .await
+                .map_err(|e| e.to_string());
+            (t.arn.clone(), (status, selectors))
+        })
+        .collect();
     let read: BTreeMap<String, TrailRead> =
         futures::future::join_all(reads).await.into_iter().collect();
 
