@@ -322,3 +322,58 @@ fn a_multi_region_trail_homed_elsewhere_covers_the_region_against_moto() {
     assert_eq!(codes(&v["audit"]), ["cloudtrail-no-logging-trail"], "{out}");
     assert_eq!(v["audit"][0]["region"], "us-west-2");
 }
+
+/// An organization trail counts like the account's own: write-only, it is named in the
+/// finding as an organization trail; with reads and the agent data events, the audit is
+/// clean.
+#[test]
+#[ignore = "needs moto"]
+fn an_organization_trail_counts_against_moto() {
+    moto_endpoint("an_organization_trail_counts_against_moto");
+    let c = fresh_account();
+    let bucket = unique("audit-org").to_lowercase();
+    boto_as(
+        &c,
+        &format!(
+            "k('s3').create_bucket(Bucket='{bucket}')\n\
+             ct = k('cloudtrail')\n\
+             ct.create_trail(Name='org', S3BucketName='{bucket}', IsMultiRegionTrail=True, IsOrganizationTrail=True)\n\
+             ct.put_event_selectors(TrailName='org', EventSelectors=[{{'ReadWriteType': 'WriteOnly', 'IncludeManagementEvents': True}}])\n\
+             ct.start_logging(Name='org')\n\
+             out(True)"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        &config(&unique("audit-org-app"), "  cloudtrail: require"),
+    );
+    let (out, _) = run(d, &c, &["check", "--format", "json"], 3);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        codes(&v["audit"]),
+        [
+            "cloudtrail-management-reads-missing",
+            "cloudtrail-data-events-missing"
+        ],
+        "{out}"
+    );
+    assert!(
+        v["audit"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("org (organization trail)"),
+        "{out}"
+    );
+    boto_as(
+        &c,
+        "k('cloudtrail').put_event_selectors(TrailName='org', AdvancedEventSelectors=[\n\
+           {'FieldSelectors': [{'Field': 'eventCategory', 'Equals': ['Management']}]},\n\
+           {'FieldSelectors': [{'Field': 'eventCategory', 'Equals': ['Data']},\n\
+             {'Field': 'resources.type', 'StartsWith': ['AWS::Bedrock::']}]}])\nout(True)",
+    );
+    let (out, _) = run(d, &c, &["check", "--format", "json"], 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["audit"], serde_json::json!([]), "{out}");
+}
