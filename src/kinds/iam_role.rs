@@ -7,10 +7,10 @@ use super::{with, Cx, KindDef};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::{Config, Role, RolePolicy};
-use crate::policy::arn::policy_arn;
 use crate::policy::canonical::canonical_policy;
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document};
+use crate::vocab::arn::policy_arn;
 use std::collections::BTreeMap;
 use std::path::Path;
 

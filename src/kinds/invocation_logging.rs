@@ -6,7 +6,7 @@ use super::{Cx, KindDef, Ownership};
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
-use crate::policy::arn::role_arn;
+use crate::vocab::arn::role_arn;
 use std::collections::BTreeMap;
 
 pub struct Def;

@@ -29,6 +29,9 @@ use crate::config::Config;
 use crate::policy::StackRefs;
 use std::collections::BTreeMap;
 
+/// Rungs of the apply ladder: every [`KindDef::rank`] is below this.
+pub const RANKS: usize = 3;
+
 /// How the stack decides a live resource of a kind is its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ownership {
@@ -202,7 +205,7 @@ mod tests {
     #[test]
     fn ranks_fit_the_ladder() {
         for kind in Kind::ALL {
-            assert!(def(kind).rank() < crate::engine::RANKS as u8, "{kind}");
+            assert!(usize::from(def(kind).rank()) < RANKS, "{kind}");
         }
     }
 }
