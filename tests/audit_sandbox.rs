@@ -209,6 +209,16 @@ fn manage_creates_the_trail_converges_and_detects_drift() {
         "{plan}"
     );
     assert!(!codes(&plan["audit_findings"]).is_empty());
+    let trail_change = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "cloudtrail_trail.us-east-1.bedrock-audit")
+        .unwrap();
+    assert_eq!(
+        trail_change["location"],
+        json!({"file": "bedrock.yaml", "line": 18})
+    );
     let (_, _, err) = p.run(&["plan"]);
     assert!(
         err.contains("note: these findings describe the account's trails today; `cloudtrail_trail.us-east-1.bedrock-audit` (create)"),

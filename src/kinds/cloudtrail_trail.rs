@@ -2,7 +2,7 @@
 //! multi-region, logging, delivering to the named bucket and prefix, with the advanced
 //! event selectors the config's calls need (`audit::needs`, `audit::selectors`).
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{Normalize, Spec};
 use crate::account::trail::CloudTrailTrailSpec;
 use crate::account::{Kind, Resource};
@@ -58,6 +58,34 @@ impl KindDef for Def {
             // Read-only: the stack never makes an organization trail.
             t.organization = false;
         });
+    }
+
+    // UpdateTrail changes the bucket, prefix and multi-region flag in place; the name
+    // and home region are the resource's identity, never an update.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    // CreateTrail takes no client request token.
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    // Refers to nothing of the stack (the bucket is the user's).
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

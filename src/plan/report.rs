@@ -292,6 +292,16 @@ pub fn locate(cfg: &Config, sources: &SourceMap) -> Locations {
             ],
         );
     }
+    if let Some(t) = cfg.audit.as_ref().and_then(|a| a.trail.as_ref()) {
+        put(
+            addr(Kind::CloudTrailTrail, &t.region, &t.name),
+            t.span,
+            vec![
+                ("s3_bucket", Some(t.bucket.span)),
+                ("s3_prefix", t.prefix.as_ref().map(|p| p.span)),
+            ],
+        );
+    }
     if let Some(iam) = &cfg.iam {
         for p in iam.policies.iter().flatten() {
             put(

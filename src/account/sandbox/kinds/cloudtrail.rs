@@ -280,7 +280,10 @@ mod tests {
             s3_bucket: "audit-bucket".into(),
             multi_region: true,
             logging: true,
-            advanced_event_selectors: crate::audit::selectors::selectors_for(&[]),
+            advanced_event_selectors: vec![AdvancedSelector {
+                name: None,
+                field_selectors: vec![FieldSelector::equals("eventCategory", &["Management"])],
+            }],
             ..CloudTrailTrailSpec::default()
         }
     }
