@@ -195,14 +195,17 @@ fn judge(
                 ));
             }
         }
-        (Record::None, Some(t)) => out.push(Finding::new(
-            RULE_DATA,
-            region,
-            format!(
-                "no logging trail covering {region} records {t} data events ({}), used because {because}",
-                super::events::calls_of(t).join(", ")
-            ),
-        )),
+        (Record::None, Some(t)) => {
+            let calls = super::events::calls_of(t).join(", ");
+            // A trail that records only the reads or only the writes of the type.
+            let half = names(&|(_, r, w)| (*r).max(*w) > Record::None);
+            let msg = if half.is_empty() {
+                format!("no logging trail covering {region} records {t} data events ({calls}), used because {because}")
+            } else {
+                format!("the trails covering {region} record {t} data events ({calls}) for reads or for writes only ({half}), used because {because}")
+            };
+            out.push(Finding::new(RULE_DATA, region, msg));
+        }
     }
 }
 
@@ -326,6 +329,28 @@ mod tests {
         assert!(f[0].message.contains(AGENT_ALIAS));
         assert!(f[0].message.contains("InvokeAgent"));
         assert!(f[0].message.contains("role app grants x:"));
+    }
+
+    #[test]
+    fn data_events_of_one_direction_only_are_missing_and_say_so() {
+        let mut sel = selectors_for(&[KNOWLEDGE_BASE]);
+        sel[1]
+            .field_selectors
+            .push(FieldSelector::equals("readOnly", &["true"]));
+        let f = findings(
+            &needs(&[KNOWLEDGE_BASE]),
+            &region(vec![trail(
+                "reads",
+                "us-east-1",
+                true,
+                EventSelectors {
+                    basic: vec![],
+                    advanced: sel,
+                },
+            )]),
+        );
+        assert_eq!(codes(&f), ["cloudtrail-data-events-missing"]);
+        assert!(f[0].message.contains("only (reads)"), "{}", f[0].message);
     }
 
     #[test]
