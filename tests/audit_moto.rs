@@ -377,3 +377,33 @@ fn an_organization_trail_counts_against_moto() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["audit"], serde_json::json!([]), "{out}");
 }
+
+/// A delivery bucket that does not exist: apply fails (exit 1) with CloudTrail's code and
+/// what the bucket needs, and creates nothing.
+#[test]
+#[ignore = "needs moto"]
+fn a_missing_bucket_fails_apply_with_a_hint_against_moto() {
+    moto_endpoint("a_missing_bucket_fails_apply_with_a_hint_against_moto");
+    let c = fresh_account();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let trail = unique("no-bucket-trail");
+    write(
+        d,
+        &config(
+            &unique("audit-nb-app"),
+            &format!("  cloudtrail: manage\n  trail: {{ name: {trail}, region: us-east-1, bucket: no-such-audit-bucket-e2e }}"),
+        ),
+    );
+    let (_, err) = run(d, &c, &["apply", "--auto-approve"], 1);
+    assert!(err.contains("S3BucketDoesNotExistException"), "{err}");
+    assert!(
+        err.contains("bedrockctl does not create the delivery bucket"),
+        "{err}"
+    );
+    let names = boto_as(
+        &c,
+        "out(sorted(t['Name'] for t in k('cloudtrail').describe_trails()['trailList']))",
+    );
+    assert_eq!(names, serde_json::json!([]));
+}

@@ -20,6 +20,22 @@ use aws_sdk_cloudtrail::types::{
 };
 use std::collections::BTreeMap;
 
+/// CloudTrail writes to the bucket itself: say what the bucket needs when it refuses
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html).
+fn with_bucket_hint(mut e: AccountError, bucket: &str) -> AccountError {
+    let hint = match e.code.as_str() {
+        "S3BucketDoesNotExistException" => format!(
+            " (bedrockctl does not create the delivery bucket: create `{bucket}` first, with a bucket policy that lets cloudtrail.amazonaws.com GetBucketAcl and PutObject)"
+        ),
+        "InsufficientS3BucketPolicyException" => format!(
+            " (the policy of `{bucket}` must let cloudtrail.amazonaws.com GetBucketAcl on the bucket and PutObject under the prefix's AWSLogs/ACCOUNT/ path)"
+        ),
+        _ => return e,
+    };
+    e.message.push_str(&hint);
+    e
+}
+
 fn trail_of(t: &SdkTrail) -> Trail {
     Trail {
         name: t.name().unwrap_or_default().to_string(),
@@ -381,7 +397,8 @@ pub(crate) async fn create(
         .set_tags_list(Some(ct_tags(OP, &desired.tags)?).filter(|t| !t.is_empty()))
         .send()
         .await
-        .map_err(sdk_err(OP))?;
+        .map_err(sdk_err(OP))
+        .map_err(|e| with_bucket_hint(e, &spec.s3_bucket))?;
     let arn = out
         .trail_arn()
         .map(str::to_string)
@@ -417,7 +434,8 @@ pub(crate) async fn update(
             .include_global_service_events(spec.include_global_service_events)
             .send()
             .await
-            .map_err(sdk_err(OP))?;
+            .map_err(sdk_err(OP))
+            .map_err(|e| with_bucket_hint(e, &spec.s3_bucket))?;
     }
     selectors_and_logging(acct, region, &arn, &spec, Some(old.logging)).await?;
     let (set, remove) = tagdiff::diff(&live.tags, &desired.tags);
