@@ -1,6 +1,6 @@
 //! `alarm`: a CloudWatch metric alarm on the `AWS/Bedrock` namespace.
 
-use super::{with, Cx, KindDef, Ownership};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{AlarmSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
@@ -8,9 +8,24 @@ use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "alarms",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::Alarm
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -55,34 +70,5 @@ impl KindDef for Def {
                 a.evaluation_periods = 1;
             }
         });
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "alarms"
     }
 }

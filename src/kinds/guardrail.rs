@@ -1,7 +1,7 @@
 //! `guardrail`: the working draft of a guardrail (numbered versions are
 //! `guardrail_version`).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{
     ContentFilterSpec, GuardrailSpec, Normalize, PiiSpec, RegexSpec, Spec, TopicSpec,
 };
@@ -10,9 +10,24 @@ use crate::config::{Config, Guardrail};
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "guardrails",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::Guardrail
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -43,35 +58,6 @@ impl KindDef for Def {
             // not keep it, so it never counts as a difference.
             g.publish_version = false;
         });
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "guardrails"
     }
 }
 

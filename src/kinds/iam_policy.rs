@@ -1,6 +1,6 @@
 //! `iam_policy`: a customer managed policy (account-global).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamPolicySpec, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::Config;
@@ -9,9 +9,24 @@ use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "iam",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::IamPolicy
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -37,34 +52,5 @@ impl KindDef for Def {
         with(spec, |p: &mut IamPolicySpec| {
             p.document = canonical_policy(&p.document)
         });
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "iam"
     }
 }

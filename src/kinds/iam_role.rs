@@ -3,7 +3,7 @@
 //! generated policies may name other resources of the stack, so it is planned after
 //! them and applied above them on the ladder.
 
-use super::{with, Cx, KindDef, Ownership};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::{Config, Role, RolePolicy};
@@ -16,12 +16,27 @@ use std::path::Path;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "iam",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 1,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 /// CreateRole's default MaxSessionDuration (seconds).
 const DEFAULT_MAX_SESSION: u32 = 3600;
 
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::IamRole
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -63,35 +78,6 @@ impl KindDef for Def {
                 *doc = canonical_policy(doc);
             }
         });
-    }
-
-    fn rank(&self) -> u8 {
-        1
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "iam"
     }
 }
 

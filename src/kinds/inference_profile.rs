@@ -1,6 +1,6 @@
 //! `inference_profile`: an application inference profile, fixed at create time.
 
-use super::{Cx, KindDef, Ownership};
+use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::InferenceProfileSpec;
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
@@ -9,9 +9,24 @@ use crate::config::Config;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "inference_profiles",
+    // Application inference profiles have no Update operation.
+    replace_fields: &["copy_from", "description"],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::InferenceProfile
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -32,36 +47,7 @@ impl KindDef for Def {
         .collect()
     }
 
-    // Application inference profiles have no Update operation.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &["copy_from", "description"]
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
     fn normalize(&self, _spec: &mut Spec) {}
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "inference_profiles"
-    }
 }
 
 /// A `copy_from` id as the ARN the service stores: a system profile id becomes the

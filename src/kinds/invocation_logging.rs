@@ -2,7 +2,7 @@
 //! region (name `default`); it cannot be tagged, so the config declaring the region
 //! owns it.
 
-use super::{Cx, KindDef, Ownership};
+use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::Spec;
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{Kind, Resource};
@@ -12,9 +12,25 @@ use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "invocation_logging",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: false,
+    takes_token: false,
+    // Its CloudWatch delivery role must exist first.
+    rank: 2,
+    ownership: Ownership::DeclaredRegion,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::InvocationLogging
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -47,35 +63,5 @@ impl KindDef for Def {
         .collect()
     }
 
-    fn taggable(&self) -> bool {
-        false
-    }
-
-    // Its CloudWatch delivery role must exist first.
-    fn rank(&self) -> u8 {
-        2
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::DeclaredRegion
-    }
-
     fn normalize(&self, _spec: &mut Spec) {}
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "invocation_logging"
-    }
 }

@@ -1,16 +1,32 @@
 //! `provisioned_throughput`: a Provisioned Throughput purchase (the resource name is
 //! the provisioned model name).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{ProvisionedThroughputSpec, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "provisioned_throughput",
+    // UpdateProvisionedModelThroughput changes the name and the model only
+    // (bedrock-api.md §2).
+    replace_fields: &["model_units", "commitment"],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::ProvisionedThroughput
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -38,35 +54,5 @@ impl KindDef for Def {
         with(spec, |p: &mut ProvisionedThroughputSpec| {
             p.commitment_expiration = None
         });
-    }
-
-    // UpdateProvisionedModelThroughput changes the name and the model only
-    // (bedrock-api.md §2).
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &["model_units", "commitment"]
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "provisioned_throughput"
     }
 }
