@@ -1,9 +1,11 @@
 //! `alarm`: a CloudWatch metric alarm on the `AWS/Bedrock` namespace.
 
+use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{AlarmSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub struct Def;
@@ -70,5 +72,28 @@ impl KindDef for Def {
                 a.evaluation_periods = 1;
             }
         });
+    }
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<AlarmSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("metric", json!(s.metric)),
+                ("model", json!(s.dimensions.get("ModelId"))),
+                ("statistic", json!(s.statistic)),
+                ("period", json!(s.period)),
+                ("evaluation_periods", json!(s.evaluation_periods)),
+                ("threshold", json!(s.threshold)),
+                ("comparison", json!(s.comparison)),
+                ("actions", json!(s.actions)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+            ],
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! `custom_model`: a fine-tuned or imported model of the account, read-only
 //! inventory that `provisioned_throughput[].model` may name.
 
+use super::import::ImportDoc;
 use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
@@ -38,4 +39,14 @@ impl KindDef for Def {
     }
 
     fn normalize(&self, _spec: &mut Spec) {}
+
+    // Read-only: listed as comments, for `provisioned_throughput[].model`.
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        doc.custom_models.push(format!(
+            "#   {} ({}): {}",
+            r.name,
+            r.region,
+            r.id.as_deref().unwrap_or("")
+        ));
+    }
 }

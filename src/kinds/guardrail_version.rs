@@ -1,6 +1,7 @@
 //! `guardrail_version`: a numbered snapshot of a guardrail's draft, named
 //! `GUARDRAIL:N`; created and deleted, never updated.
 
+use super::import::ImportDoc;
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{GuardrailVersionSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
@@ -67,4 +68,7 @@ impl KindDef for Def {
             v.version.clear();
         });
     }
+
+    // Versions come with their guardrail (`publish_version`).
+    fn import(&self, _r: &Resource, _doc: &mut ImportDoc) {}
 }

@@ -1,10 +1,12 @@
 //! `iam_policy`: a customer managed policy (account-global).
 
+use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamPolicySpec, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::Config;
 use crate::policy::canonical::canonical_policy;
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub struct Def;
@@ -52,5 +54,22 @@ impl KindDef for Def {
         with(spec, |p: &mut IamPolicySpec| {
             p.document = canonical_policy(&p.document)
         });
+    }
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<IamPolicySpec>() else {
+            return;
+        };
+        let file = format!("policies/{}.json", r.name);
+        doc.docs.push((file.clone(), s.document.clone()));
+        doc.entry(
+            "iam.policies",
+            vec![
+                ("name", json!(r.name)),
+                ("file", json!(file)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+            ],
+        );
     }
 }

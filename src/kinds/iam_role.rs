@@ -3,6 +3,7 @@
 //! generated policies may name other resources of the stack, so it is planned after
 //! them and applied above them on the ladder.
 
+use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
@@ -11,6 +12,7 @@ use crate::policy::canonical::canonical_policy;
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document};
 use crate::vocab::arn::policy_arn;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -78,6 +80,37 @@ impl KindDef for Def {
                 *doc = canonical_policy(doc);
             }
         });
+    }
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<IamRoleSpec>() else {
+            return;
+        };
+        let trust = format!("policies/{}/trust.json", r.name);
+        doc.docs.push((trust.clone(), s.assume_role_policy.clone()));
+        let mut pols: Vec<Value> = Vec::new();
+        for (name, policy) in &s.inline_policies {
+            // The file stem is the inline policy name the config will give it.
+            let file = format!("policies/{}/{name}.json", r.name);
+            doc.docs.push((file.clone(), policy.clone()));
+            pols.push(json!({ "file": file }));
+        }
+        for arn in &s.managed_policies {
+            pols.push(json!({ "managed": arn }));
+        }
+        doc.entry(
+            "iam.roles",
+            vec![
+                ("name", json!(r.name)),
+                ("assume_role_policy", json!(trust)),
+                ("permissions_boundary", json!(s.permissions_boundary)),
+                ("policies", json!(pols)),
+                ("description", json!(s.description)),
+                ("max_session_duration", json!(s.max_session_duration)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }
 

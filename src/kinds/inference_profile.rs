@@ -1,11 +1,13 @@
 //! `inference_profile`: an application inference profile, fixed at create time.
 
+use super::import::{self, ImportDoc};
 use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::InferenceProfileSpec;
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::catalog::catalog;
 use crate::config::Config;
+use serde_json::json;
 
 pub struct Def;
 
@@ -48,6 +50,23 @@ impl KindDef for Def {
     }
 
     fn normalize(&self, _spec: &mut Spec) {}
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<InferenceProfileSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("copy_from", json!(s.copy_from)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
+    }
 }
 
 /// A `copy_from` id as the ARN the service stores: a system profile id becomes the

@@ -2,12 +2,14 @@
 //! region (name `default`); it cannot be tagged, so the config declaring the region
 //! owns it.
 
+use super::import::{self, ImportDoc};
 use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::Spec;
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 use crate::vocab::arn::role_arn;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub struct Def;
@@ -64,4 +66,40 @@ impl KindDef for Def {
     }
 
     fn normalize(&self, _spec: &mut Spec) {}
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<InvocationLoggingSpec>() else {
+            return;
+        };
+        let data: Vec<&str> = [
+            ("text", s.text),
+            ("image", s.image),
+            ("embedding", s.embedding),
+            ("video", s.video),
+            ("audio", s.audio),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect();
+        let cloudwatch = s.cloudwatch.as_ref().map_or(
+            Value::Null,
+            |c| json!({"log_group": c.log_group, "role": c.role_arn}),
+        );
+        let s3 = s.s3.as_ref().map_or(Value::Null, |b| {
+            import::obj(vec![
+                ("bucket", json!(b.bucket)),
+                ("prefix", json!(b.prefix)),
+            ])
+        });
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("region", json!(r.region)),
+                ("cloudwatch", cloudwatch),
+                ("s3", s3),
+                ("data", json!(data)),
+            ],
+        );
+    }
 }

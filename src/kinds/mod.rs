@@ -15,6 +15,7 @@ mod guardrail;
 mod guardrail_version;
 mod iam_policy;
 mod iam_role;
+pub mod import;
 mod inference_profile;
 mod invocation_logging;
 mod provisioned_throughput;
@@ -83,6 +84,9 @@ pub trait KindDef: Sync {
     /// filled in, read-only and bedrockctl-only fields cleared. Both sides of a diff
     /// go through it.
     fn normalize(&self, spec: &mut Spec);
+
+    /// What `import` writes for a live resource of this kind.
+    fn import(&self, r: &Resource, doc: &mut import::ImportDoc);
 
     fn replace_fields(&self) -> &'static [&'static str] {
         self.traits().replace_fields

@@ -1,10 +1,12 @@
 //! `provisioned_throughput`: a Provisioned Throughput purchase (the resource name is
 //! the provisioned model name).
 
+use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{ProvisionedThroughputSpec, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
+use serde_json::json;
 
 pub struct Def;
 
@@ -54,5 +56,23 @@ impl KindDef for Def {
         with(spec, |p: &mut ProvisionedThroughputSpec| {
             p.commitment_expiration = None
         });
+    }
+
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<ProvisionedThroughputSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("model", json!(s.model_id)),
+                ("model_units", json!(s.model_units)),
+                ("commitment", json!(s.commitment)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }
