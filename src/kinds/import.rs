@@ -44,18 +44,12 @@ impl ImportDoc {
         }
     }
 
-    /// Every section's entries, the gathered ones after those of their section.
-    pub fn into_sections(
-        mut self,
-    ) -> (
-        BTreeMap<&'static str, Vec<Value>>,
-        Vec<(String, Value)>,
-        Vec<String>,
-    ) {
+    /// The gathered entries moved to the end of their sections.
+    pub fn finish(mut self) -> ImportDoc {
         for ((section, _), e) in std::mem::take(&mut self.by_name) {
             self.entries.entry(section).or_default().push(e);
         }
-        (self.entries, self.docs, self.custom_models)
+        self
     }
 }
 

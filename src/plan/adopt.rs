@@ -58,7 +58,12 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
     for r in resources {
         def(r.kind).import(r, &mut doc);
     }
-    let (entries, docs, custom_models) = doc.into_sections();
+    let ImportDoc {
+        entries,
+        docs,
+        custom_models,
+        ..
+    } = doc.finish();
     let sections: BTreeMap<&str, Vec<String>> = entries
         .into_iter()
         .map(|(k, v)| (k, v.iter().map(flow).collect()))
