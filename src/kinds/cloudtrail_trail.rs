@@ -2,13 +2,15 @@
 //! multi-region, logging, delivering to the named bucket and prefix, with the advanced
 //! event selectors the config's calls need (`audit::needs`, `audit::selectors`).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::ImportDoc;
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{Normalize, Spec};
 use crate::account::trail::CloudTrailTrailSpec;
 use crate::account::{Kind, Resource};
 use crate::audit::needs::Needs;
 use crate::audit::selectors::selectors_for;
 use crate::config::{AuditTrail, CloudTrailMode, Config};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub struct Def;
@@ -21,9 +23,27 @@ fn managed(cfg: &Config) -> Option<&AuditTrail> {
         .flatten()
 }
 
+static TRAITS: Traits = Traits {
+    section: "audit",
+    // UpdateTrail changes the bucket, prefix and multi-region flag in place; the name
+    // and home region are the resource's identity, never an update.
+    replace_fields: &[],
+    taggable: true,
+    // CreateTrail takes no client request token.
+    takes_token: false,
+    // Refers to nothing of the stack (the bucket is the user's).
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::CloudTrailTrail
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     /// Only `manage` declares the kind: with `require` (or no `audit:`) the account's
@@ -60,35 +80,19 @@ impl KindDef for Def {
         });
     }
 
-    // UpdateTrail changes the bucket, prefix and multi-region flag in place; the name
-    // and home region are the resource's identity, never an update.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    // CreateTrail takes no client request token.
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    // Refers to nothing of the stack (the bucket is the user's).
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "audit"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<CloudTrailTrailSpec>() else {
+            return;
+        };
+        // An `audit.trail` mapping; `plan::adopt` writes the first as `audit:`.
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("bucket", json!(s.s3_bucket)),
+                ("prefix", json!(s.s3_prefix)),
+            ],
+        );
     }
 }

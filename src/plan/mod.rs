@@ -7,7 +7,6 @@
 
 pub mod adopt;
 pub mod applied;
-pub mod audit_trail;
 pub mod desired;
 pub mod diff;
 pub mod normalize;
