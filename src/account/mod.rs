@@ -43,10 +43,12 @@ pub enum Kind {
     IamPolicy,
     /// A custom (fine-tuned or imported) model of the account: read-only inventory.
     CustomModel,
+    /// An EC2 interface VPC endpoint for one Bedrock service (`NAME/SERVICE`).
+    VpcEndpoint,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::ModelAccess,
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
@@ -57,6 +59,7 @@ impl Kind {
         Kind::IamRole,
         Kind::IamPolicy,
         Kind::CustomModel,
+        Kind::VpcEndpoint,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +74,7 @@ impl Kind {
             Kind::IamRole => "iam_role",
             Kind::IamPolicy => "iam_policy",
             Kind::CustomModel => "custom_model",
+            Kind::VpcEndpoint => "vpc_endpoint",
         }
     }
 

@@ -76,17 +76,20 @@ struct Step {
 /// Place on the dependency ladder: a kind may refer to kinds of lower rank only.
 fn rank(kind: Kind) -> u8 {
     match kind {
-        Kind::IamRole | Kind::GuardrailVersion => 1,
-        Kind::InvocationLogging => 2,
+        // An endpoint policy generated from roles names guardrails, provisioned
+        // throughput and profiles; a role's grant may name an endpoint's id.
+        Kind::GuardrailVersion | Kind::VpcEndpoint => 1,
+        Kind::IamRole => 2,
+        Kind::InvocationLogging => 3,
         _ => 0,
     }
 }
 
 /// The steps of a plan in stages; each stage runs after the previous one finished.
 fn stages(plan: &Plan) -> Vec<Vec<Step>> {
-    let mut replace_deletes: [Vec<Step>; 3] = Default::default();
-    let mut forward: [Vec<Step>; 3] = Default::default();
-    let mut deletes: [Vec<Step>; 3] = Default::default();
+    let mut replace_deletes: [Vec<Step>; 4] = Default::default();
+    let mut forward: [Vec<Step>; 4] = Default::default();
+    let mut deletes: [Vec<Step>; 4] = Default::default();
     for c in plan.actionable() {
         let r = rank(c.kind) as usize;
         let step = |op: Op| Step {
@@ -117,10 +120,10 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
             _ => {}
         }
     }
-    let [rd0, rd1, rd2] = replace_deletes;
-    let [f0, f1, f2] = forward;
-    let [d0, d1, d2] = deletes;
-    [rd2, rd1, rd0, f0, f1, f2, d2, d1, d0]
+    let [rd0, rd1, rd2, rd3] = replace_deletes;
+    let [f0, f1, f2, f3] = forward;
+    let [d0, d1, d2, d3] = deletes;
+    [rd3, rd2, rd1, rd0, f0, f1, f2, f3, d3, d2, d1, d0]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect()
@@ -180,7 +183,7 @@ pub async fn execute(
             match joined {
                 Ok((step, Ok(note))) => {
                     if let (Op::Create(d), Some(id)) = (&step.op, &note) {
-                        if REF_KINDS.contains(&d.kind) && id.starts_with("arn:") {
+                        if REF_KINDS.contains(&d.kind) && crate::policy::refs::is_ref_id(id) {
                             known.insert(step.address.clone(), id.clone());
                         }
                     }
@@ -254,7 +257,10 @@ async fn run_step(
                     .map_err(|m| format!("{}: {m}", fmt(e)))?,
                 Err(e) => return Err(fmt(e)),
             };
-            if desired.kind == Kind::ProvisionedThroughput {
+            if matches!(
+                desired.kind,
+                Kind::ProvisionedThroughput | Kind::VpcEndpoint
+            ) {
                 wait_in_service(account, &created, opts).await?;
             }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
@@ -336,18 +342,26 @@ async fn wait_in_service(
     let mut pause = Duration::from_millis(50);
     let mut current = r.status.clone();
     loop {
+        // A provisioned throughput is `InService`, a VPC endpoint `available`
+        // (DescribeVpcEndpoints states; `failed` and `rejected` are final).
+        let ready = if r.kind == Kind::VpcEndpoint {
+            "available"
+        } else {
+            "inservice"
+        };
         match current.as_deref() {
-            Some(s) if s.eq_ignore_ascii_case("inservice") => return Ok(()),
-            Some(s) if s.eq_ignore_ascii_case("failed") => {
+            Some(s) if s.eq_ignore_ascii_case(ready) => return Ok(()),
+            Some(s) if s.eq_ignore_ascii_case("failed") || s.eq_ignore_ascii_case("rejected") => {
                 return Err(format!("`{}` failed to provision", r.address()))
             }
             _ => {}
         }
         if start.elapsed() >= opts.wait_timeout {
             return Err(format!(
-                "timed out after {}s waiting for `{}` to be `InService` (status `{}`)\n    hint: it may still be provisioning; run apply again later",
+                "timed out after {}s waiting for `{}` to be `{}` (status `{}`)\n    hint: it may still be provisioning; run apply again later",
                 opts.wait_timeout.as_secs(),
                 r.address(),
+                if r.kind == Kind::VpcEndpoint { "available" } else { "InService" },
                 current.as_deref().unwrap_or("unknown")
             ));
         }

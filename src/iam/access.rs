@@ -48,6 +48,8 @@ pub struct AccessModel {
     /// What `model: profile/NAME` and `provisioned/NAME` name: (kind, region, copied
     /// model for a profile), by the check's model value.
     pub stack_models: BTreeMap<String, (Kind, String, String)>,
+    /// The stack's VPC endpoints, for checks sent `through` one.
+    pub endpoints: super::access_vpce::Endpoints,
 }
 
 fn compile_doc(
@@ -259,6 +261,7 @@ impl AccessModel {
         AccessModel {
             account: account.to_string(),
             roles: out,
+            endpoints: super::access_vpce::endpoints(cfg, account, &refs),
             refs,
             stack_models,
         }
@@ -643,7 +646,26 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
             return result;
         }
     };
-    let context = resolved_context(check, &model.account, &model.refs);
+    let mut context = resolved_context(check, &model.account, &model.refs);
+    // Through an endpoint: its id and VPC in the context, its policy in the set.
+    let mut through_set = None;
+    if let Some(t) = &check.through {
+        match super::access_vpce::through(&model.endpoints, &t.value, &action) {
+            Ok((_, ep)) => {
+                context.insert("aws:SourceVpce".into(), ContextValue::One(ep.id.clone()));
+                context.insert("aws:SourceVpc".into(), ContextValue::One(ep.vpc_id.clone()));
+                let mut r = role.clone();
+                r.set.vpc_endpoint = Some(ep.policy.clone());
+                through_set = Some(r);
+            }
+            Err(e) => {
+                result.reason = e;
+                result.pass = false;
+                return result;
+            }
+        }
+    }
+    let role = through_set.as_ref().unwrap_or(role);
     let mut reasons: Vec<Reason> = Vec::new();
     for leg in legs {
         let ctx = leg_context(&context, &who, &leg);
@@ -715,6 +737,9 @@ fn describe_leg(l: &LegResult, action: &str) -> String {
                 }
                 Some((PolicyType::Resource, _)) => {
                     "the resource policy does not allow it".to_string()
+                }
+                Some((PolicyType::VpcEndpoint, _)) => {
+                    "no VPC endpoint policy allows it".to_string()
                 }
                 _ => "no identity policy allows it".to_string(),
             };

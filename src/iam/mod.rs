@@ -31,6 +31,7 @@
 //!   compared ASCII-case-insensitively only by the `...IgnoreCase` operators.
 
 pub mod access;
+pub mod access_vpce;
 pub mod batch_check;
 pub mod compile;
 pub mod condition;

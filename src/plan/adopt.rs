@@ -62,11 +62,11 @@ fn user_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn flow(v: &Value) -> String {
+pub(super) fn flow(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-fn obj(pairs: Vec<(&str, Value)>) -> Value {
+pub(super) fn obj(pairs: Vec<(&str, Value)>) -> Value {
     let mut m = Map::new();
     for (k, v) in pairs {
         if !v.is_null() && v != json!([]) && v != json!({}) {
@@ -232,6 +232,8 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                         ])));
                 }
             }
+            // Grouped by entry below.
+            Kind::VpcEndpoint => {}
             // Versions come with their guardrail (`publish_version`); model access is
             // declared under `models:` by intent, not copied.
             Kind::GuardrailVersion | Kind::ModelAccess => {}
@@ -243,6 +245,10 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 r.id.as_deref().unwrap_or("")
             )),
         }
+    }
+    let endpoints = super::adopt_vpce::entries(resources, &mut docs);
+    if !endpoints.is_empty() {
+        sections.insert("vpc_endpoints", endpoints);
     }
     for (name, (regions, s, tags)) in guardrails {
         let words = if s.managed_words.is_empty() && s.custom_words.is_empty() {

@@ -327,6 +327,9 @@ pub fn desired(cfg: &Config, account_id: &str) -> Desired {
         );
     }
 
+    out.extend(super::desired_vpce::vpc_endpoints(
+        cfg, account_id, &stack, &refs,
+    ));
     out.sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
     Desired {
         scope,

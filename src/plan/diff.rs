@@ -43,6 +43,10 @@ pub const RULES: &[(Kind, &str, FieldRule)] = &[
     // Application inference profiles have no Update operation.
     (Kind::InferenceProfile, "copy_from", FieldRule::Replace),
     (Kind::InferenceProfile, "description", FieldRule::Replace),
+    // ModifyVpcEndpoint changes policy, subnets, security groups and private DNS; the
+    // VPC and the service are fixed (API_ModifyVpcEndpoint.html).
+    (Kind::VpcEndpoint, "vpc_id", FieldRule::Replace),
+    (Kind::VpcEndpoint, "service_name", FieldRule::Replace),
     // A version is a snapshot; nothing edits it.
     (Kind::GuardrailVersion, "guardrail", FieldRule::Replace),
     (Kind::GuardrailVersion, "snapshot", FieldRule::Replace),
@@ -109,13 +113,20 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
     let mut parts: Vec<Partial> = Vec::new();
     for ((kind, region), live) in lists {
         if is_deferred(kind) {
-            deferred.push((split.take(kind, &region), live));
+            deferred.push((kind, split.take(kind, &region), live));
         } else {
             parts.push(diff_list(&scope, opts, split.take(kind, &region), live));
         }
     }
-    let known = known_refs(&parts);
-    for (desired, live) in deferred {
+    // Level by level: each deferred level sees the ids the levels before it matched.
+    deferred.sort_by_key(|(kind, ..)| deferral_level(*kind));
+    let mut level = None;
+    let mut known = known_refs(&parts);
+    for (kind, desired, live) in deferred {
+        if level.is_some_and(|l| l != deferral_level(kind)) {
+            known = known_refs(&parts);
+        }
+        level = Some(deferral_level(kind));
         parts.push(diff_list(&scope, opts, resolve_refs(desired, &known), live));
     }
     finish(
@@ -134,7 +145,18 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
 /// Lists diffed after all others: their desired side refers to resources of the
 /// stack by placeholder (`policy::refs`), resolved from the other lists' live ARNs.
 pub fn is_deferred(kind: Kind) -> bool {
-    kind == Kind::IamRole
+    deferral_level(kind) > 0
+}
+
+/// 0: not deferred. VPC endpoints (whose generated policies name guardrails,
+/// provisioned throughput and profiles) come before roles (whose grants may name an
+/// endpoint's id in `aws:SourceVpce`).
+pub fn deferral_level(kind: Kind) -> u8 {
+    match kind {
+        Kind::VpcEndpoint => 1,
+        Kind::IamRole => 2,
+        _ => 0,
+    }
 }
 
 /// The live ARNs of the resources the other lists matched, by address.

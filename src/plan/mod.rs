@@ -6,8 +6,10 @@
 //! and testable with in-memory fixtures.
 
 pub mod adopt;
+mod adopt_vpce;
 pub mod applied;
 pub mod desired;
+mod desired_vpce;
 pub mod diff;
 pub mod normalize;
 pub mod readiness;

@@ -69,6 +69,12 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
         Kind::Alarm => typed::<AlarmSpec>(spec, Normalize::normalize),
         Kind::IamRole => typed::<IamRoleSpec>(spec, Normalize::normalize),
         Kind::IamPolicy => typed::<IamPolicySpec>(spec, |_| {}),
+        Kind::VpcEndpoint => typed::<crate::account::spec::VpcEndpointSpec>(spec, |e| {
+            e.normalize();
+            // No policy is the service's default, which EC2 reports as a document.
+            e.policy
+                .get_or_insert_with(crate::policy::endpoint::default_policy);
+        }),
     };
     if let Value::Object(map) = &mut v {
         for (k, field, default) in DEFAULTS {
@@ -96,6 +102,11 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
             }
             Kind::IamPolicy => {
                 if let Some(doc) = map.get_mut("document") {
+                    *doc = canonical_policy(doc);
+                }
+            }
+            Kind::VpcEndpoint => {
+                if let Some(doc) = map.get_mut("policy") {
                     *doc = canonical_policy(doc);
                 }
             }

@@ -85,6 +85,12 @@ impl Scope {
                 alarms.iter().map(|a| a.region.value.clone()).collect(),
             );
         }
+        if let Some(endpoints) = &cfg.vpc_endpoints {
+            add(
+                Kind::VpcEndpoint,
+                endpoints.iter().map(|e| e.region.value.clone()).collect(),
+            );
+        }
         if let Some(iam) = &cfg.iam {
             if iam.policies.is_some() {
                 s.lists.insert((Kind::IamPolicy, GLOBAL.to_string()));

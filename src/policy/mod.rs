@@ -5,6 +5,7 @@
 //! Architecture invariant: `policy` does no I/O; the CLI reads files and the config.
 
 pub mod arn;
+pub mod endpoint;
 pub mod generate;
 pub mod inputs;
 pub mod lint;

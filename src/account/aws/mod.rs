@@ -27,6 +27,7 @@ mod pt;
 pub mod redact;
 mod runtime;
 mod tags;
+mod vpc_endpoints;
 
 use super::{
     Account, AccountError, Kind, ModelStatus, OrgPolicies, PrincipalPolicies, ProbeKind,
@@ -70,6 +71,7 @@ pub struct AwsAccount {
     runtime: ClientMap<aws_sdk_bedrockruntime::Client>,
     agent_runtime: ClientMap<aws_sdk_bedrockagentruntime::Client>,
     cloudwatch: ClientMap<aws_sdk_cloudwatch::Client>,
+    ec2: ClientMap<aws_sdk_ec2::Client>,
     iam: ClientMap<aws_sdk_iam::Client>,
     sts: ClientMap<aws_sdk_sts::Client>,
     organizations: ClientMap<aws_sdk_organizations::Client>,
@@ -105,6 +107,7 @@ impl AwsAccount {
             runtime: ClientMap::new(),
             agent_runtime: ClientMap::new(),
             cloudwatch: ClientMap::new(),
+            ec2: ClientMap::new(),
             iam: ClientMap::new(),
             sts: ClientMap::new(),
             organizations: ClientMap::new(),
@@ -187,6 +190,13 @@ impl AwsAccount {
     }
 
     /// IAM is global: one client in the home region.
+    pub(crate) fn ec2(&self, region: &str) -> Result<aws_sdk_ec2::Client, AccountError> {
+        let region = self.region_of(region);
+        self.ec2.get_or_create(region, || {
+            service_client!(aws_sdk_ec2, &self.sdk, region, self.extras)
+        })
+    }
+
     pub(crate) fn iam(&self) -> Result<aws_sdk_iam::Client, AccountError> {
         let region = self.home_region.as_str();
         self.iam.get_or_create(region, || {
@@ -244,6 +254,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::list_roles(self).await,
             Kind::IamPolicy => iam::list_policies(self).await,
             Kind::CustomModel => custom::list(self, region).await,
+            Kind::VpcEndpoint => vpc_endpoints::list(self, region).await,
         }
     }
 
@@ -264,6 +275,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::get_role(self, id).await,
             Kind::IamPolicy => iam::get_policy(self, id).await,
             Kind::CustomModel => custom::get(self, region, id).await,
+            Kind::VpcEndpoint => vpc_endpoints::get(self, region, id).await,
         }
     }
 
@@ -284,6 +296,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, None).await,
             Kind::IamRole => iam::create_role(self, desired).await,
             Kind::IamPolicy => iam::create_policy(self, desired).await,
+            Kind::VpcEndpoint => vpc_endpoints::create(self, desired, idempotency_token).await,
         }
     }
 
@@ -310,6 +323,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, Some(live)).await,
             Kind::IamRole => iam::update_role(self, live, desired).await,
             Kind::IamPolicy => iam::update_policy(self, live, desired).await,
+            Kind::VpcEndpoint => vpc_endpoints::update(self, live, desired).await,
         }
     }
 
@@ -324,6 +338,7 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::delete(self, live).await,
             Kind::IamRole => iam::delete_role(self, live).await,
             Kind::IamPolicy => iam::delete_policy(self, live).await,
+            Kind::VpcEndpoint => vpc_endpoints::delete(self, live).await,
         }
     }
 

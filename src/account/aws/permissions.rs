@@ -55,6 +55,7 @@ const CW: &str = "CloudWatch";
 const IAM: &str = "IAM";
 const STS: &str = "STS";
 const ORG: &str = "Organizations";
+const EC2: &str = "EC2";
 
 /// The table.
 pub const PERMISSIONS: &[Permission] = &[
@@ -215,6 +216,43 @@ pub const PERMISSIONS: &[Permission] = &[
     p(CW, "TagResource", Write, &["cloudwatch:TagResource"]),
     p(CW, "UntagResource", Write, &["cloudwatch:UntagResource"]),
     p(CW, "DeleteAlarms", Write, &["cloudwatch:DeleteAlarms"]),
+    // EC2: interface VPC endpoints of the Bedrock services. Private DNS on an endpoint
+    // associates the VPC with the service's private hosted zone, which needs
+    // route53:AssociateVPCWithHostedZone (dependent action of ec2:CreateVpcEndpoint,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+    p(
+        EC2,
+        "DescribeVpcEndpoints",
+        Read,
+        &["ec2:DescribeVpcEndpoints"],
+    ),
+    p(
+        EC2,
+        "CreateVpcEndpoint",
+        Write,
+        &[
+            "ec2:CreateVpcEndpoint",
+            "ec2:CreateTags",
+            "route53:AssociateVPCWithHostedZone",
+        ],
+    ),
+    p(
+        EC2,
+        "ModifyVpcEndpoint",
+        Write,
+        &[
+            "ec2:ModifyVpcEndpoint",
+            "route53:AssociateVPCWithHostedZone",
+        ],
+    ),
+    p(
+        EC2,
+        "DeleteVpcEndpoints",
+        Write,
+        &["ec2:DeleteVpcEndpoints"],
+    ),
+    p(EC2, "CreateTags", Write, &["ec2:CreateTags"]),
+    p(EC2, "DeleteTags", Write, &["ec2:DeleteTags"]),
     // IAM roles
     p(IAM, "ListRoles", Read, &["iam:ListRoles"]),
     p(IAM, "GetRole", Read, &["iam:GetRole"]),

@@ -10,6 +10,7 @@ pub mod alarm;
 pub mod bedrock;
 pub mod guardrail;
 pub mod iam;
+pub mod vpc_endpoint;
 
 use super::store::{Entry, Meta, State, TokenRecord};
 use crate::account::{AccountError, Kind, Resource, GLOBAL};
@@ -79,6 +80,7 @@ pub fn create(
         Kind::Alarm => alarm::put(state, ctx, &desired, true)?,
         Kind::IamRole => iam::create_role(state, ctx, &desired)?,
         Kind::IamPolicy => iam::create_policy(state, ctx, &desired)?,
+        Kind::VpcEndpoint => vpc_endpoint::create(state, ctx, &desired)?,
     };
     let entry = state
         .find(desired.kind, &desired.region, &id)
@@ -135,6 +137,7 @@ pub fn update(
         Kind::Alarm => alarm::update(state, ctx, idx, desired)?,
         Kind::IamRole => iam::update_role(state, ctx, idx, desired)?,
         Kind::IamPolicy => iam::update_policy(state, ctx, idx, desired)?,
+        Kind::VpcEndpoint => vpc_endpoint::update(state, ctx, idx, desired)?,
     }
     // As TagResource/UntagResource do: remove the tags `live` has and `desired` lacks,
     // set `desired`'s; tags the caller did not see (added since it listed) stay.
@@ -174,7 +177,8 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         | Kind::InferenceProfile
         | Kind::InvocationLogging
         | Kind::Alarm
-        | Kind::IamRole => {}
+        | Kind::IamRole
+        | Kind::VpcEndpoint => {}
     }
     // Deleting versions may have shifted positions; look the entry up again.
     let idx = state
@@ -202,6 +206,12 @@ pub fn present_entry(e: std::borrow::Cow<'_, Entry>, now: i64) -> Resource {
                 r.status = Some("InService".to_string());
             }
         }
+    }
+    if r.kind == Kind::VpcEndpoint
+        && r.status.as_deref() == Some("pending")
+        && ready_ms.is_some_and(|ready| now >= ready)
+    {
+        r.status = Some("available".to_string());
     }
     r
 }
@@ -252,6 +262,9 @@ pub fn adopt_seeded(state: &mut State, mut r: Resource, now: i64) -> Result<(), 
             r.status.get_or_insert_with(|| "ACTIVE".to_string());
         }
         Kind::IamPolicy => meta.policy_version = Some(1),
+        Kind::VpcEndpoint => {
+            r.status.get_or_insert_with(|| "available".to_string());
+        }
         _ => {}
     }
     state.resources.push(Entry { resource: r, meta });
@@ -281,6 +294,13 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
         Kind::InvocationLogging => "default".to_string(),
         // Versions get `<guardrail ARN>:<n>` from their guardrail.
         Kind::CustomModel => format!("arn:{partition}:bedrock:{region}:{acct}:custom-model/{name}"),
+        Kind::VpcEndpoint => {
+            let hex: String = Sha256::digest(format!("{acct}|{region}|{name}"))
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("vpce-{}", &hex[..17])
+        }
         Kind::GuardrailVersion | Kind::ModelAccess => name.to_string(),
     }
 }
@@ -353,6 +373,7 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "CreateRole",
         Kind::IamPolicy => "CreatePolicy",
         Kind::CustomModel => "CreateModelCustomizationJob",
+        Kind::VpcEndpoint => "CreateVpcEndpoint",
     }
 }
 
@@ -367,6 +388,7 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "UpdateRole",
         Kind::IamPolicy => "CreatePolicyVersion",
         Kind::CustomModel => "UpdateCustomModel",
+        Kind::VpcEndpoint => "ModifyVpcEndpoint",
     }
 }
 
@@ -381,6 +403,7 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "DeleteRole",
         Kind::IamPolicy => "DeletePolicy",
         Kind::CustomModel => "DeleteCustomModel",
+        Kind::VpcEndpoint => "DeleteVpcEndpoints",
     }
 }
 
@@ -395,6 +418,7 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "GetRole",
         Kind::IamPolicy => "GetPolicy",
         Kind::CustomModel => "GetCustomModel",
+        Kind::VpcEndpoint => "DescribeVpcEndpoints",
     }
 }
 
@@ -409,6 +433,7 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "ListRoles",
         Kind::IamPolicy => "ListPolicies",
         Kind::CustomModel => "ListCustomModels",
+        Kind::VpcEndpoint => "DescribeVpcEndpoints",
     }
 }
 
@@ -428,6 +453,11 @@ pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
             op,
             "ResourceNotFound",
             format!("Alarm {id} does not exist."),
+        ),
+        Kind::VpcEndpoint => AccountError::new(
+            op,
+            "InvalidVpcEndpointId.NotFound",
+            format!("The Vpc Endpoint Id '{id}' does not exist"),
         ),
         _ => AccountError::not_found(op, format!("The resource {id} was not found.")),
     }
