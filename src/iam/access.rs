@@ -798,7 +798,17 @@ pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<Simula
     let principal_arn = model.principal_arn(&check.principal.value);
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);
-    let user = resolved_context(check, &model.account, &model.refs);
+    let mut user = resolved_context(check, &model.account, &model.refs);
+    // IAM evaluates the identity side with the endpoint's keys; it cannot see the
+    // endpoint's policy, which `apply_simulation` folds in from the offline answer.
+    if let Some(Ok((_, ep))) = check
+        .through
+        .as_ref()
+        .map(|t| super::access_vpce::through(&model.endpoints, &t.value, &action))
+    {
+        user.insert("aws:SourceVpce".into(), ContextValue::One(ep.id.clone()));
+        user.insert("aws:SourceVpc".into(), ContextValue::One(ep.vpc_id.clone()));
+    }
     check_legs(model, check)
         .unwrap_or_default()
         .into_iter()
@@ -838,7 +848,18 @@ pub fn parse_simulated(decision: &str) -> Decision {
 /// Fold simulator answers (one per leg, in order) into a result.
 pub fn apply_simulation(r: &mut CheckResult, answers: &[SimulateResult]) {
     for (l, a) in r.legs.iter_mut().zip(answers) {
-        l.simulated = Some(parse_simulated(&a.decision));
+        let sim = parse_simulated(&a.decision);
+        // SimulatePrincipalPolicy has no VPC endpoint policy: where the endpoint's
+        // policy decided offline, that part of the answer is the offline one.
+        let by_endpoint = matches!(l.outcome.missing, Some((PolicyType::VpcEndpoint, _)))
+            || l.reasons
+                .iter()
+                .any(|(t, ..)| *t == PolicyType::VpcEndpoint);
+        l.simulated = Some(if by_endpoint {
+            sim.worst(l.outcome.decision)
+        } else {
+            sim
+        });
     }
     let sim = r
         .legs

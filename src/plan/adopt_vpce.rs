@@ -3,6 +3,7 @@
 //! `vpc_endpoints` entry; a policy other than the default is saved as a file.
 
 use super::adopt::{flow, obj};
+use super::normalize::canonical_policy;
 use crate::account::spec::VpcEndpointSpec;
 use crate::account::{Kind, Resource};
 use serde_json::{json, Value};
@@ -38,14 +39,22 @@ pub(super) fn entries(resources: &[Resource], docs: &mut Vec<(String, Value)>) -
         e.1.push(service);
         e.2 |= r.prevent_destroy();
     }
+    // Endpoints of one name whose policies differ become one entry each, named apart
+    // (a config entry carries one policy for all its services).
+    let mut per_name: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (name, region, _) in groups.keys() {
+        *per_name.entry((name.clone(), region.clone())).or_default() += 1;
+    }
     let mut out = Vec::new();
     for ((name, region, _), (s, services, prevent)) in groups {
-        let default = crate::policy::endpoint::default_policy();
+        let name = if per_name.get(&(name.clone(), region.clone())) > Some(&1) {
+            format!("{name}-{}", services.join("-"))
+        } else {
+            name
+        };
+        let default = canonical_policy(&crate::policy::endpoint::default_policy());
         let policy = match s.policy {
-            Some(doc)
-                if crate::plan::normalize::canonical_policy(&doc)
-                    != crate::plan::normalize::canonical_policy(&default) =>
-            {
+            Some(doc) if canonical_policy(&doc) != default => {
                 let file = format!("policies/vpce-{}.json", name.replace('/', "-"));
                 docs.push((file.clone(), doc));
                 json!({"file": file})

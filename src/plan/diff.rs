@@ -181,7 +181,11 @@ pub fn known_refs(parts: &[Partial]) -> BTreeMap<String, String> {
 pub fn resolve_refs(mut desired: Vec<Resource>, known: &BTreeMap<String, String>) -> Vec<Resource> {
     if !known.is_empty() {
         for d in &mut desired {
-            crate::policy::refs::substitute(&mut d.spec, known);
+            if crate::policy::refs::has_placeholder(&d.spec) {
+                crate::policy::refs::substitute(&mut d.spec, known);
+                // Sets (condition values) were sorted by placeholder; sort the ids.
+                *d = normalized(d);
+            }
         }
     }
     desired
