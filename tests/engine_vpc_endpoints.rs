@@ -103,7 +103,10 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
         .iter()
         .find(|c| c["address"] == "iam_role.global.app")
         .unwrap();
-    assert!(!app["after_unknown"].as_array().unwrap().is_empty(), "{app:#}");
+    assert!(
+        !app["after_unknown"].as_array().unwrap().is_empty(),
+        "{app:#}"
+    );
     let mut created = changes(&plan);
     created.sort();
     assert!(created.contains(&(
@@ -140,7 +143,10 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
     // The runtime endpoint's policy: only `app`, only InvokeModel, only the model.
     let policy = &runtime.spec["policy"];
     let text = policy.to_string();
-    assert!(text.contains("arn:aws:iam::111122223333:role/app"), "{policy:#}");
+    assert!(
+        text.contains("arn:aws:iam::111122223333:role/app"),
+        "{policy:#}"
+    );
     assert!(!text.contains("role/other"), "{policy:#}");
     assert!(text.contains(NOVA), "{policy:#}");
     assert!(!text.contains("aws:SourceVpce"), "{policy:#}");
@@ -161,7 +167,14 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
     let (code, out, err) = p.run(&["check", "-f", "bedrock.yaml", "--format", "json"]);
     assert_eq!(code, 0, "{out}\n{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert!(v["checks"].as_array().unwrap().iter().all(|c| c["pass"] == true), "{v:#}");
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["pass"] == true),
+        "{v:#}"
+    );
 }
 
 #[test]
@@ -178,9 +191,15 @@ fn subnets_groups_dns_and_policy_change_in_place_vpc_and_service_replace() {
             "security_group_ids: [sg-0a1b2c3d4e5f60718]",
             "security_group_ids: [sg-1a1b2c3d4e5f60718]\n    private_dns: false",
         )
-        .replace("policy: { roles: [app] }", "policy: { roles: [app, other] }")
+        .replace(
+            "policy: { roles: [app] }",
+            "policy: { roles: [app, other] }",
+        )
         // `other` may now go through the endpoint.
-        .replace("expect: deny, through: private", "expect: allow, through: private");
+        .replace(
+            "expect: deny, through: private",
+            "expect: allow, through: private",
+        );
     p.write_config(&edited);
     let mut acts = p.actions();
     acts.retain(|(a, _)| a.starts_with("vpc_endpoint."));
@@ -188,8 +207,14 @@ fn subnets_groups_dns_and_policy_change_in_place_vpc_and_service_replace() {
     assert_eq!(
         acts,
         vec![
-            (format!("vpc_endpoint.us-east-1.{AGENT_RUNTIME}"), "update".to_string()),
-            (format!("vpc_endpoint.us-east-1.{RUNTIME}"), "update".to_string()),
+            (
+                format!("vpc_endpoint.us-east-1.{AGENT_RUNTIME}"),
+                "update".to_string()
+            ),
+            (
+                format!("vpc_endpoint.us-east-1.{RUNTIME}"),
+                "update".to_string()
+            ),
         ]
     );
     p.apply_ok();
@@ -201,14 +226,20 @@ fn subnets_groups_dns_and_policy_change_in_place_vpc_and_service_replace() {
         after.spec["subnet_ids"],
         json!(["subnet-0a1b2c3d4e5f60718", "subnet-2a1b2c3d4e5f60718"])
     );
-    assert_eq!(after.spec["security_group_ids"], json!(["sg-1a1b2c3d4e5f60718"]));
+    assert_eq!(
+        after.spec["security_group_ids"],
+        json!(["sg-1a1b2c3d4e5f60718"])
+    );
     assert!(after.spec["policy"].to_string().contains("role/other"));
 
     // Another VPC: EC2 cannot move an endpoint, so it is replaced (and the grant follows).
     p.write_config(&edited.replace("vpc-0a1b2c3d4e5f60718", "vpc-1a1b2c3d4e5f60718"));
     let acts = p.actions();
     assert!(
-        acts.contains(&(format!("vpc_endpoint.us-east-1.{RUNTIME}"), "replace".to_string())),
+        acts.contains(&(
+            format!("vpc_endpoint.us-east-1.{RUNTIME}"),
+            "replace".to_string()
+        )),
         "{acts:?}"
     );
     p.apply_ok();
@@ -273,7 +304,10 @@ fn config_errors_point_at_their_line() {
         )
         .replace("policy: { roles: [app] }", "policy: { roles: [ap] }")
         .replace("source_vpce: private", "source_vpce: privat")
-        .replace("expect: allow, through: private", "expect: allow, through: nowhere");
+        .replace(
+            "expect: allow, through: private",
+            "expect: allow, through: nowhere",
+        );
     let p = Project::new(&bad);
     let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
     assert_eq!(code, 1, "{err}");
@@ -282,12 +316,19 @@ fn config_errors_point_at_their_line() {
         ("vpc-nothex", "`vpc_id` must look like `vpc-`"),
         ("bedrock-runtim]", "bedrock-runtim"),
         ("roles: [ap]", "role `ap` is not a role of this config"),
-        ("source_vpce: privat", "`privat` is not an entry of `vpc_endpoints`"),
-        ("through: nowhere", "`nowhere` is not an entry of `vpc_endpoints`"),
+        (
+            "source_vpce: privat",
+            "`privat` is not an entry of `vpc_endpoints`",
+        ),
+        (
+            "through: nowhere",
+            "`nowhere` is not an entry of `vpc_endpoints`",
+        ),
     ] {
         let at = format!("bedrock.yaml:{}:", line_of(needle));
         assert!(
-            err.lines().any(|l| l.starts_with(&at) && l.contains(message)),
+            err.lines()
+                .any(|l| l.starts_with(&at) && l.contains(message)),
             "no `{message}` at {at}\n{err}"
         );
     }
