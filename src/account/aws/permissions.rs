@@ -401,6 +401,7 @@ pub fn service_of_accessor(accessor: &str) -> Option<&'static str> {
         "runtime" => Some(RT),
         "agent_runtime" => Some(AR),
         "cloudwatch" => Some(CW),
+        "ec2" => Some(EC2),
         "iam" => Some(IAM),
         "sts" => Some(STS),
         "organizations" => Some(ORG),
