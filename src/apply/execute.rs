@@ -413,6 +413,7 @@ mod tests {
                 change(Kind::IamPolicy, "old", Action::Delete),
                 change(Kind::IamRole, "oldr", Action::Delete),
                 change(Kind::ProvisionedThroughput, "pt", Action::Replace),
+                change(Kind::VpcEndpoint, "e/bedrock-runtime", Action::Create),
             ],
             ..Plan::default()
         };
@@ -432,6 +433,8 @@ mod tests {
                     "creating:iam_policy.us-east-1.p",
                     "creating:provisioned_throughput.us-east-1.pt"
                 ],
+                // Endpoints after what their policies name, before the roles naming them.
+                vec!["creating:vpc_endpoint.us-east-1.e/bedrock-runtime"],
                 vec!["creating:iam_role.us-east-1.r"],
                 vec!["creating:invocation_logging.us-east-1.default"],
                 vec!["destroying:iam_role.us-east-1.oldr"],
