@@ -344,3 +344,64 @@ fn config_errors_point_at_their_line() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("private DNS"), "{err}");
 }
+
+/// Three levels of references in one apply: the endpoint policy generated from a role's
+/// grants names the stack's guardrail, and the role's grant names the endpoint.
+#[test]
+fn guardrail_endpoint_and_role_resolve_in_one_apply() {
+    let config = r#"version: 1
+stack: gnet
+account:
+  regions: [us-east-1]
+guardrails:
+  - name: safety
+    regions: [us-east-1]
+    blocked_input_message: Sorry.
+    blocked_output_message: Sorry.
+    content_filters:
+      - { type: HATE, input: HIGH, output: HIGH }
+vpc_endpoints:
+  - name: private
+    region: us-east-1
+    vpc_id: vpc-0a1b2c3d4e5f60718
+    subnet_ids: [subnet-0a1b2c3d4e5f60718]
+    services: [bedrock-runtime]
+    policy: { roles: [app] }
+iam:
+  roles:
+    - name: app
+      assume_role_policy: policies/trust-lambda.json
+      policies:
+        - grants:
+            - invoke: [amazon.nova-lite-v1:0]
+              regions: [us-east-1]
+              guardrail: safety
+              require_guardrail: true
+              source_vpce: private
+access_checks:
+  - principal: role/app
+    action: bedrock:InvokeModel
+    model: amazon.nova-lite-v1:0
+    region: us-east-1
+    expect: allow
+    through: private
+    context: { "bedrock:GuardrailIdentifier": "guardrail/safety" }
+  - { principal: role/app, action: bedrock:InvokeModel, model: amazon.nova-lite-v1:0, region: us-east-1, expect: deny, through: private }
+"#;
+    let p = Project::new(config);
+    p.apply_ok();
+    p.assert_converged();
+    let guardrail = rt()
+        .block_on(p.account().list(Kind::Guardrail, "us-east-1"))
+        .unwrap()
+        .remove(0)
+        .id
+        .unwrap();
+    let ep = endpoint(&p, RUNTIME);
+    let policy = ep.spec["policy"].to_string();
+    assert!(policy.contains(&guardrail), "{policy}");
+    assert!(!policy.contains("${"), "{policy}");
+    let role = role_policy(&p, "app").to_string();
+    assert!(role.contains(ep.id.as_deref().unwrap()), "{role}");
+    assert!(role.contains(&guardrail), "{role}");
+}
