@@ -66,7 +66,7 @@ fn role_policy(p: &Project, role: &str) -> Value {
         .block_on(p.account().get(Kind::IamRole, GLOBAL, role))
         .unwrap()
         .unwrap();
-    r.spec["inline_policies"]["bedrockctl-grants"].clone()
+    r.spec.to_value()["inline_policies"]["bedrockctl-grants"].clone()
 }
 
 /// `iam eval` of one request through an endpoint: identity policy and endpoint policy.
@@ -120,7 +120,7 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
     let agent = endpoint(&p, AGENT_RUNTIME);
     assert_eq!(runtime.status.as_deref(), Some("available"));
     assert_eq!(
-        runtime.spec["service_name"],
+        runtime.spec.to_value()["service_name"],
         "com.amazonaws.us-east-1.bedrock-runtime"
     );
     let (rid, aid) = (runtime.id.clone().unwrap(), agent.id.clone().unwrap());
@@ -141,7 +141,8 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
     assert_eq!(got, want);
 
     // The runtime endpoint's policy: only `app`, only InvokeModel, only the model.
-    let policy = &runtime.spec["policy"];
+    let runtime_spec = runtime.spec.to_value();
+    let policy = &runtime_spec["policy"];
     let text = policy.to_string();
     assert!(
         text.contains("arn:aws:iam::111122223333:role/app"),
@@ -151,7 +152,10 @@ fn apply_creates_endpoints_with_generated_policies_and_grants_name_their_ids() {
     assert!(text.contains(NOVA), "{policy:#}");
     assert!(!text.contains("aws:SourceVpce"), "{policy:#}");
     // The agent-runtime endpoint serves nothing of app's grants: it allows nothing.
-    assert_eq!(agent.spec["policy"]["Statement"][0]["Effect"], "Deny");
+    assert_eq!(
+        agent.spec.to_value()["policy"]["Statement"][0]["Effect"],
+        "Deny"
+    );
 
     // Proved with the evaluator: app through its endpoint is allowed; app through
     // another endpoint, and `other` through this one, are not.
@@ -221,16 +225,18 @@ fn subnets_groups_dns_and_policy_change_in_place_vpc_and_service_replace() {
     p.assert_converged();
     let after = endpoint(&p, RUNTIME);
     assert_eq!(after.id, before, "modified in place, same endpoint");
-    assert_eq!(after.spec["private_dns"], false);
+    assert_eq!(after.spec.to_value()["private_dns"], false);
     assert_eq!(
-        after.spec["subnet_ids"],
+        after.spec.to_value()["subnet_ids"],
         json!(["subnet-0a1b2c3d4e5f60718", "subnet-2a1b2c3d4e5f60718"])
     );
     assert_eq!(
-        after.spec["security_group_ids"],
+        after.spec.to_value()["security_group_ids"],
         json!(["sg-1a1b2c3d4e5f60718"])
     );
-    assert!(after.spec["policy"].to_string().contains("role/other"));
+    assert!(after.spec.to_value()["policy"]
+        .to_string()
+        .contains("role/other"));
 
     // Another VPC: EC2 cannot move an endpoint, so it is replaced (and the grant follows).
     p.write_config(&edited.replace("vpc-0a1b2c3d4e5f60718", "vpc-1a1b2c3d4e5f60718"));
@@ -272,8 +278,13 @@ fn an_out_of_band_policy_edit_is_drift_and_destroy_removes_only_the_stacks() {
     // Someone widens the endpoint policy in the console.
     let live = endpoint(&p, RUNTIME);
     let mut wide = live.clone();
-    wide.spec["policy"] = json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    wide.spec = wide
+        .spec
+        .edit(|v| {
+            v["policy"] = json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
+        })
+        .unwrap();
     rt().block_on(p.account().update(&live, &wide)).unwrap();
     let (code, out, err) = p.run(&[
         "plan",
@@ -398,7 +409,7 @@ access_checks:
         .id
         .unwrap();
     let ep = endpoint(&p, RUNTIME);
-    let policy = ep.spec["policy"].to_string();
+    let policy = ep.spec.to_value()["policy"].to_string();
     assert!(policy.contains(&guardrail), "{policy}");
     assert!(!policy.contains("${"), "{policy}");
     let role = role_policy(&p, "app").to_string();

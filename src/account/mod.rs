@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod error;
+pub mod retry;
 pub mod sandbox;
 pub mod spec;
 
@@ -20,78 +21,13 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Region value used for account-global resources (IAM).
-pub const GLOBAL: &str = "global";
-
-/// Ownership tags (design.md).
-pub const TAG_MANAGED_BY: &str = "managed-by";
-pub const TAG_MANAGED_BY_VALUE: &str = "bedrockctl";
-pub const TAG_STACK: &str = "bedrockctl:stack";
-pub const TAG_PREVENT_DESTROY: &str = "bedrockctl:prevent-destroy";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    ModelAccess,
-    ProvisionedThroughput,
-    Guardrail,
-    GuardrailVersion,
-    InferenceProfile,
-    InvocationLogging,
-    Alarm,
-    IamRole,
-    IamPolicy,
-    /// A custom (fine-tuned or imported) model of the account: read-only inventory.
-    CustomModel,
-    /// An EC2 interface VPC endpoint for one Bedrock service (`NAME/SERVICE`).
-    VpcEndpoint,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 11] = [
-        Kind::ModelAccess,
-        Kind::ProvisionedThroughput,
-        Kind::Guardrail,
-        Kind::GuardrailVersion,
-        Kind::InferenceProfile,
-        Kind::InvocationLogging,
-        Kind::Alarm,
-        Kind::IamRole,
-        Kind::IamPolicy,
-        Kind::CustomModel,
-        Kind::VpcEndpoint,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::ModelAccess => "model_access",
-            Kind::ProvisionedThroughput => "provisioned_throughput",
-            Kind::Guardrail => "guardrail",
-            Kind::GuardrailVersion => "guardrail_version",
-            Kind::InferenceProfile => "inference_profile",
-            Kind::InvocationLogging => "invocation_logging",
-            Kind::Alarm => "alarm",
-            Kind::IamRole => "iam_role",
-            Kind::IamPolicy => "iam_policy",
-            Kind::CustomModel => "custom_model",
-            Kind::VpcEndpoint => "vpc_endpoint",
-        }
-    }
-
-    /// IAM is account-global; everything else lives in one region.
-    pub fn is_global(self) -> bool {
-        matches!(self, Kind::IamRole | Kind::IamPolicy)
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::vocab::{
+    Kind, ModelStatus, GLOBAL, TAG_MANAGED_BY, TAG_MANAGED_BY_VALUE, TAG_PREVENT_DESTROY, TAG_STACK,
+};
 
 /// A resource as the account reports it, or as the config wants it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ResourceRepr")]
 pub struct Resource {
     pub kind: Kind,
     /// An AWS region, or [`GLOBAL`] for IAM.
@@ -100,13 +36,46 @@ pub struct Resource {
     /// ARN or service id, assigned by the account; `None` for desired resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Canonical attributes; the shape per kind is the matching type in [`spec`].
-    pub spec: serde_json::Value,
+    /// Canonical attributes, typed per kind ([`spec::Spec`]).
+    pub spec: spec::Spec,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// Read-only lifecycle status (`Creating`, `InService`, `READY`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// [`Resource`]'s serialized form: the spec's shape follows from `kind`.
+#[derive(Deserialize)]
+struct ResourceRepr {
+    kind: Kind,
+    region: String,
+    name: String,
+    #[serde(default)]
+    id: Option<String>,
+    spec: serde_json::Value,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl TryFrom<ResourceRepr> for Resource {
+    type Error = String;
+
+    fn try_from(r: ResourceRepr) -> Result<Resource, String> {
+        let spec = spec::Spec::from_value(r.kind, r.spec)
+            .map_err(|e| format!("`{}.{}.{}`: invalid spec: {e}", r.kind, r.region, r.name))?;
+        Ok(Resource {
+            kind: r.kind,
+            region: r.region,
+            name: r.name,
+            id: r.id,
+            spec,
+            tags: r.tags,
+            status: r.status,
+        })
+    }
 }
 
 impl Resource {
@@ -130,44 +99,6 @@ impl Resource {
 
     pub fn prevent_destroy(&self) -> bool {
         self.tags.get(TAG_PREVENT_DESTROY).map(String::as_str) == Some("true")
-    }
-}
-
-/// Model readiness in one region, from the catalog and the live account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ModelStatus {
-    pub model_id: String,
-    pub region: String,
-    /// False when the id does not exist in the region.
-    pub exists: bool,
-    /// `ACTIVE`, `LEGACY`, … (unknown values pass through).
-    pub lifecycle: Option<String>,
-    /// `ON_DEMAND`, `PROVISIONED`, `INFERENCE_PROFILE`, … (unknown values pass through).
-    pub inference_types: Vec<String>,
-    /// GetFoundationModelAvailability fields; `None` when not readable.
-    pub agreement: Option<String>,
-    pub authorization: Option<String>,
-    pub entitlement: Option<String>,
-    pub region_availability: Option<String>,
-}
-
-impl ModelStatus {
-    /// Ready to invoke: exists, authorized, entitled, agreement in place, region available.
-    pub fn is_ready(&self) -> bool {
-        self.exists
-            && self
-                .authorization
-                .as_deref()
-                .is_none_or(|a| a == "AUTHORIZED")
-            && self.entitlement.as_deref().is_none_or(|e| e == "AVAILABLE")
-            && self
-                .agreement
-                .as_deref()
-                .is_none_or(|a| a == "AVAILABLE" || a == "NOT_APPLICABLE")
-            && self
-                .region_availability
-                .as_deref()
-                .is_none_or(|r| r == "AVAILABLE")
     }
 }
 
@@ -236,7 +167,7 @@ pub trait Account: Send + Sync {
     async fn account_id(&self) -> Result<String, AccountError>;
 
     /// Every resource of `kind` in `region`, managed or not, with tags and status.
-    /// `Kind::ModelAccess` is not listed here (see [`Account::model_status`]).
+    /// Model access is not a resource (see [`Account::model_status`]).
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError>;
 
     /// Read one resource by its id; `None` when it does not exist.

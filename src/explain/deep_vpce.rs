@@ -11,9 +11,9 @@
 
 use super::deep::Findings;
 use super::Diagnosis;
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::spec::VpcEndpointSpec;
 use crate::account::{Account, Kind, Resource};
-use crate::apply::retry::{with_retry, RetryPolicy};
 use crate::iam;
 use crate::policy::endpoint::service_for_action;
 use serde_json::json;
@@ -117,7 +117,7 @@ pub async fn endpoints(d: &Diagnosis, account: &dyn Account, f: &mut Findings) {
     let endpoints: Vec<(Resource, VpcEndpointSpec)> = listed
         .into_iter()
         .filter_map(|r| {
-            let spec: VpcEndpointSpec = serde_json::from_value(r.spec.clone()).ok()?;
+            let spec = r.spec.as_kind::<VpcEndpointSpec>()?.clone();
             (spec.service_name == service_name).then_some((r, spec))
         })
         .collect();

@@ -3,9 +3,9 @@
 //! `vpc_endpoints` entry; a policy other than the default is saved as a file.
 
 use super::adopt::{flow, obj};
-use super::normalize::canonical_policy;
 use crate::account::spec::VpcEndpointSpec;
 use crate::account::{Kind, Resource};
+use crate::policy::canonical::canonical_policy;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ pub(super) fn entries(resources: &[Resource], docs: &mut Vec<(String, Value)>) -
     type Key = (String, String, String);
     let mut groups: BTreeMap<Key, (VpcEndpointSpec, Vec<String>, bool)> = BTreeMap::new();
     for r in resources.iter().filter(|r| r.kind == Kind::VpcEndpoint) {
-        let Ok(s) = serde_json::from_value::<VpcEndpointSpec>(r.spec.clone()) else {
+        let Some(s) = r.spec.as_kind::<VpcEndpointSpec>().cloned() else {
             continue;
         };
         let service = s

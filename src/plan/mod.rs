@@ -9,7 +9,7 @@ pub mod adopt;
 mod adopt_vpce;
 pub mod applied;
 pub mod desired;
-mod desired_vpce;
+
 pub mod diff;
 pub mod normalize;
 pub mod readiness;

@@ -13,11 +13,11 @@
 //! through the endpoint carries its own id, and keeping them would make the endpoint's
 //! policy refer to its own id before it exists.
 
-use super::arn::role_arn;
 use super::generate::generate_all_with;
 use super::refs::StackRefs;
 use crate::account::Kind;
 use crate::config::{Config, EndpointPolicy, VpcEndpoint};
+use crate::vocab::arn::role_arn;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 

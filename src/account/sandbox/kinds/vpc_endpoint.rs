@@ -141,7 +141,7 @@ fn dns_conflict(
         if Some(i) == except || r.kind != Kind::VpcEndpoint || r.region != region {
             return None;
         }
-        let other: VpcEndpointSpec = serde_json::from_value(r.spec.clone()).ok()?;
+        let other = r.spec.as_kind::<VpcEndpointSpec>()?;
         (other.private_dns && other.vpc_id == s.vpc_id && other.service_name == s.service_name)
             .then(|| r.id.clone().unwrap_or_default())
     })
@@ -183,7 +183,10 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
         .iter()
         .filter(|e| e.resource.kind == Kind::VpcEndpoint && e.resource.region == d.region)
         .filter(|e| {
-            e.resource.spec.get("vpc_id").and_then(|v| v.as_str()) == Some(spec.vpc_id.as_str())
+            e.resource
+                .spec
+                .as_kind::<VpcEndpointSpec>()
+                .is_some_and(|o| o.vpc_id == spec.vpc_id)
         })
         .count();
     if in_vpc >= MAX_PER_VPC {

@@ -39,24 +39,35 @@ async fn endpoints_become_available_and_modify_in_place() {
 
     // Subnets, groups, DNS and policy change in place; lists are kept sorted.
     let mut want = live.clone();
-    want.spec["subnet_ids"] = json!(["subnet-1a1b2c3d", "subnet-0a1b2c3d"]);
-    want.spec["private_dns"] = json!(false);
-    want.spec["policy"] = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    want.spec = want
+        .spec
+        .edit(|v| {
+            v["subnet_ids"] = json!(["subnet-1a1b2c3d", "subnet-0a1b2c3d"]);
+            v["private_dns"] = json!(false);
+            v["policy"] = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+        })
+        .unwrap();
     let after = sb.update(&live, &want).await.unwrap();
     assert_eq!(after.id.as_deref(), Some(id.as_str()));
     assert_eq!(
-        after.spec["subnet_ids"],
+        after.spec.to_value()["subnet_ids"],
         json!(["subnet-0a1b2c3d", "subnet-1a1b2c3d"])
     );
-    assert_eq!(after.spec["private_dns"], false);
+    assert_eq!(after.spec.to_value()["private_dns"], false);
 
     // The VPC and the service are fixed.
     let mut moved = after.clone();
-    moved.spec["vpc_id"] = json!("vpc-1a1b2c3d");
+    moved.spec = moved
+        .spec
+        .edit(|v| v["vpc_id"] = json!("vpc-1a1b2c3d"))
+        .unwrap();
     let e = err(sb.update(&after, &moved)).await;
     assert_eq!(e.code, "InvalidParameter");
     let mut other = after.clone();
-    other.spec["service_name"] = json!("com.amazonaws.us-east-1.bedrock");
+    other.spec = other
+        .spec
+        .edit(|v| v["service_name"] = json!("com.amazonaws.us-east-1.bedrock"))
+        .unwrap();
     assert_eq!(
         err(sb.update(&after, &other)).await.code,
         "InvalidParameter"

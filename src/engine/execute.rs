@@ -15,13 +15,13 @@
 
 use super::progress::Reporter;
 use super::refresh::Limits;
-use super::retry::{with_retry, RetryPolicy};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind, Resource};
 use crate::plan::applied::stamp;
 use crate::plan::diff::{attr_changes, normalized};
 use crate::plan::saved::hex;
 use crate::plan::{Action, Plan};
-use crate::policy::refs::{substitute, REF_KINDS};
+use crate::policy::refs::REF_KINDS;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -73,25 +73,19 @@ struct Step {
     op: Op,
 }
 
-/// Place on the dependency ladder: a kind may refer to kinds of lower rank only.
-fn rank(kind: Kind) -> u8 {
-    match kind {
-        // An endpoint policy generated from roles names guardrails, provisioned
-        // throughput and profiles; a role's grant may name an endpoint's id.
-        Kind::GuardrailVersion | Kind::VpcEndpoint => 1,
-        Kind::IamRole => 2,
-        Kind::InvocationLogging => 3,
-        _ => 0,
-    }
+use crate::kinds::RANKS;
+
+fn rank(kind: Kind) -> usize {
+    usize::from(crate::kinds::def(kind).rank()).min(RANKS - 1)
 }
 
 /// The steps of a plan in stages; each stage runs after the previous one finished.
 fn stages(plan: &Plan) -> Vec<Vec<Step>> {
-    let mut replace_deletes: [Vec<Step>; 4] = Default::default();
-    let mut forward: [Vec<Step>; 4] = Default::default();
-    let mut deletes: [Vec<Step>; 4] = Default::default();
+    let mut replace_deletes: [Vec<Step>; RANKS] = Default::default();
+    let mut forward: [Vec<Step>; RANKS] = Default::default();
+    let mut deletes: [Vec<Step>; RANKS] = Default::default();
     for c in plan.actionable() {
-        let r = rank(c.kind) as usize;
+        let r = rank(c.kind);
         let step = |op: Op| Step {
             address: c.address(),
             action: c.action,
@@ -120,11 +114,12 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
             _ => {}
         }
     }
-    let [rd0, rd1, rd2, rd3] = replace_deletes;
-    let [f0, f1, f2, f3] = forward;
-    let [d0, d1, d2, d3] = deletes;
-    [rd3, rd2, rd1, rd0, f0, f1, f2, f3, d3, d2, d1, d0]
+    // Deletes top rung first, creates and updates bottom rung first.
+    replace_deletes
         .into_iter()
+        .rev()
+        .chain(forward)
+        .chain(deletes.into_iter().rev())
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -137,7 +132,7 @@ pub fn idempotency_token(stack: &str, desired: &Resource) -> String {
     h.update([0]);
     h.update(desired.address().as_bytes());
     h.update([0]);
-    h.update(normalized(desired).spec.to_string().as_bytes());
+    h.update(normalized(desired).spec.to_value().to_string().as_bytes());
     hex(&h.finalize())
 }
 
@@ -212,7 +207,7 @@ fn resolve(step: &mut Step, known: &BTreeMap<String, String>) {
         Op::Create(d) | Op::Update(_, d) => d,
         Op::Delete(_) => return,
     };
-    substitute(&mut desired.spec, known);
+    crate::policy::refs::substitute_spec(&mut desired.spec, known);
     *desired = stamp(desired.clone());
 }
 
@@ -241,7 +236,7 @@ async fn run_step(
 ) -> Result<Option<String>, String> {
     let fmt = |e: AccountError| format!("{e}");
     if let Op::Create(d) | Op::Update(_, d) = &step.op {
-        if let Some(addr) = crate::policy::refs::first_placeholder(&d.spec) {
+        if let Some(addr) = crate::policy::refs::spec_placeholder(&d.spec) {
             return Err(format!(
                 "refers to `{addr}`, whose ARN is not known: it was neither in the account when planned nor created by this apply"
             ));
@@ -387,7 +382,7 @@ mod tests {
             region: "us-east-1".into(),
             name: name.into(),
             id: Some("x".into()),
-            spec: json!({}),
+            spec: crate::account::spec::Spec::empty(kind),
             tags: Default::default(),
             status: None,
         };
@@ -449,7 +444,10 @@ mod tests {
         let a = idempotency_token("s", &r);
         assert_eq!(a, idempotency_token("s", &r));
         assert_ne!(a, idempotency_token("t", &r));
-        r.spec = json!({"blocked_input_message": "x"});
+        r.spec = r
+            .spec
+            .edit(|v| v["blocked_input_message"] = json!("x"))
+            .unwrap();
         assert_ne!(a, idempotency_token("s", &r));
     }
 }

@@ -8,8 +8,8 @@
 //! is known, else the same stand-in the generated grants use, so offline and live
 //! checks agree with what apply writes.
 
-use super::compile::CompiledPolicy;
 use crate::config::Config;
+use crate::iam::compile::CompiledPolicy;
 use crate::policy::endpoint::{endpoint_id, endpoint_policy, service_for_action};
 use crate::policy::StackRefs;
 use std::collections::BTreeMap;
@@ -31,7 +31,7 @@ pub fn endpoints(cfg: &Config, account: &str, refs: &StackRefs) -> Endpoints {
         let mut by_service = BTreeMap::new();
         for s in &e.services {
             let doc = endpoint_policy(cfg, e, &s.value, account, refs);
-            let Ok(policy) = super::compile_value(&doc) else {
+            let Ok(policy) = crate::iam::compile_value(&doc) else {
                 continue;
             };
             by_service.insert(
