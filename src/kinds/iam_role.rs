@@ -70,6 +70,10 @@ impl KindDef for Def {
         2
     }
 
+    fn deferral(&self) -> u8 {
+        2
+    }
+
     fn config_section(&self) -> &'static str {
         "iam"
     }

@@ -84,6 +84,13 @@ pub trait KindDef: Sync {
         0
     }
 
+    /// When planning diffs its lists: 0 with the others, as their lists arrive; a kind
+    /// whose desired side holds placeholders of other kinds' ids later, level by level
+    /// (`plan::diff::deferral_level`), so each level sees the ids of the levels below.
+    fn deferral(&self) -> u8 {
+        0
+    }
+
     fn ownership(&self) -> Ownership {
         Ownership::Tags
     }

@@ -69,6 +69,12 @@ impl KindDef for Def {
         1
     }
 
+    // Its generated policy names guardrails, provisioned throughput and profiles; the
+    // roles naming its id come after it.
+    fn deferral(&self) -> u8 {
+        1
+    }
+
     fn config_section(&self) -> &'static str {
         "vpc_endpoints"
     }

@@ -108,15 +108,11 @@ pub fn is_deferred(kind: Kind) -> bool {
     deferral_level(kind) > 0
 }
 
-/// 0: not deferred. VPC endpoints (whose generated policies name guardrails,
-/// provisioned throughput and profiles) come before roles (whose grants may name an
-/// endpoint's id in `aws:SourceVpce`).
+/// 0: not deferred; else the kind's level (`kinds::KindDef::deferral`): VPC endpoints
+/// (whose generated policies name guardrails, provisioned throughput and profiles)
+/// before roles (whose grants may name an endpoint's id in `aws:SourceVpce`).
 pub fn deferral_level(kind: Kind) -> u8 {
-    match kind {
-        Kind::VpcEndpoint => 1,
-        Kind::IamRole => 2,
-        _ => 0,
-    }
+    crate::kinds::def(kind).deferral()
 }
 
 /// The live ARNs of the resources the other lists matched, by address.
