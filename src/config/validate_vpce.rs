@@ -14,7 +14,7 @@ use crate::account::spec::{
     VPC_ENDPOINT_SERVICES,
 };
 use crate::diag::{code_list, did_you_mean};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) fn vpc_endpoints(r: &mut Rules, cfg: &Config) {
     let roles: Vec<&str> = cfg
@@ -23,11 +23,11 @@ pub(crate) fn vpc_endpoints(r: &mut Rules, cfg: &Config) {
         .flat_map(|i| i.roles.iter().flatten())
         .map(|r| r.name.value.as_str())
         .collect();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    let mut dns: HashMap<(String, String), ()> = HashMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut dns: HashSet<(String, String)> = HashSet::new();
     let mut per_vpc: HashMap<&str, usize> = HashMap::new();
     for e in cfg.vpc_endpoints.iter().flatten() {
-        if seen.insert(e.name.value.as_str(), ()).is_some() {
+        if !seen.insert(e.name.value.as_str()) {
             r.d.error(
                 e.name.span,
                 format!("duplicate VPC endpoint `{}`", e.name.value),
@@ -48,7 +48,7 @@ pub(crate) fn vpc_endpoints(r: &mut Rules, cfg: &Config) {
         if e.private_dns.value {
             for s in &e.services {
                 let key = (e.vpc_id.value.clone(), s.value.clone());
-                if dns.insert(key, ()).is_some() {
+                if !dns.insert(key) {
                     r.d.error(
                         s.span,
                         format!(
