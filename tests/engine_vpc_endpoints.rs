@@ -345,6 +345,37 @@ fn config_errors_point_at_their_line() {
     }
     assert!(err.contains("did you mean `private`"), "{err}");
 
+    // `policy` takes one of `file` and `roles`; an entry serves at least one service.
+    for (from, to, message) in [
+        (
+            "policy: { roles: [app] }",
+            "policy: { roles: [app], file: policies/x.json }",
+            "`policy` takes `file` or `roles`, not both",
+        ),
+        (
+            "services: [bedrock-runtime, bedrock-agent-runtime]",
+            "services: []",
+            "`services` must name at least one service",
+        ),
+        (
+            "subnet_ids: [subnet-0a1b2c3d4e5f60718, subnet-1a1b2c3d4e5f60718]",
+            "subnet_ids: [subnet-0a1b2c3d4e5f60718, subnet-0a1b2c3d4e5f60718x]",
+            "subnet id must look like `subnet-`",
+        ),
+    ] {
+        let text = CONFIG.replace(from, to);
+        let p = Project::new(&text);
+        let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+        assert_eq!(code, 1, "{to}: {err}");
+        let line = text.lines().position(|l| l.contains(to)).unwrap() + 1;
+        let at = format!("bedrock.yaml:{line}:");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&at) && l.contains(message)),
+            "no `{message}` at {at}\n{err}"
+        );
+    }
+
     // Two private-DNS endpoints for one service in one VPC: EC2 refuses the second.
     let twice = CONFIG.replace(
         "iam:\n",

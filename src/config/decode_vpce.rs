@@ -28,13 +28,9 @@ pub(crate) fn decode_vpc_endpoint(dec: &mut Decoder, node: &Node) -> Option<VpcE
     let name = dec.req_string(&m, "name", what);
     let region = dec.req_string(&m, "region", what);
     let vpc_id = dec.req_string(&m, "vpc_id", what);
-    let subnet_ids = dec
-        .req(&m, "subnet_ids", what)
-        .and_then(|n| dec.string_list(n, "subnet_ids"));
+    let subnet_ids = non_empty(dec, &m, "subnet_ids", what, "subnet");
     let security_group_ids = dec.opt_string_list(&m, "security_group_ids");
-    let services = dec
-        .req(&m, "services", what)
-        .and_then(|n| dec.string_list(n, "services"));
+    let services = non_empty(dec, &m, "services", what, "service");
     let private_dns = match m.get("private_dns") {
         Some(n) => dec.bool(n, "private_dns").map(|b| Spanned::new(b, n.span)),
         None => Some(Spanned::new(true, node.span)),
@@ -55,6 +51,24 @@ pub(crate) fn decode_vpc_endpoint(dec: &mut Decoder, node: &Node) -> Option<VpcE
         prevent_destroy,
         span: node.span,
     })
+}
+
+/// A required list that must name at least one `item`; an empty one is reported at
+/// its key's value.
+fn non_empty(
+    dec: &mut Decoder,
+    m: &super::decode::MapView,
+    key: &str,
+    what: &str,
+    item: &str,
+) -> Option<Vec<S<String>>> {
+    let node = dec.req(m, key, what)?;
+    let list = dec.string_list(node, key)?;
+    if list.is_empty() {
+        dec.diags
+            .error(node.span, format!("`{key}` must name at least one {item}"));
+    }
+    Some(list)
 }
 
 /// `policy: { file: PATH }` or `policy: { roles: [ROLE, …] }`, exactly one of them.

@@ -78,19 +78,11 @@ fn endpoint(r: &mut Rules, e: &VpcEndpoint, roles: &[&str]) {
     }
     r.region(&e.region);
     id(r, &e.vpc_id, "vpc", "`vpc_id`");
-    if e.subnet_ids.is_empty() {
-        r.d.error(e.span, "`subnet_ids` must name at least one subnet")
-            .hints
-            .push("an interface endpoint has a network interface in each subnet".to_string());
-    }
     for s in &e.subnet_ids {
         id(r, s, "subnet", "subnet id");
     }
     for g in &e.security_group_ids {
         id(r, g, "sg", "security group id");
-    }
-    if e.services.is_empty() {
-        r.d.error(e.span, "`services` must name at least one service");
     }
     let mut seen = Vec::new();
     for s in &e.services {
