@@ -447,3 +447,52 @@ access_checks:
     assert!(role.contains(ep.id.as_deref().unwrap()), "{role}");
     assert!(role.contains(&guardrail), "{role}");
 }
+
+/// `import` writes the endpoints of one entry back as one `vpc_endpoints` entry that
+/// adopts them, and the snippet validates.
+#[test]
+fn import_groups_an_entrys_endpoints() {
+    let config = CONFIG
+        .split("access_checks:")
+        .next()
+        .unwrap()
+        .replace("    policy: { roles: [app] }\n", "")
+        .replace("source_vpce: private", "source_vpce: vpce-0a1b2c3d");
+    let p = Project::new(&config);
+    p.apply_ok();
+    let (code, out, err) = p.run(&["import", "--regions", "us-east-1"]);
+    assert_eq!(code, 0, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("\"vpc_id\""))
+        .unwrap_or_else(|| panic!("{out}"));
+    let entry: Value = serde_json::from_str(line.trim_start().trim_start_matches("- ")).unwrap();
+    assert_eq!(entry["name"], "private");
+    let mut services: Vec<&str> = entry["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    services.sort();
+    assert_eq!(services, ["bedrock-agent-runtime", "bedrock-runtime"]);
+    assert!(entry.get("policy").is_none(), "default policy: {entry}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("\"vpc_id\"")).count(),
+        1,
+        "{out}"
+    );
+    // The snippet is a valid config section.
+    let snippet = format!(
+        "version: 1\nstack: imported\nvpc_endpoints:\n{}\n",
+        out.lines()
+            .skip_while(|l| !l.starts_with("vpc_endpoints:"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  - "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    p.write_config(&snippet);
+    let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
+    assert_eq!(code, 0, "{snippet}\n{err}");
+}

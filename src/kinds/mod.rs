@@ -15,6 +15,7 @@ mod guardrail;
 mod guardrail_version;
 mod iam_policy;
 mod iam_role;
+pub mod import;
 mod inference_profile;
 mod invocation_logging;
 mod provisioned_throughput;
@@ -44,9 +45,37 @@ pub enum Ownership {
     Parent,
 }
 
-/// What the engine needs to know about one kind.
+/// The fixed facts of a kind. Written as one struct literal per kind, with no
+/// `Default`: a new kind states every one of them, so none is assumed for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Traits {
+    /// The top-level config key its entries are written under.
+    pub section: &'static str,
+    /// Top-level spec fields the service cannot change in place (a change replaces
+    /// the resource). Every name must be a field of the kind's spec (tested).
+    pub replace_fields: &'static [&'static str],
+    /// Whether the service keeps tags on it (ownership tags included).
+    pub taggable: bool,
+    /// Whether its create call takes a client request token.
+    pub takes_token: bool,
+    /// Place on the apply ladder (below [`RANKS`]): a kind may refer only to kinds of
+    /// lower rank.
+    pub rank: u8,
+    /// When planning diffs its lists: 0 with the others, as their lists arrive; a kind
+    /// whose desired side holds placeholders of other kinds' ids later, level by level
+    /// (`plan::diff::deferral_level`), so each level sees the ids of the levels below.
+    pub deferral: u8,
+    pub ownership: Ownership,
+    /// Inventory only: bedrockctl never creates, updates or deletes it.
+    pub read_only: bool,
+}
+
+/// What the engine needs to know about one kind. Every method but the accessors of
+/// [`Traits`] is required.
 pub trait KindDef: Sync {
     fn kind(&self) -> Kind;
+
+    fn traits(&self) -> &'static Traits;
 
     /// The regions the config declares resources of this kind in (IAM kinds:
     /// `global`), or `None` when its section is absent: then the kind is neither read
@@ -59,49 +88,42 @@ pub trait KindDef: Sync {
     /// Put `spec` in comparable form: unordered lists sorted, server-side defaults
     /// filled in, read-only and bedrockctl-only fields cleared. Both sides of a diff
     /// go through it.
-    fn normalize(&self, spec: &mut Spec) {
-        let _ = spec;
-    }
+    fn normalize(&self, spec: &mut Spec);
 
-    /// Top-level spec fields the service cannot change in place (a change replaces
-    /// the resource). Every name must be a field of the kind's spec (tested).
+    /// What `import` writes for a live resource of this kind.
+    fn import(&self, r: &Resource, doc: &mut import::ImportDoc);
+
     fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
+        self.traits().replace_fields
     }
 
-    /// Whether the service keeps tags on it (ownership tags included).
     fn taggable(&self) -> bool {
-        true
+        self.traits().taggable
     }
 
-    /// Whether its create call takes a client request token.
     fn takes_token(&self) -> bool {
-        false
+        self.traits().takes_token
     }
 
-    /// Place on the apply ladder: a kind may refer only to kinds of lower rank.
     fn rank(&self) -> u8 {
-        0
+        self.traits().rank
     }
 
-    /// When planning diffs its lists: 0 with the others, as their lists arrive; a kind
-    /// whose desired side holds placeholders of other kinds' ids later, level by level
-    /// (`plan::diff::deferral_level`), so each level sees the ids of the levels below.
     fn deferral(&self) -> u8 {
-        0
+        self.traits().deferral
     }
 
     fn ownership(&self) -> Ownership {
-        Ownership::Tags
+        self.traits().ownership
     }
 
-    /// Inventory only: bedrockctl never creates, updates or deletes it.
     fn read_only(&self) -> bool {
-        false
+        self.traits().read_only
     }
 
-    /// The top-level config key its entries are written under.
-    fn config_section(&self) -> &'static str;
+    fn config_section(&self) -> &'static str {
+        self.traits().section
+    }
 }
 
 /// What building desired resources needs besides the config.

@@ -6,7 +6,6 @@
 //! and testable with in-memory fixtures.
 
 pub mod adopt;
-mod adopt_vpce;
 pub mod applied;
 pub mod desired;
 
