@@ -9,11 +9,8 @@
 
 use super::model::*;
 use super::rules::Rules;
-use crate::account::spec::{
-    ec2_id_ok, MAX_ENDPOINTS_PER_VPC as MAX_PER_VPC, MAX_ENDPOINT_POLICY_CHARS as MAX_POLICY_CHARS,
-    VPC_ENDPOINT_SERVICES,
-};
 use crate::diag::{code_list, did_you_mean};
+use crate::vocab::vpc_endpoint::{ec2_id_ok, MAX_PER_VPC, MAX_POLICY_CHARS, SERVICES};
 use std::collections::{HashMap, HashSet};
 
 pub(crate) fn vpc_endpoints(r: &mut Rules, cfg: &Config) {
@@ -86,7 +83,7 @@ fn endpoint(r: &mut Rules, e: &VpcEndpoint, roles: &[&str]) {
     }
     let mut seen = Vec::new();
     for s in &e.services {
-        if !r.one_of(s, "service", VPC_ENDPOINT_SERVICES) {
+        if !r.one_of(s, "service", SERVICES) {
             continue;
         }
         if seen.contains(&s.value.as_str()) {

@@ -99,7 +99,7 @@ pub async fn endpoints(d: &Diagnosis, account: &dyn Account, f: &mut Findings) {
     let Some(service) = service_for_action(action) else {
         return;
     };
-    let service_name = crate::account::spec::vpc_endpoint_service_name(region, service);
+    let service_name = crate::vocab::vpc_endpoint::service_name(region, service);
     let listed = match with_retry(&RetryPolicy::default(), || {
         account.list(Kind::VpcEndpoint, region)
     })

@@ -11,11 +11,12 @@
 
 use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
-use crate::account::spec::{vpc_endpoint_service_name, Normalize, Spec, VpcEndpointSpec};
+use crate::account::spec::{Normalize, Spec, VpcEndpointSpec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 use crate::policy::canonical::canonical_policy;
 use crate::policy::endpoint::{default_policy, endpoint_policy, resource_name};
+use crate::vocab::vpc_endpoint::service_name;
 use serde_json::{json, Value};
 
 pub struct Def;
@@ -56,7 +57,7 @@ impl KindDef for Def {
             for s in &e.services {
                 let spec = VpcEndpointSpec {
                     vpc_id: e.vpc_id.value.clone(),
-                    service_name: vpc_endpoint_service_name(&e.region.value, &s.value),
+                    service_name: service_name(&e.region.value, &s.value),
                     subnet_ids: e.subnet_ids.iter().map(|x| x.value.clone()).collect(),
                     security_group_ids: e
                         .security_group_ids

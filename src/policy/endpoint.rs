@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn stand_in_ids_are_well_formed_and_stable() {
         let a = stand_in_id("us-east-1", "private/bedrock-runtime");
-        assert!(crate::account::spec::ec2_id_ok(&a, "vpce"));
+        assert!(crate::vocab::vpc_endpoint::ec2_id_ok(&a, "vpce"));
         assert_eq!(a, stand_in_id("us-east-1", "private/bedrock-runtime"));
         assert_ne!(a, stand_in_id("us-west-2", "private/bedrock-runtime"));
     }

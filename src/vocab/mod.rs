@@ -5,6 +5,7 @@
 
 pub mod arn;
 pub mod bedrock;
+pub mod vpc_endpoint;
 
 use serde::{Deserialize, Serialize};
 

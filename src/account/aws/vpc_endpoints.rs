@@ -12,11 +12,9 @@
 
 use super::error::sdk_err;
 use super::{spec_json, tags as tagdiff, typed_spec, AwsAccount};
-use crate::account::spec::{
-    vpc_endpoint_service_name as service_name, Normalize, VpcEndpointSpec,
-    VPC_ENDPOINT_SERVICES as SERVICES,
-};
+use crate::account::spec::{Normalize, VpcEndpointSpec};
 use crate::account::{AccountError, Kind, Resource};
+use crate::vocab::vpc_endpoint::{service_name, SERVICES};
 use aws_sdk_ec2::types::{
     Filter, ResourceType, Tag, TagSpecification, VpcEndpoint, VpcEndpointType,
 };

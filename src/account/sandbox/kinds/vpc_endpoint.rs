@@ -16,12 +16,11 @@
 
 use super::{parse_spec, to_value, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
-use crate::account::spec::{
-    ec2_id_ok, vpc_endpoint_service_name as service_name, Normalize, VpcEndpointSpec,
-    MAX_ENDPOINTS_PER_VPC as MAX_PER_VPC, MAX_ENDPOINT_POLICY_CHARS as MAX_POLICY_CHARS,
-    VPC_ENDPOINT_SERVICES as SERVICES,
-};
+use crate::account::spec::{Normalize, VpcEndpointSpec};
 use crate::account::{AccountError, Kind, Resource};
+use crate::vocab::vpc_endpoint::{
+    ec2_id_ok, service_name, MAX_PER_VPC, MAX_POLICY_CHARS, SERVICES,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 

@@ -31,7 +31,7 @@ async fn endpoints_become_available_and_modify_in_place() {
         .await
         .unwrap();
     let id = ep.id.clone().unwrap();
-    assert!(crate::account::spec::ec2_id_ok(&id, "vpce"), "{id}");
+    assert!(crate::vocab::vpc_endpoint::ec2_id_ok(&id, "vpce"), "{id}");
     assert_eq!(ep.status.as_deref(), Some("pending"));
     let sb = later(&sb, 150);
     let live = sb.get(Kind::VpcEndpoint, R, &id).await.unwrap().unwrap();
