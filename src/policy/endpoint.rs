@@ -67,6 +67,8 @@ pub fn service_for_action(action: &str) -> Option<&'static str> {
         .iter()
         .any(|w| op.contains(w))
         && !op.contains("modelinvocationjob")
+        // Prompt routers are the control plane's (CreatePromptRouter).
+        && !op.contains("promptrouter")
     {
         Some("bedrock-agent")
     } else {
@@ -257,6 +259,14 @@ mod tests {
         assert_eq!(
             service_for_action("bedrock:CreateAgent"),
             Some("bedrock-agent")
+        );
+        assert_eq!(
+            service_for_action("bedrock:GetPrompt"),
+            Some("bedrock-agent")
+        );
+        assert_eq!(
+            service_for_action("bedrock:CreatePromptRouter"),
+            Some("bedrock")
         );
         assert_eq!(service_for_action("iam:PassRole"), None);
     }
