@@ -17,7 +17,7 @@ fn root() -> &'static Path {
 /// from every source file of `src/account/aws`.
 fn calls_in_sources() -> BTreeSet<(String, String)> {
     let re = regex_lite::Regex::new(
-        r"\.(bedrock|runtime|agent_runtime|cloudwatch|cloudtrail|iam|sts|organizations)\(([^()]*)\)\?\s*\.([a-z0-9_]+)\(",
+        r"\.(bedrock|runtime|agent_runtime|cloudwatch|cloudtrail|ec2|iam|sts|organizations)\(([^()]*)\)\?\s*\.([a-z0-9_]+)\(",
     )
     .unwrap();
     let mut out = BTreeSet::new();

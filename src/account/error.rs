@@ -62,7 +62,10 @@ impl AccountError {
     pub fn is_not_found(&self) -> bool {
         matches!(
             self.code.as_str(),
-            "ResourceNotFoundException" | "NoSuchEntity" | "ResourceNotFound"
+            "ResourceNotFoundException"
+                | "NoSuchEntity"
+                | "ResourceNotFound"
+                | "InvalidVpcEndpointId.NotFound"
         )
     }
 }

@@ -218,6 +218,33 @@ pub struct IamPolicySpec {
     pub description: Option<String>,
 }
 
+/// `vpc_endpoint`: an interface endpoint for one Bedrock service; the resource name is
+/// `NAME/SERVICE` (`private/bedrock-runtime`), the id the endpoint id (`vpce-…`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct VpcEndpointSpec {
+    pub vpc_id: String,
+    /// `com.amazonaws.REGION.bedrock-runtime` and so on.
+    pub service_name: String,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub private_dns: bool,
+    /// The endpoint policy document; `None` is the service's full-access default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<serde_json::Value>,
+}
+
+impl Normalize for VpcEndpointSpec {
+    fn normalize(&mut self) {
+        self.subnet_ids.sort();
+        self.subnet_ids.dedup();
+        self.security_group_ids.sort();
+        self.security_group_ids.dedup();
+    }
+}
+
 /// The attributes of a resource: one variant per kind, each the typed shape above,
 /// boxed so that a resource stays small whatever its kind. Serialized without a tag (the resource's `kind` says which shape it is), so the
 /// JSON of a spec is exactly its typed struct's.
@@ -234,6 +261,7 @@ pub enum Spec {
     IamRole(Box<IamRoleSpec>),
     IamPolicy(Box<IamPolicySpec>),
     CloudTrailTrail(Box<CloudTrailTrailSpec>),
+    VpcEndpoint(Box<VpcEndpointSpec>),
 }
 
 /// A typed spec struct and the kind whose shape it is.
@@ -311,6 +339,7 @@ kind_specs! {
     IamRole => IamRoleSpec,
     IamPolicy => IamPolicySpec,
     CloudTrailTrail => CloudTrailTrailSpec,
+    VpcEndpoint => VpcEndpointSpec,
 }
 
 impl Spec {

@@ -50,6 +50,8 @@ pub struct AccessModel {
     /// What `model: profile/NAME` and `provisioned/NAME` name: (kind, region, copied
     /// model for a profile), by the check's model value.
     pub stack_models: BTreeMap<String, (Kind, String, String)>,
+    /// The stack's VPC endpoints, for checks sent `through` one.
+    pub endpoints: super::access_vpce::Endpoints,
 }
 
 fn compile_doc(
@@ -261,6 +263,7 @@ impl AccessModel {
         AccessModel {
             account: account.to_string(),
             roles: out,
+            endpoints: super::access_vpce::endpoints(cfg, account, &refs),
             refs,
             stack_models,
         }
@@ -615,7 +618,26 @@ pub fn run_check(model: &AccessModel, check: &AccessCheck) -> CheckResult {
             return result;
         }
     };
-    let context = resolved_context(check, &model.account, &model.refs);
+    let mut context = resolved_context(check, &model.account, &model.refs);
+    // Through an endpoint: its id and VPC in the context, its policy in the set.
+    let mut through_set = None;
+    if let Some(t) = &check.through {
+        match super::access_vpce::through(&model.endpoints, &t.value, &action) {
+            Ok((_, ep)) => {
+                context.insert("aws:SourceVpce".into(), ContextValue::One(ep.id.clone()));
+                context.insert("aws:SourceVpc".into(), ContextValue::One(ep.vpc_id.clone()));
+                let mut r = role.clone();
+                r.set.vpc_endpoint = Some(ep.policy.clone());
+                through_set = Some(r);
+            }
+            Err(e) => {
+                result.reason = e;
+                result.pass = false;
+                return result;
+            }
+        }
+    }
+    let role = through_set.as_ref().unwrap_or(role);
     let mut reasons: Vec<Reason> = Vec::new();
     for leg in legs {
         let ctx = leg_context(&context, &who, &leg);
@@ -688,6 +710,9 @@ fn describe_leg(l: &LegResult, action: &str) -> String {
                 Some((PolicyType::Resource, _)) => {
                     "the resource policy does not allow it".to_string()
                 }
+                Some((PolicyType::VpcEndpoint, _)) => {
+                    "no VPC endpoint policy allows it".to_string()
+                }
                 _ => "no identity policy allows it".to_string(),
             };
             format!(
@@ -745,7 +770,17 @@ pub fn simulate_requests(model: &AccessModel, check: &AccessCheck) -> Vec<Simula
     let principal_arn = model.principal_arn(&check.principal.value);
     let who = Principal::parse(&principal_arn);
     let action = iam_action(&check.action.value);
-    let user = resolved_context(check, &model.account, &model.refs);
+    let mut user = resolved_context(check, &model.account, &model.refs);
+    // IAM evaluates the identity side with the endpoint's keys; it cannot see the
+    // endpoint's policy, which `apply_simulation` folds in from the offline answer.
+    if let Some(Ok((_, ep))) = check
+        .through
+        .as_ref()
+        .map(|t| super::access_vpce::through(&model.endpoints, &t.value, &action))
+    {
+        user.insert("aws:SourceVpce".into(), ContextValue::One(ep.id.clone()));
+        user.insert("aws:SourceVpc".into(), ContextValue::One(ep.vpc_id.clone()));
+    }
     check_legs(model, check)
         .unwrap_or_default()
         .into_iter()
@@ -785,7 +820,18 @@ pub fn parse_simulated(decision: &str) -> Decision {
 /// Fold simulator answers (one per leg, in order) into a result.
 pub fn apply_simulation(r: &mut CheckResult, answers: &[SimulateResult]) {
     for (l, a) in r.legs.iter_mut().zip(answers) {
-        l.simulated = Some(parse_simulated(&a.decision));
+        let sim = parse_simulated(&a.decision);
+        // SimulatePrincipalPolicy has no VPC endpoint policy: where the endpoint's
+        // policy decided offline, that part of the answer is the offline one.
+        let by_endpoint = matches!(l.outcome.missing, Some((PolicyType::VpcEndpoint, _)))
+            || l.reasons
+                .iter()
+                .any(|(t, ..)| *t == PolicyType::VpcEndpoint);
+        l.simulated = Some(if by_endpoint {
+            sim.worst(l.outcome.decision)
+        } else {
+            sim
+        });
     }
     let sim = r
         .legs

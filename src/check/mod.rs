@@ -5,6 +5,7 @@
 //! grants generate) and `account` (the simulator and the live ARNs).
 
 pub mod access;
+pub mod access_vpce;
 pub mod batch_check;
 pub mod matrix;
 pub mod matrix_text;

@@ -66,6 +66,10 @@ pub async fn stack_refs(cfg: &Config, account: &dyn Account) -> Result<StackRefs
     for p in cfg.inference_profiles.iter().flatten() {
         lists.insert((Kind::InferenceProfile, p.region.value.as_str()));
     }
+    // `source_vpce: NAME` and `through: NAME` name the endpoints' ids.
+    for e in cfg.vpc_endpoints.iter().flatten() {
+        lists.insert((Kind::VpcEndpoint, e.region.value.as_str()));
+    }
     let mut live = Vec::new();
     for (kind, region) in lists {
         live.extend(with_retry(&retry, || account.list(kind, region)).await?);

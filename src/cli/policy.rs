@@ -62,7 +62,7 @@ pub fn run_generate(g: &GlobalArgs, a: GenerateArgs) -> anyhow::Result<u8> {
     let mut docs = policy::generate_all_with(&cfg, &account, &shown);
     if docs != proved && a.out.is_none() {
         eprintln!(
-            "note: `${{guardrail.NAME.arn}}` (and `${{provisioned.NAME.arn}}`, `${{profile.NAME.arn}}`) stands for a resource of this stack whose id the account assigns; run with `--sandbox` or `--profile` after `apply` for its exact ARN (`--out` writes the account-wide form)"
+            "note: `${{guardrail.NAME.arn}}` (and `${{provisioned.NAME.arn}}`, `${{profile.NAME.arn}}`, the endpoint id `${{vpc_endpoint.NAME/SERVICE.arn}}`) stands for a resource of this stack whose id the account assigns; run with `--sandbox` or `--profile` after `apply` for its exact ARN (`--out` writes the account-wide form)"
         );
     }
     if let Some(r) = &a.role {

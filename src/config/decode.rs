@@ -483,6 +483,7 @@ const LIST_SECTIONS: &[&str] = &[
     "inference_profiles",
     "invocation_logging",
     "alarms",
+    "vpc_endpoints",
     "access_checks",
     "policies",
     "roles",
@@ -498,6 +499,7 @@ const TOP: &[&str] = &[
     "inference_profiles",
     "invocation_logging",
     "alarms",
+    "vpc_endpoints",
     "iam",
     "organization",
     "access_checks",
@@ -553,6 +555,14 @@ pub(crate) fn decode(
     let alarms = m
         .get("alarms")
         .map(|n| decode_list(dec, n, "alarms", decode_alarm));
+    let vpc_endpoints = m.get("vpc_endpoints").map(|n| {
+        decode_list(
+            dec,
+            n,
+            "vpc_endpoints",
+            super::decode_vpce::decode_vpc_endpoint,
+        )
+    });
     let iam = m
         .get("iam")
         .and_then(|n| super::decode_iam::decode_iam(dec, n));
@@ -588,6 +598,7 @@ pub(crate) fn decode(
         invocation_logging: invocation_logging
             .or_else(|| m.has("invocation_logging").then(Vec::new)),
         alarms: alarms.or_else(|| m.has("alarms").then(Vec::new)),
+        vpc_endpoints: vpc_endpoints.or_else(|| m.has("vpc_endpoints").then(Vec::new)),
         iam,
         organization,
         access_checks,
@@ -640,6 +651,9 @@ fn used_regions(cfg: &Config) -> Vec<S<String>> {
     }
     for a in cfg.alarms.iter().flatten() {
         add(&a.region);
+    }
+    for e in cfg.vpc_endpoints.iter().flatten() {
+        add(&e.region);
     }
     for role in cfg.iam.iter().flat_map(|i| i.roles.iter().flatten()) {
         for p in &role.policies {

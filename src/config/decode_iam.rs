@@ -193,7 +193,13 @@ fn decode_grant(dec: &mut Decoder, node: &Node) -> Option<Grant> {
         dec.bool(n, "require_guardrail")
             .map(|b| crate::span::Spanned::new(b, n.span))
     });
-    let source_vpce = dec.opt_string_list(&m, "source_vpce");
+    // `source_vpce: NAME` (design.md) names one endpoint; a list names several.
+    let source_vpce = match m.get("source_vpce") {
+        Some(n) if matches!(n.kind, super::yaml::NodeKind::Scalar { .. }) => {
+            dec.string(n, "source_vpce").into_iter().collect()
+        }
+        _ => dec.opt_string_list(&m, "source_vpce"),
+    };
     let mut batch_role = dec.opt_string(&m, "batch_role");
     // `batch: { role: NAME }` (design.md) is `via: batch` with that service role.
     let mut via = via;
@@ -301,8 +307,10 @@ pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck
             "expect",
             "context",
             "batch",
+            "through",
         ],
     )?;
+    let through = dec.opt_string(&m, "through");
     let batch = m.get("batch").and_then(|n| {
         let b = dec.map(n, "`batch`", &["role", "input", "output"])?;
         let role = dec.req_string(&b, "role", "`batch`");
@@ -359,6 +367,7 @@ pub(crate) fn decode_check(dec: &mut Decoder, node: &Node) -> Option<AccessCheck
         region: region?,
         expect: expect?,
         context,
+        through,
         batch,
         span: node.span,
     })

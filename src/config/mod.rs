@@ -9,6 +9,7 @@ mod decode;
 mod decode_audit;
 mod decode_guardrail;
 mod decode_iam;
+mod decode_vpce;
 pub mod model;
 mod rules;
 pub mod schema;
@@ -16,6 +17,7 @@ mod text;
 pub mod validate;
 mod validate_guardrail;
 mod validate_iam;
+mod validate_vpce;
 pub mod yaml;
 
 pub use model::*;

@@ -18,6 +18,7 @@ pub const REGIONAL_SECTIONS: &[&str] = &[
     "inference_profiles",
     "invocation_logging",
     "alarms",
+    "vpc_endpoints",
 ];
 
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct Config {
     pub inference_profiles: Option<Vec<InferenceProfile>>,
     pub invocation_logging: Option<Vec<InvocationLogging>>,
     pub alarms: Option<Vec<Alarm>>,
+    /// Interface VPC endpoints of the Bedrock services (`vpc_endpoints:`).
+    pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
     pub iam: Option<Iam>,
     /// SCPs declared in the config for offline checks, one list per organization level.
     pub organization: Option<Organization>,
@@ -303,6 +306,34 @@ pub struct Alarm {
     pub span: Span,
 }
 
+/// `vpc_endpoints[]`: one interface endpoint per service, all in one VPC and region.
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub name: S<String>,
+    pub region: S<String>,
+    pub vpc_id: S<String>,
+    pub subnet_ids: Vec<S<String>>,
+    pub security_group_ids: Vec<S<String>>,
+    /// `bedrock-runtime`, `bedrock`, `bedrock-agent-runtime`, `bedrock-agent`.
+    pub services: Vec<S<String>>,
+    /// Default `true`.
+    pub private_dns: S<bool>,
+    /// `None`: the service's default policy (full access).
+    pub policy: Option<EndpointPolicy>,
+    pub tags: BTreeMap<String, String>,
+    pub prevent_destroy: bool,
+    pub span: Span,
+}
+
+/// `vpc_endpoints[].policy`.
+#[derive(Debug, Clone)]
+pub enum EndpointPolicy {
+    /// `{ file: PATH }`: the document as written.
+    File(PolicyFile),
+    /// `{ roles: [ROLE, …] }`: generated from those roles' grants.
+    Roles { roles: Vec<S<String>>, span: Span },
+}
+
 #[derive(Debug, Clone)]
 pub struct Iam {
     pub policies: Option<Vec<ManagedPolicy>>,
@@ -414,6 +445,8 @@ pub struct AccessCheck {
     pub region: S<String>,
     pub expect: S<Expect>,
     pub context: BTreeMap<String, ContextValue>,
+    /// `through: NAME`: the request goes through that `vpc_endpoints` entry's endpoint.
+    pub through: Option<S<String>>,
     /// A batch job check: the caller starts a job with this service role, reading
     /// `input` and writing `output`.
     pub batch: Option<BatchCheck>,
@@ -453,6 +486,13 @@ impl Config {
         self.guardrails
             .as_ref()
             .and_then(|gs| gs.iter().find(|g| g.name.value == name))
+    }
+
+    pub fn vpc_endpoint(&self, name: &str) -> Option<&VpcEndpoint> {
+        self.vpc_endpoints
+            .iter()
+            .flatten()
+            .find(|e| e.name.value == name)
     }
 
     pub fn inference_profile(&self, name: &str) -> Option<&InferenceProfile> {

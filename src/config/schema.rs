@@ -26,6 +26,8 @@ pub struct ConfigSchema {
     inference_profiles: Option<Vec<ProfileSchema>>,
     invocation_logging: Option<Vec<LoggingSchema>>,
     alarms: Option<Vec<AlarmSchema>>,
+    /// Interface VPC endpoints of the Bedrock services, one per service.
+    vpc_endpoints: Option<Vec<VpcEndpointSchema>>,
     iam: Option<IamSchema>,
     organization: Option<OrganizationSchema>,
     access_checks: Option<Vec<CheckSchema>>,
@@ -333,6 +335,48 @@ struct AlarmSchema {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+struct VpcEndpointSchema {
+    /// The entry's name; each endpoint is named `NAME/SERVICE` (its `Name` tag).
+    name: String,
+    region: String,
+    #[schemars(regex(pattern = r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"))]
+    vpc_id: String,
+    /// At least one; one network interface per subnet.
+    subnet_ids: Vec<String>,
+    security_group_ids: Option<Vec<String>>,
+    /// One interface endpoint per service.
+    services: Vec<EndpointService>,
+    /// Private DNS names for the services in the VPC (default true).
+    private_dns: Option<bool>,
+    /// The endpoint policy; without it the service's default (full access).
+    policy: Option<EndpointPolicySchema>,
+    tags: Option<BTreeMap<String, String>>,
+    prevent_destroy: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum EndpointService {
+    BedrockRuntime,
+    Bedrock,
+    BedrockAgentRuntime,
+    BedrockAgent,
+}
+
+/// `{ file: PATH }` (the document as written) or `{ roles: [ROLE, …] }` (generated from
+/// those roles' grants, least privilege).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct EndpointPolicySchema {
+    file: Option<String>,
+    roles: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct IamSchema {
     policies: Option<Vec<PolicySchema>>,
     roles: Option<Vec<RoleSchema>>,
@@ -390,7 +434,8 @@ struct GrantSchema {
     guardrail: Option<String>,
     /// Deny invoke requests that do not name the grant's guardrail.
     require_guardrail: Option<bool>,
-    source_vpce: Option<Vec<String>>,
+    /// VPC endpoint ids (`vpce-…`) or names of `vpc_endpoints` entries (their ids).
+    source_vpce: Option<StringOrList>,
     batch_role: Option<String>,
     /// A `provisioned_throughput` entry of this config: invoke through its ARN only.
     provisioned: Option<String>,
@@ -442,6 +487,9 @@ struct CheckSchema {
     region: String,
     expect: Expect,
     context: Option<BTreeMap<String, serde_json::Value>>,
+    /// A `vpc_endpoints` entry the request is sent through: its id in `aws:SourceVpce`,
+    /// its policy evaluated too.
+    through: Option<String>,
     /// A batch job: the caller starts it with this service role, reading `input` and
     /// writing `output` (action `bedrock:CreateModelInvocationJob`).
     batch: Option<BatchCheckSchema>,
@@ -454,6 +502,15 @@ struct BatchCheckSchema {
     role: String,
     input: String,
     output: String,
+}
+
+/// One value or a list of them.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum StringOrList {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// The schema as pretty JSON.

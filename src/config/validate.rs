@@ -142,6 +142,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
             )
         }),
     );
+    super::validate_vpce::vpc_endpoints(&mut r, cfg);
     super::validate_iam::iam(&mut r, cfg);
 }
 

@@ -373,19 +373,7 @@ fn grant(r: &mut Rules, cfg: &Config, g: &Grant, guardrails: &[&str], roles: &[&
         }
     }
     for v in &g.source_vpce {
-        let ok = v
-            .value
-            .strip_prefix("vpce-")
-            .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
-        if !ok {
-            r.d.error(
-                v.span,
-                format!(
-                    "`source_vpce` must be a VPC endpoint id like `vpce-1a2b3c4d`, found `{}`",
-                    v.value
-                ),
-            );
-        }
+        super::validate_vpce::source_vpce(r, cfg, v);
     }
     let batch = g.via.as_ref().is_some_and(|v| v.value == Via::Batch);
     match (&g.batch_role, batch) {
@@ -492,6 +480,9 @@ fn access_check(r: &mut Rules, cfg: &Config, c: &AccessCheck, roles: &[&str]) {
     let region = &c.region;
     if !crate::catalog::catalog().is_region(&region.value) {
         r.region(region);
+    }
+    if let Some(t) = &c.through {
+        super::validate_vpce::endpoint_ref(r, cfg, t, "through");
     }
     if let Some(b) = &c.batch {
         if c.action.value != "bedrock:CreateModelInvocationJob" {

@@ -114,11 +114,12 @@ fn stages(plan: &Plan) -> Vec<Vec<Step>> {
             _ => {}
         }
     }
-    let [rd0, rd1, rd2] = replace_deletes;
-    let [f0, f1, f2] = forward;
-    let [d0, d1, d2] = deletes;
-    [rd2, rd1, rd0, f0, f1, f2, d2, d1, d0]
+    // Deletes top rung first, creates and updates bottom rung first.
+    replace_deletes
         .into_iter()
+        .rev()
+        .chain(forward)
+        .chain(deletes.into_iter().rev())
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -177,7 +178,7 @@ pub async fn execute(
             match joined {
                 Ok((step, Ok(note))) => {
                     if let (Op::Create(d), Some(id)) = (&step.op, &note) {
-                        if REF_KINDS.contains(&d.kind) && id.starts_with("arn:") {
+                        if REF_KINDS.contains(&d.kind) && crate::policy::refs::is_ref_id(id) {
                             known.insert(step.address.clone(), id.clone());
                         }
                     }
@@ -251,7 +252,10 @@ async fn run_step(
                     .map_err(|m| format!("{}: {m}", fmt(e)))?,
                 Err(e) => return Err(fmt(e)),
             };
-            if desired.kind == Kind::ProvisionedThroughput {
+            if matches!(
+                desired.kind,
+                Kind::ProvisionedThroughput | Kind::VpcEndpoint
+            ) {
                 wait_in_service(account, &created, opts).await?;
             }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
@@ -333,18 +337,26 @@ async fn wait_in_service(
     let mut pause = Duration::from_millis(50);
     let mut current = r.status.clone();
     loop {
+        // A provisioned throughput is `InService`, a VPC endpoint `available`
+        // (DescribeVpcEndpoints states; `failed` and `rejected` are final).
+        let ready = if r.kind == Kind::VpcEndpoint {
+            "available"
+        } else {
+            "inservice"
+        };
         match current.as_deref() {
-            Some(s) if s.eq_ignore_ascii_case("inservice") => return Ok(()),
-            Some(s) if s.eq_ignore_ascii_case("failed") => {
+            Some(s) if s.eq_ignore_ascii_case(ready) => return Ok(()),
+            Some(s) if s.eq_ignore_ascii_case("failed") || s.eq_ignore_ascii_case("rejected") => {
                 return Err(format!("`{}` failed to provision", r.address()))
             }
             _ => {}
         }
         if start.elapsed() >= opts.wait_timeout {
             return Err(format!(
-                "timed out after {}s waiting for `{}` to be `InService` (status `{}`)\n    hint: it may still be provisioning; run apply again later",
+                "timed out after {}s waiting for `{}` to be `{}` (status `{}`)\n    hint: it may still be provisioning; run apply again later",
                 opts.wait_timeout.as_secs(),
                 r.address(),
+                if r.kind == Kind::VpcEndpoint { "available" } else { "InService" },
                 current.as_deref().unwrap_or("unknown")
             ));
         }
@@ -396,6 +408,7 @@ mod tests {
                 change(Kind::IamPolicy, "old", Action::Delete),
                 change(Kind::IamRole, "oldr", Action::Delete),
                 change(Kind::ProvisionedThroughput, "pt", Action::Replace),
+                change(Kind::VpcEndpoint, "e/bedrock-runtime", Action::Create),
             ],
             ..Plan::default()
         };
@@ -415,6 +428,8 @@ mod tests {
                     "creating:iam_policy.us-east-1.p",
                     "creating:provisioned_throughput.us-east-1.pt"
                 ],
+                // Endpoints after what their policies name, before the roles naming them.
+                vec!["creating:vpc_endpoint.us-east-1.e/bedrock-runtime"],
                 vec!["creating:iam_role.us-east-1.r"],
                 vec!["creating:invocation_logging.us-east-1.default"],
                 vec!["destroying:iam_role.us-east-1.oldr"],

@@ -9,7 +9,8 @@ use super::{ApplyError, ExecOptions, Planned};
 use crate::account::{Account, Kind, Resource, TAG_PREVENT_DESTROY};
 use crate::config::Config;
 use crate::plan::diff::{
-    diff_list, finish, is_deferred, known_refs, resolve_refs, Finish, Partial, Split,
+    deferral_level, diff_list, finish, is_deferred, known_refs, resolve_refs, Finish, Partial,
+    Split,
 };
 use crate::plan::{desired, Desired, DiffOptions, Scope};
 use std::collections::BTreeSet;
@@ -208,14 +209,22 @@ async fn pass(
     let Some((protected, desired_versions, handout)) = handed else {
         return Err(ApplyError::Internal("no desired side to plan".into()));
     };
-    let known = known_refs(&parts);
+    // Level by level (`diff::deferral_level`), as `plan::diff` does.
+    deferred.sort_by_key(|(kind, ..)| deferral_level(*kind));
+    let mut level = None;
+    let mut known = known_refs(&parts);
     for (kind, region, live) in deferred {
+        if level.is_some_and(|l| l != deferral_level(kind)) {
+            known = known_refs(&parts);
+        }
+        level = Some(deferral_level(kind));
         let desired = resolve_refs(handout.split().take(kind, &region), &known);
         parts.push(diff_list(scope, opts, desired, live));
     }
     // Desired resources no list task took (a (kind, region) the scope does not list):
     // creates, as `plan::diff` would plan them.
     let left = std::mem::take(&mut handout.split().lists);
+    let known = known_refs(&parts);
     for ((kind, _), desired) in left {
         let desired = if is_deferred(kind) {
             resolve_refs(desired, &known)

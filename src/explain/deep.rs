@@ -96,6 +96,10 @@ const GUARDRAIL_KEY: &str = "bedrock:GuardrailIdentifier";
 /// mode never makes `explain` fail).
 pub async fn investigate(d: &Diagnosis, account: &dyn Account, eval: &dyn Evaluator) -> Findings {
     let mut f = Findings::default();
+    // The message blames an endpoint policy: name the endpoint and the statement.
+    if d.category == Category::AccessDenied && d.policy_type == Some(PolicyType::VpcEndpoint) {
+        super::deep_vpce::endpoints(d, account, &mut f).await;
+    }
     if matches!(
         d.category,
         Category::AccessDenied | Category::MarketplaceSubscription

@@ -15,6 +15,7 @@ mod advice_runtime;
 pub mod arn;
 mod classify;
 pub mod deep;
+mod deep_vpce;
 pub mod iam_adapter;
 pub mod iam_message;
 pub mod input;

@@ -33,6 +33,7 @@ static TRAITS: Traits = Traits {
     takes_token: false,
     // Refers to nothing of the stack (the bucket is the user's).
     rank: 0,
+    deferral: 0,
     ownership: Ownership::Tags,
     read_only: false,
 };

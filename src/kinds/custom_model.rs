@@ -16,6 +16,7 @@ static TRAITS: Traits = Traits {
     taggable: true,
     takes_token: false,
     rank: 0,
+    deferral: 0,
     ownership: Ownership::Tags,
     read_only: true,
 };

@@ -70,5 +70,6 @@ fn spec_of(kind: Kind) -> Result<Spec, Fields> {
         Kind::IamPolicy => IamPolicySpec::deserialize(Probe)?.into(),
         Kind::CustomModel => CustomModelSpec::deserialize(Probe)?.into(),
         Kind::CloudTrailTrail => CloudTrailTrailSpec::deserialize(Probe)?.into(),
+        Kind::VpcEndpoint => VpcEndpointSpec::deserialize(Probe)?.into(),
     })
 }

@@ -18,6 +18,7 @@ static TRAITS: Traits = Traits {
     takes_token: true,
     // Published after its guardrail's draft is written.
     rank: 1,
+    deferral: 0,
     ownership: Ownership::Parent,
     read_only: false,
 };

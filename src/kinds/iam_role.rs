@@ -24,7 +24,9 @@ static TRAITS: Traits = Traits {
     replace_fields: &[],
     taggable: true,
     takes_token: false,
-    rank: 1,
+    // Above VPC endpoints: a grant's `source_vpce: NAME` names their ids.
+    rank: 2,
+    deferral: 2,
     ownership: Ownership::Tags,
     read_only: false,
 };

@@ -18,6 +18,7 @@ static TRAITS: Traits = Traits {
     taggable: true,
     takes_token: true,
     rank: 0,
+    deferral: 0,
     ownership: Ownership::Tags,
     read_only: false,
 };

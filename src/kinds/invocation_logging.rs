@@ -21,7 +21,8 @@ static TRAITS: Traits = Traits {
     taggable: false,
     takes_token: false,
     // Its CloudWatch delivery role must exist first.
-    rank: 2,
+    rank: 3,
+    deferral: 0,
     ownership: Ownership::DeclaredRegion,
     read_only: false,
 };

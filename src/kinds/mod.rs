@@ -20,6 +20,7 @@ pub mod import;
 mod inference_profile;
 mod invocation_logging;
 mod provisioned_throughput;
+mod vpc_endpoint;
 
 pub use fields::spec_fields;
 pub use inference_profile::copy_from_arn;
@@ -32,7 +33,7 @@ use crate::policy::StackRefs;
 use std::collections::BTreeMap;
 
 /// Rungs of the apply ladder: every [`KindDef::rank`] is below this.
-pub const RANKS: usize = 3;
+pub const RANKS: usize = 4;
 
 /// How the stack decides a live resource of a kind is its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,10 @@ pub struct Traits {
     /// Place on the apply ladder (below [`RANKS`]): a kind may refer only to kinds of
     /// lower rank.
     pub rank: u8,
+    /// When planning diffs its lists: 0 with the others, as their lists arrive; a kind
+    /// whose desired side holds placeholders of other kinds' ids later, level by level
+    /// (`plan::diff::deferral_level`), so each level sees the ids of the levels below.
+    pub deferral: u8,
     pub ownership: Ownership,
     /// Inventory only: bedrockctl never creates, updates or deletes it.
     pub read_only: bool,
@@ -103,6 +108,10 @@ pub trait KindDef: Sync {
 
     fn rank(&self) -> u8 {
         self.traits().rank
+    }
+
+    fn deferral(&self) -> u8 {
+        self.traits().deferral
     }
 
     fn ownership(&self) -> Ownership {
@@ -189,6 +198,7 @@ pub fn def(kind: Kind) -> &'static dyn KindDef {
         Kind::IamPolicy => &iam_policy::Def,
         Kind::CustomModel => &custom_model::Def,
         Kind::CloudTrailTrail => &cloudtrail_trail::Def,
+        Kind::VpcEndpoint => &vpc_endpoint::Def,
     }
 }
 

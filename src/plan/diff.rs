@@ -73,13 +73,20 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
     let mut parts: Vec<Partial> = Vec::new();
     for ((kind, region), live) in lists {
         if is_deferred(kind) {
-            deferred.push((split.take(kind, &region), live));
+            deferred.push((kind, split.take(kind, &region), live));
         } else {
             parts.push(diff_list(&scope, opts, split.take(kind, &region), live));
         }
     }
-    let known = known_refs(&parts);
-    for (desired, live) in deferred {
+    // Level by level: each deferred level sees the ids the levels before it matched.
+    deferred.sort_by_key(|(kind, ..)| deferral_level(*kind));
+    let mut level = None;
+    let mut known = known_refs(&parts);
+    for (kind, desired, live) in deferred {
+        if level.is_some_and(|l| l != deferral_level(kind)) {
+            known = known_refs(&parts);
+        }
+        level = Some(deferral_level(kind));
         parts.push(diff_list(&scope, opts, resolve_refs(desired, &known), live));
     }
     finish(
@@ -98,7 +105,14 @@ pub fn diff_owned(desired: Desired, snap: Snapshot, opts: DiffOptions) -> (Plan,
 /// Lists diffed after all others: their desired side refers to resources of the
 /// stack by placeholder (`policy::refs`), resolved from the other lists' live ARNs.
 pub fn is_deferred(kind: Kind) -> bool {
-    kind == Kind::IamRole
+    deferral_level(kind) > 0
+}
+
+/// 0: not deferred; else the kind's level (`kinds::KindDef::deferral`): VPC endpoints
+/// (whose generated policies name guardrails, provisioned throughput and profiles)
+/// before roles (whose grants may name an endpoint's id in `aws:SourceVpce`).
+pub fn deferral_level(kind: Kind) -> u8 {
+    crate::kinds::def(kind).deferral()
 }
 
 /// The live ARNs of the resources the other lists matched, by address.
@@ -123,7 +137,11 @@ pub fn known_refs(parts: &[Partial]) -> BTreeMap<String, String> {
 pub fn resolve_refs(mut desired: Vec<Resource>, known: &BTreeMap<String, String>) -> Vec<Resource> {
     if !known.is_empty() {
         for d in &mut desired {
-            crate::policy::refs::substitute_spec(&mut d.spec, known);
+            if crate::policy::refs::spec_has_placeholder(&d.spec) {
+                crate::policy::refs::substitute_spec(&mut d.spec, known);
+                // Sets (condition values) were sorted by placeholder; sort the ids.
+                *d = normalized(d);
+            }
         }
     }
     desired

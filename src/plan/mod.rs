@@ -8,6 +8,7 @@
 pub mod adopt;
 pub mod applied;
 pub mod desired;
+
 pub mod diff;
 pub mod normalize;
 pub mod readiness;

@@ -302,6 +302,32 @@ pub fn locate(cfg: &Config, sources: &SourceMap) -> Locations {
             ],
         );
     }
+    for e in cfg.vpc_endpoints.iter().flatten() {
+        for s in &e.services {
+            let name = crate::policy::endpoint::resource_name(&e.name.value, &s.value);
+            put(
+                addr(Kind::VpcEndpoint, &e.region, &name),
+                e.span,
+                vec![
+                    ("vpc_id", Some(e.vpc_id.span)),
+                    ("service_name", Some(s.span)),
+                    ("subnet_ids", e.subnet_ids.first().map(|x| x.span)),
+                    (
+                        "security_group_ids",
+                        e.security_group_ids.first().map(|x| x.span),
+                    ),
+                    ("private_dns", Some(e.private_dns.span)),
+                    (
+                        "policy",
+                        e.policy.as_ref().map(|p| match p {
+                            crate::config::EndpointPolicy::File(f) => f.path.span,
+                            crate::config::EndpointPolicy::Roles { span, .. } => *span,
+                        }),
+                    ),
+                ],
+            );
+        }
+    }
     if let Some(iam) = &cfg.iam {
         for p in iam.policies.iter().flatten() {
             put(

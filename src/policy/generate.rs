@@ -18,7 +18,8 @@
 //!   `require_guardrail: true` also a Deny of the invoke actions unless
 //!   `bedrock:GuardrailIdentifier` names it (without it, an unguarded request stays
 //!   allowed, as the contract's config-example expects of its access checks);
-//! - `source_vpce` adds `aws:SourceVpce` to every Allow of the grant.
+//! - `source_vpce` adds `aws:SourceVpce` to every Allow of the grant (an endpoint of
+//!   the stack by name: the ids of that entry's endpoints, `policy::endpoint`).
 //!
 //! Output is deterministic: statements in grant order with Sids `<Kind><grant index>`,
 //! actions and resources sorted.
@@ -460,7 +461,11 @@ fn grant_statements(
         }
     }
     if !g.source_vpce.is_empty() {
-        let vpces = one_or_many(g.source_vpce.iter().map(|v| v.value.clone()));
+        let vpces = one_or_many(
+            g.source_vpce
+                .iter()
+                .flat_map(|v| super::endpoint::source_vpce_ids(cfg, &v.value, refs)),
+        );
         for &a in &allows {
             if let Some(st) = out.get_mut(a) {
                 add_condition(st, "StringEquals", "aws:SourceVpce", vpces.clone());

@@ -5,6 +5,7 @@
 //! Architecture invariant: `policy` does no I/O; the CLI reads files and the config.
 
 pub mod canonical;
+pub mod endpoint;
 pub mod generate;
 pub mod inputs;
 pub mod prove;

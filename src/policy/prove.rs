@@ -229,6 +229,15 @@ fn other_model(named: &BTreeSet<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The `aws:SourceVpce` an intended request of `g` carries: its first endpoint id (a
+/// `source_vpce: NAME` resolved as the generator resolves it).
+fn first_vpce(cfg: &Config, g: &Grant, refs: &StackRefs) -> Option<String> {
+    g.source_vpce
+        .iter()
+        .flat_map(|v| super::endpoint::source_vpce_ids(cfg, &v.value, refs))
+        .next()
+}
+
 fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Vec<Case> {
     // What the whole document intends, so near misses stay outside of it.
     let mut named = BTreeSet::new();
@@ -254,8 +263,8 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
     }
     for g in grants {
         let mut ctx: Vec<(String, String)> = Vec::new();
-        if let Some(v) = g.source_vpce.first() {
-            ctx.push(("aws:SourceVpce".into(), v.value.clone()));
+        if let Some(v) = first_vpce(cfg, g, refs) {
+            ctx.push(("aws:SourceVpce".into(), v));
         }
         for id in &g.invoke {
             let via = via_for(cfg, g, &id.value);
@@ -426,14 +435,14 @@ fn cases(cfg: &Config, grants: &[&Grant], account: &str, refs: &StackRefs) -> Ve
         if let Some(p) = &g.profile {
             profile_cases(cfg, &p.value, account, refs, &mut out);
         }
-        agent_runtime_cases(g, account, &mut out);
+        agent_runtime_cases(first_vpce(cfg, g, refs), g, account, &mut out);
     }
     // Near misses that apply per grant region: another model, region and action.
     let mut near = Vec::new();
     for g in grants {
         let mut ctx: Vec<(String, String)> = Vec::new();
-        if let Some(v) = g.source_vpce.first() {
-            ctx.push(("aws:SourceVpce".into(), v.value.clone()));
+        if let Some(v) = first_vpce(cfg, g, refs) {
+            ctx.push(("aws:SourceVpce".into(), v));
         }
         for r in &g.regions {
             if let Some(m) = other_model(&named) {
@@ -503,11 +512,9 @@ fn other_id(arn: &str) -> String {
 /// A grant's agents and knowledge bases: each allowed for its own action; another alias,
 /// another knowledge base of the account, and RetrieveAndGenerate when no model was
 /// granted for it, denied.
-fn agent_runtime_cases(g: &Grant, account: &str, out: &mut Vec<Case>) {
-    let ctx: Vec<(String, String)> = g
-        .source_vpce
-        .first()
-        .map(|v| ("aws:SourceVpce".to_string(), v.value.clone()))
+fn agent_runtime_cases(vpce: Option<String>, g: &Grant, account: &str, out: &mut Vec<Case>) {
+    let ctx: Vec<(String, String)> = vpce
+        .map(|v| ("aws:SourceVpce".to_string(), v))
         .into_iter()
         .collect();
     let agents = agent_runtime_arns(&g.agent, "agent-alias", &g.regions, account);

@@ -155,11 +155,18 @@ pub fn substitute_spec(spec: &mut Spec, known: &BTreeMap<String, String>) {
 }
 
 /// Kinds a grant may refer to by name.
-pub const REF_KINDS: [Kind; 3] = [
+pub const REF_KINDS: [Kind; 4] = [
     Kind::Guardrail,
     Kind::ProvisionedThroughput,
     Kind::InferenceProfile,
+    Kind::VpcEndpoint,
 ];
+
+/// Whether `id` is what a reference resolves to: an ARN, or a VPC endpoint id
+/// (`aws:SourceVpce` takes the id, and endpoints have no ARN in EC2's answers).
+pub fn is_ref_id(id: &str) -> bool {
+    id.starts_with("arn:") || id.starts_with("vpce-")
+}
 
 /// The live ARNs of the resources the stack refers to, by address, among the plan's
 /// changes' live sides (`(kind, region, name, id)`).
@@ -168,7 +175,7 @@ pub fn known_arns<'a>(
 ) -> BTreeMap<String, String> {
     live.filter(|(k, ..)| REF_KINDS.contains(k))
         .filter_map(|(k, region, name, id)| {
-            let arn = id.filter(|a| a.starts_with("arn:"))?;
+            let arn = id.filter(|a| is_ref_id(a))?;
             Some((format!("{k}.{region}.{name}"), arn.to_string()))
         })
         .collect()
@@ -214,6 +221,15 @@ impl StackRefs {
                 p.region.value.clone(),
             ));
         }
+        for e in cfg.vpc_endpoints.iter().flatten() {
+            for s in &e.services {
+                pending.insert((
+                    Kind::VpcEndpoint,
+                    super::endpoint::resource_name(&e.name.value, &s.value),
+                    e.region.value.clone(),
+                ));
+            }
+        }
         Self {
             pending,
             ..Self::default()
@@ -256,7 +272,7 @@ impl StackRefs {
         let mut refs = Self::none();
         for r in live {
             if REF_KINDS.contains(&r.kind) && r.stack() == Some(stack) {
-                if let Some(arn) = r.id.as_deref().filter(|a| a.starts_with("arn:")) {
+                if let Some(arn) = r.id.as_deref().filter(|a| is_ref_id(a)) {
                     refs.add(r.kind, &r.name, &r.region, arn);
                 }
             }

@@ -5,6 +5,7 @@
 
 pub mod arn;
 pub mod bedrock;
+pub mod vpc_endpoint;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,10 +40,12 @@ pub enum Kind {
     /// A CloudTrail trail the stack owns (`audit.cloudtrail: manage`).
     #[serde(rename = "cloudtrail_trail")]
     CloudTrailTrail,
+    /// An EC2 interface VPC endpoint for one Bedrock service (`NAME/SERVICE`).
+    VpcEndpoint,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
         Kind::GuardrailVersion,
@@ -53,6 +56,7 @@ impl Kind {
         Kind::IamPolicy,
         Kind::CustomModel,
         Kind::CloudTrailTrail,
+        Kind::VpcEndpoint,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Kind {
             Kind::IamPolicy => "iam_policy",
             Kind::CustomModel => "custom_model",
             Kind::CloudTrailTrail => "cloudtrail_trail",
+            Kind::VpcEndpoint => "vpc_endpoint",
         }
     }
 

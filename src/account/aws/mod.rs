@@ -28,6 +28,7 @@ mod pt;
 pub mod redact;
 mod runtime;
 mod tags;
+mod vpc_endpoints;
 
 use super::spec::{KindSpec, Spec};
 use super::{
@@ -73,6 +74,7 @@ pub struct AwsAccount {
     agent_runtime: ClientMap<aws_sdk_bedrockagentruntime::Client>,
     cloudwatch: ClientMap<aws_sdk_cloudwatch::Client>,
     cloudtrail: ClientMap<aws_sdk_cloudtrail::Client>,
+    ec2: ClientMap<aws_sdk_ec2::Client>,
     iam: ClientMap<aws_sdk_iam::Client>,
     sts: ClientMap<aws_sdk_sts::Client>,
     organizations: ClientMap<aws_sdk_organizations::Client>,
@@ -109,6 +111,7 @@ impl AwsAccount {
             agent_runtime: ClientMap::new(),
             cloudwatch: ClientMap::new(),
             cloudtrail: ClientMap::new(),
+            ec2: ClientMap::new(),
             iam: ClientMap::new(),
             sts: ClientMap::new(),
             organizations: ClientMap::new(),
@@ -201,6 +204,13 @@ impl AwsAccount {
     }
 
     /// IAM is global: one client in the home region.
+    pub(crate) fn ec2(&self, region: &str) -> Result<aws_sdk_ec2::Client, AccountError> {
+        let region = self.region_of(region);
+        self.ec2.get_or_create(region, || {
+            service_client!(aws_sdk_ec2, &self.sdk, region, self.extras)
+        })
+    }
+
     pub(crate) fn iam(&self) -> Result<aws_sdk_iam::Client, AccountError> {
         let region = self.home_region.as_str();
         self.iam.get_or_create(region, || {
@@ -258,6 +268,7 @@ impl Account for AwsAccount {
             Kind::IamPolicy => iam::list_policies(self).await,
             Kind::CustomModel => custom::list(self, region).await,
             Kind::CloudTrailTrail => cloudtrail::list(self, region).await,
+            Kind::VpcEndpoint => vpc_endpoints::list(self, region).await,
         }
     }
 
@@ -278,6 +289,7 @@ impl Account for AwsAccount {
             Kind::IamPolicy => iam::get_policy(self, id).await,
             Kind::CustomModel => custom::get(self, region, id).await,
             Kind::CloudTrailTrail => cloudtrail::get(self, region, id).await,
+            Kind::VpcEndpoint => vpc_endpoints::get(self, region, id).await,
         }
     }
 
@@ -299,6 +311,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::create_role(self, desired).await,
             Kind::IamPolicy => iam::create_policy(self, desired).await,
             Kind::CloudTrailTrail => cloudtrail::create(self, desired).await,
+            Kind::VpcEndpoint => vpc_endpoints::create(self, desired, idempotency_token).await,
         }
     }
 
@@ -326,6 +339,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::update_role(self, live, desired).await,
             Kind::IamPolicy => iam::update_policy(self, live, desired).await,
             Kind::CloudTrailTrail => cloudtrail::update(self, live, desired).await,
+            Kind::VpcEndpoint => vpc_endpoints::update(self, live, desired).await,
         }
     }
 
@@ -341,6 +355,7 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::delete_role(self, live).await,
             Kind::IamPolicy => iam::delete_policy(self, live).await,
             Kind::CloudTrailTrail => cloudtrail::delete(self, live).await,
+            Kind::VpcEndpoint => vpc_endpoints::delete(self, live).await,
         }
     }
 

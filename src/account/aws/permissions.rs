@@ -56,6 +56,7 @@ const CT: &str = "CloudTrail";
 const IAM: &str = "IAM";
 const STS: &str = "STS";
 const ORG: &str = "Organizations";
+const EC2: &str = "EC2";
 
 /// The table.
 pub const PERMISSIONS: &[Permission] = &[
@@ -244,6 +245,43 @@ pub const PERMISSIONS: &[Permission] = &[
     p(CT, "AddTags", Write, &["cloudtrail:AddTags"]),
     p(CT, "RemoveTags", Write, &["cloudtrail:RemoveTags"]),
     p(CT, "DeleteTrail", Write, &["cloudtrail:DeleteTrail"]),
+    // EC2: interface VPC endpoints of the Bedrock services. Private DNS on an endpoint
+    // associates the VPC with the service's private hosted zone, which needs
+    // route53:AssociateVPCWithHostedZone (dependent action of ec2:CreateVpcEndpoint,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+    p(
+        EC2,
+        "DescribeVpcEndpoints",
+        Read,
+        &["ec2:DescribeVpcEndpoints"],
+    ),
+    p(
+        EC2,
+        "CreateVpcEndpoint",
+        Write,
+        &[
+            "ec2:CreateVpcEndpoint",
+            "ec2:CreateTags",
+            "route53:AssociateVPCWithHostedZone",
+        ],
+    ),
+    p(
+        EC2,
+        "ModifyVpcEndpoint",
+        Write,
+        &[
+            "ec2:ModifyVpcEndpoint",
+            "route53:AssociateVPCWithHostedZone",
+        ],
+    ),
+    p(
+        EC2,
+        "DeleteVpcEndpoints",
+        Write,
+        &["ec2:DeleteVpcEndpoints"],
+    ),
+    p(EC2, "CreateTags", Write, &["ec2:CreateTags"]),
+    p(EC2, "DeleteTags", Write, &["ec2:DeleteTags"]),
     // IAM roles
     p(IAM, "ListRoles", Read, &["iam:ListRoles"]),
     p(IAM, "GetRole", Read, &["iam:GetRole"]),
@@ -393,6 +431,7 @@ pub fn service_of_accessor(accessor: &str) -> Option<&'static str> {
         "agent_runtime" => Some(AR),
         "cloudwatch" => Some(CW),
         "cloudtrail" => Some(CT),
+        "ec2" => Some(EC2),
         "iam" => Some(IAM),
         "sts" => Some(STS),
         "organizations" => Some(ORG),

@@ -277,6 +277,8 @@ fn identifies(e: &Entry, id: &str) -> bool {
         Kind::GuardrailVersion => false,
         Kind::InvocationLogging | Kind::Alarm | Kind::IamRole | Kind::IamPolicy => r.name == id,
         Kind::CloudTrailTrail => r.name == id,
+        // DescribeVpcEndpoints takes the endpoint id only.
+        Kind::VpcEndpoint => false,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod bedrock;
 pub mod cloudtrail;
 pub mod guardrail;
 pub mod iam;
+pub mod vpc_endpoint;
 
 use super::store::{Entry, Meta, State, TokenRecord};
 use crate::account::spec::{KindSpec, Spec};
@@ -81,6 +82,7 @@ pub fn create(
         Kind::IamRole => iam::create_role(state, ctx, &desired)?,
         Kind::IamPolicy => iam::create_policy(state, ctx, &desired)?,
         Kind::CloudTrailTrail => cloudtrail::create(state, ctx, &desired)?,
+        Kind::VpcEndpoint => vpc_endpoint::create(state, ctx, &desired)?,
     };
     let entry = state
         .find(desired.kind, &desired.region, &id)
@@ -138,6 +140,7 @@ pub fn update(
         Kind::IamRole => iam::update_role(state, ctx, idx, desired)?,
         Kind::IamPolicy => iam::update_policy(state, ctx, idx, desired)?,
         Kind::CloudTrailTrail => cloudtrail::update(state, ctx, idx, desired)?,
+        Kind::VpcEndpoint => vpc_endpoint::update(state, ctx, idx, desired)?,
     }
     // As TagResource/UntagResource do: remove the tags `live` has and `desired` lacks,
     // set `desired`'s; tags the caller did not see (added since it listed) stay.
@@ -178,7 +181,8 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         | Kind::InvocationLogging
         | Kind::Alarm
         | Kind::IamRole
-        | Kind::CloudTrailTrail => {}
+        | Kind::CloudTrailTrail
+        | Kind::VpcEndpoint => {}
     }
     // Deleting versions may have shifted positions; look the entry up again.
     let idx = state
@@ -206,6 +210,12 @@ pub fn present_entry(e: std::borrow::Cow<'_, Entry>, now: i64) -> Resource {
                 r.status = Some("InService".to_string());
             }
         }
+    }
+    if r.kind == Kind::VpcEndpoint
+        && r.status.as_deref() == Some("pending")
+        && ready_ms.is_some_and(|ready| now >= ready)
+    {
+        r.status = Some("available".to_string());
     }
     r
 }
@@ -256,6 +266,9 @@ pub fn adopt_seeded(state: &mut State, mut r: Resource, now: i64) -> Result<(), 
             r.status.get_or_insert_with(|| "ACTIVE".to_string());
         }
         Kind::IamPolicy => meta.policy_version = Some(1),
+        Kind::VpcEndpoint => {
+            r.status.get_or_insert_with(|| "available".to_string());
+        }
         _ => {}
     }
     state.resources.push(Entry { resource: r, meta });
@@ -286,6 +299,13 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
         Kind::InvocationLogging => "default".to_string(),
         // Versions get `<guardrail ARN>:<n>` from their guardrail.
         Kind::CustomModel => format!("arn:{partition}:bedrock:{region}:{acct}:custom-model/{name}"),
+        Kind::VpcEndpoint => {
+            let hex: String = Sha256::digest(format!("{acct}|{region}|{name}"))
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("vpce-{}", &hex[..17])
+        }
         Kind::GuardrailVersion => name.to_string(),
     }
 }
@@ -318,7 +338,8 @@ fn takes_token(kind: Kind) -> bool {
         | Kind::IamRole
         | Kind::IamPolicy
         | Kind::CustomModel
-        | Kind::CloudTrailTrail => false,
+        | Kind::CloudTrailTrail
+        | Kind::VpcEndpoint => false,
     }
 }
 
@@ -363,6 +384,7 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::IamPolicy => "CreatePolicy",
         Kind::CustomModel => "CreateModelCustomizationJob",
         Kind::CloudTrailTrail => "CreateTrail",
+        Kind::VpcEndpoint => "CreateVpcEndpoint",
     }
 }
 
@@ -377,6 +399,7 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::IamPolicy => "CreatePolicyVersion",
         Kind::CustomModel => "UpdateCustomModel",
         Kind::CloudTrailTrail => "UpdateTrail",
+        Kind::VpcEndpoint => "ModifyVpcEndpoint",
     }
 }
 
@@ -391,6 +414,7 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::IamPolicy => "DeletePolicy",
         Kind::CustomModel => "DeleteCustomModel",
         Kind::CloudTrailTrail => "DeleteTrail",
+        Kind::VpcEndpoint => "DeleteVpcEndpoints",
     }
 }
 
@@ -405,6 +429,7 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::IamPolicy => "GetPolicy",
         Kind::CustomModel => "GetCustomModel",
         Kind::CloudTrailTrail => "DescribeTrails",
+        Kind::VpcEndpoint => "DescribeVpcEndpoints",
     }
 }
 
@@ -419,6 +444,7 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::IamPolicy => "ListPolicies",
         Kind::CustomModel => "ListCustomModels",
         Kind::CloudTrailTrail => "DescribeTrails",
+        Kind::VpcEndpoint => "DescribeVpcEndpoints",
     }
 }
 
@@ -442,6 +468,11 @@ pub fn not_found(op: &str, kind: Kind, id: &str) -> AccountError {
         Kind::CloudTrailTrail => {
             AccountError::new(op, "TrailNotFoundException", format!("Unknown trail: {id}"))
         }
+        Kind::VpcEndpoint => AccountError::new(
+            op,
+            "InvalidVpcEndpointId.NotFound",
+            format!("The Vpc Endpoint Id '{id}' does not exist"),
+        ),
         _ => AccountError::not_found(op, format!("The resource {id} was not found.")),
     }
 }

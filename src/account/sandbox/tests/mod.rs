@@ -79,6 +79,7 @@ async fn err(f: impl std::future::Future<Output = Result<Resource, AccountError>
 }
 
 mod kinds;
+mod vpc_endpoint;
 
 /// A sandbox in `dir` created from `seed`, on the tests' fixed date.
 fn open_seeded(dir: &std::path::Path, seed: &serde_json::Value) -> Sandbox {
