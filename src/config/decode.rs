@@ -502,6 +502,9 @@ const TOP: &[&str] = &[
     "organization",
     "access_checks",
     "batch_roles",
+    "accept_agreements",
+    "revoke_agreements_on_destroy",
+    "use_case",
 ];
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
@@ -566,6 +569,7 @@ pub(crate) fn decode(
         .get("batch_roles")
         .map(|n| decode_list(dec, n, "batch_roles", super::decode_iam::decode_batch_role))
         .unwrap_or_default();
+    let model_access = super::access::decode_settings(dec, &m);
     // A kind key written with no value is an error (refuse_null_sections); the
     // `or_else` below keeps `[]` meaning "manage this kind".
     let mut config = Config {
@@ -588,6 +592,7 @@ pub(crate) fn decode(
         organization,
         access_checks,
         batch_roles,
+        model_access,
     };
     if !config.account.regions_declared {
         config.account.regions = used_regions(&config);
@@ -694,7 +699,7 @@ fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
 
 fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
-    let m = dec.map(node, what, &["id", "regions", "via"])?;
+    let m = dec.map(node, what, &["id", "regions", "via", "access"])?;
     dec.refuse_null_lists(&m, what, &["regions"]);
     let id = dec.req_string(&m, "id", what);
     let regions = dec
@@ -704,10 +709,12 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
         Some(n) => dec.enumeration(n, "via", Via::ALL),
         None => Some(Spanned::new(Via::OnDemand, node.span)),
     };
+    let access = super::access::decode_access_mode(dec, &m, node.span);
     Some(ModelReq {
         id: id?,
         regions: regions?,
         via: via?,
+        access: access?,
         span: node.span,
     })
 }
