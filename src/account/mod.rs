@@ -9,6 +9,7 @@
 //! attribute document (`spec`) whose shape per kind is fixed by the types in [`spec`].
 //! One engine diffs and applies every kind; only the implementations map specs to APIs.
 
+pub mod access;
 pub mod aws;
 pub mod error;
 pub mod sandbox;
@@ -43,10 +44,16 @@ pub enum Kind {
     IamPolicy,
     /// A custom (fine-tuned or imported) model of the account: read-only inventory.
     CustomModel,
+    /// An accepted foundation-model agreement offer (name: the model id).
+    ModelAgreement,
+    /// The account's Anthropic use-case form (global, name `default`).
+    UseCase,
+    /// The account-level enforced guardrail configuration of a region (name `default`).
+    EnforcedGuardrail,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 13] = [
         Kind::ModelAccess,
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
@@ -57,6 +64,9 @@ impl Kind {
         Kind::IamRole,
         Kind::IamPolicy,
         Kind::CustomModel,
+        Kind::ModelAgreement,
+        Kind::UseCase,
+        Kind::EnforcedGuardrail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,12 +81,15 @@ impl Kind {
             Kind::IamRole => "iam_role",
             Kind::IamPolicy => "iam_policy",
             Kind::CustomModel => "custom_model",
+            Kind::ModelAgreement => "model_agreement",
+            Kind::UseCase => "use_case",
+            Kind::EnforcedGuardrail => "enforced_guardrail",
         }
     }
 
     /// IAM is account-global; everything else lives in one region.
     pub fn is_global(self) -> bool {
-        matches!(self, Kind::IamRole | Kind::IamPolicy)
+        matches!(self, Kind::IamRole | Kind::IamPolicy | Kind::UseCase)
     }
 }
 
@@ -282,6 +295,22 @@ pub trait Account: Send + Sync {
         model_id: &str,
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError>;
+
+    /// ListFoundationModelAgreementOffers: the offers the account can accept for a model
+    /// in a region (empty when the model needs none). Accounts that cannot read offers
+    /// answer as the service does when the caller may not.
+    async fn agreement_offers(
+        &self,
+        region: &str,
+        model_id: &str,
+    ) -> Result<Vec<access::AgreementOffer>, AccountError> {
+        let _ = region;
+        Err(AccountError::new(
+            "ListFoundationModelAgreementOffers",
+            "AccessDeniedException",
+            format!("no agreement offers can be read for {model_id} with this account"),
+        ))
+    }
 
     /// One Retrieve on knowledge base `kb_id` (bedrock-agent-runtime), the agent-runtime
     /// probe. Accounts without knowledge bases answer as the service does for a missing one.

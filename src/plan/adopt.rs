@@ -235,6 +235,9 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
             // Versions come with their guardrail (`publish_version`); model access is
             // declared under `models:` by intent, not copied.
             Kind::GuardrailVersion | Kind::ModelAccess => {}
+            // Account-level access state (issue 17): declared by `models[].access`,
+            // `use_case:` and `guardrails[].enforce`, never copied as resources.
+            Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {}
             // Read-only: listed as comments, for `provisioned_throughput[].model`.
             Kind::CustomModel => custom_models.push(format!(
                 "#   {} ({}): {}",

@@ -69,6 +69,13 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
         Kind::Alarm => typed::<AlarmSpec>(spec, Normalize::normalize),
         Kind::IamRole => typed::<IamRoleSpec>(spec, Normalize::normalize),
         Kind::IamPolicy => typed::<IamPolicySpec>(spec, |_| {}),
+        Kind::ModelAgreement => {
+            typed::<crate::account::access::ModelAgreementSpec>(spec, |_| {})
+        }
+        Kind::UseCase => typed::<crate::account::access::UseCaseSpec>(spec, |_| {}),
+        Kind::EnforcedGuardrail => {
+            typed::<crate::account::access::EnforcedGuardrailSpec>(spec, |_| {})
+        }
     };
     if let Value::Object(map) = &mut v {
         for (k, field, default) in DEFAULTS {
@@ -248,7 +255,12 @@ pub fn comparable_tags(
 pub fn is_taggable(kind: Kind) -> bool {
     !matches!(
         kind,
-        Kind::InvocationLogging | Kind::GuardrailVersion | Kind::ModelAccess
+        Kind::InvocationLogging
+            | Kind::GuardrailVersion
+            | Kind::ModelAccess
+            | Kind::ModelAgreement
+            | Kind::UseCase
+            | Kind::EnforcedGuardrail
     )
 }
 

@@ -175,6 +175,9 @@ fn kind_key(kind: Kind) -> &'static str {
         Kind::InvocationLogging => "invocation_logging",
         Kind::Alarm => "alarms",
         Kind::IamRole | Kind::IamPolicy => "iam",
+        Kind::ModelAgreement => "models",
+        Kind::UseCase => "use_case",
+        Kind::EnforcedGuardrail => "guardrails",
     }
 }
 

@@ -12,6 +12,7 @@
 //!
 //! Architecture invariant: only `account/aws` imports `aws-sdk-*`.
 
+mod access;
 mod alarms;
 pub mod clients;
 mod custom;
@@ -244,6 +245,9 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::list_roles(self).await,
             Kind::IamPolicy => iam::list_policies(self).await,
             Kind::CustomModel => custom::list(self, region).await,
+            Kind::ModelAgreement => access::list_agreements(self, region).await,
+            Kind::UseCase => Ok(access::get_use_case(self).await?.into_iter().collect()),
+            Kind::EnforcedGuardrail => access::list_enforced(self, region).await,
         }
     }
 
@@ -264,6 +268,15 @@ impl Account for AwsAccount {
             Kind::IamRole => iam::get_role(self, id).await,
             Kind::IamPolicy => iam::get_policy(self, id).await,
             Kind::CustomModel => custom::get(self, region, id).await,
+            Kind::ModelAgreement => Ok(access::list_agreements(self, region)
+                .await?
+                .into_iter()
+                .find(|r| r.name == id)),
+            Kind::UseCase => access::get_use_case(self).await,
+            Kind::EnforcedGuardrail => Ok(access::list_enforced(self, region)
+                .await?
+                .into_iter()
+                .find(|r| r.id.as_deref() == Some(id) || r.name == id)),
         }
     }
 
@@ -284,6 +297,9 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, None).await,
             Kind::IamRole => iam::create_role(self, desired).await,
             Kind::IamPolicy => iam::create_policy(self, desired).await,
+            Kind::ModelAgreement => access::create_agreement(self, desired).await,
+            Kind::UseCase => access::put_use_case(self, desired).await,
+            Kind::EnforcedGuardrail => access::put_enforced(self, desired, None).await,
         }
     }
 
@@ -310,6 +326,12 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::put(self, desired, Some(live)).await,
             Kind::IamRole => iam::update_role(self, live, desired).await,
             Kind::IamPolicy => iam::update_policy(self, live, desired).await,
+            Kind::ModelAgreement => Err(AccountError::validation(
+                "CreateFoundationModelAgreement",
+                "an agreement cannot be changed; delete it and accept another offer",
+            )),
+            Kind::UseCase => access::put_use_case(self, desired).await,
+            Kind::EnforcedGuardrail => access::put_enforced(self, desired, Some(live)).await,
         }
     }
 
@@ -324,6 +346,12 @@ impl Account for AwsAccount {
             Kind::Alarm => alarms::delete(self, live).await,
             Kind::IamRole => iam::delete_role(self, live).await,
             Kind::IamPolicy => iam::delete_policy(self, live).await,
+            Kind::ModelAgreement => access::delete_agreement(self, live).await,
+            Kind::UseCase => Err(AccountError::validation(
+                "Delete",
+                "the use-case form cannot be deleted (the API has no such operation)",
+            )),
+            Kind::EnforcedGuardrail => access::delete_enforced(self, live).await,
         }
     }
 
@@ -337,6 +365,14 @@ impl Account for AwsAccount {
 
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError> {
         models::list(self, region).await
+    }
+
+    async fn agreement_offers(
+        &self,
+        region: &str,
+        model_id: &str,
+    ) -> Result<Vec<crate::account::access::AgreementOffer>, AccountError> {
+        access::offers(self, region, model_id).await
     }
 
     async fn org_policies(&self) -> Result<Option<OrgPolicies>, AccountError> {

@@ -6,6 +6,7 @@
 //! (the caller discards the in-memory copy). No I/O, no clock reads: the time comes in
 //! [`Ctx`], so tests can drive the simulated calendar.
 
+pub mod access;
 pub mod alarm;
 pub mod bedrock;
 pub mod guardrail;
@@ -33,6 +34,15 @@ pub fn create(
     desired: &Resource,
     token: &str,
 ) -> Result<Resource, AccountError> {
+    if matches!(
+        desired.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) {
+        if !desired.kind.is_global() {
+            check_region(create_operation(desired.kind), &desired.region)?;
+        }
+        return access::create(state, ctx, desired);
+    }
     let mut desired = desired.clone();
     if desired.kind.is_global() {
         desired.region = GLOBAL.to_string();
@@ -71,6 +81,9 @@ pub fn create(
     let id = match desired.kind {
         Kind::ModelAccess => return Err(read_only("CreateModelAccess")),
         Kind::CustomModel => return Err(read_only("CreateModelCustomizationJob")),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::create(state, ctx, &desired)
+        }
         Kind::ProvisionedThroughput => bedrock::create_pt(state, ctx, &desired)?,
         Kind::Guardrail => guardrail::create(state, ctx, &desired)?,
         Kind::GuardrailVersion => guardrail::create_version(state, ctx, &desired)?,
@@ -103,6 +116,13 @@ pub fn update(
     desired: &Resource,
 ) -> Result<Resource, AccountError> {
     let op = update_operation(live.kind);
+    if matches!(
+        live.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) && desired.kind == live.kind
+    {
+        return access::update(state, ctx, live, desired);
+    }
     if desired.kind != live.kind {
         return Err(AccountError::validation(
             op,
@@ -125,6 +145,9 @@ pub fn update(
         .unwrap_or_default();
     match live.kind {
         Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::update(state, ctx, live, desired)
+        }
         Kind::ProvisionedThroughput => bedrock::update_pt(state, ctx, idx, desired)?,
         Kind::Guardrail => guardrail::update(state, ctx, idx, desired)?,
         Kind::GuardrailVersion => guardrail::update_version(state, ctx, idx, desired)?,
@@ -155,6 +178,12 @@ pub fn update(
 }
 
 pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), AccountError> {
+    if matches!(
+        live.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) {
+        return access::delete(state, live);
+    }
     let op = delete_operation(live.kind);
     let region = if live.kind.is_global() {
         GLOBAL
@@ -167,6 +196,9 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         .ok_or_else(|| not_found(op, live.kind, id))?;
     match live.kind {
         Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::delete(state, live)
+        }
         Kind::ProvisionedThroughput => bedrock::check_pt_delete(state, ctx, idx)?,
         Kind::Guardrail => guardrail::delete_versions_of(state, idx),
         Kind::IamPolicy => iam::check_policy_delete(state, idx)?,
@@ -281,7 +313,11 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
         Kind::InvocationLogging => "default".to_string(),
         // Versions get `<guardrail ARN>:<n>` from their guardrail.
         Kind::CustomModel => format!("arn:{partition}:bedrock:{region}:{acct}:custom-model/{name}"),
-        Kind::GuardrailVersion | Kind::ModelAccess => name.to_string(),
+        Kind::GuardrailVersion
+        | Kind::ModelAccess
+        | Kind::ModelAgreement
+        | Kind::UseCase
+        | Kind::EnforcedGuardrail => name.to_string(),
     }
 }
 
@@ -353,6 +389,9 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "CreateRole",
         Kind::IamPolicy => "CreatePolicy",
         Kind::CustomModel => "CreateModelCustomizationJob",
+        Kind::ModelAgreement => "CreateFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "PutEnforcedGuardrailConfiguration",
     }
 }
 
@@ -367,6 +406,9 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "UpdateRole",
         Kind::IamPolicy => "CreatePolicyVersion",
         Kind::CustomModel => "UpdateCustomModel",
+        Kind::ModelAgreement => "CreateFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "PutEnforcedGuardrailConfiguration",
     }
 }
 
@@ -381,6 +423,9 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "DeleteRole",
         Kind::IamPolicy => "DeletePolicy",
         Kind::CustomModel => "DeleteCustomModel",
+        Kind::ModelAgreement => "DeleteFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "DeleteEnforcedGuardrailConfiguration",
     }
 }
 
@@ -395,6 +440,9 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "GetRole",
         Kind::IamPolicy => "GetPolicy",
         Kind::CustomModel => "GetCustomModel",
+        Kind::ModelAgreement => "GetFoundationModelAvailability",
+        Kind::UseCase => "GetUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "ListEnforcedGuardrailsConfiguration",
     }
 }
 
@@ -409,6 +457,9 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::IamRole => "ListRoles",
         Kind::IamPolicy => "ListPolicies",
         Kind::CustomModel => "ListCustomModels",
+        Kind::ModelAgreement => "GetFoundationModelAvailability",
+        Kind::UseCase => "GetUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "ListEnforcedGuardrailsConfiguration",
     }
 }
 
