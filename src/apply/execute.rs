@@ -76,8 +76,10 @@ struct Step {
 /// Place on the dependency ladder: a kind may refer to kinds of lower rank only.
 fn rank(kind: Kind) -> u8 {
     match kind {
-        Kind::IamRole | Kind::GuardrailVersion => 1,
-        Kind::InvocationLogging => 2,
+        // An agreement after the use-case form (both gate the model's availability).
+        Kind::IamRole | Kind::GuardrailVersion | Kind::ModelAgreement => 1,
+        // The enforced guardrail names a version published in the step before.
+        Kind::InvocationLogging | Kind::EnforcedGuardrail => 2,
         _ => 0,
     }
 }
@@ -244,8 +246,17 @@ async fn run_step(
             ));
         }
     }
+    let mut resolved = None;
+    if let Op::Create(d) | Op::Update(_, d) = &step.op {
+        if d.kind == Kind::EnforcedGuardrail {
+            let mut d = d.clone();
+            super::access::resolve_version(account, &mut d, opts).await?;
+            resolved = Some(d);
+        }
+    }
     match &step.op {
         Op::Create(desired) => {
+            let desired = resolved.as_ref().unwrap_or(desired);
             let token = idempotency_token(stack, desired);
             let created = match with_retry(&opts.retry, || account.create(desired, &token)).await {
                 Ok(r) => r,
@@ -257,10 +268,14 @@ async fn run_step(
             if desired.kind == Kind::ProvisionedThroughput {
                 wait_in_service(account, &created, opts).await?;
             }
+            if desired.kind == Kind::ModelAgreement {
+                super::access::wait_model_ready(account, desired, opts).await?;
+            }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
             Ok(remark.or(created.id))
         }
         Op::Update(live, desired) => {
+            let desired = resolved.as_ref().unwrap_or(desired);
             if live.kind == Kind::ProvisionedThroughput && !is_settled(live) {
                 wait_in_service(account, live, opts).await?;
             }
