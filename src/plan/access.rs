@@ -320,9 +320,17 @@ fn guardrail_ref(main: &Plan, region: &str, name: &str) -> (String, String) {
             .iter()
             .filter(|c| c.action == Action::NoOp)
             .filter_map(|c| c.before.as_ref())
-            .filter_map(|b| b.spec.get("version").and_then(|v| v.as_str()))
-            .max_by_key(|v| v.parse::<u64>().unwrap_or(0))
-            .map(str::to_string)
+            // The number ends the version's id (`<guardrail ARN>:<n>`); the normalized
+            // spec may not carry it.
+            .filter_map(|b| {
+                b.id.as_deref()
+                    .and_then(|id| id.rsplit_once(':'))
+                    .map(|(_, n)| n)
+                    .or_else(|| b.spec.get("version").and_then(|v| v.as_str()))
+                    .and_then(|n| n.parse::<u64>().ok())
+            })
+            .max()
+            .map(|n| n.to_string())
             .unwrap_or_else(|| LATEST_VERSION.to_string())
     };
     (arn, version)
