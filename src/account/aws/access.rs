@@ -197,11 +197,11 @@ pub(crate) async fn put_use_case(acct: &AwsAccount, desired: &Resource) -> Resul
 
 /// ListEnforcedGuardrailsConfiguration (at most one per region), every page.
 pub(crate) async fn list_enforced(acct: &AwsAccount, region: &str) -> Result<Vec<Resource>, AccountError> {
-    let client = acct.bedrock(region)?;
     let mut out = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let page = client
+        let page = acct
+            .bedrock(region)?
             .list_enforced_guardrails_configuration()
             .set_next_token(next.take())
             .send()
