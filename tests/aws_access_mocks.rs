@@ -11,7 +11,9 @@
 
 use aws_sdk_bedrock::config::{BehaviorVersion, Credentials, SharedCredentialsProvider};
 use aws_sdk_bedrock::Client as Bedrock;
-use aws_smithy_mocks::{create_mock_http_client, mock, MockResponse, MockResponseInterceptor, Rule, RuleMode};
+use aws_smithy_mocks::{
+    create_mock_http_client, mock, MockResponse, MockResponseInterceptor, Rule, RuleMode,
+};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
@@ -82,7 +84,10 @@ impl Wire {
         self.all()
             .iter()
             .map(|s| {
-                let path = s.uri.split_once("127.0.0.1:9").map_or(s.uri.as_str(), |(_, p)| p);
+                let path = s
+                    .uri
+                    .split_once("127.0.0.1:9")
+                    .map_or(s.uri.as_str(), |(_, p)| p);
                 format!("{} {}", s.method, path)
             })
             .collect()
@@ -114,7 +119,11 @@ fn mocked(rules: &[&Rule]) -> (AwsAccount, Wire) {
         .region(Region::new("us-east-1"))
         .endpoint_url("http://127.0.0.1:9")
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDMOCK", "mocksecret", None, None, "mock",
+            "AKIDMOCK",
+            "mocksecret",
+            None,
+            None,
+            "mock",
         )))
         .http_client(create_mock_http_client())
         .behavior_version(BehaviorVersion::latest())
@@ -345,7 +354,11 @@ async fn plan_apply_accepts_offers_submits_the_form_waits_and_a_rerun_creates_no
             "create use_case.global.default".to_string(),
         ]
     );
-    assert!(planned.plan.conflicts.is_empty(), "{:?}", planned.plan.conflicts);
+    assert!(
+        planned.plan.conflicts.is_empty(),
+        "{:?}",
+        planned.plan.conflicts
+    );
     let haiku = planned
         .plan
         .changes
@@ -355,13 +368,17 @@ async fn plan_apply_accepts_offers_submits_the_form_waits_and_a_rerun_creates_no
         .unwrap();
     assert_eq!(haiku.spec["offer"]["offer_id"], "offer-anthropic-1");
     assert_eq!(haiku.spec["offer"]["offer_token"], "tok-haiku-mp");
-    assert_eq!(haiku.spec["offer"]["pricing"], json!(["input_tokens: 0.001 USD"]));
+    assert_eq!(
+        haiku.spec["offer"]["pricing"],
+        json!(["input_tokens: 0.001 USD"])
+    );
     assert_eq!(haiku.spec["offer"]["duration"], "P12M");
     assert_eq!(haiku.spec["offer_type"], "marketplace");
     assert_eq!(haiku.spec["provider"], "Anthropic");
     // Throttled once, retried by the SDK: three calls for two models.
     assert_eq!(
-        wire.find("GET", "/list-foundation-model-agreement-offers/").len(),
+        wire.find("GET", "/list-foundation-model-agreement-offers/")
+            .len(),
         3
     );
     assert_eq!(wire.find("GET", "/use-case-for-model-access").len(), 1);
@@ -411,11 +428,18 @@ async fn plan_apply_accepts_offers_submits_the_form_waits_and_a_rerun_creates_no
     let offers_before = wire
         .find("GET", "/list-foundation-model-agreement-offers/")
         .len();
-    let creates_before = wire.find("POST", "/create-foundation-model-agreement").len();
+    let creates_before = wire
+        .find("POST", "/create-foundation-model-agreement")
+        .len();
     let again = plan_config(acct.clone(), &cfg, DiffOptions::default(), &exec())
         .await
         .unwrap();
-    assert_eq!(again.plan.actionable().count(), 0, "{:?}", again.plan.changes);
+    assert_eq!(
+        again.plan.actionable().count(),
+        0,
+        "{:?}",
+        again.plan.changes
+    );
     let outcome = execute(acct.clone(), &again.plan, &exec(), &Reporter::silent()).await;
     assert!(outcome.applied.is_empty());
     assert_eq!(
@@ -424,7 +448,8 @@ async fn plan_apply_accepts_offers_submits_the_form_waits_and_a_rerun_creates_no
         offers_before
     );
     assert_eq!(
-        wire.find("POST", "/create-foundation-model-agreement").len(),
+        wire.find("POST", "/create-foundation-model-agreement")
+            .len(),
         creates_before
     );
     assert_eq!(wire.find("POST", "/use-case-for-model-access").len(), 1);
@@ -470,7 +495,11 @@ async fn a_denied_create_agreement_fails_the_step_with_the_services_message() {
         assert!(e.contains("aws-marketplace:Subscribe"), "{e}");
     }
     // Access denied is not retried.
-    assert_eq!(wire.find("POST", "/create-foundation-model-agreement").len(), 2);
+    assert_eq!(
+        wire.find("POST", "/create-foundation-model-agreement")
+            .len(),
+        2
+    );
     assert!(fake.lock().unwrap().agreements.is_empty());
 }
 
@@ -504,7 +533,10 @@ async fn enforced_guardrail_put_list_update_delete_in_the_wire_shapes() {
         .then_http_response(|| respond(200, "{}"));
     let (acct, wire) = mocked(&[&list, &put, &delete]);
 
-    let live = acct.list(Kind::EnforcedGuardrail, "us-east-1").await.unwrap();
+    let live = acct
+        .list(Kind::EnforcedGuardrail, "us-east-1")
+        .await
+        .unwrap();
     assert_eq!(live.len(), 1, "both pages read");
     assert_eq!(live[0].id.as_deref(), Some("cfg1"));
     assert_eq!(live[0].spec, json!({"guardrail": GR_ARN, "version": "3"}));
@@ -522,18 +554,24 @@ async fn enforced_guardrail_put_list_update_delete_in_the_wire_shapes() {
     let created = acct.create(&desired, "tok").await.unwrap();
     assert_eq!(created.id.as_deref(), Some("cfg1"));
     let body: serde_json::Value =
-        serde_json::from_str(&wire.find("PUT", "/enforcedGuardrailsConfiguration")[0].body).unwrap();
+        serde_json::from_str(&wire.find("PUT", "/enforcedGuardrailsConfiguration")[0].body)
+            .unwrap();
     assert_eq!(
         body,
         json!({"guardrailInferenceConfig": {"guardrailIdentifier": GR_ARN, "guardrailVersion": "4"}})
     );
     acct.update(&live[0], &desired).await.unwrap();
     let body: serde_json::Value =
-        serde_json::from_str(&wire.find("PUT", "/enforcedGuardrailsConfiguration")[1].body).unwrap();
-    assert_eq!(body["configId"], "cfg1", "an update names the configuration");
+        serde_json::from_str(&wire.find("PUT", "/enforcedGuardrailsConfiguration")[1].body)
+            .unwrap();
+    assert_eq!(
+        body["configId"], "cfg1",
+        "an update names the configuration"
+    );
     acct.delete(&live[0]).await.unwrap();
     assert_eq!(
-        wire.find("DELETE", "/enforcedGuardrailsConfiguration/cfg1").len(),
+        wire.find("DELETE", "/enforcedGuardrailsConfiguration/cfg1")
+            .len(),
         1
     );
     assert_table_covers(&acct);

@@ -93,9 +93,18 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     let plan = p.plan_json(&[], 0);
     assert!(ready(&plan).iter().all(|(_, r)| !r), "{plan}");
     let mut want = vec![
-        (format!("model_agreement.us-east-1.{NOVA}"), "create".to_string()),
-        (format!("model_agreement.us-east-1.{HAIKU}"), "create".to_string()),
-        (format!("model_agreement.us-east-1.{MISTRAL}"), "create".to_string()),
+        (
+            format!("model_agreement.us-east-1.{NOVA}"),
+            "create".to_string(),
+        ),
+        (
+            format!("model_agreement.us-east-1.{HAIKU}"),
+            "create".to_string(),
+        ),
+        (
+            format!("model_agreement.us-east-1.{MISTRAL}"),
+            "create".to_string(),
+        ),
         ("use_case.global.default".to_string(), "create".to_string()),
     ];
     want.sort();
@@ -132,11 +141,7 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     // apply waited: every model is ready right after it, and the probes succeed.
     let plan = p.plan_json(&[], 0);
     assert!(ready(&plan).iter().all(|(_, r)| *r), "{plan}");
-    for model in [
-        format!("us.{HAIKU}"),
-        MISTRAL.to_string(),
-        NOVA.to_string(),
-    ] {
+    for model in [format!("us.{HAIKU}"), MISTRAL.to_string(), NOVA.to_string()] {
         let (code, out, err) = p.run(&["probe", "--region", "us-east-1", "--model", &model]);
         assert_eq!(code, 0, "probe {model}: {out}\n{err}");
     }
@@ -284,7 +289,16 @@ fn the_use_case_form_is_checked_offline_with_spans() {
     );
     let (code, _, err) = p.run(&["validate", "-f", "bedrock.yaml"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("use-case.json:1:1: error: use-case form has no `companyWebsite`"), "{err}");
-    assert!(err.contains("use-case.json:3:20: error: `intendedUsers` must be a string"), "{err}");
-    assert!(err.contains("use-case.json:6:3: error: unknown field `website`"), "{err}");
+    assert!(
+        err.contains("use-case.json:1:1: error: use-case form has no `companyWebsite`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("use-case.json:3:20: error: `intendedUsers` must be a string"),
+        "{err}"
+    );
+    assert!(
+        err.contains("use-case.json:6:3: error: unknown field `website`"),
+        "{err}"
+    );
 }

@@ -46,17 +46,17 @@ pub async fn plan_into(
             if !needs_agreement(s) {
                 continue;
             }
-            let offers = match with_retry(&exec.retry, || account.agreement_offers(region, id)).await
-            {
-                Ok(o) => Ok(o),
-                Err(e) if e.is_access_denied() || e.is_not_found() => Err(e.to_string()),
-                Err(e) => {
-                    return Err(ApplyError::read(
-                        &format!("the agreement offers of `{id}` in `{region}`"),
-                        e,
-                    ))
-                }
-            };
+            let offers =
+                match with_retry(&exec.retry, || account.agreement_offers(region, id)).await {
+                    Ok(o) => Ok(o),
+                    Err(e) if e.is_access_denied() || e.is_not_found() => Err(e.to_string()),
+                    Err(e) => {
+                        return Err(ApplyError::read(
+                            &format!("the agreement offers of `{id}` in `{region}`"),
+                            e,
+                        ))
+                    }
+                };
             inputs.offers.insert((region.clone(), id.clone()), offers);
         }
         if cfg.model_access.use_case.is_some() {
@@ -68,11 +68,11 @@ pub async fn plan_into(
     }
     let regions: BTreeSet<&str> = enforced.iter().map(|(r, _)| r.as_str()).collect();
     for region in regions {
-        let mut live = with_retry(&exec.retry, || account.list(Kind::EnforcedGuardrail, region))
-            .await
-            .map_err(|e| {
-                ApplyError::read(&format!("the enforced guardrail in `{region}`"), e)
-            })?;
+        let mut live = with_retry(&exec.retry, || {
+            account.list(Kind::EnforcedGuardrail, region)
+        })
+        .await
+        .map_err(|e| ApplyError::read(&format!("the enforced guardrail in `{region}`"), e))?;
         inputs.enforced.append(&mut live);
     }
     let access = plan_access(

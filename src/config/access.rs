@@ -64,7 +64,11 @@ pub const FORM_FIELDS: &[(&str, bool)] = &[
 ];
 
 /// The top-level keys this module decodes.
-pub const TOP_KEYS: &[&str] = &["accept_agreements", "revoke_agreements_on_destroy", "use_case"];
+pub const TOP_KEYS: &[&str] = &[
+    "accept_agreements",
+    "revoke_agreements_on_destroy",
+    "use_case",
+];
 
 pub(crate) fn decode_settings(dec: &mut Decoder, m: &MapView) -> AccessSettings {
     let accept_agreements = dec.opt_bool(m, "accept_agreements");
@@ -168,7 +172,11 @@ pub fn check_form(text: &str) -> Vec<FormProblem> {
     let root = match parse(text) {
         Ok(r) => r,
         Err(e) => {
-            problem(e.offset, format!("use-case form is not valid JSON: {e}"), None);
+            problem(
+                e.offset,
+                format!("use-case form is not valid JSON: {e}"),
+                None,
+            );
             return out;
         }
     };
@@ -216,8 +224,9 @@ pub fn check_form(text: &str) -> Vec<FormProblem> {
                 m.key_start,
                 format!("unknown field `{}` in the use-case form", m.key),
                 Some(
-                    &crate::diag::did_you_mean(&m.key, names.iter().copied())
-                        .unwrap_or_else(|| format!("expected one of: {}", crate::diag::code_list(&names))),
+                    &crate::diag::did_you_mean(&m.key, names.iter().copied()).unwrap_or_else(
+                        || format!("expected one of: {}", crate::diag::code_list(&names)),
+                    ),
                 ),
             );
         }
@@ -284,7 +293,10 @@ pub fn validate(cfg: &super::Config, d: &mut crate::diag::Diagnostics) {
                 "`access: manage` needs a foundation model id, not an ARN",
             )
             .hints
-            .push("write the model id (`anthropic.claude-…`); agreements are per model and region".to_string());
+            .push(
+                "write the model id (`anthropic.claude-…`); agreements are per model and region"
+                    .to_string(),
+            );
         }
     }
 }

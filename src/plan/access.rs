@@ -352,7 +352,12 @@ fn plan_enforced(
         if destroy {
             if let Some(l) = live {
                 if l.spec.get("guardrail").and_then(|g| g.as_str()) == Some(arn.as_str()) {
-                    let mut c = change(Kind::EnforcedGuardrail, &region, ENFORCED_NAME, Action::Delete);
+                    let mut c = change(
+                        Kind::EnforcedGuardrail,
+                        &region,
+                        ENFORCED_NAME,
+                        Action::Delete,
+                    );
                     c.before = Some(l.clone());
                     out.changes.push(c);
                 }
@@ -371,7 +376,12 @@ fn plan_enforced(
         );
         let c = match live {
             None => {
-                let mut c = change(Kind::EnforcedGuardrail, &region, ENFORCED_NAME, Action::Create);
+                let mut c = change(
+                    Kind::EnforcedGuardrail,
+                    &region,
+                    ENFORCED_NAME,
+                    Action::Create,
+                );
                 c.after = Some(after);
                 c
             }
@@ -381,7 +391,11 @@ fn plan_enforced(
                     Kind::EnforcedGuardrail,
                     &region,
                     ENFORCED_NAME,
-                    if attrs.is_empty() { Action::NoOp } else { Action::Update },
+                    if attrs.is_empty() {
+                        Action::NoOp
+                    } else {
+                        Action::Update
+                    },
                 );
                 c.before = Some(l.clone());
                 // A no-op keeps only its live side, as the diff's do.

@@ -69,9 +69,7 @@ pub fn normalize_spec(kind: Kind, spec: &Value) -> Value {
         Kind::Alarm => typed::<AlarmSpec>(spec, Normalize::normalize),
         Kind::IamRole => typed::<IamRoleSpec>(spec, Normalize::normalize),
         Kind::IamPolicy => typed::<IamPolicySpec>(spec, |_| {}),
-        Kind::ModelAgreement => {
-            typed::<crate::account::access::ModelAgreementSpec>(spec, |_| {})
-        }
+        Kind::ModelAgreement => typed::<crate::account::access::ModelAgreementSpec>(spec, |_| {}),
         Kind::UseCase => typed::<crate::account::access::UseCaseSpec>(spec, |_| {}),
         Kind::EnforcedGuardrail => {
             typed::<crate::account::access::EnforcedGuardrailSpec>(spec, |_| {})

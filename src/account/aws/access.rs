@@ -144,7 +144,10 @@ pub(crate) async fn create_agreement(
     })
 }
 
-pub(crate) async fn delete_agreement(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
+pub(crate) async fn delete_agreement(
+    acct: &AwsAccount,
+    live: &Resource,
+) -> Result<(), AccountError> {
     acct.bedrock(&live.region)?
         .delete_foundation_model_agreement()
         .model_id(&live.name)
@@ -183,7 +186,10 @@ pub(crate) async fn get_use_case(acct: &AwsAccount) -> Result<Option<Resource>, 
     }
 }
 
-pub(crate) async fn put_use_case(acct: &AwsAccount, desired: &Resource) -> Result<Resource, AccountError> {
+pub(crate) async fn put_use_case(
+    acct: &AwsAccount,
+    desired: &Resource,
+) -> Result<Resource, AccountError> {
     let op = "PutUseCaseForModelAccess";
     let spec: UseCaseSpec = parse_spec(op, desired)?;
     acct.bedrock(&acct.home_region)?
@@ -196,7 +202,10 @@ pub(crate) async fn put_use_case(acct: &AwsAccount, desired: &Resource) -> Resul
 }
 
 /// ListEnforcedGuardrailsConfiguration (at most one per region), every page.
-pub(crate) async fn list_enforced(acct: &AwsAccount, region: &str) -> Result<Vec<Resource>, AccountError> {
+pub(crate) async fn list_enforced(
+    acct: &AwsAccount,
+    region: &str,
+) -> Result<Vec<Resource>, AccountError> {
     let mut out = Vec::new();
     let mut next: Option<String> = None;
     loop {
@@ -260,7 +269,10 @@ pub(crate) async fn put_enforced(
     })
 }
 
-pub(crate) async fn delete_enforced(acct: &AwsAccount, live: &Resource) -> Result<(), AccountError> {
+pub(crate) async fn delete_enforced(
+    acct: &AwsAccount,
+    live: &Resource,
+) -> Result<(), AccountError> {
     let op = "DeleteEnforcedGuardrailConfiguration";
     let id = live
         .id

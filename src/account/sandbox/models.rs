@@ -277,7 +277,13 @@ mod tests {
 
     #[test]
     fn defaults_are_available_and_authorized() {
-        let s = status(&state(), "us-east-1", "amazon.nova-lite-v1:0", "2026-01-01", 0);
+        let s = status(
+            &state(),
+            "us-east-1",
+            "amazon.nova-lite-v1:0",
+            "2026-01-01",
+            0,
+        );
         assert!(s.exists && s.is_ready(), "{s:?}");
         assert!(s.inference_types.contains(&"ON_DEMAND".to_string()));
         assert!(s.inference_types.contains(&"INFERENCE_PROFILE".to_string()));

@@ -78,7 +78,10 @@ pub struct State {
     #[serde(default)]
     pub tokens: BTreeMap<String, TokenRecord>,
     /// Model access: agreements, the use-case form, the seed's starting point (issue 17).
-    #[serde(default, skip_serializing_if = "super::kinds::access::AccessState::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "super::kinds::access::AccessState::is_default"
+    )]
     pub access: super::kinds::access::AccessState,
 }
 

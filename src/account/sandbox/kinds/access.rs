@@ -65,7 +65,10 @@ impl AccessState {
         *self == AccessState::default()
     }
 
-    pub fn from_seed(mode: Option<&str>, ready_ms: Option<i64>) -> Result<AccessState, AccountError> {
+    pub fn from_seed(
+        mode: Option<&str>,
+        ready_ms: Option<i64>,
+    ) -> Result<AccessState, AccountError> {
         let nothing_enabled = match mode {
             None | Some("enabled") => false,
             Some("none") => true,
@@ -184,7 +187,14 @@ fn agreement_resource(a: &AgreementRecord, now: i64) -> Resource {
         id: Some(a.model_id.clone()),
         spec: serde_json::to_value(spec).unwrap_or_default(),
         tags: Default::default(),
-        status: Some(if now >= a.ready_ms { "AVAILABLE" } else { "PENDING" }.to_string()),
+        status: Some(
+            if now >= a.ready_ms {
+                "AVAILABLE"
+            } else {
+                "PENDING"
+            }
+            .to_string(),
+        ),
     }
 }
 
@@ -220,7 +230,12 @@ pub fn list(state: &State, kind: Kind, region: &str, now: i64) -> Vec<Resource> 
             .filter(|a| a.region == region)
             .map(|a| agreement_resource(a, now))
             .collect(),
-        Kind::UseCase => state.access.use_case.iter().map(use_case_resource).collect(),
+        Kind::UseCase => state
+            .access
+            .use_case
+            .iter()
+            .map(use_case_resource)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -311,7 +326,10 @@ fn create_agreement(
     if !status.exists {
         return Err(AccountError::not_found(
             op,
-            format!("The model {} is not available in this Region.", spec.model_id),
+            format!(
+                "The model {} is not available in this Region.",
+                spec.model_id
+            ),
         ));
     }
     let token = spec
@@ -329,7 +347,11 @@ fn create_agreement(
         ));
     }
     // Accepting again is answered like the first time (the agreement stands).
-    if state.access.agreement(&desired.region, &spec.model_id).is_none() {
+    if state
+        .access
+        .agreement(&desired.region, &spec.model_id)
+        .is_none()
+    {
         let ready_ms = ctx.now.saturating_add(state.access.delay());
         state.access.agreements.push(AgreementRecord {
             region: desired.region.clone(),
@@ -346,7 +368,11 @@ fn create_agreement(
     Ok(agreement_resource(a, ctx.now))
 }
 
-fn put_use_case(state: &mut State, ctx: &Ctx, desired: &Resource) -> Result<Resource, AccountError> {
+fn put_use_case(
+    state: &mut State,
+    ctx: &Ctx,
+    desired: &Resource,
+) -> Result<Resource, AccountError> {
     let op = "PutUseCaseForModelAccess";
     let spec: UseCaseSpec = parse_spec(op, desired)?;
     let len = spec.form_data.len();
@@ -377,7 +403,11 @@ fn put_use_case(state: &mut State, ctx: &Ctx, desired: &Resource) -> Result<Reso
 }
 
 /// The numbered versions of the guardrail `arn` in `region`.
-fn versions_of<'a>(state: &'a State, region: &str, arn: &'a str) -> impl Iterator<Item = String> + 'a {
+fn versions_of<'a>(
+    state: &'a State,
+    region: &str,
+    arn: &'a str,
+) -> impl Iterator<Item = String> + 'a {
     let prefix = format!("{arn}:");
     state
         .of_kind(Kind::GuardrailVersion, region)
@@ -416,7 +446,10 @@ fn put_enforced(
         .find(Kind::Guardrail, region, &spec.guardrail)
         .and_then(|e| e.resource.id.clone())
         .ok_or_else(|| {
-            AccountError::not_found(op, format!("The guardrail {} was not found.", spec.guardrail))
+            AccountError::not_found(
+                op,
+                format!("The guardrail {} was not found.", spec.guardrail),
+            )
         })?;
     if !versions_of(state, region, &guardrail).any(|v| v == spec.version) {
         return Err(AccountError::not_found(
