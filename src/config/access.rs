@@ -300,3 +300,34 @@ pub fn validate(cfg: &super::Config, d: &mut crate::diag::Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"{"companyName": "X", "companyWebsite": "https://x.example", "intendedUsers": "0", "industryOption": "Tech", "useCases": "docs"}"#;
+
+    #[test]
+    fn a_complete_form_passes() {
+        assert!(check_form(OK).is_empty(), "{:?}", check_form(OK));
+    }
+
+    #[test]
+    fn problems_point_into_the_file() {
+        let text = "{\"companyName\": 1, \"companyName\": \"y\", \"zzz\": \"a\"}";
+        let p = check_form(text);
+        let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages.contains(&"`companyName` must be a string, found a number"),
+            "{messages:?}"
+        );
+        assert!(messages.contains(&"`companyName` is given twice"));
+        assert!(messages.contains(&"use-case form has no `useCases`"));
+        assert!(messages.contains(&"unknown field `zzz` in the use-case form"));
+        let dup = p.iter().find(|p| p.message.contains("twice")).unwrap();
+        assert_eq!(&text[dup.offset..dup.offset + 13], "\"companyName\"");
+        assert_eq!(check_form("[1, 2, 3, 4]").len(), 1);
+        assert!(check_form("{\"a\":").len() == 1);
+        assert!(check_form("{}")[0].message.contains("at least 10"));
+    }
+}
