@@ -131,7 +131,7 @@ fn decode_use_case(dec: &mut Decoder, node: &Node) -> Option<UseCaseForm> {
             .error(Span::new(source, p.offset, p.offset + 1), p.message);
         d.hints.extend(p.hint);
     }
-    ok.then(|| UseCaseForm {
+    ok.then_some(UseCaseForm {
         file,
         source,
         body: text,
