@@ -57,6 +57,18 @@ fn project(cfg: &str) -> Project {
     p
 }
 
+/// Plan JSON with the new kinds still follows docs/plan.schema.json.
+fn assert_schema_valid(v: &Value) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
 fn agreements(p: &Project) -> Vec<String> {
     let mut v: Vec<String> = p
         .inventory()
@@ -91,6 +103,7 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     assert!(err.contains("AccessDeniedException"), "{err}");
 
     let plan = p.plan_json(&[], 0);
+    assert_schema_valid(&plan);
     assert!(ready(&plan).iter().all(|(_, r)| !r), "{plan}");
     let mut want = vec![
         (
@@ -137,6 +150,12 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     assert!(
         err.contains("Apply complete: 4 added"),
         "apply waits and reports: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "model_agreement.us-east-1.{HAIKU}: created [accepted; the model is available]"
+        )),
+        "{err}"
     );
     // apply waited: every model is ready right after it, and the probes succeed.
     let plan = p.plan_json(&[], 0);
@@ -241,6 +260,7 @@ fn enforce_account_sets_the_regions_enforced_guardrail() {
         .find(|c| c["address"] == "enforced_guardrail.us-east-1.default")
         .cloned()
         .unwrap();
+    assert_schema_valid(&plan);
     assert_eq!(enforced["actions"], json!(["create"]));
     assert_eq!(enforced["after_unknown"], json!(["/guardrail"]));
     p.apply_ok();

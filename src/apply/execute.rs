@@ -217,6 +217,9 @@ fn resolve(step: &mut Step, known: &BTreeMap<String, String>) {
 
 fn verb(op: &Op) -> &'static str {
     match op {
+        Op::Create(d) if d.kind == Kind::ModelAgreement => {
+            "accepting the offer, then waiting until the model is available"
+        }
         Op::Create(_) => "creating",
         Op::Update(..) => "updating",
         Op::Delete(_) => "destroying",
@@ -270,6 +273,7 @@ async fn run_step(
             }
             if desired.kind == Kind::ModelAgreement {
                 super::access::wait_model_ready(account, desired, opts).await?;
+                return Ok(Some("accepted; the model is available".into()));
             }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
             Ok(remark.or(created.id))
