@@ -5,7 +5,7 @@
 //! Offers are read only for `access: manage` models that have no agreement yet, so a
 //! converged account costs no extra call beyond the model statuses planning reads.
 
-use super::retry::with_retry;
+use super::retry::{with_retry, RetryPolicy};
 use super::{ApplyError, ExecOptions, Planned};
 use crate::account::access::{EnforcedGuardrailSpec, LATEST_VERSION};
 use crate::account::{Account, AccountError, Kind, Resource, GLOBAL};
@@ -176,4 +176,38 @@ pub async fn resolve_version(
     spec.version = latest.to_string();
     desired.spec = serde_json::to_value(spec).map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The kinds of this module.
+pub fn is_access_kind(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    )
+}
+
+/// `import`'s rows of the access kinds. Credentials made for an older policy may not
+/// read them: a denied read is skipped with a warning, so the rest of the inventory
+/// still comes out.
+pub async fn inventory(
+    account: &dyn Account,
+    regions: &[String],
+    retry: RetryPolicy,
+) -> Result<Vec<Resource>, ApplyError> {
+    let mut lists: Vec<(Kind, String)> = vec![(Kind::UseCase, GLOBAL.to_string())];
+    for r in regions {
+        lists.push((Kind::ModelAgreement, r.clone()));
+        lists.push((Kind::EnforcedGuardrail, r.clone()));
+    }
+    let mut out = Vec::new();
+    for (kind, region) in lists {
+        match with_retry(&retry, || account.list(kind, &region)).await {
+            Ok(mut rs) => out.append(&mut rs),
+            Err(e) if e.is_access_denied() => {
+                eprintln!("warning: `{kind}` in `{region}` is not readable with these credentials, left out: {e}");
+            }
+            Err(e) => return Err(ApplyError::read(&format!("`{kind}` in `{region}`"), e)),
+        }
+    }
+    Ok(out)
 }

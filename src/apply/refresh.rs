@@ -173,7 +173,7 @@ pub async fn inventory(
 ) -> Result<Vec<Resource>, ApplyError> {
     let mut scope = Scope::default();
     for kind in Kind::ALL {
-        if kind == Kind::ModelAccess {
+        if kind == Kind::ModelAccess || super::access::is_access_kind(kind) {
             continue;
         }
         if kind.is_global() {
@@ -186,5 +186,8 @@ pub async fn inventory(
             }
         }
     }
-    Ok(refresh(account, &scope, limits, retry).await?.resources)
+    let access = super::access::inventory(account.as_ref(), regions, retry).await?;
+    let mut resources = refresh(account, &scope, limits, retry).await?.resources;
+    resources.extend(access);
+    Ok(resources)
 }
