@@ -576,3 +576,32 @@ async fn enforced_guardrail_put_list_update_delete_in_the_wire_shapes() {
     );
     assert_table_covers(&acct);
 }
+
+#[tokio::test]
+async fn an_agreement_accepted_meanwhile_is_not_an_error() {
+    let conflict = mock!(Bedrock::create_foundation_model_agreement).then_http_response(|| {
+        error(
+            409,
+            "ConflictException",
+            "An agreement already exists for this model.",
+        )
+    });
+    let (acct, wire) = mocked(&[&conflict]);
+    let desired = Resource {
+        kind: Kind::ModelAgreement,
+        region: "us-east-1".into(),
+        name: NOVA.into(),
+        id: None,
+        spec: json!({"model_id": NOVA, "offer": {"offer_token": "tok-nova-free"}}),
+        tags: Default::default(),
+        status: None,
+    };
+    let r = acct.create(&desired, "").await.unwrap();
+    assert_eq!(r.id.as_deref(), Some(NOVA));
+    assert_eq!(r.status.as_deref(), Some("PENDING"));
+    assert_eq!(
+        wire.find("POST", "/create-foundation-model-agreement")
+            .len(),
+        1
+    );
+}

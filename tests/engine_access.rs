@@ -322,3 +322,34 @@ fn the_use_case_form_is_checked_offline_with_spans() {
         "{err}"
     );
 }
+
+#[test]
+fn a_model_that_lacks_only_the_form_is_waited_for_after_it() {
+    let cfg = format!(
+        "version: 1\nstack: form\naccount:\n  regions: [us-east-1]\nuse_case: {{ file: use-case.json }}\nmodels:\n  - id: {HAIKU}\n    regions: [us-east-1]\n    via: inference_profile\n    access: manage\n"
+    );
+    let p = Project::new(&cfg);
+    p.write_file("use-case.json", FORM);
+    // The agreement was accepted before (an override); only the form is missing.
+    p.seed(&json!({"model_access": "none", "access_ready_ms": 300, "models": [
+        {"region": "us-east-1", "model_id": HAIKU, "agreement": "AVAILABLE", "entitlement": "AVAILABLE"}]}));
+    let plan = p.plan_json(&[], 0);
+    assert_eq!(
+        changes(&plan),
+        [("use_case.global.default".to_string(), "create".to_string())]
+    );
+    let after = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "use_case.global.default")
+        .map(|c| c["after"].clone())
+        .unwrap();
+    assert_eq!(after["wait_for"], json!([format!("us-east-1/{HAIKU}")]));
+    // No agreement to accept: `accept_agreements` is not needed.
+    p.apply_ok();
+    // apply waited for the review: the model is ready right away.
+    let plan = p.plan_json(&[], 0);
+    assert!(ready(&plan).iter().all(|(_, r)| *r), "{plan}");
+    p.assert_converged();
+}

@@ -62,6 +62,10 @@ pub struct ModelAgreementSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UseCaseSpec {
     pub form_data: String,
+    /// Not an API field: the models (`REGION/MODEL`) apply waits for once the form is in,
+    /// those that only lacked the form (the others are waited for on their agreement).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wait_for: Vec<String>,
 }
 
 /// `enforced_guardrail`: the account's enforced guardrail configuration in one region.

@@ -140,6 +140,35 @@ pub async fn wait_model_ready(
     }
 }
 
+/// After the use-case form: wait for the models that lacked only the form.
+pub async fn wait_form_models(
+    account: &dyn Account,
+    desired: &Resource,
+    opts: &ExecOptions,
+) -> Result<(), String> {
+    let Ok(spec) =
+        serde_json::from_value::<crate::account::access::UseCaseSpec>(desired.spec.clone())
+    else {
+        return Ok(());
+    };
+    for w in &spec.wait_for {
+        let Some((region, model)) = w.split_once('/') else {
+            continue;
+        };
+        let r = Resource {
+            kind: Kind::ModelAgreement,
+            region: region.to_string(),
+            name: model.to_string(),
+            id: None,
+            spec: serde_json::Value::Null,
+            tags: Default::default(),
+            status: None,
+        };
+        wait_model_ready(account, &r, opts).await?;
+    }
+    Ok(())
+}
+
 /// An enforced guardrail whose version is published by this apply: the highest version
 /// of its guardrail, read now that the versions stage ran.
 pub async fn resolve_version(

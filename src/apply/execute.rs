@@ -275,6 +275,9 @@ async fn run_step(
                 super::access::wait_model_ready(account, desired, opts).await?;
                 return Ok(Some("accepted; the model is available".into()));
             }
+            if desired.kind == Kind::UseCase {
+                super::access::wait_form_models(account, desired, opts).await?;
+            }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
             Ok(remark.or(created.id))
         }

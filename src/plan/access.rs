@@ -156,6 +156,8 @@ pub fn plan_access(
             .find(|s| s.region == region && s.model_id == id)
     };
     let mut form_needed: Vec<String> = Vec::new();
+    // Models whose only gate is the form: apply waits for them after submitting it.
+    let mut form_only: Vec<String> = Vec::new();
     for (region, id) in managed_models(cfg) {
         let Some(s) = status_of(&region, &id) else {
             continue;
@@ -165,6 +167,9 @@ pub fn plan_access(
         }
         if needs_use_case_form(&id) && s.authorization.as_deref() == Some("NOT_AUTHORIZED") {
             form_needed.push(format!("`{id}` in `{region}`"));
+            if has_agreement(s) || !needs_agreement(s) {
+                form_only.push(format!("{region}/{id}"));
+            }
         }
         if has_agreement(s) {
             let live = live_agreement(s);
@@ -228,7 +233,7 @@ pub fn plan_access(
             None => {}
         }
     }
-    plan_use_case(cfg, inputs, &form_needed, destroy, &mut out);
+    plan_use_case(cfg, inputs, &form_needed, form_only, destroy, &mut out);
     plan_enforced(cfg, inputs, main, destroy, &mut out);
     out.changes
         .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
@@ -239,6 +244,7 @@ fn plan_use_case(
     cfg: &Config,
     inputs: &AccessInputs,
     form_needed: &[String],
+    wait_for: Vec<String>,
     destroy: bool,
     out: &mut AccessPlan,
 ) {
@@ -263,6 +269,7 @@ fn plan_use_case(
         USE_CASE_NAME,
         serde_json::to_value(UseCaseSpec {
             form_data: form.body.clone(),
+            wait_for,
         })
         .unwrap_or_default(),
     );

@@ -163,7 +163,11 @@ fn use_case_resource(form_data: String) -> Resource {
         region: GLOBAL.to_string(),
         name: USE_CASE_NAME.to_string(),
         id: Some(USE_CASE_NAME.to_string()),
-        spec: serde_json::to_value(UseCaseSpec { form_data }).unwrap_or_default(),
+        spec: serde_json::to_value(UseCaseSpec {
+            form_data,
+            wait_for: Vec::new(),
+        })
+        .unwrap_or_default(),
         tags: Default::default(),
         status: None,
     }

@@ -57,6 +57,8 @@ fn base_status(state: &State, region: &str, model_id: &str, today: &str) -> Mode
     s.authorization = Some("AUTHORIZED".to_string());
     s.entitlement = Some("AVAILABLE".to_string());
     s.region_availability = Some("AVAILABLE".to_string());
+    // "Nothing enabled" is the starting point the overrides then adjust.
+    super::kinds::access::apply_defaults(&mut s, &state.access);
     for o in ovs {
         let set = |field: &mut Option<String>, v: &Option<String>| {
             if let Some(v) = v {

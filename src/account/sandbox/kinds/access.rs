@@ -140,17 +140,21 @@ pub fn offers(model_id: &str, region: &str) -> Vec<AgreementOffer> {
     vec![offer]
 }
 
-/// Fold the account's agreements and form into a model's status at `now`.
-pub fn apply_to_status(s: &mut ModelStatus, access: &AccessState, now: i64) {
-    if !s.exists {
-        return;
-    }
-    if access.nothing_enabled {
+/// The seed's `"model_access": "none"`: nothing enabled, before the seed's overrides.
+pub fn apply_defaults(s: &mut ModelStatus, access: &AccessState) {
+    if s.exists && access.nothing_enabled {
         s.agreement = Some("NOT_AVAILABLE".to_string());
         s.entitlement = Some("NOT_AVAILABLE".to_string());
         if needs_use_case_form(&s.model_id) {
             s.authorization = Some("NOT_AUTHORIZED".to_string());
         }
+    }
+}
+
+/// Fold the account's agreements and form into a model's status at `now`.
+pub fn apply_to_status(s: &mut ModelStatus, access: &AccessState, now: i64) {
+    if !s.exists {
+        return;
     }
     if let Some(a) = access.agreement(&s.region, &s.model_id) {
         if now >= a.ready_ms {
@@ -213,6 +217,7 @@ fn use_case_resource(u: &UseCaseRecord) -> Resource {
         id: Some(USE_CASE_NAME.to_string()),
         spec: serde_json::to_value(UseCaseSpec {
             form_data: u.form_data.clone(),
+            wait_for: Vec::new(),
         })
         .unwrap_or_default(),
         tags: Default::default(),
