@@ -105,6 +105,16 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     let plan = p.plan_json(&[], 0);
     assert_schema_valid(&plan);
     assert!(ready(&plan).iter().all(|(_, r)| !r), "{plan}");
+    // The fix readiness names is this plan.
+    for r in plan["model_readiness"].as_array().unwrap() {
+        assert!(
+            r["fix"]
+                .as_str()
+                .unwrap()
+                .contains("`bedrockctl apply` does it"),
+            "{r}"
+        );
+    }
     let mut want = vec![
         (
             format!("model_agreement.us-east-1.{NOVA}"),

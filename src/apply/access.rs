@@ -83,6 +83,26 @@ pub async fn plan_into(
         destroy,
     );
     let plan = &mut planned.plan;
+    // A managed model's fix is this plan: say so instead of the console route.
+    for r in plan.model_readiness.iter_mut().filter(|r| !r.ready) {
+        let creates = |kind: Kind, name: Option<&str>| {
+            access.changes.iter().any(|c| {
+                c.kind == kind
+                    && c.action == crate::plan::Action::Create
+                    && name.is_none_or(|n| c.region == r.region && c.name == n)
+            })
+        };
+        let fixed_here = match r.problem.as_deref() {
+            Some("use-case-form") => creates(Kind::UseCase, None),
+            Some("agreement" | "entitlement" | "model-access") => {
+                creates(Kind::ModelAgreement, Some(&r.model_id))
+            }
+            _ => false,
+        };
+        if fixed_here && managed.contains(&(r.region.clone(), r.model_id.clone())) {
+            r.fix = Some("`bedrockctl apply` does it (`access: manage`) and waits until the model is available".into());
+        }
+    }
     plan.changes.extend(access.changes);
     plan.changes
         .sort_by(|a, b| (a.kind, &a.region, &a.name).cmp(&(b.kind, &b.region, &b.name)));
