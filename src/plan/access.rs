@@ -165,6 +165,12 @@ pub fn plan_access(
         if !s.exists {
             continue;
         }
+        if s.agreement.is_none() && s.authorization.is_none() {
+            out.warnings.push(format!(
+                "the availability of `{id}` in `{region}` could not be read (GetFoundationModelAvailability), so its access cannot be managed"
+            ));
+            continue;
+        }
         if needs_use_case_form(&id) && s.authorization.as_deref() == Some("NOT_AUTHORIZED") {
             form_needed.push(format!("`{id}` in `{region}`"));
             if has_agreement(s) || !needs_agreement(s) {
@@ -559,6 +565,19 @@ mod tests {
         assert_eq!(p.conflicts.len(), 1);
         assert_eq!(p.conflicts[0].address, "use_case.global.default");
         assert!(p.conflicts[0].reason.as_deref().unwrap().contains(HAIKU));
+    }
+
+    #[test]
+    fn an_unreadable_availability_is_a_warning() {
+        let s = ModelStatus {
+            model_id: NOVA.into(),
+            region: "us-east-1".into(),
+            exists: true,
+            ..ModelStatus::default()
+        };
+        let p = plan_access(&cfg("", ""), &[s], &offers(), &Plan::default(), false);
+        assert!(p.changes.is_empty());
+        assert!(p.warnings[0].contains("could not be read"), "{:?}", p.warnings);
     }
 
     #[test]
