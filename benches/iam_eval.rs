@@ -10,11 +10,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use bedrockctl::check::access::{AccessModel, RoleAccess};
+use bedrockctl::check::matrix::{matrix, MatrixModel};
 use bedrockctl::config::Via;
-use bedrockctl::iam::access::{AccessModel, RoleAccess};
 use bedrockctl::iam::doc_cache::DocCache;
 use bedrockctl::iam::jsonl::{eval_line, eval_line_cached};
-use bedrockctl::iam::matrix::{matrix, MatrixModel};
 use bedrockctl::iam::{compile_text, evaluate, Context, Decision, PolicySet, Principal, Request};
 use criterion::{black_box, criterion_group, Criterion};
 use std::time::Duration;

@@ -25,8 +25,8 @@ use bedrockctl::account::{
     Account, AccountError, Kind, ModelStatus, OrgPolicies, PrincipalPolicies, ProbeKind,
     ProbeResult, Resource, SimulateRequest, SimulateResult,
 };
-use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
 use bedrockctl::config::{self, Config};
+use bedrockctl::engine::{self, ExecOptions, Limits, Planned};
 use bedrockctl::plan::{DiffOptions, Scope};
 use bedrockctl::span::SourceMap;
 use criterion::Criterion;
@@ -248,7 +248,7 @@ fn plan_once(
     cfg: &Config,
     exec: &ExecOptions,
 ) -> Planned {
-    rt.block_on(apply::plan_config(
+    rt.block_on(engine::plan_config(
         acct.clone(),
         cfg,
         DiffOptions::default(),

@@ -13,9 +13,9 @@
 #[path = "support/report_fixture.rs"]
 mod report_fixture;
 
+use bedrockctl::check::access::AccessModel;
+use bedrockctl::check::matrix::{guards_from_config, matrix_with, models_of};
 use bedrockctl::config::{self, Config};
-use bedrockctl::iam::access::AccessModel;
-use bedrockctl::iam::matrix::{guards_from_config, matrix_with, models_of};
 use bedrockctl::plan::Scope;
 use bedrockctl::report::{html, Inputs, Report, Source};
 use bedrockctl::span::SourceMap;

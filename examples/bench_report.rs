@@ -12,10 +12,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use bedrockctl::check::access::{AccessModel, RoleAccess};
+use bedrockctl::check::matrix::{matrix, MatrixModel};
 use bedrockctl::config::Via;
-use bedrockctl::iam::access::{AccessModel, RoleAccess};
 use bedrockctl::iam::jsonl::{eval_line, Input};
-use bedrockctl::iam::matrix::{matrix, MatrixModel};
 use bedrockctl::iam::{evaluate, json, Decision};
 use std::hint::black_box;
 use std::time::Instant;

@@ -194,7 +194,7 @@ fn a_batch_role_is_generated_with_exact_s3_prefixes_and_proved() {
         )
         .unwrap()
         .unwrap();
-    let trust = &role.spec["assume_role_policy"]["Statement"][0];
+    let trust = &role.spec.to_value()["assume_role_policy"]["Statement"][0];
     assert_eq!(trust["Principal"]["Service"], "bedrock.amazonaws.com");
     assert_eq!(
         trust["Condition"]["StringEquals"]["aws:SourceAccount"],
@@ -204,7 +204,7 @@ fn a_batch_role_is_generated_with_exact_s3_prefixes_and_proved() {
         trust["Condition"]["ArnLike"]["aws:SourceArn"],
         "arn:aws:bedrock:us-east-1:111122223333:model-invocation-job/*"
     );
-    let doc = role.spec["inline_policies"]["bedrockctl-batch"].clone();
+    let doc = role.spec.to_value()["inline_policies"]["bedrockctl-batch"].clone();
     let here = serde_json::json!({"aws:ResourceAccount": "111122223333"});
     let cases = [
         (

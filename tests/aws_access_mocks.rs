@@ -25,9 +25,10 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
 use bedrockctl::account::aws::{permissions, AwsAccount};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource};
-use bedrockctl::apply::progress::Reporter;
-use bedrockctl::apply::{execute, plan_config, ExecOptions};
+use bedrockctl::engine::progress::Reporter;
+use bedrockctl::engine::{execute, plan_config, ExecOptions};
 use bedrockctl::plan::DiffOptions;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -365,16 +366,18 @@ async fn plan_apply_accepts_offers_submits_the_form_waits_and_a_rerun_creates_no
         .iter()
         .find(|c| c.name == HAIKU)
         .and_then(|c| c.after.as_ref())
-        .unwrap();
-    assert_eq!(haiku.spec["offer"]["offer_id"], "offer-anthropic-1");
-    assert_eq!(haiku.spec["offer"]["offer_token"], "tok-haiku-mp");
+        .unwrap()
+        .spec
+        .to_value();
+    assert_eq!(haiku["offer"]["offer_id"], "offer-anthropic-1");
+    assert_eq!(haiku["offer"]["offer_token"], "tok-haiku-mp");
     assert_eq!(
-        haiku.spec["offer"]["pricing"],
+        haiku["offer"]["pricing"],
         json!(["input_tokens: 0.001 USD"])
     );
-    assert_eq!(haiku.spec["offer"]["duration"], "P12M");
-    assert_eq!(haiku.spec["offer_type"], "marketplace");
-    assert_eq!(haiku.spec["provider"], "Anthropic");
+    assert_eq!(haiku["offer"]["duration"], "P12M");
+    assert_eq!(haiku["offer_type"], "marketplace");
+    assert_eq!(haiku["provider"], "Anthropic");
     // Throttled once, retried by the SDK: three calls for two models.
     assert_eq!(
         wire.find("GET", "/list-foundation-model-agreement-offers/")
@@ -539,7 +542,10 @@ async fn enforced_guardrail_put_list_update_delete_in_the_wire_shapes() {
         .unwrap();
     assert_eq!(live.len(), 1, "both pages read");
     assert_eq!(live[0].id.as_deref(), Some("cfg1"));
-    assert_eq!(live[0].spec, json!({"guardrail": GR_ARN, "version": "3"}));
+    assert_eq!(
+        live[0].spec.to_value(),
+        json!({"guardrail": GR_ARN, "version": "3"})
+    );
     assert!(wire.all()[1].uri.contains("nextToken=page-2"));
 
     let desired = Resource {
@@ -547,7 +553,11 @@ async fn enforced_guardrail_put_list_update_delete_in_the_wire_shapes() {
         region: "us-east-1".into(),
         name: "default".into(),
         id: None,
-        spec: json!({"guardrail": GR_ARN, "version": "4"}),
+        spec: Spec::from_value(
+            Kind::EnforcedGuardrail,
+            json!({"guardrail": GR_ARN, "version": "4"}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     };
@@ -592,7 +602,11 @@ async fn an_agreement_accepted_meanwhile_is_not_an_error() {
         region: "us-east-1".into(),
         name: NOVA.into(),
         id: None,
-        spec: json!({"model_id": NOVA, "offer": {"offer_token": "tok-nova-free"}}),
+        spec: Spec::from_value(
+            Kind::ModelAgreement,
+            json!({"model_id": NOVA, "offer": {"offer_token": "tok-nova-free"}}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     };

@@ -26,6 +26,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
 use bedrockctl::account::aws::{permissions, AwsAccount};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, ProbeKind, Resource, SimulateRequest};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -278,7 +279,7 @@ async fn guardrail_create_reads_back_without_server_defaults_then_updates() {
         region: "us-east-1".into(),
         name: "default-safety".into(),
         id: None,
-        spec: guardrail_spec("HIGH"),
+        spec: Spec::from_value(Kind::Guardrail, guardrail_spec("HIGH")).unwrap(),
         tags: owned(),
         status: None,
     };
@@ -293,7 +294,7 @@ async fn guardrail_create_reads_back_without_server_defaults_then_updates() {
         .as_object_mut()
         .unwrap()
         .remove("description");
-    assert_eq!(live.spec, want);
+    assert_eq!(live.spec.to_value(), want);
     assert!(!live.spec.to_string().contains("CLASSIC"));
     assert_eq!(live.id.as_deref(), Some(GR_ARN));
     assert_eq!(live.status.as_deref(), Some("READY"));
@@ -344,7 +345,7 @@ async fn guardrail_create_reads_back_without_server_defaults_then_updates() {
 
     // Update: the whole configuration goes again, with the new strength.
     let mut desired2 = desired.clone();
-    desired2.spec = guardrail_spec("MEDIUM");
+    desired2.spec = Spec::from_value(Kind::Guardrail, guardrail_spec("MEDIUM")).unwrap();
     let updated = acct.update(&live, &desired2).await.unwrap();
     let body = wire.json("PUT", "/guardrails/");
     assert!(wire
@@ -365,7 +366,10 @@ async fn guardrail_create_reads_back_without_server_defaults_then_updates() {
         .clone();
     assert_eq!(hate["inputStrength"], "MEDIUM");
     assert_eq!(body["name"], "default-safety");
-    assert_eq!(updated.spec["content_filters"][0]["input"], "MEDIUM");
+    assert_eq!(
+        updated.spec.to_value()["content_filters"][0]["input"],
+        "MEDIUM"
+    );
     // Tags were already right: no tag call.
     assert!(wire.find("POST", "/tagResource").is_empty());
     assert_table_covers(&acct);
@@ -423,9 +427,13 @@ async fn guardrails_list_follows_next_token_and_reads_versions() {
     let listed = acct.list(Kind::Guardrail, "us-east-1").await.unwrap();
     let names: Vec<_> = listed.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["first", "second"]);
-    assert_eq!(listed[0].spec["publish_version"], true, "has version 1");
+    assert_eq!(
+        listed[0].spec.to_value()["publish_version"],
+        true,
+        "has version 1"
+    );
     // A cleared flag is left out of the spec (`skip_serializing_if`).
-    assert_eq!(listed[1].spec.get("publish_version"), None);
+    assert_eq!(listed[1].spec.to_value().get("publish_version"), None);
     assert!(
         wire.all().iter().any(|s| s.uri.contains("nextToken=tok-2")),
         "second page asked with the token"
@@ -441,8 +449,8 @@ async fn guardrails_list_follows_next_token_and_reads_versions() {
         versions[0].id.as_deref(),
         Some("arn:aws:bedrock:us-east-1:111122223333:guardrail/aaa111:1")
     );
-    assert_eq!(versions[0].spec["version"], "1");
-    assert_eq!(versions[0].spec["guardrail"], "first");
+    assert_eq!(versions[0].spec.to_value()["version"], "1");
+    assert_eq!(versions[0].spec.to_value()["guardrail"], "first");
     assert_eq!(
         versions[0].tags,
         owned(),
@@ -558,18 +566,21 @@ async fn provisioned_throughput_create_goes_creating_then_in_service() {
         region: "us-east-1".into(),
         name: "haiku-pt".into(),
         id: None,
-        spec: json!({"model_id": "anthropic.claude-3-haiku-20240307-v1:0:200k", "model_units": 2, "commitment": "one_month"}),
+        spec: Spec::from_value(Kind::ProvisionedThroughput, json!({"model_id": "anthropic.claude-3-haiku-20240307-v1:0:200k", "model_units": 2, "commitment": "one_month"})).unwrap(),
         tags: owned(),
         status: None,
     };
     let live = acct.create(&desired, "tok_1").await.unwrap();
     assert_eq!(live.status.as_deref(), Some("Creating"));
     assert_eq!(
-        live.spec["model_id"],
+        live.spec.to_value()["model_id"],
         "anthropic.claude-3-haiku-20240307-v1:0:200k"
     );
-    assert_eq!(live.spec["commitment"], "one_month");
-    assert_eq!(live.spec["commitment_expiration"], "2025-07-01T10:00:00Z");
+    assert_eq!(live.spec.to_value()["commitment"], "one_month");
+    assert_eq!(
+        live.spec.to_value()["commitment_expiration"],
+        "2025-07-01T10:00:00Z"
+    );
     let body = wire.json("POST", "/provisioned-model-throughput");
     assert_eq!(body["modelUnits"], 2);
     assert_eq!(body["commitmentDuration"], "OneMonth");
@@ -593,11 +604,11 @@ async fn provisioned_throughput_create_goes_creating_then_in_service() {
         .await
         .unwrap();
     assert_eq!(listed[0].status.as_deref(), Some("Reserving"));
-    assert_eq!(listed[0].spec["commitment"], "TwelveMonths");
+    assert_eq!(listed[0].spec.to_value()["commitment"], "TwelveMonths");
 
     // Units cannot change in place: refused before any call.
     let mut more = desired.clone();
-    more.spec["model_units"] = json!(4);
+    more.spec = more.spec.edit(|v| v["model_units"] = json!(4)).unwrap();
     let before = wire.all().len();
     let err = acct.update(&later, &more).await.unwrap_err();
     assert!(err.message.contains("replace"), "{err}");
@@ -649,13 +660,13 @@ async fn inference_profiles_create_get_and_list_application_profiles() {
         region: "us-east-1".into(),
         name: "chat-haiku-tracked".into(),
         id: None,
-        spec: json!({"copy_from": copy_from}),
+        spec: Spec::from_value(Kind::InferenceProfile, json!({"copy_from": copy_from})).unwrap(),
         tags: owned(),
         status: None,
     };
     let live = acct.create(&desired, "t").await.unwrap();
     assert_eq!(
-        live.spec,
+        live.spec.to_value(),
         json!({"copy_from": copy_from}),
         "source rebuilt from the models"
     );
@@ -1417,15 +1428,18 @@ async fn a_guardrail_version_is_created_from_the_named_guardrail() {
         region: "us-east-1".into(),
         name: "default-safety".into(),
         id: None,
-        spec: json!({"guardrail": "default-safety", "version": "", "snapshot": guardrail_spec("HIGH")}),
+        spec: Spec::from_value(Kind::GuardrailVersion, json!({"guardrail": "default-safety", "version": "", "snapshot": guardrail_spec("HIGH")})).unwrap(),
         tags: owned(),
         status: None,
     };
     let v = acct.create(&desired, "v-3").await.unwrap();
     assert_eq!(v.name, "default-safety:3");
     assert_eq!(v.id.as_deref(), Some(format!("{GR_ARN}:3").as_str()));
-    assert_eq!(v.spec["version"], "3");
-    assert_eq!(v.spec["snapshot"]["content_filters"][0]["type"], "HATE");
+    assert_eq!(v.spec.to_value()["version"], "3");
+    assert_eq!(
+        v.spec.to_value()["snapshot"]["content_filters"][0]["type"],
+        "HATE"
+    );
     let sent = wire.find("POST", "/guardrails/");
     assert_eq!(sent.len(), 1);
     assert!(
@@ -1526,7 +1540,10 @@ async fn custom_models_are_listed_across_pages_and_read() {
     let names: Vec<&str> = listed.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["support-tuned", "legal-tuned"]);
     assert_eq!(listed[0].id.as_deref(), Some(CM));
-    assert_eq!(listed[0].spec["customization_type"], "FINE_TUNING");
+    assert_eq!(
+        listed[0].spec.to_value()["customization_type"],
+        "FINE_TUNING"
+    );
     let one = acct
         .get(Kind::CustomModel, "us-east-1", CM)
         .await

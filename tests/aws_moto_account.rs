@@ -9,6 +9,7 @@ mod aws_support;
 
 use aws_support::{boto, moto_endpoint, owned, unique};
 use bedrockctl::account::aws::{self, permissions, AwsAccount};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource, GLOBAL};
 use serde_json::json;
 
@@ -46,7 +47,7 @@ fn resource(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Re
         region: region.to_string(),
         name: name.to_string(),
         id: None,
-        spec,
+        spec: Spec::from_value(kind, spec).unwrap(),
         tags: owned("moto-test"),
         status: None,
     }
@@ -180,22 +181,26 @@ async fn iam_role_lifecycle() {
     let mine = listed.iter().find(|r| r.name == role).expect("listed");
     assert_eq!(mine.tags, owned(&stack));
     assert_eq!(
-        mine.spec["assume_role_policy"],
+        mine.spec.to_value()["assume_role_policy"],
         trust("lambda.amazonaws.com")
     );
     assert_eq!(
-        mine.spec["inline_policies"]["invoke"],
+        mine.spec.to_value()["inline_policies"]["invoke"],
         allow("bedrock:InvokeModel")
     );
 
     // Update everything that can change.
     let mut want = desired.clone();
-    want.spec = json!({
-        "assume_role_policy": trust("ecs-tasks.amazonaws.com"),
-        "inline_policies": {"invoke": allow("bedrock:InvokeModelWithResponseStream"), "extra": allow("bedrock:ListFoundationModels")},
-        "managed_policies": [b_arn],
-        "description": "chat app v2",
-    });
+    want.spec = Spec::from_value(
+        Kind::IamRole,
+        json!({
+            "assume_role_policy": trust("ecs-tasks.amazonaws.com"),
+            "inline_policies": {"invoke": allow("bedrock:InvokeModelWithResponseStream"), "extra": allow("bedrock:ListFoundationModels")},
+            "managed_policies": [b_arn],
+            "description": "chat app v2",
+        }),
+    )
+    .unwrap();
     want.tags.insert("team".into(), "ml".into());
     let updated = acct.update(mine, &want).await.unwrap();
     assert_eq!(updated.tags.get("team").map(String::as_str), Some("ml"));
@@ -295,7 +300,7 @@ async fn iam_policy_versions_are_pruned_and_attached_policies_are_not_deleted() 
     ));
     assert!(seen["count"].as_u64().unwrap() <= 5, "{seen}");
     assert_eq!(seen["doc"]["Statement"][0]["Action"], "bedrock:Get7");
-    assert_eq!(live.spec["document"], allow("bedrock:Get7"));
+    assert_eq!(live.spec.to_value()["document"], allow("bedrock:Get7"));
 
     // Attached out of band: delete is refused and the policy survives.
     let holder = unique("holder");
@@ -348,7 +353,7 @@ async fn cloudwatch_alarm_lifecycle() {
     let model = "anthropic.claude-haiku-4-5-20251001-v1:0";
     let desired = resource(Kind::Alarm, region, &name, alarm_spec(10.0, model));
     let created = acct.create(&desired, "a").await.unwrap();
-    assert_eq!(created.spec, alarm_spec(10.0, model));
+    assert_eq!(created.spec.to_value(), alarm_spec(10.0, model));
     let arn = created.id.clone().unwrap();
 
     let script = format!(
@@ -383,7 +388,7 @@ async fn cloudwatch_alarm_lifecycle() {
     want.tags.remove("bedrockctl:stack");
     want.tags.insert("team".into(), "ml".into());
     let updated = acct.update(&created, &want).await.unwrap();
-    assert_eq!(updated.spec["threshold"], 25.0);
+    assert_eq!(updated.spec.to_value()["threshold"], 25.0);
     let seen = boto(&script);
     assert_eq!(seen["alarms"][0]["threshold"], 25.0);
     assert_eq!(seen["tags"]["team"], "ml");
@@ -417,7 +422,7 @@ async fn invocation_logging_put_get_delete() {
     let mut desired = resource(Kind::InvocationLogging, region, "default", spec.clone());
     desired.tags.clear();
     let created = acct.create(&desired, "l").await.unwrap();
-    assert_eq!(created.spec, spec);
+    assert_eq!(created.spec.to_value(), spec);
 
     let get = format!("out(c('bedrock', '{region}').get_model_invocation_logging_configuration().get('loggingConfig'))");
     let seen = boto(&get);

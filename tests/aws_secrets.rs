@@ -10,6 +10,7 @@ mod aws_support;
 
 use aws_support::{moto_endpoint, owned, unique};
 use bedrockctl::account::aws::{redact::redact, AwsAccount};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource, GLOBAL};
 use serde_json::json;
 use std::io::Write;
@@ -72,8 +73,8 @@ fn sdk_trace_logs_are_clean_after_redaction() {
                 region: GLOBAL.into(),
                 name: name.clone(),
                 id: None,
-                spec: json!({"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}),
+                spec: Spec::from_value(Kind::IamRole, json!({"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}})).unwrap(),
                 tags: owned("secrets"),
                 status: None,
             };
@@ -83,7 +84,9 @@ fn sdk_trace_logs_are_clean_after_redaction() {
             let mut bad = role.clone();
             bad.name = unique("secret-bad");
             bad.kind = Kind::IamPolicy;
-            bad.spec = json!({"document": {"Statement": "not-a-list"}});
+            bad.spec =
+                Spec::from_value(Kind::IamPolicy, json!({"document": {"Statement": "not-a-list"}}))
+                    .unwrap();
             acct.create(&bad, "b").await.err()
         })
     });

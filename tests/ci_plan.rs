@@ -70,12 +70,18 @@ fn drift_out_of_band(p: &Project) {
         let alarms = account.list(Kind::Alarm, "us-east-1").await.unwrap();
         let a = alarms.iter().find(|r| r.name == "haiku-throttles").unwrap();
         let mut d = a.clone();
-        d.spec["threshold"] = serde_json::json!(50.0);
+        d.spec = d
+            .spec
+            .edit(|v| v["threshold"] = serde_json::json!(50.0))
+            .unwrap();
         account.update(a, &d).await.unwrap();
         let gs = account.list(Kind::Guardrail, "us-east-1").await.unwrap();
         let g = gs.iter().find(|r| r.name == "safety").unwrap();
         let mut d = g.clone();
-        d.spec["blocked_output_message"] = "edited in the console".into();
+        d.spec = d
+            .spec
+            .edit(|v| v["blocked_output_message"] = "edited in the console".into())
+            .unwrap();
         account.update(g, &d).await.unwrap();
     });
 }

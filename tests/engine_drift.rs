@@ -40,7 +40,10 @@ fn edit_alarm_out_of_band(p: &Project, keep_record: bool) {
             a.tags
         );
         let mut d = a.clone();
-        d.spec["threshold"] = serde_json::json!(50.0);
+        d.spec = d
+            .spec
+            .edit(|v| v["threshold"] = serde_json::json!(50.0))
+            .unwrap();
         if !keep_record {
             d.tags.remove("bedrockctl:applied");
         }
@@ -226,7 +229,10 @@ fn edit_logging_out_of_band(p: &Project) {
             .unwrap();
         let l = live.first().unwrap();
         let mut d = l.clone();
-        d.spec["image"] = serde_json::json!(true);
+        d.spec = d
+            .spec
+            .edit(|v| v["image"] = serde_json::json!(true))
+            .unwrap();
         account.update(l, &d).await.unwrap();
     });
 }

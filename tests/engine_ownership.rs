@@ -135,7 +135,7 @@ fn untagged_resource_named_in_config_is_adopted_only_with_adopt() {
 #[test]
 fn the_streamed_plan_equals_the_plan_of_the_whole_snapshot() {
     use bedrockctl::account::Account;
-    use bedrockctl::apply::{self, ExecOptions};
+    use bedrockctl::engine::{self, ExecOptions};
     use bedrockctl::plan::{self, DiffOptions, Scope};
     use std::sync::Arc;
 
@@ -182,7 +182,7 @@ fn the_streamed_plan_equals_the_plan_of_the_whole_snapshot() {
             .unwrap_or_else(|d| panic!("{label}: {}", d.render(&sources)));
         let account: Arc<dyn Account> = Arc::from(p.account());
         let snap = rt
-            .block_on(apply::refresh(
+            .block_on(engine::refresh(
                 account.clone(),
                 &Scope::from_config(&cfg),
                 &exec.limits,
@@ -191,7 +191,7 @@ fn the_streamed_plan_equals_the_plan_of_the_whole_snapshot() {
             .unwrap();
         for opts in all {
             let streamed = rt
-                .block_on(apply::plan_config(account.clone(), &cfg, opts, &exec))
+                .block_on(engine::plan_config(account.clone(), &cfg, opts, &exec))
                 .unwrap();
             let whole = plan::diff(&plan::desired(&cfg, &snap.account_id), &snap, opts);
             assert_eq!(streamed.plan, whole, "{label}, {opts:?}");

@@ -73,7 +73,7 @@ fn role_policy(p: &Project) -> Value {
         .block_on(p.account().get(Kind::IamRole, GLOBAL, "app"))
         .unwrap()
         .unwrap();
-    role.spec["inline_policies"]["bedrockctl-grants"].clone()
+    role.spec.to_value()["inline_policies"]["bedrockctl-grants"].clone()
 }
 
 /// The live ARN of the stack's `kind` resource `name`.
@@ -290,7 +290,8 @@ fn every_example_gets_exact_arns_for_the_stacks_own_resources() {
         let roles = rt().block_on(account.list(Kind::IamRole, GLOBAL)).unwrap();
         let mut generated = 0;
         for role in &roles {
-            let Some(inline) = role.spec["inline_policies"].as_object() else {
+            let spec = role.spec.to_value();
+            let Some(inline) = spec["inline_policies"].as_object() else {
                 continue;
             };
             for (policy, doc) in inline.iter().filter(|(n, _)| n.starts_with("bedrockctl-")) {

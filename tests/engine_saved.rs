@@ -15,7 +15,10 @@ fn change_guardrail_out_of_band(p: &Project) {
         let live = account.list(Kind::Guardrail, "us-east-1").await.unwrap();
         let g = live.iter().find(|r| r.name == "safety").unwrap();
         let mut desired = g.clone();
-        desired.spec["blocked_output_message"] = "changed by hand".into();
+        desired.spec = desired
+            .spec
+            .edit(|v| v["blocked_output_message"] = "changed by hand".into())
+            .unwrap();
         account.update(g, &desired).await.unwrap();
     });
 }

@@ -7,7 +7,7 @@
 
 use assert_cmd::Command;
 use bedrockctl::diag::Severity;
-use bedrockctl::policy::lint::{rule, RULES};
+use bedrockctl::lint::{rule, RULES};
 use std::path::{Path, PathBuf};
 
 /// Evaluation date for lifecycle rules, fixed so results do not drift.

@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
-use bedrockctl::policy::lint::{doc_path, RULES};
+use bedrockctl::lint::{doc_path, RULES};
 use std::path::Path;
 
 fn root() -> &'static Path {

@@ -233,7 +233,10 @@ fn edit_alarm_out_of_band(sandbox: &Path) {
         let alarms = account.list(Kind::Alarm, "us-east-1").await.unwrap();
         let a = alarms.iter().find(|r| r.name == "haiku-throttles").unwrap();
         let mut d = a.clone();
-        d.spec["threshold"] = serde_json::json!(50.0);
+        d.spec = d
+            .spec
+            .edit(|v| v["threshold"] = serde_json::json!(50.0))
+            .unwrap();
         account.update(a, &d).await.unwrap();
     });
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::{Options, Sandbox};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -19,9 +20,13 @@ fn alarm(name: &str) -> Resource {
         region: R.into(),
         name: name.into(),
         id: None,
-        spec: json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+        spec: Spec::from_value(
+            Kind::Alarm,
+            json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
             "period": 60, "evaluation_periods": 1, "threshold": 1.0,
             "comparison": "GreaterThanThreshold"}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     }
@@ -33,7 +38,11 @@ fn guardrail(name: &str) -> Resource {
         region: R.into(),
         name: name.into(),
         id: None,
-        spec: json!({"blocked_input_message": "no", "blocked_output_message": "no"}),
+        spec: Spec::from_value(
+            Kind::Guardrail,
+            json!({"blocked_input_message": "no", "blocked_output_message": "no"}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     }
@@ -160,7 +169,7 @@ fn concurrent_versions_get_distinct_numbers() {
                 let sb = Sandbox::open_with(dir, Options::default()).unwrap();
                 let v = Resource {
                     kind: Kind::GuardrailVersion,
-                    spec: json!({"guardrail": "g", "snapshot": {"blocked_input_message": "no", "blocked_output_message": "no"}}),
+                    spec: Spec::from_value(Kind::GuardrailVersion, json!({"guardrail": "g", "snapshot": {"blocked_input_message": "no", "blocked_output_message": "no"}})).unwrap(),
                     ..guardrail("")
                 };
                 rt().block_on(sb.create(&v, "")).unwrap();

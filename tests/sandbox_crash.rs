@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bedrockctl::account::sandbox::{Options, Sandbox};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -21,9 +22,13 @@ fn alarm(name: &str, threshold: f64) -> Resource {
         region: "us-east-1".into(),
         name: name.into(),
         id: None,
-        spec: json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+        spec: Spec::from_value(
+            Kind::Alarm,
+            json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
             "period": 60, "evaluation_periods": 1, "threshold": threshold,
             "comparison": "GreaterThanThreshold"}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     }

@@ -5,6 +5,7 @@
 
 use bedrockctl::account::sandbox::faults::FaultConfig;
 use bedrockctl::account::sandbox::{Options, Sandbox};
+use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource};
 use serde_json::json;
 
@@ -14,8 +15,12 @@ fn role(name: &str) -> Resource {
         region: "global".into(),
         name: name.into(),
         id: None,
-        spec: json!({"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        spec: Spec::from_value(
+            Kind::IamRole,
+            json!({"assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Principal": {"Service": "bedrock.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}),
+        )
+        .unwrap(),
         tags: Default::default(),
         status: None,
     }

@@ -12,6 +12,7 @@
 pub mod access;
 pub mod aws;
 pub mod error;
+pub mod retry;
 pub mod sandbox;
 pub mod spec;
 
@@ -33,7 +34,6 @@ pub const TAG_PREVENT_DESTROY: &str = "bedrockctl:prevent-destroy";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    ModelAccess,
     ProvisionedThroughput,
     Guardrail,
     GuardrailVersion,
@@ -53,8 +53,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
-        Kind::ModelAccess,
+    pub const ALL: [Kind; 12] = [
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
         Kind::GuardrailVersion,
@@ -71,7 +70,6 @@ impl Kind {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::ModelAccess => "model_access",
             Kind::ProvisionedThroughput => "provisioned_throughput",
             Kind::Guardrail => "guardrail",
             Kind::GuardrailVersion => "guardrail_version",
@@ -101,6 +99,7 @@ impl std::fmt::Display for Kind {
 
 /// A resource as the account reports it, or as the config wants it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ResourceRepr")]
 pub struct Resource {
     pub kind: Kind,
     /// An AWS region, or [`GLOBAL`] for IAM.
@@ -109,13 +108,46 @@ pub struct Resource {
     /// ARN or service id, assigned by the account; `None` for desired resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Canonical attributes; the shape per kind is the matching type in [`spec`].
-    pub spec: serde_json::Value,
+    /// Canonical attributes, typed per kind ([`spec::Spec`]).
+    pub spec: spec::Spec,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// Read-only lifecycle status (`Creating`, `InService`, `READY`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// [`Resource`]'s serialized form: the spec's shape follows from `kind`.
+#[derive(Deserialize)]
+struct ResourceRepr {
+    kind: Kind,
+    region: String,
+    name: String,
+    #[serde(default)]
+    id: Option<String>,
+    spec: serde_json::Value,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl TryFrom<ResourceRepr> for Resource {
+    type Error = String;
+
+    fn try_from(r: ResourceRepr) -> Result<Resource, String> {
+        let spec = spec::Spec::from_value(r.kind, r.spec)
+            .map_err(|e| format!("`{}.{}.{}`: invalid spec: {e}", r.kind, r.region, r.name))?;
+        Ok(Resource {
+            kind: r.kind,
+            region: r.region,
+            name: r.name,
+            id: r.id,
+            spec,
+            tags: r.tags,
+            status: r.status,
+        })
+    }
 }
 
 impl Resource {
@@ -245,7 +277,7 @@ pub trait Account: Send + Sync {
     async fn account_id(&self) -> Result<String, AccountError>;
 
     /// Every resource of `kind` in `region`, managed or not, with tags and status.
-    /// `Kind::ModelAccess` is not listed here (see [`Account::model_status`]).
+    /// Model access is not a resource (see [`Account::model_status`]).
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError>;
 
     /// Read one resource by its id; `None` when it does not exist.

@@ -5,19 +5,13 @@
 //! [`normalize`](Normalize::normalize) so that order never shows as a change, and
 //! server-side defaults are filled in the same way on both sides.
 
+use super::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub trait Normalize {
     /// Sort unordered lists and fill server-side defaults.
     fn normalize(&mut self) {}
-}
-
-/// `model_access`: readiness of one model in one region (read-only kind).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ModelAccessSpec {
-    pub model_id: String,
-    pub via: String,
 }
 
 /// `custom_model`: a fine-tuned or imported model of the account (read-only); the
@@ -167,7 +161,7 @@ impl Normalize for GuardrailSpec {
 pub struct GuardrailVersionSpec {
     pub guardrail: String,
     /// Number assigned by the service; empty in a desired resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
     /// The guardrail configuration the version captured.
     pub snapshot: GuardrailSpec,
@@ -266,4 +260,131 @@ pub struct IamPolicySpec {
     pub document: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// The attributes of a resource: one variant per kind, each the typed shape above,
+/// boxed so that a resource stays small whatever its kind. Serialized without a tag (the resource's `kind` says which shape it is), so the
+/// JSON of a spec is exactly its typed struct's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Spec {
+    CustomModel(Box<CustomModelSpec>),
+    ProvisionedThroughput(Box<ProvisionedThroughputSpec>),
+    Guardrail(Box<GuardrailSpec>),
+    GuardrailVersion(Box<GuardrailVersionSpec>),
+    InferenceProfile(Box<InferenceProfileSpec>),
+    InvocationLogging(Box<InvocationLoggingSpec>),
+    Alarm(Box<AlarmSpec>),
+    IamRole(Box<IamRoleSpec>),
+    IamPolicy(Box<IamPolicySpec>),
+    ModelAgreement(Box<super::access::ModelAgreementSpec>),
+    UseCase(Box<super::access::UseCaseSpec>),
+    EnforcedGuardrail(Box<super::access::EnforcedGuardrailSpec>),
+}
+
+/// A typed spec struct and the kind whose shape it is.
+pub trait KindSpec: Sized + Clone + Into<Spec> {
+    const KIND: Kind;
+    fn of(spec: &Spec) -> Option<&Self>;
+    fn of_mut(spec: &mut Spec) -> Option<&mut Self>;
+}
+
+macro_rules! kind_specs {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        $(
+            impl From<$ty> for Spec {
+                fn from(s: $ty) -> Spec {
+                    Spec::$variant(Box::new(s))
+                }
+            }
+            impl KindSpec for $ty {
+                const KIND: Kind = Kind::$variant;
+                fn of(spec: &Spec) -> Option<&Self> {
+                    match spec {
+                        Spec::$variant(s) => Some(s),
+                        _ => None,
+                    }
+                }
+                fn of_mut(spec: &mut Spec) -> Option<&mut Self> {
+                    match spec {
+                        Spec::$variant(s) => Some(s),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+
+        impl Spec {
+            /// The kind this spec is the shape of.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Spec::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// Decode the JSON form of a spec of `kind`.
+            pub fn from_value(kind: Kind, v: serde_json::Value) -> Result<Spec, serde_json::Error> {
+                Ok(match kind {
+                    $(Kind::$variant => Spec::$variant(Box::new(serde_json::from_value(v)?)),)*
+                })
+            }
+
+            /// [`Spec::from_value`] from borrowed JSON (no copy of the input).
+            pub fn from_ref(kind: Kind, v: &serde_json::Value) -> Result<Spec, serde_json::Error> {
+                Ok(match kind {
+                    $(Kind::$variant => Spec::$variant(Box::new(<$ty>::deserialize(v)?)),)*
+                })
+            }
+
+            /// An empty spec of `kind` (every field at its default).
+            pub fn empty(kind: Kind) -> Spec {
+                match kind {
+                    $(Kind::$variant => Spec::$variant(Box::default()),)*
+                }
+            }
+        }
+    };
+}
+
+kind_specs! {
+    CustomModel => CustomModelSpec,
+    ProvisionedThroughput => ProvisionedThroughputSpec,
+    Guardrail => GuardrailSpec,
+    GuardrailVersion => GuardrailVersionSpec,
+    InferenceProfile => InferenceProfileSpec,
+    InvocationLogging => InvocationLoggingSpec,
+    Alarm => AlarmSpec,
+    IamRole => IamRoleSpec,
+    IamPolicy => IamPolicySpec,
+    ModelAgreement => super::access::ModelAgreementSpec,
+    UseCase => super::access::UseCaseSpec,
+    EnforcedGuardrail => super::access::EnforcedGuardrailSpec,
+}
+
+impl Spec {
+    /// The JSON form (what plan output and the sandbox state hold).
+    pub fn to_value(&self) -> serde_json::Value {
+        // Every spec is plain data with string keys: serializing it cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// This spec with its JSON form edited by `f` (tests and tools that change a
+    /// field by name); an edit that breaks the kind's shape is an error.
+    pub fn edit(&self, f: impl FnOnce(&mut serde_json::Value)) -> Result<Spec, serde_json::Error> {
+        let mut v = self.to_value();
+        f(&mut v);
+        Spec::from_value(self.kind(), v)
+    }
+
+    /// The typed struct of kind `T`, if this spec is one.
+    pub fn as_kind<T: KindSpec>(&self) -> Option<&T> {
+        T::of(self)
+    }
+}
+
+/// The compact JSON form.
+impl std::fmt::Display for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_value())
+    }
 }

@@ -9,11 +9,10 @@
 
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
-use bedrockctl::apply;
+use bedrockctl::check::access::CheckResult;
+use bedrockctl::check::matrix;
+use bedrockctl::check::matrix_text;
 use bedrockctl::config::Config;
-use bedrockctl::iam::access::CheckResult;
-use bedrockctl::iam::matrix;
-use bedrockctl::iam::matrix_text;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -93,12 +92,17 @@ async fn evaluate_all(
     } else {
         None
     };
-    let model = apply::checks::access_model(cfg, account.as_deref())
+    let model = bedrockctl::check::post_apply::access_model(cfg, account.as_deref())
         .await
         .context("cannot read the account for the access checks")?;
-    let results = apply::checks::run_access_checks(cfg, &model, account.as_deref(), a.simulate)
-        .await
-        .context("cannot run the access checks")?;
+    let results = bedrockctl::check::post_apply::run_access_checks(
+        cfg,
+        &model,
+        account.as_deref(),
+        a.simulate,
+    )
+    .await
+    .context("cannot run the access checks")?;
     let cells = if a.matrix {
         let models = matrix::models_of(cfg);
         let regions: Vec<String> = cfg.regions().map(str::to_string).collect();

@@ -4,7 +4,7 @@
 use super::common::{load_config, print_stdout};
 use super::plan::{config_protected, connect, exec_options, reconcile};
 use super::GlobalArgs;
-use bedrockctl::apply;
+use bedrockctl::engine;
 use bedrockctl::plan::report::redact;
 use bedrockctl::plan::{render_text, DiffOptions};
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
         destroy: true,
         ..DiffOptions::default()
     };
-    let planned = rt.block_on(apply::plan_config(account.clone(), &cfg, opts, &exec))?;
+    let planned = rt.block_on(engine::plan_config(account.clone(), &cfg, opts, &exec))?;
     // Shown redacted, like `plan` (the plan itself keeps the values it applies).
     print_stdout(&render_text::render_text(&redact(&planned.plan)))?;
     let protected = config_protected(&planned);

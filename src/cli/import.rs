@@ -6,7 +6,8 @@ use super::common::{load_config, print_stdout};
 use super::plan::{connect, exec_options};
 use super::GlobalArgs;
 use anyhow::{bail, Result};
-use bedrockctl::apply::{self, retry::with_retry};
+use bedrockctl::account::retry::with_retry;
+use bedrockctl::engine;
 use bedrockctl::plan::adopt::{adopt_yaml, inventory_json};
 use bedrockctl::plan::Scope;
 
@@ -63,7 +64,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let rt = runtime()?;
     let account = connect(g, &rt)?;
     let exec = exec_options();
-    let resources = rt.block_on(apply::inventory(
+    let resources = rt.block_on(engine::inventory(
         account.clone(),
         &regions,
         &exec.limits,

@@ -4,9 +4,9 @@
 use super::GlobalArgs;
 use anyhow::Context as _;
 use bedrockctl::catalog;
+use bedrockctl::check::access::DEFAULT_ACCOUNT;
 use bedrockctl::diag::{Diagnostic, Severity};
-use bedrockctl::iam::access::DEFAULT_ACCOUNT;
-use bedrockctl::policy::{self, render, LintContext};
+use bedrockctl::lint::{self, render, LintContext};
 use bedrockctl::span::SourceMap;
 use std::path::PathBuf;
 
@@ -97,7 +97,7 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
             .map(|i| i.value.clone())
             .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string());
         let ctx = LintContext::for_config(&cfg, &today);
-        diags = policy::lint_config(&cfg, &sources, &account, &ctx);
+        diags = lint::lint_config(&cfg, &sources, &account, &ctx);
     } else {
         let ctx = match &a.config {
             Some(path) => {
@@ -132,7 +132,7 @@ pub fn run(_g: &GlobalArgs, a: Args) -> anyhow::Result<u8> {
                 ..ctx.clone()
             };
             // Templates, plans and CLI outputs are read too (docs/lint/README.md).
-            match policy::lint_input(&sources, id, &ctx, given.is_some()) {
+            match lint::lint_input(&sources, id, &ctx, given.is_some()) {
                 Ok(ds) => diags.extend(ds),
                 Err(ds) => invalid.extend(ds),
             }

@@ -4,6 +4,7 @@
 //! [`bedrockctl::catalog::listing`].
 
 use super::GlobalArgs;
+use bedrockctl::account::spec::CustomModelSpec;
 use bedrockctl::catalog::catalog;
 use bedrockctl::catalog::listing::{self, Live};
 
@@ -39,10 +40,11 @@ fn run_custom(g: &GlobalArgs, a: &Args) -> anyhow::Result<u8> {
             let rows: Vec<serde_json::Value> = models
                 .iter()
                 .map(|m| {
+                    let c = m.spec.as_kind::<CustomModelSpec>();
                     serde_json::json!({
                         "name": m.name, "region": m.region, "arn": m.id,
-                        "base_model": m.spec.get("base_model"),
-                        "customization_type": m.spec.get("customization_type"),
+                        "base_model": c.map(|c| &c.base_model),
+                        "customization_type": c.and_then(|c| c.customization_type.as_ref()),
                     })
                 })
                 .collect();
@@ -51,18 +53,16 @@ fn run_custom(g: &GlobalArgs, a: &Args) -> anyhow::Result<u8> {
         ModelsFormat::Table => {
             let mut t = String::from("NAME\tTYPE\tBASE MODEL\tARN\n");
             for m in &models {
-                let field = |k: &str| {
-                    m.spec
-                        .get(k)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("-")
-                        .to_string()
-                };
+                let c = m.spec.as_kind::<CustomModelSpec>();
+                let base = c.map_or("-", |c| c.base_model.as_str());
+                let ctype = c
+                    .and_then(|c| c.customization_type.as_deref())
+                    .unwrap_or("-");
                 t.push_str(&format!(
                     "{}\t{}\t{}\t{}\n",
                     m.name,
-                    field("customization_type"),
-                    field("base_model"),
+                    ctype,
+                    base,
                     m.id.as_deref().unwrap_or("-")
                 ));
             }

@@ -5,11 +5,11 @@ use super::common::{load_config, print_stdout, stream_stdout};
 use super::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use bedrockctl::account::Account;
-use bedrockctl::apply::checks::{access_model, run_access_checks};
-use bedrockctl::apply::guards::{self, now_rfc3339, refusals, GuardContext};
-use bedrockctl::apply::progress::Reporter;
-use bedrockctl::apply::{self, ExecOptions, Limits, Planned};
+use bedrockctl::check::post_apply::{access_model, run_access_checks};
 use bedrockctl::config::Config;
+use bedrockctl::engine::guards::{self, now_rfc3339, refusals, GuardContext};
+use bedrockctl::engine::progress::Reporter;
+use bedrockctl::engine::{self, ExecOptions, Limits, Planned};
 use bedrockctl::plan::report::{check_rows, locate, redact, redact_in_place, Report, StackReport};
 use bedrockctl::plan::saved::{self, config_digest};
 use bedrockctl::plan::{render_json, render_md, render_text, Conflict, DiffOptions, Plan};
@@ -106,7 +106,7 @@ async fn plan_stack(
     opts: DiffOptions,
     exec: ExecOptions,
 ) -> Result<Stack> {
-    let mut planned = apply::plan_config(account.clone(), &cfg, opts, &exec).await?;
+    let mut planned = engine::plan_config(account.clone(), &cfg, opts, &exec).await?;
     warn_account_pin(&cfg, &planned.plan);
     refusals_as_conflicts(&mut planned);
     let mut plan = std::mem::take(&mut planned.plan);
@@ -536,7 +536,7 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             };
             let (cfg, sources) = load_config(Path::new(&saved.config_path))?;
             let account = connect(g, &rt)?;
-            let planned = rt.block_on(apply::plan_config(
+            let planned = rt.block_on(engine::plan_config(
                 account.clone(),
                 &cfg,
                 DiffOptions {
@@ -570,7 +570,7 @@ pub fn run_apply(g: &GlobalArgs, a: ApplyArgs) -> Result<u8> {
             let (cfg, _) = load_config(&a.file)?;
             let account = connect(g, &rt)?;
             let spin = spinner("reading the account");
-            let planned = rt.block_on(apply::plan_config(
+            let planned = rt.block_on(engine::plan_config(
                 account.clone(),
                 &cfg,
                 DiffOptions {
@@ -642,7 +642,7 @@ pub(crate) fn reconcile(
             bail!("{command} cancelled; no change was made");
         }
         let reporter = Reporter::for_stderr(false);
-        let outcome = rt.block_on(apply::execute(account.clone(), plan, exec, &reporter));
+        let outcome = rt.block_on(engine::execute(account.clone(), plan, exec, &reporter));
         let s = plan.summary();
         if !outcome.failures.is_empty() {
             let list: Vec<String> = outcome
@@ -676,7 +676,7 @@ pub(crate) fn reconcile(
         return Ok(0);
     }
     let spin = spinner("running post-apply checks");
-    let checks = rt.block_on(apply::post_apply_checks(cfg, account.as_ref()));
+    let checks = rt.block_on(engine::post_apply_checks(cfg, account.as_ref()));
     if let Some(s) = spin {
         s.finish_and_clear();
     }

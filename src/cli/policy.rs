@@ -3,8 +3,8 @@
 
 use super::GlobalArgs;
 use anyhow::{bail, Context as _};
+use bedrockctl::check::access::DEFAULT_ACCOUNT;
 use bedrockctl::config::Config;
-use bedrockctl::iam::access::DEFAULT_ACCOUNT;
 use bedrockctl::policy::{self, role_grants, StackRefs};
 use std::path::PathBuf;
 
@@ -31,7 +31,7 @@ fn live_refs(g: &GlobalArgs, cfg: &Config) -> anyhow::Result<(String, StackRefs)
     rt.block_on(async {
         let account = super::account::open_account(g).await?;
         let id = account.account_id().await?;
-        let refs = bedrockctl::apply::checks::stack_refs(cfg, account.as_ref()).await?;
+        let refs = bedrockctl::check::post_apply::stack_refs(cfg, account.as_ref()).await?;
         Ok((id, refs))
     })
 }

@@ -9,12 +9,13 @@
 use super::GlobalArgs;
 use anyhow::{Context as _, Result};
 use bedrockctl::account::Account;
-use bedrockctl::apply::{self, checks};
 use bedrockctl::catalog;
-use bedrockctl::iam::matrix;
+use bedrockctl::check::matrix;
+use bedrockctl::check::post_apply as checks;
+use bedrockctl::engine;
+use bedrockctl::lint::{self, LintContext};
 use bedrockctl::plan::report::redact_in_place;
 use bedrockctl::plan::{DiffOptions, Scope};
-use bedrockctl::policy::{self, LintContext};
 use bedrockctl::report::{html, Inputs, Report, Source};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -70,7 +71,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
             .context("cannot run the access checks")?;
         let plan = match &account {
             Some(acct) => {
-                let mut planned = apply::plan_config(
+                let mut planned = engine::plan_config(
                     acct.clone(),
                     &cfg,
                     DiffOptions::default(),
@@ -95,7 +96,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     let guards = matrix::guards_from_config(&cfg, &model.account, &model.refs);
     let cells = matrix::matrix_with(&model, &models, &regions, ACTION, &guards);
     let today = catalog::today();
-    let lint = policy::lint_config(
+    let lint = lint::lint_config(
         &cfg,
         &sources,
         &model.account,
@@ -103,7 +104,7 @@ pub fn run(g: &GlobalArgs, a: Args) -> Result<u8> {
     );
     let scope = Scope::from_config(&cfg);
     let report = Report::build(Inputs {
-        generated_at: bedrockctl::apply::guards::now_rfc3339(),
+        generated_at: bedrockctl::engine::guards::now_rfc3339(),
         version: env!("BEDROCKCTL_LONG_VERSION").to_string(),
         config: a.file.display().to_string(),
         stack: cfg.stack.value.clone(),

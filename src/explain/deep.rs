@@ -8,8 +8,8 @@
 
 use super::arn;
 use super::{Category, Diagnosis, PolicyType};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::Account;
-use crate::apply::retry::{with_retry, RetryPolicy};
 use crate::catalog::catalog;
 
 /// One IAM request and the policies that apply to it.

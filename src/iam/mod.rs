@@ -1,12 +1,11 @@
-//! Offline IAM policy evaluation: parsing with positions, matching, conditions,
-//! the AWS evaluation logic, and the access checks built on it.
+//! Offline IAM policy evaluation: parsing with positions, matching, conditions and
+//! the AWS evaluation logic, nothing else (access checks built on it are `check`).
 //!
 //! Architecture invariant: `iam` does no I/O.
 //!
 //! Pipeline: text → [`json`] (spanned tree) → [`policy`] (typed, all errors with
 //! offsets) → [`compile`] (matchers built once) → [`eval`] (decisions). The
-//! `bedrockctl iam eval` line protocol is [`jsonl`]; `check` is [`access`] and
-//! [`matrix`], fed by `crate::policy::generate` for generated `grants:` policies.
+//! `bedrockctl iam eval` line protocol is [`jsonl`].
 //!
 //! Choices where AWS leaves room or the contract is silent:
 //! - Reasons: an explicit deny lists every matching Deny statement; an allow lists
@@ -30,8 +29,6 @@
 //! - Condition operator names are accepted in any letter case; condition values are
 //!   compared ASCII-case-insensitively only by the `...IgnoreCase` operators.
 
-pub mod access;
-pub mod batch_check;
 pub mod compile;
 pub mod condition;
 pub mod context;
@@ -40,8 +37,6 @@ pub mod documents;
 pub mod eval;
 pub mod json;
 pub mod jsonl;
-pub mod matrix;
-pub mod matrix_text;
 pub mod pattern;
 pub mod policy;
 

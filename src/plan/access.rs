@@ -19,6 +19,7 @@ use crate::account::access::{
     needs_use_case_form, AgreementOffer, EnforcedGuardrailSpec, ModelAgreementSpec, UseCaseSpec,
     LATEST_VERSION,
 };
+use crate::account::spec::{GuardrailVersionSpec, KindSpec, Spec};
 use crate::account::{Kind, ModelStatus, Resource, GLOBAL};
 use crate::config::access::AccessMode;
 use crate::config::Config;
@@ -102,7 +103,7 @@ fn change(kind: Kind, region: &str, name: &str, action: Action) -> Change {
     }
 }
 
-fn resource(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Resource {
+fn resource(kind: Kind, region: &str, name: &str, spec: Spec) -> Resource {
     Resource {
         kind,
         region: region.to_string(),
@@ -123,12 +124,7 @@ fn live_agreement(s: &ModelStatus) -> Resource {
     Resource {
         id: Some(s.model_id.clone()),
         status: s.agreement.clone(),
-        ..resource(
-            Kind::ModelAgreement,
-            &s.region,
-            &s.model_id,
-            serde_json::to_value(spec).unwrap_or_default(),
-        )
+        ..resource(Kind::ModelAgreement, &s.region, &s.model_id, spec.into())
     }
 }
 
@@ -209,7 +205,7 @@ pub fn plan_access(
                     Kind::ModelAgreement,
                     &region,
                     &id,
-                    serde_json::to_value(spec).unwrap_or_default(),
+                    spec.into(),
                 ));
                 if !cfg.model_access.accept_agreements {
                     out.conflicts.push(Conflict {
@@ -273,11 +269,10 @@ fn plan_use_case(
         Kind::UseCase,
         GLOBAL,
         USE_CASE_NAME,
-        serde_json::to_value(UseCaseSpec {
+        Spec::from(UseCaseSpec {
             form_data: form.body.clone(),
             wait_for,
-        })
-        .unwrap_or_default(),
+        }),
     );
     match &inputs.use_case {
         None => {
@@ -286,7 +281,8 @@ fn plan_use_case(
             out.changes.push(c);
         }
         Some(live) => {
-            let same = live.spec.get("form_data") == after.spec.get("form_data");
+            let text = |r: &Resource| UseCaseSpec::of(&r.spec).map(|u| u.form_data.clone());
+            let same = text(live) == text(&after);
             if !same {
                 // The form is submitted once per account (the Terraform resource treats a
                 // different one as an error); a new text is not sent over the old one.
@@ -321,8 +317,8 @@ fn guardrail_ref(main: &Plan, region: &str, name: &str) -> (String, String) {
                 && c.after
                     .as_ref()
                     .or(c.before.as_ref())
-                    .and_then(|r| r.spec.get("guardrail"))
-                    .and_then(|g| g.as_str())
+                    .and_then(|r| GuardrailVersionSpec::of(&r.spec))
+                    .map(|g| g.guardrail.as_str())
                     == Some(name)
         })
         .collect();
@@ -339,7 +335,7 @@ fn guardrail_ref(main: &Plan, region: &str, name: &str) -> (String, String) {
                 b.id.as_deref()
                     .and_then(|id| id.rsplit_once(':'))
                     .map(|(_, n)| n)
-                    .or_else(|| b.spec.get("version").and_then(|v| v.as_str()))
+                    .or_else(|| GuardrailVersionSpec::of(&b.spec).map(|g| g.version.as_str()))
                     .and_then(|n| n.parse::<u64>().ok())
             })
             .max()
@@ -364,7 +360,9 @@ fn plan_enforced(
         let (arn, version) = guardrail_ref(main, &region, &name);
         if destroy {
             if let Some(l) = live {
-                if l.spec.get("guardrail").and_then(|g| g.as_str()) == Some(arn.as_str()) {
+                if EnforcedGuardrailSpec::of(&l.spec).map(|e| e.guardrail.as_str())
+                    == Some(arn.as_str())
+                {
                     let mut c = change(
                         Kind::EnforcedGuardrail,
                         &region,
@@ -381,11 +379,10 @@ fn plan_enforced(
             Kind::EnforcedGuardrail,
             &region,
             ENFORCED_NAME,
-            serde_json::to_value(EnforcedGuardrailSpec {
+            Spec::from(EnforcedGuardrailSpec {
                 guardrail: arn,
                 version,
-            })
-            .unwrap_or_default(),
+            }),
         );
         let c = match live {
             None => {
@@ -577,7 +574,11 @@ mod tests {
         };
         let p = plan_access(&cfg("", ""), &[s], &offers(), &Plan::default(), false);
         assert!(p.changes.is_empty());
-        assert!(p.warnings[0].contains("could not be read"), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("could not be read"),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
@@ -604,7 +605,12 @@ mod tests {
         let arn = "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc";
         let g = Resource {
             id: Some(arn.into()),
-            ..resource(Kind::Guardrail, "us-east-1", "g", serde_json::json!({}))
+            ..resource(
+                Kind::Guardrail,
+                "us-east-1",
+                "g",
+                crate::account::spec::GuardrailSpec::default().into(),
+            )
         };
         let v = Resource {
             id: Some(format!("{arn}:7")),
@@ -612,7 +618,11 @@ mod tests {
                 Kind::GuardrailVersion,
                 "us-east-1",
                 "g:7",
-                serde_json::json!({"guardrail": "g"}),
+                GuardrailVersionSpec {
+                    guardrail: "g".into(),
+                    ..GuardrailVersionSpec::default()
+                }
+                .into(),
             )
         };
         let mut gc = change(Kind::Guardrail, "us-east-1", "g", Action::NoOp);
@@ -626,7 +636,11 @@ mod tests {
                 Kind::GuardrailVersion,
                 "us-east-1",
                 "g",
-                serde_json::json!({"guardrail": "g"}),
+                GuardrailVersionSpec {
+                    guardrail: "g".into(),
+                    ..GuardrailVersionSpec::default()
+                }
+                .into(),
             ));
             changes.push(nc);
         }
@@ -653,9 +667,9 @@ mod tests {
             .unwrap();
         assert_eq!(e.action, Action::Create);
         let spec = &e.after.as_ref().unwrap().spec;
-        assert_eq!(spec["version"], "7");
+        assert_eq!(spec.to_value()["version"], "7");
         assert_eq!(
-            spec["guardrail"],
+            spec.to_value()["guardrail"],
             "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc"
         );
 
@@ -671,17 +685,15 @@ mod tests {
             .iter()
             .find(|c| c.kind == Kind::EnforcedGuardrail)
             .unwrap();
-        assert_eq!(e.after.as_ref().unwrap().spec["version"], LATEST_VERSION);
+        assert_eq!(
+            e.after.as_ref().unwrap().spec.to_value()["version"],
+            LATEST_VERSION
+        );
 
         // Converged: the live configuration names the same; destroy deletes it.
         let live = Resource {
             id: Some("cfg1".into()),
-            ..resource(
-                Kind::EnforcedGuardrail,
-                "us-east-1",
-                ENFORCED_NAME,
-                serde_json::json!({"guardrail": "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc", "version": "7"}),
-            )
+            ..resource(Kind::EnforcedGuardrail, "us-east-1", ENFORCED_NAME, Spec::from_value(Kind::EnforcedGuardrail, serde_json::json!({"guardrail": "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc", "version": "7"})).unwrap())
         };
         let inputs = AccessInputs {
             enforced: vec![live],

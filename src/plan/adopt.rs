@@ -42,7 +42,7 @@ pub fn inventory_json(
         .collect();
     for m in models.iter().filter(|m| m.is_ready()) {
         rows.push(json!({
-            "kind": Kind::ModelAccess.as_str(), "name": m.model_id, "region": m.region,
+            "kind": "model_access", "name": m.model_id, "region": m.region,
             "id": m.model_id, "managed": false, "stack": null,
         }));
     }
@@ -94,7 +94,12 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
         };
         match r.kind {
             Kind::ProvisionedThroughput => {
-                if let Ok(s) = serde_json::from_value::<ProvisionedThroughputSpec>(r.spec.clone()) {
+                if let Ok(s) = r
+                    .spec
+                    .as_kind::<ProvisionedThroughputSpec>()
+                    .cloned()
+                    .ok_or(())
+                {
                     sections
                         .entry("provisioned_throughput")
                         .or_default()
@@ -110,7 +115,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::Guardrail => {
-                if let Ok(s) = serde_json::from_value::<GuardrailSpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<GuardrailSpec>().cloned().ok_or(()) {
                     let e = guardrails
                         .entry(r.name.clone())
                         .or_insert_with(|| (Vec::new(), s, user_tags(&r.tags)));
@@ -118,7 +123,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::InferenceProfile => {
-                if let Ok(s) = serde_json::from_value::<InferenceProfileSpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<InferenceProfileSpec>().cloned().ok_or(()) {
                     sections
                         .entry("inference_profiles")
                         .or_default()
@@ -133,7 +138,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::InvocationLogging => {
-                if let Ok(s) = serde_json::from_value::<InvocationLoggingSpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<InvocationLoggingSpec>().cloned().ok_or(()) {
                     let data: Vec<&str> = [
                         ("text", s.text),
                         ("image", s.image),
@@ -171,7 +176,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::Alarm => {
-                if let Ok(s) = serde_json::from_value::<AlarmSpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<AlarmSpec>().cloned().ok_or(()) {
                     sections.entry("alarms").or_default().push(flow(&obj(vec![
                         ("name", json!(r.name)),
                         ("region", json!(r.region)),
@@ -189,7 +194,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::IamPolicy => {
-                if let Ok(s) = serde_json::from_value::<IamPolicySpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<IamPolicySpec>().cloned().ok_or(()) {
                     let file = format!("policies/{}.json", r.name);
                     docs.push((file.clone(), s.document));
                     sections
@@ -204,7 +209,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
                 }
             }
             Kind::IamRole => {
-                if let Ok(s) = serde_json::from_value::<IamRoleSpec>(r.spec.clone()) {
+                if let Ok(s) = r.spec.as_kind::<IamRoleSpec>().cloned().ok_or(()) {
                     let trust = format!("policies/{}/trust.json", r.name);
                     docs.push((trust.clone(), s.assume_role_policy));
                     let mut pols: Vec<Value> = Vec::new();
@@ -234,7 +239,7 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
             }
             // Versions come with their guardrail (`publish_version`); model access is
             // declared under `models:` by intent, not copied.
-            Kind::GuardrailVersion | Kind::ModelAccess => {}
+            Kind::GuardrailVersion => {}
             // Account-level access state (issue 17): declared by `models[].access`,
             // `use_case:` and `guardrails[].enforce`, never copied as resources.
             Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {}

@@ -27,6 +27,7 @@
 //! tell (`drift_unverified`).
 
 use super::normalize::{comparable_tags, is_taggable, normalize_spec};
+use crate::account::spec::{InvocationLoggingSpec, Spec};
 use crate::account::{Kind, Resource};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -56,7 +57,12 @@ pub fn record_holder(r: &Resource) -> Option<String> {
     if r.kind != Kind::InvocationLogging {
         return None;
     }
-    let arn = r.spec.get("cloudwatch")?.get("role_arn")?.as_str()?;
+    let arn = &r
+        .spec
+        .as_kind::<InvocationLoggingSpec>()?
+        .cloudwatch
+        .as_ref()?
+        .role_arn;
     // arn:aws:iam::ACCOUNT:role/PATH/NAME: the name is the last path segment.
     let (_, path) = arn.split_once(":role/")?;
     path.rsplit('/')
@@ -66,10 +72,10 @@ pub fn record_holder(r: &Resource) -> Option<String> {
 }
 
 /// Fingerprint of `spec` and `tags` of a resource of `kind`, as normalized for a diff.
-pub fn fingerprint(kind: Kind, spec: &Value, tags: &BTreeMap<String, String>) -> String {
+pub fn fingerprint(kind: Kind, spec: &Spec, tags: &BTreeMap<String, String>) -> String {
     let mut h = Sha256::new();
     let mut buf = String::new();
-    canonical(&normalize_spec(kind, spec), &mut buf);
+    canonical(&normalize_spec(spec).to_value(), &mut buf);
     h.update(buf.as_bytes());
     h.update([0]);
     if is_taggable(kind) {
@@ -169,7 +175,7 @@ mod tests {
             region: GLOBAL.to_string(),
             name: "r".into(),
             id: None,
-            spec: json!({"assume_role_policy": doc}),
+            spec: Spec::from_value(Kind::IamRole, json!({"assume_role_policy": doc})).unwrap(),
             tags: tags
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))

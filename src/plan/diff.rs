@@ -14,47 +14,11 @@ use super::normalize::{comparable_tags, is_taggable, normalize_spec};
 use super::readiness::readiness;
 use super::scope::Scope;
 use super::{Action, AttrChange, Change, Conflict, Plan, Snapshot};
+use crate::account::spec::{GuardrailVersionSpec, ProvisionedThroughputSpec, Spec};
 use crate::account::{Kind, ModelStatus, Resource};
+use crate::kinds::Ownership;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Whether a field can change in place. Fields not listed update in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldRule {
-    Update,
-    Replace,
-}
-
-/// The replace rules of every kind, in one place (bedrock-api.md §2). Tags always
-/// update in place (TagResource/UntagResource).
-pub const RULES: &[(Kind, &str, FieldRule)] = &[
-    // UpdateProvisionedModelThroughput changes the name and the model only.
-    (Kind::ProvisionedThroughput, "model_id", FieldRule::Update),
-    (
-        Kind::ProvisionedThroughput,
-        "model_units",
-        FieldRule::Replace,
-    ),
-    (
-        Kind::ProvisionedThroughput,
-        "commitment",
-        FieldRule::Replace,
-    ),
-    // Application inference profiles have no Update operation.
-    (Kind::InferenceProfile, "copy_from", FieldRule::Replace),
-    (Kind::InferenceProfile, "description", FieldRule::Replace),
-    // A version is a snapshot; nothing edits it.
-    (Kind::GuardrailVersion, "guardrail", FieldRule::Replace),
-    (Kind::GuardrailVersion, "snapshot", FieldRule::Replace),
-];
-
-pub fn field_rule(kind: Kind, field: &str) -> FieldRule {
-    RULES
-        .iter()
-        .find(|(k, f, _)| *k == kind && *f == field)
-        .map(|(_, _, r)| *r)
-        .unwrap_or(FieldRule::Update)
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DiffOptions {
@@ -159,7 +123,7 @@ pub fn known_refs(parts: &[Partial]) -> BTreeMap<String, String> {
 pub fn resolve_refs(mut desired: Vec<Resource>, known: &BTreeMap<String, String>) -> Vec<Resource> {
     if !known.is_empty() {
         for d in &mut desired {
-            crate::policy::refs::substitute(&mut d.spec, known);
+            crate::policy::refs::substitute_spec(&mut d.spec, known);
         }
     }
     desired
@@ -230,9 +194,10 @@ pub struct Finish {
 
 /// Whether this stack owns a live resource of any kind but a guardrail version.
 fn owns(scope: &Scope, r: &Resource) -> bool {
-    match r.kind {
-        Kind::InvocationLogging => scope.logging_regions.contains(&r.region),
-        _ => r.stack() == Some(scope.stack.as_str()),
+    match crate::kinds::def(r.kind).ownership() {
+        Ownership::DeclaredRegion => scope.logging_regions.contains(&r.region),
+        // Versions are planned in `finish`, where their guardrails are known.
+        Ownership::Tags | Ownership::Parent => r.stack() == Some(scope.stack.as_str()),
     }
 }
 
@@ -433,7 +398,7 @@ fn matched(
     }
     let after = after;
     let kind = live.kind;
-    let spec = normalize_spec(kind, &live.spec);
+    let spec = normalize_spec(&live.spec);
     // Live tags compare as they are (no copy) unless they carry AWS-reserved keys.
     let filtered: Option<Tags> = if !is_taggable(kind) {
         Some(Tags::new())
@@ -537,17 +502,21 @@ fn pair_renames(
     live_by_name: &mut BTreeMap<String, Resource>,
     owns: &dyn Fn(&Resource) -> bool,
 ) -> Vec<(Resource, Option<Resource>)> {
-    let purchase = |r: &Resource| -> (String, Value, Value) {
-        let spec = normalize_spec(r.kind, &r.spec);
-        let field = |f: &str| spec.get(f).cloned().unwrap_or(Value::Null);
-        (r.region.clone(), field("model_units"), field("commitment"))
+    // What cannot change in place: region, model units and commitment.
+    type Purchase = (String, Option<(u32, String)>);
+    let purchase = |r: &Resource| -> Purchase {
+        let pt = r.spec.as_kind::<ProvisionedThroughputSpec>();
+        (
+            r.region.clone(),
+            pt.map(|p| (p.model_units, p.commitment.clone())),
+        )
     };
-    let orphans: Vec<(String, (String, Value, Value))> = live_by_name
+    let orphans: Vec<(String, Purchase)> = live_by_name
         .iter()
         .filter(|(_, l)| l.kind == Kind::ProvisionedThroughput && owns(l))
         .map(|(k, l)| (k.clone(), purchase(l)))
         .collect();
-    let wanted: Vec<(String, Value, Value)> = unmatched.iter().map(purchase).collect();
+    let wanted: Vec<Purchase> = unmatched.iter().map(purchase).collect();
     unmatched
         .into_iter()
         .zip(&wanted)
@@ -570,13 +539,17 @@ fn pair_renames(
 /// content; otherwise a new one is published.
 fn plan_version(d: &Resource, live: &[&Resource], owns: &dyn Fn(&Resource) -> bool) -> Change {
     let after = normalized(d);
-    let want = after.spec.get("snapshot");
+    let snapshot = |s: &Spec| {
+        s.as_kind::<GuardrailVersionSpec>()
+            .map(|v| v.snapshot.clone())
+    };
+    let want = snapshot(&after.spec);
     let found = live.iter().find(|l| {
         l.kind == Kind::GuardrailVersion
             && l.region == d.region
             && version_guardrail(l).as_deref() == Some(d.name.as_str())
             && owns(l)
-            && normalize_spec(Kind::GuardrailVersion, &l.spec).get("snapshot") == want
+            && snapshot(&normalize_spec(&l.spec)) == want
     });
     match found {
         Some(l) => Change {
@@ -673,18 +646,17 @@ fn prune_versions(
 /// A version's number: the spec's `version`, else the `NAME:N` suffix.
 fn version_number(v: &Resource) -> u64 {
     v.spec
-        .get("version")
-        .and_then(Value::as_str)
-        .and_then(|n| n.parse().ok())
+        .as_kind::<GuardrailVersionSpec>()
+        .and_then(|g| g.version.parse().ok())
         .or_else(|| v.name.rsplit_once(':').and_then(|(_, n)| n.parse().ok()))
         .unwrap_or(u64::MAX)
 }
 
 fn version_guardrail(r: &Resource) -> Option<String> {
     r.spec
-        .get("guardrail")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+        .as_kind::<GuardrailVersionSpec>()
+        .map(|g| g.guardrail.clone())
+        .filter(|g| !g.is_empty())
         .or_else(|| r.name.split(':').next().map(str::to_string))
 }
 
@@ -695,7 +667,7 @@ pub fn normalized(r: &Resource) -> Resource {
         region: r.region.clone(),
         name: r.name.clone(),
         id: r.id.clone(),
-        spec: normalize_spec(r.kind, &r.spec),
+        spec: normalize_spec(&r.spec),
         tags: if is_taggable(r.kind) {
             comparable_tags(&r.tags)
         } else {
@@ -719,17 +691,20 @@ type Tags = BTreeMap<String, String>;
 /// [`attr_changes`] over the normalized spec and comparable tags of each side.
 fn changes_between(
     kind: Kind,
-    (bs, bt): (&Value, &Tags),
-    (as_, at): (&Value, &Tags),
+    (bs, bt): (&Spec, &Tags),
+    (as_, at): (&Spec, &Tags),
 ) -> Vec<AttrChange> {
     let tags_differ = is_taggable(kind) && bt != at;
-    // The common case, nothing changed, costs one comparison.
-    if same(bs, as_) && !tags_differ {
+    // The common case, nothing changed, costs one typed comparison.
+    if bs == as_ && !tags_differ {
         return Vec::new();
     }
+    // Field by field in the JSON form, which is what plans show.
+    let (bv, av) = (bs.to_value(), as_.to_value());
     let empty = serde_json::Map::new();
-    let b = bs.as_object().unwrap_or(&empty);
-    let a = as_.as_object().unwrap_or(&empty);
+    let b = bv.as_object().unwrap_or(&empty);
+    let a = av.as_object().unwrap_or(&empty);
+    let replace = crate::kinds::def(kind).replace_fields();
     let fields: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
     let mut out = Vec::new();
     for f in fields {
@@ -739,7 +714,7 @@ fn changes_between(
                 path: f.clone(),
                 before: bv.cloned(),
                 after: av.cloned(),
-                forces_replace: field_rule(kind, f) == FieldRule::Replace,
+                forces_replace: replace.contains(&f.as_str()),
             });
         }
     }

@@ -16,11 +16,11 @@ pub const FORMAT_VERSION: &str = "1";
 
 /// `before`/`after` as one attribute object: the spec's fields, `tags`, and `id` when known.
 pub fn attributes(r: &Resource) -> Value {
-    let mut m = match &r.spec {
-        Value::Object(m) => m.clone(),
+    let mut m = match r.spec.to_value() {
+        Value::Object(m) => m,
         other => {
             let mut m = Map::new();
-            m.insert("spec".into(), other.clone());
+            m.insert("spec".into(), other);
             m
         }
     };

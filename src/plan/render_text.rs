@@ -138,8 +138,11 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
         let guardrail = c
             .after
             .as_ref()
-            .and_then(|a| a.spec.get("guardrail"))
-            .and_then(Value::as_str)
+            .and_then(|a| {
+                a.spec
+                    .as_kind::<crate::account::spec::GuardrailVersionSpec>()
+            })
+            .map(|v| v.guardrail.as_str())
             .unwrap_or(&c.name);
         let _ = writeln!(
             out,
@@ -154,7 +157,7 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
     match c.action {
         Action::Create => {
             if let Some(a) = &c.after {
-                render_object(out, "+", &a.spec);
+                render_object(out, "+", &a.spec.to_value());
                 if !a.tags.is_empty() {
                     render_tree::tree(out, 6, "tags", None, Some(&serde_json::json!(a.tags)));
                 }
@@ -174,7 +177,7 @@ pub(crate) fn render_change(out: &mut String, c: &Change) {
     out.push('\n');
     if c.after
         .as_ref()
-        .is_some_and(|a| refs::has_placeholder(&a.spec))
+        .is_some_and(|a| refs::spec_has_placeholder(&a.spec))
     {
         let shown = out.split_off(start);
         out.push_str(&refs::mask_unknowns(&shown));

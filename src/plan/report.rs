@@ -4,9 +4,10 @@
 //! the caller already has.
 
 use super::{AttrChange, Change, Plan};
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource, GLOBAL};
+use crate::check::access::CheckResult;
 use crate::config::{Config, Expect};
-use crate::iam::access::CheckResult;
 use crate::span::{SourceMap, Span};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -167,18 +168,7 @@ fn addr(kind: Kind, region: &str, name: &str) -> String {
 
 /// The top-level key that lists a kind.
 fn kind_key(kind: Kind) -> &'static str {
-    match kind {
-        Kind::ModelAccess | Kind::CustomModel => "models",
-        Kind::ProvisionedThroughput => "provisioned_throughput",
-        Kind::Guardrail | Kind::GuardrailVersion => "guardrails",
-        Kind::InferenceProfile => "inference_profiles",
-        Kind::InvocationLogging => "invocation_logging",
-        Kind::Alarm => "alarms",
-        Kind::IamRole | Kind::IamPolicy => "iam",
-        Kind::ModelAgreement => "models",
-        Kind::UseCase => "use_case",
-        Kind::EnforcedGuardrail => "guardrails",
-    }
+    crate::kinds::def(kind).config_section()
 }
 
 /// Where every resource of `cfg` is written.
@@ -430,7 +420,13 @@ fn redact_tags(tags: &mut BTreeMap<String, String>) {
 }
 
 fn redact_resource(r: &mut Resource) {
-    redact_object(&mut r.spec);
+    let mut v = r.spec.to_value();
+    redact_object(&mut v);
+    if v != r.spec.to_value() {
+        // A redacted value is a string where a string was: the shape holds. Should it
+        // not, the spec is emptied rather than shown unredacted.
+        r.spec = Spec::from_value(r.kind, v).unwrap_or_else(|_| Spec::empty(r.kind));
+    }
     redact_tags(&mut r.tags);
 }
 
@@ -501,14 +497,19 @@ mod tests {
             region: "us-east-1".into(),
             name: "a".into(),
             id: None,
-            spec: json!({"description": "uses ASIAABCDEFGHIJKLMNOP", "api_token": "x", "threshold": 1}),
+            spec: Spec::from_value(
+                Kind::Alarm,
+                json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+                    "period": 60, "evaluation_periods": 1, "comparison": "GreaterThanThreshold",
+                    "description": "uses ASIAABCDEFGHIJKLMNOP", "threshold": 1}),
+            )
+            .unwrap(),
             tags: [("Secret-Ref".to_string(), "s3cr3t".to_string())].into(),
             status: None,
         };
         redact_resource(&mut r);
-        assert_eq!(r.spec["description"], REDACTED);
-        assert_eq!(r.spec["api_token"], REDACTED);
-        assert_eq!(r.spec["threshold"], 1);
+        assert_eq!(r.spec.to_value()["description"], REDACTED);
+        assert_eq!(r.spec.to_value()["threshold"], 1.0);
         assert_eq!(r.tags["Secret-Ref"], REDACTED);
     }
 }

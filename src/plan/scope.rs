@@ -7,6 +7,7 @@
 
 use crate::account::{Kind, GLOBAL};
 use crate::config::Config;
+use crate::kinds::{def, Ownership};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -49,52 +50,22 @@ impl Scope {
             ..Scope::default()
         };
         let account_regions: Vec<String> = cfg.regions().map(str::to_string).collect();
-        let mut add = |kind: Kind, extra: Vec<String>| {
-            for r in account_regions.iter().chain(extra.iter()) {
+        for kind in Kind::ALL {
+            let Some(declared) = def(kind).declared(cfg) else {
+                continue;
+            };
+            if kind.is_global() {
+                s.lists.insert((kind, GLOBAL.to_string()));
+                continue;
+            }
+            if def(kind).ownership() == Ownership::DeclaredRegion {
+                s.logging_regions.extend(declared.iter().cloned());
+            }
+            // `account.regions` are read too, so that what the stack owns in a region
+            // no longer declared is still seen (and deleted).
+            for r in account_regions.iter().chain(declared.iter()) {
                 s.lists.insert((kind, r.clone()));
             }
-        };
-        if let Some(pts) = &cfg.provisioned_throughput {
-            add(
-                Kind::ProvisionedThroughput,
-                pts.iter().map(|p| p.region.value.clone()).collect(),
-            );
-        }
-        if let Some(gs) = &cfg.guardrails {
-            let regions: Vec<String> = gs
-                .iter()
-                .flat_map(|g| g.regions.iter().map(|r| r.value.clone()))
-                .collect();
-            add(Kind::Guardrail, regions.clone());
-            add(Kind::GuardrailVersion, regions);
-        }
-        if let Some(ps) = &cfg.inference_profiles {
-            add(
-                Kind::InferenceProfile,
-                ps.iter().map(|p| p.region.value.clone()).collect(),
-            );
-        }
-        if let Some(ls) = &cfg.invocation_logging {
-            let regions: Vec<String> = ls.iter().map(|l| l.region.value.clone()).collect();
-            s.logging_regions = regions.iter().cloned().collect();
-            add(Kind::InvocationLogging, regions);
-        }
-        if let Some(alarms) = &cfg.alarms {
-            add(
-                Kind::Alarm,
-                alarms.iter().map(|a| a.region.value.clone()).collect(),
-            );
-        }
-        if let Some(iam) = &cfg.iam {
-            if iam.policies.is_some() {
-                s.lists.insert((Kind::IamPolicy, GLOBAL.to_string()));
-            }
-            if iam.roles.is_some() {
-                s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
-            }
-        }
-        if !cfg.batch_roles.is_empty() {
-            s.lists.insert((Kind::IamRole, GLOBAL.to_string()));
         }
         if let Some(models) = &cfg.models {
             for m in models {

@@ -14,7 +14,7 @@ fn res(kind: Kind, region: &str, name: &str, spec: Value, stack: Option<&str>) -
         region: region.into(),
         name: name.into(),
         id: None,
-        spec,
+        spec: crate::account::spec::Spec::from_value(kind, spec).unwrap(),
         tags: stack
             .map(|s| owned_tags(s, &BTreeMap::new(), false))
             .unwrap_or_default(),
@@ -94,7 +94,10 @@ fn create_when_absent() {
 #[test]
 fn no_op_when_equal_and_server_fields_ignored() {
     let mut l = live(pt("a", 1, Some(STACK)));
-    l.spec["commitment_expiration"] = json!(null);
+    l.spec = l
+        .spec
+        .edit(|v| v["commitment_expiration"] = json!(null))
+        .unwrap();
     l.status = Some("InService".into());
     l.tags.insert("aws:cloudformation:stack".into(), "x".into());
     let p = check_plan(
@@ -118,7 +121,10 @@ fn model_units_force_replace_and_model_updates_in_place() {
     assert!(p.changes[0].attrs[0].forces_replace);
     assert_eq!(p.drift.len(), 1);
     let mut d = pt("a", 1, Some(STACK));
-    d.spec["model_id"] = json!("amazon.nova-lite-v1:0:300k");
+    d.spec = d
+        .spec
+        .edit(|v| v["model_id"] = json!("amazon.nova-lite-v1:0:300k"))
+        .unwrap();
     check_plan(
         scope(&[PT_US]),
         vec![d],
@@ -130,7 +136,10 @@ fn model_units_force_replace_and_model_updates_in_place() {
 #[test]
 fn pt_rename_updates_in_place_with_the_model() {
     let mut d = pt("b", 1, Some(STACK));
-    d.spec["model_id"] = json!("amazon.nova-lite-v1:0:300k");
+    d.spec = d
+        .spec
+        .edit(|v| v["model_id"] = json!("amazon.nova-lite-v1:0:300k"))
+        .unwrap();
     let p = check_plan(
         scope(&[PT_US]),
         vec![d],
@@ -203,7 +212,15 @@ fn kinds_and_regions_outside_the_scope_are_invisible() {
         vec![],
         vec![
             live(pt("west", 1, Some(STACK))).with_region("us-west-2"),
-            live(res(Kind::Alarm, "us-east-1", "al", json!({}), Some(STACK))),
+            live(res(
+                Kind::Alarm,
+                "us-east-1",
+                "al",
+                json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+                    "period": 60, "evaluation_periods": 1, "threshold": 1,
+                    "comparison": "GreaterThanThreshold"}),
+                Some(STACK),
+            )),
         ],
         &[],
     );
@@ -483,7 +500,10 @@ fn saved_plan_goes_stale_when_live_changes() {
         .unwrap_err()
         .to_string()
         .contains("stale"));
-    snap.resources[0].spec["model_id"] = json!("other");
+    snap.resources[0].spec = snap.resources[0]
+        .spec
+        .edit(|v| v["model_id"] = json!("other"))
+        .unwrap();
     let p2 = diff(&d, &snap, DiffOptions::default());
     let err = saved::check_fresh(&back, "d1", &p2, &snap)
         .unwrap_err()

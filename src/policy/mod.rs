@@ -5,19 +5,15 @@
 //! Architecture invariant: `policy` does no I/O; the CLI reads files and the config.
 
 pub mod arn;
+pub mod canonical;
 pub mod generate;
 pub mod inputs;
-pub mod lint;
 pub mod prove;
 pub mod refs;
-pub mod render;
 
 pub use generate::{
     generate_all, generate_all_with, grants_document, grants_document_with, logging_document,
     role_grants,
-};
-pub use lint::{
-    lint_config, lint_input, lint_source, lint_text, Finding, LintContext, Rule, RULES,
 };
 pub use prove::{prove, prove_with, Proof, ProofCase, ProofError};
 pub use refs::StackRefs;

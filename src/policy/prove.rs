@@ -16,8 +16,8 @@ use super::generate::{
 use super::refs::StackRefs;
 use crate::account::Kind;
 use crate::catalog::catalog;
+use crate::check::access::profile_legs;
 use crate::config::{Config, Grant, Via};
-use crate::iam::access::profile_legs;
 use crate::iam::{evaluate, Context, Decision, PolicySet, Principal, Request};
 use std::collections::BTreeSet;
 

@@ -6,6 +6,7 @@
 //! [`StackRefs`]; without an entry the generator keeps its account-wide fallback.
 //! No state file: the account is the only source of ids.
 
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 use serde_json::Value;
@@ -122,6 +123,34 @@ pub fn substitute(v: &mut Value, known: &BTreeMap<String, String>) {
         Value::Array(a) => a.iter_mut().for_each(|x| substitute(x, known)),
         Value::Object(m) => m.values_mut().for_each(|x| substitute(x, known)),
         _ => {}
+    }
+}
+
+/// The address of the first placeholder in a spec, if any.
+pub fn spec_placeholder(spec: &Spec) -> Option<String> {
+    first_placeholder(&spec.to_value()).map(str::to_string)
+}
+
+/// Whether any string of a spec holds a placeholder.
+pub fn spec_has_placeholder(spec: &Spec) -> bool {
+    spec_placeholder(spec).is_some()
+}
+
+/// [`substitute`] over a spec: placeholders live in the strings of its JSON form
+/// (policy documents above all), so the spec goes through that form and back.
+pub fn substitute_spec(spec: &mut Spec, known: &BTreeMap<String, String>) {
+    if known.is_empty() {
+        return;
+    }
+    let mut v = spec.to_value();
+    if !has_placeholder(&v) {
+        return;
+    }
+    substitute(&mut v, known);
+    // Substituting strings for strings keeps the shape, so this cannot fail; if it
+    // ever did, the placeholders stay and apply refuses the step by address.
+    if let Ok(s) = Spec::from_value(spec.kind(), v) {
+        *spec = s;
     }
 }
 

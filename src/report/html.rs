@@ -10,7 +10,7 @@
 //! index in the data block; per-cell `title`s are written only for small grids.
 
 use super::{Report, Source};
-use crate::iam::matrix::Shade;
+use crate::check::matrix::Shade;
 use std::fmt::Write as _;
 
 /// Grids with at most this many cells carry a `title` per cell (readable on hover

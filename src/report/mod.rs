@@ -10,9 +10,9 @@
 pub mod html;
 
 use crate::catalog::{catalog, Knowledge};
+use crate::check::access::CheckResult;
+use crate::check::matrix::{Cell, Shade, GUARDRAIL_KEY};
 use crate::diag::Diagnostic;
-use crate::iam::access::CheckResult;
-use crate::iam::matrix::{Cell, Shade, GUARDRAIL_KEY};
 use crate::iam::Effect;
 use crate::plan::{Plan, Scope};
 use crate::span::SourceMap;
@@ -386,7 +386,7 @@ fn catalog_readiness(n: &crate::plan::scope::ModelNeed) -> ReadinessRow {
 }
 
 fn findings(diags: &[Diagnostic], sources: &SourceMap) -> Vec<Finding> {
-    let doc = crate::policy::render::json_report(diags, sources);
+    let doc = crate::lint::render::json_report(diags, sources);
     doc["findings"]
         .as_array()
         .map(|fs| {

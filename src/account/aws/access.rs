@@ -91,7 +91,7 @@ fn agreement_resource(region: &str, model_id: &str, status: &str) -> Resource {
         region: region.to_string(),
         name: model_id.to_string(),
         id: Some(model_id.to_string()),
-        spec: serde_json::to_value(spec).unwrap_or_default(),
+        spec: crate::account::spec::Spec::from(spec),
         tags: Default::default(),
         status: Some(status.to_string()),
     }
@@ -163,11 +163,10 @@ fn use_case_resource(form_data: String) -> Resource {
         region: GLOBAL.to_string(),
         name: USE_CASE_NAME.to_string(),
         id: Some(USE_CASE_NAME.to_string()),
-        spec: serde_json::to_value(UseCaseSpec {
+        spec: crate::account::spec::Spec::from(UseCaseSpec {
             form_data,
             wait_for: Vec::new(),
-        })
-        .unwrap_or_default(),
+        }),
         tags: Default::default(),
         status: None,
     }
@@ -230,7 +229,7 @@ pub(crate) async fn list_enforced(
                 region: region.to_string(),
                 name: ENFORCED_NAME.to_string(),
                 id: c.config_id().map(str::to_string),
-                spec: serde_json::to_value(spec).unwrap_or_default(),
+                spec: crate::account::spec::Spec::from(spec),
                 tags: Default::default(),
                 status: None,
             });

@@ -29,6 +29,7 @@ pub mod redact;
 mod runtime;
 mod tags;
 
+use super::spec::{KindSpec, Spec};
 use super::{
     Account, AccountError, Kind, ModelStatus, OrgPolicies, PrincipalPolicies, ProbeKind,
     ProbeResult, Resource, SimulateRequest, SimulateResult, GLOBAL,
@@ -235,7 +236,6 @@ impl Account for AwsAccount {
 
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError> {
         match kind {
-            Kind::ModelAccess => Ok(Vec::new()),
             Kind::ProvisionedThroughput => pt::list(self, region).await,
             Kind::Guardrail => guardrails::list(self, region).await,
             Kind::GuardrailVersion => guardrails::list_versions(self, region).await,
@@ -258,7 +258,6 @@ impl Account for AwsAccount {
         id: &str,
     ) -> Result<Option<Resource>, AccountError> {
         match kind {
-            Kind::ModelAccess => Ok(None),
             Kind::ProvisionedThroughput => pt::get(self, region, id).await,
             Kind::Guardrail => guardrails::get(self, region, id).await,
             Kind::GuardrailVersion => guardrails::get_version(self, region, id).await,
@@ -286,7 +285,7 @@ impl Account for AwsAccount {
         idempotency_token: &str,
     ) -> Result<Resource, AccountError> {
         match desired.kind {
-            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Create", desired)),
+            Kind::CustomModel => Err(read_only("Create", desired)),
             Kind::ProvisionedThroughput => pt::create(self, desired, idempotency_token).await,
             Kind::Guardrail => guardrails::create(self, desired, idempotency_token).await,
             Kind::GuardrailVersion => {
@@ -311,7 +310,7 @@ impl Account for AwsAccount {
             ));
         }
         match desired.kind {
-            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Update", desired)),
+            Kind::CustomModel => Err(read_only("Update", desired)),
             Kind::ProvisionedThroughput => pt::update(self, live, desired).await,
             Kind::Guardrail => guardrails::update(self, live, desired).await,
             Kind::GuardrailVersion => Err(AccountError::validation(
@@ -337,7 +336,7 @@ impl Account for AwsAccount {
 
     async fn delete(&self, live: &Resource) -> Result<(), AccountError> {
         match live.kind {
-            Kind::ModelAccess | Kind::CustomModel => Err(read_only("Delete", live)),
+            Kind::CustomModel => Err(read_only("Delete", live)),
             Kind::ProvisionedThroughput => pt::delete(self, live).await,
             Kind::Guardrail => guardrails::delete(self, live).await,
             Kind::GuardrailVersion => guardrails::delete_version(self, live).await,
@@ -415,22 +414,19 @@ fn read_only(op: &str, r: &Resource) -> AccountError {
     )
 }
 
-/// Deserialize a resource's spec into its typed shape.
-pub(crate) fn typed_spec<T: serde::de::DeserializeOwned>(
-    op: &'static str,
-    r: &Resource,
-) -> Result<T, AccountError> {
-    serde_json::from_value(r.spec.clone())
-        .map_err(|e| AccountError::validation(op, format!("`{}`: invalid spec: {e}", r.address())))
+/// The typed spec of `r`, as a validation error when `r` is of another kind.
+pub(crate) fn typed_spec<T: KindSpec>(op: &'static str, r: &Resource) -> Result<T, AccountError> {
+    T::of(&r.spec).cloned().ok_or_else(|| {
+        AccountError::validation(
+            op,
+            format!("`{}`: invalid spec: a {} spec", r.address(), r.spec.kind()),
+        )
+    })
 }
 
-/// Serialize a typed spec back into a resource's JSON.
-pub(crate) fn spec_json<T: serde::Serialize>(
-    op: &'static str,
-    spec: &T,
-) -> Result<serde_json::Value, AccountError> {
-    serde_json::to_value(spec)
-        .map_err(|e| AccountError::new(op, "InternalError", format!("spec: {e}")))
+/// A typed spec as a resource's spec (infallible; kept fallible for its callers).
+pub(crate) fn spec_json<T: KindSpec>(_op: &'static str, spec: &T) -> Result<Spec, AccountError> {
+    Ok(spec.clone().into())
 }
 
 /// A client request token in the pattern Bedrock accepts

@@ -218,8 +218,8 @@ fn resolve(
                 let from = e
                     .resource
                     .spec
-                    .get("copy_from")
-                    .and_then(|v| v.as_str())
+                    .as_kind::<crate::account::spec::InferenceProfileSpec>()
+                    .map(|p| p.copy_from.as_str())
                     .unwrap_or_default();
                 match resolve(state, region, from, op, now)? {
                     Target::Model(m) | Target::Profile(m, _) | Target::Provisioned(m, _) => {
@@ -247,8 +247,8 @@ fn resolve(
                 }
                 let base = r
                     .spec
-                    .get("model_id")
-                    .and_then(|v| v.as_str())
+                    .as_kind::<crate::account::spec::ProvisionedThroughputSpec>()
+                    .map(|p| p.model_id.as_str())
                     .unwrap_or_default();
                 let m = c.resolve(base).ok_or_else(invalid)?;
                 Ok(Target::Provisioned(m, id.to_string()))

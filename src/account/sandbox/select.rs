@@ -203,7 +203,7 @@ impl<'de> Visitor<'de> for One<'_> {
         };
         // Both are known here (a missing one is an error above), and `rejected` was
         // last computed from them: the entry matches.
-        Ok(Some(Entry::from(flat)))
+        Entry::try_from(flat).map(Some).map_err(A::Error::custom)
     }
 }
 
@@ -216,8 +216,15 @@ mod tests {
 
     fn state() -> State {
         let r = |kind: &str, region: &str, name: &str| -> Resource {
+            let spec = if kind == "alarm" {
+                json!({"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+                    "period": 60, "evaluation_periods": 1, "threshold": 1,
+                    "comparison": "GreaterThanThreshold"})
+            } else {
+                json!({"document": {}})
+            };
             serde_json::from_value(json!({"kind": kind, "region": region, "name": name,
-                "spec": {"threshold": 1}, "tags": {"k": "v"}}))
+                "spec": spec, "tags": {"k": "v"}}))
             .unwrap()
         };
         let seed = Seed {
@@ -276,7 +283,10 @@ mod tests {
     #[test]
     fn key_order_and_unknown_keys_do_not_matter() {
         let text = r#"{"resources": [
-            {"spec": {}, "name": "late", "extra": [1, {"x": 2}], "region": "us-east-1", "kind": "alarm"},
+            {"spec": {"namespace": "AWS/Bedrock", "metric": "Invocations", "statistic": "Sum",
+                "period": 60, "evaluation_periods": 1, "threshold": 1,
+                "comparison": "GreaterThanThreshold"},
+             "name": "late", "extra": [1, {"x": 2}], "region": "us-east-1", "kind": "alarm"},
             {"kind": "alarm", "region": "us-west-2", "name": "other", "spec": {"deep": [[{}]]}}
         ], "format_version": 1}"#;
         let (version, got) = entries(text.as_bytes(), Kind::Alarm, "us-east-1").unwrap();

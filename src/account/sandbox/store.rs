@@ -21,6 +21,7 @@
 //!
 //! This module does no validation of resources; it only stores them.
 
+use crate::account::spec::Spec;
 use crate::account::{AccountError, Kind, Resource};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ pub struct State {
 /// One stored resource: the `Resource` as the trait reports it, plus bookkeeping the
 /// simulation needs but the trait does not expose.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(from = "FlatEntry")]
+#[serde(try_from = "FlatEntry")]
 pub struct Entry {
     #[serde(flatten)]
     pub resource: Resource,
@@ -114,20 +115,24 @@ pub(super) struct FlatEntry {
     pub meta: Meta,
 }
 
-impl From<FlatEntry> for Entry {
-    fn from(e: FlatEntry) -> Entry {
-        Entry {
+impl TryFrom<FlatEntry> for Entry {
+    type Error = String;
+
+    fn try_from(e: FlatEntry) -> Result<Entry, String> {
+        let spec = Spec::from_value(e.kind, e.spec)
+            .map_err(|err| format!("`{}.{}.{}`: invalid spec: {err}", e.kind, e.region, e.name))?;
+        Ok(Entry {
             resource: Resource {
                 kind: e.kind,
                 region: e.region,
                 name: e.name,
                 id: e.id,
-                spec: e.spec,
+                spec,
                 tags: e.tags,
                 status: e.status,
             },
             meta: e.meta,
-        }
+        })
     }
 }
 
@@ -288,7 +293,7 @@ fn identifies(e: &Entry, id: &str) -> bool {
         Kind::ProvisionedThroughput | Kind::CustomModel => short == id || r.name == id,
         Kind::GuardrailVersion => false,
         Kind::InvocationLogging | Kind::Alarm | Kind::IamRole | Kind::IamPolicy => r.name == id,
-        Kind::ModelAccess | Kind::ModelAgreement | Kind::UseCase => false,
+        Kind::ModelAgreement | Kind::UseCase => false,
         Kind::EnforcedGuardrail => r.name == id,
     }
 }

@@ -54,7 +54,7 @@ fn grants_doc() -> Value {
         .iter()
         .find(|r| r.kind == Kind::IamRole)
         .unwrap();
-    role.spec["inline_policies"]["bedrockctl-grants"].clone()
+    role.spec.to_value()["inline_policies"]["bedrockctl-grants"].clone()
 }
 
 fn strings(v: &Value) -> Vec<&str> {
@@ -214,12 +214,12 @@ fn generated_policies_prove_and_lint_clean() {
                 .iter()
                 .any(|c| c.expect == crate::policy::prove::Expect::Deny));
             let text = serde_json::to_string_pretty(&doc).unwrap();
-            let ctx = crate::policy::LintContext {
+            let ctx = crate::lint::LintContext {
                 models: None,
                 today: "2026-01-01".into(),
                 boundary: false,
             };
-            let findings = crate::policy::lint_text(&text, &ctx).unwrap();
+            let findings = crate::lint::lint_text(&text, &ctx).unwrap();
             assert!(findings.is_empty(), "{findings:#?}");
         }
     }

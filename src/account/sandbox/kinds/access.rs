@@ -189,7 +189,7 @@ fn agreement_resource(a: &AgreementRecord, now: i64) -> Resource {
         region: a.region.clone(),
         name: a.model_id.clone(),
         id: Some(a.model_id.clone()),
-        spec: serde_json::to_value(spec).unwrap_or_default(),
+        spec: crate::account::spec::Spec::from(spec),
         tags: Default::default(),
         status: Some(
             if now >= a.ready_ms {
@@ -215,11 +215,10 @@ fn use_case_resource(u: &UseCaseRecord) -> Resource {
         region: GLOBAL.to_string(),
         name: USE_CASE_NAME.to_string(),
         id: Some(USE_CASE_NAME.to_string()),
-        spec: serde_json::to_value(UseCaseSpec {
+        spec: crate::account::spec::Spec::from(UseCaseSpec {
             form_data: u.form_data.clone(),
             wait_for: Vec::new(),
-        })
-        .unwrap_or_default(),
+        }),
         tags: Default::default(),
         status: None,
     }
@@ -470,11 +469,10 @@ fn put_enforced(
         region: region.to_string(),
         name: ENFORCED_NAME.to_string(),
         id: None,
-        spec: serde_json::to_value(EnforcedGuardrailSpec {
+        spec: crate::account::spec::Spec::from(EnforcedGuardrailSpec {
             guardrail: guardrail.clone(),
             version: spec.version.clone(),
-        })
-        .unwrap_or_default(),
+        }),
         tags: Default::default(),
         status: None,
     };
@@ -554,7 +552,7 @@ mod tests {
             region: region.into(),
             name: name.into(),
             id: None,
-            spec,
+            spec: crate::account::spec::Spec::from_value(kind, spec).unwrap(),
             tags: Default::default(),
             status: None,
         }

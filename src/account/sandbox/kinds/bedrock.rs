@@ -479,8 +479,12 @@ pub fn put_logging(
         let trusts_bedrock = role.is_some_and(|e| {
             e.resource
                 .spec
-                .get("assume_role_policy")
-                .is_some_and(|p| p.to_string().contains("bedrock.amazonaws.com"))
+                .as_kind::<crate::account::spec::IamRoleSpec>()
+                .is_some_and(|r| {
+                    r.assume_role_policy
+                        .to_string()
+                        .contains("bedrock.amazonaws.com")
+                })
         });
         if !trusts_bedrock {
             return Err(AccountError::validation(

@@ -7,6 +7,7 @@
 use super::{arn_for, parse_spec, to_value, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
+use crate::account::spec::KindSpec;
 use crate::account::spec::{
     GuardrailSpec, GuardrailVersionSpec, Normalize, FILTER_TYPES, PII_ACTIONS, PII_TYPES, STRENGTHS,
 };
@@ -193,19 +194,9 @@ pub fn update(state: &mut State, ctx: &Ctx, idx: usize, d: &Resource) -> Result<
         let arn = live.id.clone().unwrap_or_default();
         for e in &mut state.resources {
             if e.resource.kind == Kind::GuardrailVersion && version_of(e) == Some(arn.as_str()) {
-                let n = e
-                    .resource
-                    .spec
-                    .get("version")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                e.resource.name = format!("{}:{n}", d.name);
-                if let Some(obj) = e.resource.spec.as_object_mut() {
-                    obj.insert(
-                        "guardrail".into(),
-                        serde_json::Value::String(d.name.clone()),
-                    );
+                if let Some(v) = GuardrailVersionSpec::of_mut(&mut e.resource.spec) {
+                    v.guardrail = d.name.clone();
+                    e.resource.name = format!("{}:{}", d.name, v.version);
                 }
             }
         }

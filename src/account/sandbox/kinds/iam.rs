@@ -291,11 +291,10 @@ pub fn check_policy_delete(state: &State, idx: usize) -> Result<(), AccountError
     let users: Vec<&str> = state
         .of_kind(Kind::IamRole, GLOBAL)
         .filter(|e| {
-            let s = &e.resource.spec;
-            s.get("permissions_boundary").and_then(|b| b.as_str()) == Some(arn.as_str())
-                || s.get("managed_policies")
-                    .and_then(|m| m.as_array())
-                    .is_some_and(|m| m.iter().any(|a| a.as_str() == Some(arn.as_str())))
+            e.resource.spec.as_kind::<IamRoleSpec>().is_some_and(|s| {
+                s.permissions_boundary.as_deref() == Some(arn.as_str())
+                    || s.managed_policies.contains(&arn)
+            })
         })
         .map(|e| e.resource.name.as_str())
         .collect();
@@ -334,7 +333,8 @@ pub fn principal_policies(
         state
             .of_kind(Kind::IamPolicy, GLOBAL)
             .find(|p| p.resource.id.as_deref() == Some(arn))
-            .and_then(|p| p.resource.spec.get("document").cloned())
+            .and_then(|p| p.resource.spec.as_kind::<IamPolicySpec>())
+            .map(|p| p.document.clone())
             .or_else(|| state.aws_managed_policies.get(arn).cloned())
     };
     let mut identity: Vec<(String, serde_json::Value)> = spec.inline_policies.into_iter().collect();

@@ -13,6 +13,7 @@ pub mod guardrail;
 pub mod iam;
 
 use super::store::{Entry, Meta, State, TokenRecord};
+use crate::account::spec::{KindSpec, Spec};
 use crate::account::{AccountError, Kind, Resource, GLOBAL};
 use crate::catalog;
 use sha2::{Digest, Sha256};
@@ -79,7 +80,6 @@ pub fn create(
         None
     };
     let id = match desired.kind {
-        Kind::ModelAccess => return Err(read_only("CreateModelAccess")),
         Kind::CustomModel => return Err(read_only("CreateModelCustomizationJob")),
         Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
             return access::create(state, ctx, &desired)
@@ -144,7 +144,7 @@ pub fn update(
         .map(|e| e.resource.tags.clone())
         .unwrap_or_default();
     match live.kind {
-        Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
+        Kind::CustomModel => return Err(read_only(op)),
         Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
             return access::update(state, ctx, live, desired)
         }
@@ -195,7 +195,7 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         .position(live.kind, region, id)
         .ok_or_else(|| not_found(op, live.kind, id))?;
     match live.kind {
-        Kind::ModelAccess | Kind::CustomModel => return Err(read_only(op)),
+        Kind::CustomModel => return Err(read_only(op)),
         Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
             return access::delete(state, live)
         }
@@ -269,8 +269,8 @@ pub fn adopt_seeded(state: &mut State, mut r: Resource, now: i64) -> Result<(), 
             meta.ready_ms = Some(now);
             meta.commitment_expires_ms = r
                 .spec
-                .get("commitment_expiration")
-                .and_then(|v| v.as_str())
+                .as_kind::<crate::account::spec::ProvisionedThroughputSpec>()
+                .and_then(|p| p.commitment_expiration.as_deref())
                 .and_then(super::clock::parse_rfc3339);
         }
         Kind::Guardrail => {
@@ -313,11 +313,9 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
         Kind::InvocationLogging => "default".to_string(),
         // Versions get `<guardrail ARN>:<n>` from their guardrail.
         Kind::CustomModel => format!("arn:{partition}:bedrock:{region}:{acct}:custom-model/{name}"),
-        Kind::GuardrailVersion
-        | Kind::ModelAccess
-        | Kind::ModelAgreement
-        | Kind::UseCase
-        | Kind::EnforcedGuardrail => name.to_string(),
+        Kind::GuardrailVersion | Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            name.to_string()
+        }
     }
 }
 
@@ -337,14 +335,22 @@ fn new_short_id(state: &mut State, kind: Kind, region: &str, name: &str) -> Stri
         .collect()
 }
 
+/// Whether the service's create call takes a client request token.
 fn takes_token(kind: Kind) -> bool {
-    matches!(
-        kind,
+    match kind {
         Kind::ProvisionedThroughput
-            | Kind::Guardrail
-            | Kind::GuardrailVersion
-            | Kind::InferenceProfile
-    )
+        | Kind::Guardrail
+        | Kind::GuardrailVersion
+        | Kind::InferenceProfile => true,
+        Kind::InvocationLogging
+        | Kind::Alarm
+        | Kind::IamRole
+        | Kind::IamPolicy
+        | Kind::CustomModel
+        | Kind::ModelAgreement
+        | Kind::UseCase
+        | Kind::EnforcedGuardrail => false,
+    }
 }
 
 /// What identifies "the same request" for a reused token.
@@ -352,10 +358,9 @@ fn token_subject(desired: &Resource) -> String {
     if desired.kind == Kind::GuardrailVersion {
         desired
             .spec
-            .get("guardrail")
-            .and_then(|g| g.as_str())
+            .as_kind::<crate::account::spec::GuardrailVersionSpec>()
+            .map(|v| v.guardrail.clone())
             .unwrap_or_default()
-            .to_string()
     } else {
         desired.name.clone()
     }
@@ -379,7 +384,6 @@ fn check_region(op: &str, region: &str) -> Result<(), AccountError> {
 
 pub fn create_operation(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "CreateFoundationModelAgreement",
         Kind::ProvisionedThroughput => "CreateProvisionedModelThroughput",
         Kind::Guardrail => "CreateGuardrail",
         Kind::GuardrailVersion => "CreateGuardrailVersion",
@@ -397,7 +401,6 @@ pub fn create_operation(kind: Kind) -> &'static str {
 
 pub fn update_operation(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "CreateFoundationModelAgreement",
         Kind::ProvisionedThroughput => "UpdateProvisionedModelThroughput",
         Kind::Guardrail | Kind::GuardrailVersion => "UpdateGuardrail",
         Kind::InferenceProfile => "TagResource",
@@ -414,7 +417,6 @@ pub fn update_operation(kind: Kind) -> &'static str {
 
 pub fn delete_operation(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "DeleteFoundationModelAgreement",
         Kind::ProvisionedThroughput => "DeleteProvisionedModelThroughput",
         Kind::Guardrail | Kind::GuardrailVersion => "DeleteGuardrail",
         Kind::InferenceProfile => "DeleteInferenceProfile",
@@ -431,7 +433,6 @@ pub fn delete_operation(kind: Kind) -> &'static str {
 
 pub fn get_operation(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "GetFoundationModelAvailability",
         Kind::ProvisionedThroughput => "GetProvisionedModelThroughput",
         Kind::Guardrail | Kind::GuardrailVersion => "GetGuardrail",
         Kind::InferenceProfile => "GetInferenceProfile",
@@ -448,7 +449,6 @@ pub fn get_operation(kind: Kind) -> &'static str {
 
 pub fn list_operation(kind: Kind) -> &'static str {
     match kind {
-        Kind::ModelAccess => "ListFoundationModels",
         Kind::ProvisionedThroughput => "ListProvisionedModelThroughputs",
         Kind::Guardrail | Kind::GuardrailVersion => "ListGuardrails",
         Kind::InferenceProfile => "ListInferenceProfiles",
@@ -499,25 +499,22 @@ fn internal(op: &str) -> AccountError {
     )
 }
 
-/// Deserialize a resource's spec into its typed shape, as ValidationException.
-pub fn parse_spec<T: serde::de::DeserializeOwned>(
-    op: &str,
-    r: &Resource,
-) -> Result<T, AccountError> {
-    serde_json::from_value(r.spec.clone()).map_err(|e| {
-        AccountError::validation(op, format!("invalid {} spec for `{}`: {e}", r.kind, r.name))
+/// The typed spec of `r`, as ValidationException when `r` is of another kind.
+pub fn parse_spec<T: KindSpec>(op: &str, r: &Resource) -> Result<T, AccountError> {
+    T::of(&r.spec).cloned().ok_or_else(|| {
+        AccountError::validation(
+            op,
+            format!(
+                "invalid {} spec for `{}`: a {} spec",
+                r.kind,
+                r.name,
+                r.spec.kind()
+            ),
+        )
     })
 }
 
-pub fn to_value<T: serde::Serialize>(
-    op: &str,
-    spec: &T,
-) -> Result<serde_json::Value, AccountError> {
-    serde_json::to_value(spec).map_err(|e| {
-        AccountError::new(
-            op,
-            "InternalServerException",
-            format!("cannot store spec: {e}"),
-        )
-    })
+/// A typed spec as a resource's spec (infallible; kept fallible for its callers).
+pub fn to_value<T: KindSpec>(_op: &str, spec: &T) -> Result<Spec, AccountError> {
+    Ok(spec.clone().into())
 }

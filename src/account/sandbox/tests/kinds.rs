@@ -36,16 +36,22 @@ async fn guardrail_crud_and_validation() {
 
     // Update the draft in place.
     let mut want = g.clone();
-    want.spec["blocked_input_message"] = json!("No.");
+    want.spec = want
+        .spec
+        .edit(|v| v["blocked_input_message"] = json!("No."))
+        .unwrap();
     want.tags.insert("team".into(), "ml".into());
     let u = sb.update(&g, &want).await.unwrap();
     assert_eq!(u.id, g.id);
-    assert_eq!(u.spec["blocked_input_message"], "No.");
+    assert_eq!(u.spec.to_value()["blocked_input_message"], "No.");
     // Lists come back in canonical order whatever order they were sent in.
     let mut shuffled = u.clone();
-    shuffled.spec["custom_words"] = json!(["zeta", "alpha"]);
+    shuffled.spec = shuffled
+        .spec
+        .edit(|v| v["custom_words"] = json!(["zeta", "alpha"]))
+        .unwrap();
     let s = sb.update(&u, &shuffled).await.unwrap();
-    assert_eq!(s.spec["custom_words"], json!(["alpha", "zeta"]));
+    assert_eq!(s.spec.to_value()["custom_words"], json!(["alpha", "zeta"]));
     assert_eq!(u.tags.get("team").map(String::as_str), Some("ml"));
 
     // Duplicate name → ConflictException.
@@ -114,7 +120,7 @@ async fn guardrail_versions_snapshot_the_draft() {
     );
     let v1 = sb.create(&ask, "v-tok-1").await.unwrap();
     assert_eq!(v1.name, "safety:1");
-    assert_eq!(v1.spec["version"], "1");
+    assert_eq!(v1.spec.to_value()["version"], "1");
     assert_eq!(
         v1.id.as_deref(),
         Some(format!("{}:1", g.id.as_deref().unwrap()).as_str())
@@ -123,19 +129,28 @@ async fn guardrail_versions_snapshot_the_draft() {
     assert_eq!(sb.create(&ask, "v-tok-1").await.unwrap(), v1);
 
     let mut draft = g.clone();
-    draft.spec["blocked_output_message"] = json!("Changed.");
+    draft.spec = draft
+        .spec
+        .edit(|v| v["blocked_output_message"] = json!("Changed."))
+        .unwrap();
     sb.update(&g, &draft).await.unwrap();
     let v2 = sb.create(&ask, "v-tok-2").await.unwrap();
     assert_eq!(v2.name, "safety:2");
-    assert_eq!(v2.spec["snapshot"]["blocked_output_message"], "Changed.");
     assert_eq!(
-        v1.spec["snapshot"]["blocked_output_message"],
+        v2.spec.to_value()["snapshot"]["blocked_output_message"],
+        "Changed."
+    );
+    assert_eq!(
+        v1.spec.to_value()["snapshot"]["blocked_output_message"],
         "Sorry, I can't answer that."
     );
 
     // Versions are immutable.
     let mut changed = v1.clone();
-    changed.spec["snapshot"]["blocked_input_message"] = json!("x");
+    changed.spec = changed
+        .spec
+        .edit(|v| v["snapshot"]["blocked_input_message"] = json!("x"))
+        .unwrap();
     let e = sb.update(&v1, &changed).await.unwrap_err();
     assert_eq!(e.code, "ValidationException");
 
@@ -194,7 +209,7 @@ async fn provisioned_throughput_lifecycle() {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     );
     assert_eq!(pt.status.as_deref(), Some("Creating"));
-    assert!(pt.spec.get("commitment_expiration").is_none());
+    assert!(pt.spec.to_value().get("commitment_expiration").is_none());
     let sb = later(&sb, 200);
     let live = sb
         .get(Kind::ProvisionedThroughput, R, "lite-pt")
@@ -206,19 +221,25 @@ async fn provisioned_throughput_lifecycle() {
     // Rename and same-family model change are in place; units are not.
     let mut want = live.clone();
     want.name = "lite-pt-2".into();
-    want.spec["model_id"] = json!("amazon.nova-lite-v1:0:300k");
+    want.spec = want
+        .spec
+        .edit(|v| v["model_id"] = json!("amazon.nova-lite-v1:0:300k"))
+        .unwrap();
     let u = sb.update(&live, &want).await.unwrap();
     assert_eq!(
         (u.name.as_str(), u.id.as_deref()),
         ("lite-pt-2", Some(id.as_str()))
     );
     let mut more = u.clone();
-    more.spec["model_units"] = json!(2);
+    more.spec = more.spec.edit(|v| v["model_units"] = json!(2)).unwrap();
     let e = sb.update(&u, &more).await.unwrap_err();
     assert_eq!(e.code, "ValidationException");
     assert!(e.message.contains("cannot be updated"), "{}", e.message);
     let mut other = u.clone();
-    other.spec["model_id"] = json!("amazon.nova-pro-v1:0");
+    other.spec = other
+        .spec
+        .edit(|v| v["model_id"] = json!("amazon.nova-pro-v1:0"))
+        .unwrap();
     let e = sb.update(&u, &other).await.unwrap_err();
     assert!(e.message.contains("same foundation model"), "{}", e.message);
 
@@ -294,7 +315,7 @@ async fn provisioned_throughput_rules() {
         )
         .await
         .unwrap();
-    let exp = pt.spec["commitment_expiration"]
+    let exp = pt.spec.to_value()["commitment_expiration"]
         .as_str()
         .unwrap()
         .to_string();
@@ -458,7 +479,10 @@ async fn inference_profile_rules() {
         Some("42")
     );
     let mut moved = p.clone();
-    moved.spec["description"] = json!("other");
+    moved.spec = moved
+        .spec
+        .edit(|v| v["description"] = json!("other"))
+        .unwrap();
     assert_eq!(
         sb.update(&p, &moved).await.unwrap_err().code,
         "ValidationException"
@@ -499,7 +523,7 @@ async fn invocation_logging_needs_a_role_bedrock_can_assume() {
         .unwrap();
     let all = sb.list(Kind::InvocationLogging, R).await.unwrap();
     assert_eq!(all.len(), 1);
-    assert_eq!(all[0].spec["image"], true);
+    assert_eq!(all[0].spec.to_value()["image"], true);
     let nothing =
         json!({"text": true, "image": false, "embedding": false, "video": false, "audio": false});
     assert_eq!(
@@ -539,7 +563,7 @@ async fn alarms_upsert_and_validate() {
     again.tags.insert("new".into(), "tag".into());
     let b = sb.create(&again, "").await.unwrap();
     assert_eq!(b.id, a.id);
-    assert_eq!(b.spec["period"], 300);
+    assert_eq!(b.spec.to_value()["period"], 300);
     assert!(!b.tags.contains_key("new"));
     assert_eq!(sb.list(Kind::Alarm, R).await.unwrap().len(), 1);
     // update sets tags too.
@@ -707,12 +731,21 @@ async fn iam_roles_and_policies() {
 
     // Update: detach, then the policy can go; then the role.
     let mut want = r.clone();
-    want.spec["managed_policies"] = json!([]);
-    want.spec["permissions_boundary"] = serde_json::Value::Null;
+    want.spec = want
+        .spec
+        .edit(|v| v["managed_policies"] = json!([]))
+        .unwrap();
+    want.spec = want
+        .spec
+        .edit(|v| v["permissions_boundary"] = serde_json::Value::Null)
+        .unwrap();
     let r2 = sb.update(&r, &want).await.unwrap();
-    assert_eq!(r2.spec["managed_policies"], json!([]));
+    assert_eq!(r2.spec.to_value()["managed_policies"], json!([]));
     let mut newdoc = p.clone();
-    newdoc.spec["document"]["Statement"][0]["Action"] = json!("bedrock:Converse*");
+    newdoc.spec = newdoc
+        .spec
+        .edit(|v| v["document"]["Statement"][0]["Action"] = json!("bedrock:Converse*"))
+        .unwrap();
     sb.update(&p, &newdoc).await.unwrap();
     sb.delete(&p).await.unwrap();
     sb.delete(&r2).await.unwrap();

@@ -38,7 +38,7 @@ fn res(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Resourc
         region: region.into(),
         name: name.into(),
         id: None,
-        spec,
+        spec: crate::account::spec::Spec::from_value(kind, spec).unwrap(),
         tags,
         status: None,
     }
@@ -266,20 +266,8 @@ async fn bad_fault_env_fails_open() {
 }
 
 #[tokio::test]
-async fn model_access_is_read_only_and_unknown_regions_refused() {
+async fn unknown_regions_refused() {
     let (_d, sb) = sandbox();
-    let e = err(sb.create(
-        &res(
-            Kind::ModelAccess,
-            R,
-            "m",
-            json!({"model_id": "x", "via": "on_demand"}),
-        ),
-        "",
-    ))
-    .await;
-    assert_eq!(e.code, "ValidationException");
-    assert!(sb.list(Kind::ModelAccess, R).await.unwrap().is_empty());
     let e = err(sb.create(&res(Kind::Alarm, "us-east-9", "a", alarm_spec(60, 1)), "")).await;
     assert_eq!(e.code, "UnknownEndpoint");
     let e = err(sb.create(
@@ -567,7 +555,7 @@ async fn cached_state_follows_writes_of_other_handles() {
         .unwrap();
     assert_eq!(len(), before);
     let seen = a.list(Kind::Alarm, R).await.unwrap();
-    assert_eq!(seen[0].spec["evaluation_periods"], json!(2));
+    assert_eq!(seen[0].spec.to_value()["evaluation_periods"], json!(2));
 }
 
 /// A refused update may have changed the in-memory state before failing; the next

@@ -10,12 +10,12 @@
 //! (the caller), https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html
 
 use super::access::{legs_for, meets, AccessModel, CheckResult, Leg, LegResult};
-use super::context::{Context, Value};
-use super::eval::{evaluate, Decision, Reason, Request};
-use super::pattern::ArnParts;
 use crate::account::SimulateRequest;
 use crate::catalog::catalog;
 use crate::config::{AccessCheck, BatchCheck};
+use crate::iam::context::{Context, Value};
+use crate::iam::eval::{evaluate, Decision, Reason, Request};
+use crate::iam::pattern::ArnParts;
 use crate::policy::generate::parse_s3_uri;
 use std::collections::BTreeMap;
 

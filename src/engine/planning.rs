@@ -103,10 +103,11 @@ async fn check_custom_models(
     let regions: BTreeSet<&str> = wanted.iter().map(|p| p.region.value.as_str()).collect();
     let mut known = BTreeSet::new();
     for region in regions {
-        let models =
-            super::retry::with_retry(&exec.retry, || account.list(Kind::CustomModel, region))
-                .await
-                .map_err(|e| ApplyError::read(&format!("`custom_model` in `{region}`"), e))?;
+        let models = crate::account::retry::with_retry(&exec.retry, || {
+            account.list(Kind::CustomModel, region)
+        })
+        .await
+        .map_err(|e| ApplyError::read(&format!("`custom_model` in `{region}`"), e))?;
         known.extend(models.into_iter().filter_map(|m| m.id));
     }
     for p in wanted {

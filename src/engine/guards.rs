@@ -4,6 +4,7 @@
 //! Refusals are whole (design.md): every refusal is collected, and one refusal stops the
 //! entire apply before the first call that changes anything.
 
+use crate::account::spec::ProvisionedThroughputSpec;
 use crate::account::{Kind, Resource, TAG_PREVENT_DESTROY};
 use crate::plan::{Action, Plan, Snapshot};
 use std::collections::BTreeSet;
@@ -107,11 +108,12 @@ pub fn refused(plan: &Plan, snap: &Snapshot, ctx: &GuardContext<'_>) -> Vec<Refu
 
 /// `Some(description)` while a throughput's commitment has not ended.
 fn in_commitment(r: &Resource, now: &str) -> Option<String> {
-    let commitment = r.spec.get("commitment").and_then(|v| v.as_str())?;
+    let pt = r.spec.as_kind::<ProvisionedThroughputSpec>()?;
+    let commitment = pt.commitment.as_str();
     if commitment.is_empty() || commitment == "none" {
         return None;
     }
-    match r.spec.get("commitment_expiration").and_then(|v| v.as_str()) {
+    match pt.commitment_expiration.as_deref() {
         // RFC 3339 UTC timestamps of the same shape order lexicographically.
         Some(end) if end <= now => None,
         Some(end) => Some(format!("`{commitment}` until {end}")),
@@ -136,6 +138,7 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::spec::Spec;
     use crate::plan::Change;
     use serde_json::json;
     use std::collections::BTreeMap;
@@ -150,8 +153,12 @@ mod tests {
             region: "us-east-1".into(),
             name: "p".into(),
             id: Some("arn:p".into()),
-            spec: json!({"model_id": "m", "model_units": 1, "commitment": commitment,
-                "commitment_expiration": end}),
+            spec: Spec::from_value(
+                Kind::ProvisionedThroughput,
+                json!({"model_id": "m", "model_units": 1, "commitment": commitment,
+                    "commitment_expiration": end}),
+            )
+            .unwrap(),
             tags,
             status: None,
         }

@@ -15,13 +15,13 @@
 
 use super::progress::Reporter;
 use super::refresh::Limits;
-use super::retry::{with_retry, RetryPolicy};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind, Resource};
 use crate::plan::applied::stamp;
 use crate::plan::diff::{attr_changes, normalized};
 use crate::plan::saved::hex;
 use crate::plan::{Action, Plan};
-use crate::policy::refs::{substitute, REF_KINDS};
+use crate::policy::refs::REF_KINDS;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -73,24 +73,20 @@ struct Step {
     op: Op,
 }
 
-/// Place on the dependency ladder: a kind may refer to kinds of lower rank only.
-fn rank(kind: Kind) -> u8 {
-    match kind {
-        // An agreement after the use-case form (both gate the model's availability).
-        Kind::IamRole | Kind::GuardrailVersion | Kind::ModelAgreement => 1,
-        // The enforced guardrail names a version published in the step before.
-        Kind::InvocationLogging | Kind::EnforcedGuardrail => 2,
-        _ => 0,
-    }
+/// Rungs of the dependency ladder (`kinds::KindDef::rank` is below this).
+pub const RANKS: usize = 3;
+
+fn rank(kind: Kind) -> usize {
+    usize::from(crate::kinds::def(kind).rank()).min(RANKS - 1)
 }
 
 /// The steps of a plan in stages; each stage runs after the previous one finished.
 fn stages(plan: &Plan) -> Vec<Vec<Step>> {
-    let mut replace_deletes: [Vec<Step>; 3] = Default::default();
-    let mut forward: [Vec<Step>; 3] = Default::default();
-    let mut deletes: [Vec<Step>; 3] = Default::default();
+    let mut replace_deletes: [Vec<Step>; RANKS] = Default::default();
+    let mut forward: [Vec<Step>; RANKS] = Default::default();
+    let mut deletes: [Vec<Step>; RANKS] = Default::default();
     for c in plan.actionable() {
-        let r = rank(c.kind) as usize;
+        let r = rank(c.kind);
         let step = |op: Op| Step {
             address: c.address(),
             action: c.action,
@@ -136,7 +132,7 @@ pub fn idempotency_token(stack: &str, desired: &Resource) -> String {
     h.update([0]);
     h.update(desired.address().as_bytes());
     h.update([0]);
-    h.update(normalized(desired).spec.to_string().as_bytes());
+    h.update(normalized(desired).spec.to_value().to_string().as_bytes());
     hex(&h.finalize())
 }
 
@@ -211,7 +207,7 @@ fn resolve(step: &mut Step, known: &BTreeMap<String, String>) {
         Op::Create(d) | Op::Update(_, d) => d,
         Op::Delete(_) => return,
     };
-    substitute(&mut desired.spec, known);
+    crate::policy::refs::substitute_spec(&mut desired.spec, known);
     *desired = stamp(desired.clone());
 }
 
@@ -243,7 +239,7 @@ async fn run_step(
 ) -> Result<Option<String>, String> {
     let fmt = |e: AccountError| format!("{e}");
     if let Op::Create(d) | Op::Update(_, d) = &step.op {
-        if let Some(addr) = crate::policy::refs::first_placeholder(&d.spec) {
+        if let Some(addr) = crate::policy::refs::spec_placeholder(&d.spec) {
             return Err(format!(
                 "refers to `{addr}`, whose ARN is not known: it was neither in the account when planned nor created by this apply"
             ));
@@ -395,7 +391,7 @@ mod tests {
             region: "us-east-1".into(),
             name: name.into(),
             id: Some("x".into()),
-            spec: json!({}),
+            spec: crate::account::spec::Spec::empty(kind),
             tags: Default::default(),
             status: None,
         };
@@ -454,7 +450,10 @@ mod tests {
         let a = idempotency_token("s", &r);
         assert_eq!(a, idempotency_token("s", &r));
         assert_ne!(a, idempotency_token("t", &r));
-        r.spec = json!({"blocked_input_message": "x"});
+        r.spec = r
+            .spec
+            .edit(|v| v["blocked_input_message"] = json!("x"))
+            .unwrap();
         assert_ne!(a, idempotency_token("s", &r));
     }
 }

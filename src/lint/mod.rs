@@ -16,6 +16,7 @@ mod iam_names;
 mod match_;
 mod models;
 mod names;
+pub mod render;
 
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy};
@@ -380,7 +381,7 @@ fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
     if cfg.access_checks.iter().all(|c| c.batch.is_none()) {
         return;
     }
-    let model = crate::iam::access::AccessModel::from_config(cfg, account, None);
+    let model = crate::check::access::AccessModel::from_config(cfg, account, None);
     for c in &cfg.access_checks {
         // A check expecting a deny documents a job that must not work.
         let Some(b) = c
@@ -390,7 +391,7 @@ fn batch_outputs(cfg: &Config, account: &str, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let r = crate::iam::batch_check::run(&model, c, b);
+        let r = crate::check::batch_check::run(&model, c, b);
         // The decomposition ends with the output's PutObject and ListBucket.
         let n = r.legs.len();
         let blocked = n >= 2
@@ -524,7 +525,8 @@ pub fn lint_config(
                 match p {
                     RolePolicy::File(f) => files.push((f.source, false)),
                     RolePolicy::Grants { grants, span } => {
-                        let document = super::generate::grants_document(cfg, grants, account);
+                        let document =
+                            crate::policy::generate::grants_document(cfg, grants, account);
                         let text = serde_json::to_string_pretty(&document).unwrap_or_default();
                         // Generated text: keep the findings that are about the grant
                         // itself, at the grants block.
@@ -547,7 +549,7 @@ pub fn lint_config(
                         for g in grants.iter().filter(|g| g.provisioned.is_none()) {
                             let wide = g.invoke.iter().any(|id| {
                                 !id.value.starts_with("arn:")
-                                    && super::generate::via_for(cfg, g, &id.value)
+                                    && crate::policy::generate::via_for(cfg, g, &id.value)
                                         == crate::config::Via::Provisioned
                             });
                             if wide {

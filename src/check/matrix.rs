@@ -11,12 +11,12 @@
 //! Rendering lives in [`super::matrix_text`] (terminal) and `crate::report` (HTML).
 
 use super::access::{leg_context, legs_for, profile_legs, AccessModel, Leg, RoleAccess};
-use super::context::{Context, Principal};
-use super::eval::{evaluate, Decision, Outcome, PolicyType, Reason, Request};
-use super::pattern::ArnParts;
-use super::policy::Effect;
 use crate::catalog::catalog;
 use crate::config::{Config, RolePolicy, Via};
+use crate::iam::context::{Context, Principal};
+use crate::iam::eval::{evaluate, Decision, Outcome, PolicyType, Reason, Request};
+use crate::iam::pattern::ArnParts;
+use crate::iam::policy::Effect;
 use crate::policy::generate::{guardrail_resources, requires_guardrail};
 use crate::policy::StackRefs;
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! (see `plan::applied`): written after apply changed the resource, read back before
 //! planning compares it.
 
-use super::retry::{with_retry, RetryPolicy};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, Kind, Resource, GLOBAL};
 use crate::plan::applied::{fingerprint, record_holder, record_key, TAG_APPLIED};
 use std::collections::BTreeMap;

@@ -5,10 +5,10 @@
 //! `bedrockctl check` and the end of `apply` share this, so both prove access the same
 //! way (design.md: `apply` exits 3 when the changes were made but a check fails).
 
-use super::retry::{with_retry, RetryPolicy};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind};
+use crate::check::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
 use crate::config::Config;
-use crate::iam::access::{self, AccessModel, CheckResult, DEFAULT_ACCOUNT};
 use crate::policy::StackRefs;
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! GitHub code scanning (rules with ids, help and default levels; results with a
 //! physical location). Text output is `Diagnostic::render`.
 
-use super::lint::{doc_path, RULES};
+use super::{doc_path, RULES};
 use crate::diag::{Diagnostic, Severity};
 use crate::span::SourceMap;
 use serde_json::{json, Value};

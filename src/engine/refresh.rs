@@ -4,8 +4,8 @@
 //! This is the I/O half of planning; `plan` itself only sees the resulting [`Snapshot`].
 //! Nothing outside the scope is read, so an unmanaged kind calls no API at all.
 
-use super::retry::{with_retry, RetryPolicy};
 use super::ApplyError;
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, Kind, ModelStatus, Resource};
 use crate::plan::{Scope, Snapshot};
 use std::collections::HashMap;
@@ -173,7 +173,7 @@ pub async fn inventory(
 ) -> Result<Vec<Resource>, ApplyError> {
     let mut scope = Scope::default();
     for kind in Kind::ALL {
-        if kind == Kind::ModelAccess || super::access::is_access_kind(kind) {
+        if super::access::is_access_kind(kind) {
             continue;
         }
         if kind.is_global() {

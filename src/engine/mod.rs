@@ -7,17 +7,15 @@
 //! the pure `plan` module from what is read here.
 
 pub mod access;
-pub mod checks;
 pub mod execute;
 pub mod guards;
 pub mod planning;
 pub mod progress;
 mod record;
 pub mod refresh;
-pub mod retry;
 
-pub use checks::{post_apply_checks, ChecksOutcome};
-pub use execute::{execute, ExecOptions, Outcome};
+pub use crate::check::post_apply::{post_apply_checks, ChecksOutcome};
+pub use execute::{execute, ExecOptions, Outcome, RANKS};
 pub use planning::plan_config;
 pub use refresh::{inventory, refresh, Limits};
 

@@ -8,13 +8,13 @@
 //! leg must allow. `--simulate` asks IAM the same legs; this module builds those
 //! questions and compares the answers, the caller does the I/O.
 
-use super::compile::CompiledPolicy;
-use super::context::{Context, Principal, Value};
-use super::eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
-use super::pattern::ArnParts;
 use crate::account::{Kind, OrgPolicies, PrincipalPolicies, SimulateRequest, SimulateResult};
 use crate::catalog::catalog;
 use crate::config::{AccessCheck, Config, ContextValue, Expect, RolePolicy};
+use crate::iam::compile::CompiledPolicy;
+use crate::iam::context::{Context, Principal, Value};
+use crate::iam::eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
+use crate::iam::pattern::ArnParts;
 use crate::policy::arn::{foundation_model_arn, inference_profile_arn};
 use crate::policy::generate::profile_routes;
 use crate::policy::{grants_document_with, StackRefs};
@@ -55,7 +55,7 @@ fn compile_doc(
     what: &str,
     problems: &mut Vec<String>,
 ) -> Option<CompiledPolicy> {
-    match super::compile_value(doc) {
+    match crate::iam::compile_value(doc) {
         Ok(p) => Some(p),
         Err(errs) => {
             let first = errs
@@ -503,7 +503,7 @@ pub struct LegResult {
     pub leg: Leg,
     pub outcome: Outcome,
     /// `(policy_type, policy_index, statement label, effect)`.
-    pub reasons: Vec<(PolicyType, u32, String, super::Effect)>,
+    pub reasons: Vec<(PolicyType, u32, String, crate::iam::Effect)>,
     pub simulated: Option<Decision>,
 }
 

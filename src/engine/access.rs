@@ -5,9 +5,9 @@
 //! Offers are read only for `access: manage` models that have no agreement yet, so a
 //! converged account costs no extra call beyond the model statuses planning reads.
 
-use super::retry::{with_retry, RetryPolicy};
 use super::{ApplyError, ExecOptions, Planned};
 use crate::account::access::{EnforcedGuardrailSpec, LATEST_VERSION};
+use crate::account::retry::{with_retry, RetryPolicy};
 use crate::account::{Account, AccountError, Kind, Resource, GLOBAL};
 use crate::config::Config;
 use crate::plan::access::{
@@ -166,9 +166,8 @@ pub async fn wait_form_models(
     desired: &Resource,
     opts: &ExecOptions,
 ) -> Result<(), String> {
-    let Ok(spec) =
-        serde_json::from_value::<crate::account::access::UseCaseSpec>(desired.spec.clone())
-    else {
+    use crate::account::spec::KindSpec;
+    let Some(spec) = crate::account::access::UseCaseSpec::of(&desired.spec) else {
         return Ok(());
     };
     for w in &spec.wait_for {
@@ -180,7 +179,7 @@ pub async fn wait_form_models(
             region: region.to_string(),
             name: model.to_string(),
             id: None,
-            spec: serde_json::Value::Null,
+            spec: crate::account::spec::Spec::empty(Kind::ModelAgreement),
             tags: Default::default(),
             status: None,
         };
@@ -199,7 +198,8 @@ pub async fn resolve_version(
     if desired.kind != Kind::EnforcedGuardrail {
         return Ok(());
     }
-    let Ok(mut spec) = serde_json::from_value::<EnforcedGuardrailSpec>(desired.spec.clone()) else {
+    use crate::account::spec::KindSpec;
+    let Some(mut spec) = EnforcedGuardrailSpec::of(&desired.spec).cloned() else {
         return Ok(());
     };
     if spec.version != LATEST_VERSION {
@@ -223,7 +223,7 @@ pub async fn resolve_version(
             )
         })?;
     spec.version = latest.to_string();
-    desired.spec = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+    desired.spec = spec.into();
     Ok(())
 }
 

@@ -1,0 +1,80 @@
+//! `guardrail_version`: a numbered snapshot of a guardrail's draft, named
+//! `GUARDRAIL:N`; created and deleted, never updated.
+
+use super::{with, Cx, KindDef, Ownership};
+use crate::account::spec::{GuardrailVersionSpec, Normalize, Spec};
+use crate::account::{Kind, Resource};
+use crate::config::Config;
+use std::collections::BTreeMap;
+
+pub struct Def;
+
+impl KindDef for Def {
+    fn kind(&self) -> Kind {
+        Kind::GuardrailVersion
+    }
+
+    // Listed wherever guardrails are.
+    fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
+        super::guardrail::Def.declared(cfg)
+    }
+
+    fn desired(&self, cx: &Cx<'_>) -> Vec<Resource> {
+        let mut out = Vec::new();
+        for g in cx
+            .cfg
+            .guardrails
+            .iter()
+            .flatten()
+            .filter(|g| g.publish_version)
+        {
+            // The version number is the service's; the diff matches versions by content.
+            let v = GuardrailVersionSpec {
+                guardrail: g.name.value.clone(),
+                version: String::new(),
+                snapshot: super::guardrail::spec_of(g),
+            };
+            let tags = cx.owned_tags(&BTreeMap::new(), false);
+            for region in &g.regions {
+                out.push(cx.resource(v.clone(), &region.value, &g.name.value, tags.clone()));
+            }
+        }
+        out
+    }
+
+    fn normalize(&self, spec: &mut Spec) {
+        with(spec, |v: &mut GuardrailVersionSpec| {
+            v.snapshot.normalize();
+            // Not an API field: a version captures the draft, not how it was published.
+            v.snapshot.publish_version = false;
+            // The number is the service's; versions are matched by content.
+            v.version.clear();
+        });
+    }
+
+    // A version is a snapshot; nothing edits it.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &["guardrail", "snapshot"]
+    }
+
+    fn taggable(&self) -> bool {
+        false
+    }
+
+    fn takes_token(&self) -> bool {
+        true
+    }
+
+    // Published after its guardrail's draft is written.
+    fn rank(&self) -> u8 {
+        1
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Parent
+    }
+
+    fn config_section(&self) -> &'static str {
+        "guardrails"
+    }
+}

@@ -1,0 +1,214 @@
+//! One module per resource kind: everything the engine asks of a kind lives in that
+//! kind's file, behind [`KindDef`], and [`def`] reaches it with a `match` the compiler
+//! checks for every [`Kind`]. A new kind that forgets a question does not compile; a
+//! replace rule naming a field the spec does not have fails `kinds::tests`.
+//!
+//! The engine (plan, apply, sandbox bookkeeping) asks here instead of matching on
+//! kinds itself: how a spec is put in comparable form, which fields force a
+//! replacement, whether the kind takes tags and idempotency tokens, where it sits on
+//! the apply ladder, how ownership is decided, and which config section declares it.
+
+mod alarm;
+mod custom_model;
+mod enforced_guardrail;
+mod fields;
+mod guardrail;
+mod guardrail_version;
+mod iam_policy;
+mod iam_role;
+mod inference_profile;
+mod invocation_logging;
+mod model_agreement;
+mod provisioned_throughput;
+mod use_case;
+
+pub use fields::spec_fields;
+pub use inference_profile::copy_from_arn;
+
+use crate::account::spec::{KindSpec, Spec};
+use crate::account::{Kind, Resource, TAG_MANAGED_BY, TAG_MANAGED_BY_VALUE};
+use crate::account::{TAG_PREVENT_DESTROY, TAG_STACK};
+use crate::config::Config;
+use crate::policy::StackRefs;
+use std::collections::BTreeMap;
+
+/// How the stack decides a live resource of a kind is its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The ownership tags (`managed-by`, `bedrockctl:stack`).
+    Tags,
+    /// Untaggable and one per region: the config declaring that region.
+    DeclaredRegion,
+    /// Goes with the resource it belongs to (a guardrail version with its guardrail).
+    Parent,
+}
+
+/// What the engine needs to know about one kind.
+pub trait KindDef: Sync {
+    fn kind(&self) -> Kind;
+
+    /// The regions the config declares resources of this kind in (IAM kinds:
+    /// `global`), or `None` when its section is absent: then the kind is neither read
+    /// nor touched (design.md, "absent key = unmanaged kind").
+    fn declared(&self, cfg: &Config) -> Option<Vec<String>>;
+
+    /// The resources of this kind the config wants, ownership tags included.
+    fn desired(&self, cx: &Cx<'_>) -> Vec<Resource>;
+
+    /// Put `spec` in comparable form: unordered lists sorted, server-side defaults
+    /// filled in, read-only and bedrockctl-only fields cleared. Both sides of a diff
+    /// go through it.
+    fn normalize(&self, spec: &mut Spec) {
+        let _ = spec;
+    }
+
+    /// Top-level spec fields the service cannot change in place (a change replaces
+    /// the resource). Every name must be a field of the kind's spec (tested).
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether the service keeps tags on it (ownership tags included).
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    /// Whether its create call takes a client request token.
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    /// Place on the apply ladder: a kind may refer only to kinds of lower rank.
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    /// Inventory only: bedrockctl never creates, updates or deletes it.
+    fn read_only(&self) -> bool {
+        false
+    }
+
+    /// The top-level config key its entries are written under.
+    fn config_section(&self) -> &'static str;
+}
+
+/// What building desired resources needs besides the config.
+pub struct Cx<'a> {
+    pub cfg: &'a Config,
+    /// The live account's id: ARNs of roles, policies and system profiles carry it.
+    pub account_id: &'a str,
+    /// Placeholders (or live ARNs) of the stack's own resources, for generated policies.
+    pub refs: &'a StackRefs,
+}
+
+impl Cx<'_> {
+    pub fn stack(&self) -> &str {
+        &self.cfg.stack.value
+    }
+
+    /// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
+    pub fn owned_tags(
+        &self,
+        user: &BTreeMap<String, String>,
+        prevent_destroy: bool,
+    ) -> BTreeMap<String, String> {
+        owned_tags(self.stack(), user, prevent_destroy)
+    }
+
+    /// A desired resource (no id, no status) of the spec's kind.
+    pub fn resource<T: KindSpec>(
+        &self,
+        spec: T,
+        region: &str,
+        name: &str,
+        tags: BTreeMap<String, String>,
+    ) -> Resource {
+        Resource {
+            kind: T::KIND,
+            region: region.to_string(),
+            name: name.to_string(),
+            id: None,
+            spec: spec.into(),
+            tags,
+            status: None,
+        }
+    }
+}
+
+/// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
+pub fn owned_tags(
+    stack: &str,
+    user: &BTreeMap<String, String>,
+    prevent_destroy: bool,
+) -> BTreeMap<String, String> {
+    let mut t = user.clone();
+    t.insert(TAG_MANAGED_BY.to_string(), TAG_MANAGED_BY_VALUE.to_string());
+    t.insert(TAG_STACK.to_string(), stack.to_string());
+    if prevent_destroy {
+        t.insert(TAG_PREVENT_DESTROY.to_string(), "true".to_string());
+    }
+    t
+}
+
+/// The definition of `kind`.
+pub fn def(kind: Kind) -> &'static dyn KindDef {
+    match kind {
+        Kind::ProvisionedThroughput => &provisioned_throughput::Def,
+        Kind::Guardrail => &guardrail::Def,
+        Kind::GuardrailVersion => &guardrail_version::Def,
+        Kind::InferenceProfile => &inference_profile::Def,
+        Kind::InvocationLogging => &invocation_logging::Def,
+        Kind::Alarm => &alarm::Def,
+        Kind::IamRole => &iam_role::Def,
+        Kind::IamPolicy => &iam_policy::Def,
+        Kind::CustomModel => &custom_model::Def,
+        Kind::ModelAgreement => &model_agreement::Def,
+        Kind::UseCase => &use_case::Def,
+        Kind::EnforcedGuardrail => &enforced_guardrail::Def,
+    }
+}
+
+/// Apply `f` to the spec's typed struct when it is of kind `T` (the normalizers'
+/// helper; a spec of another kind is left alone).
+fn with<T: KindSpec>(spec: &mut Spec, f: impl FnOnce(&mut T)) {
+    if let Some(t) = T::of_mut(spec) {
+        f(t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_answers_for_itself() {
+        for kind in Kind::ALL {
+            assert_eq!(def(kind).kind(), kind);
+        }
+    }
+
+    #[test]
+    fn replace_rules_name_real_fields() {
+        for kind in Kind::ALL {
+            let fields = spec_fields(kind);
+            assert!(!fields.is_empty(), "{kind}: no fields found");
+            for f in def(kind).replace_fields() {
+                assert!(
+                    fields.contains(f),
+                    "{kind}: `{f}` is not a field of its spec"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ranks_fit_the_ladder() {
+        for kind in Kind::ALL {
+            assert!(def(kind).rank() < crate::engine::RANKS as u8, "{kind}");
+        }
+    }
+}
