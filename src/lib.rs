@@ -19,3 +19,4 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod span;
+pub mod vocab;

@@ -97,52 +97,7 @@ pub struct RegexSpec {
     pub description: Option<String>,
 }
 
-/// Enums of the CreateGuardrail request (bedrock-api.md), shared by config validation
-/// and the sandbox so both accept exactly what the service accepts.
-pub const FILTER_TYPES: &[&str] = &[
-    "SEXUAL",
-    "VIOLENCE",
-    "HATE",
-    "INSULTS",
-    "MISCONDUCT",
-    "PROMPT_ATTACK",
-];
-pub const STRENGTHS: &[&str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
-pub const PII_ACTIONS: &[&str] = &["BLOCK", "ANONYMIZE", "NONE"];
-pub const MANAGED_WORDS: &[&str] = &["PROFANITY"];
-pub const PII_TYPES: &[&str] = &[
-    "ADDRESS",
-    "AGE",
-    "AWS_ACCESS_KEY",
-    "AWS_SECRET_KEY",
-    "CA_HEALTH_NUMBER",
-    "CA_SOCIAL_INSURANCE_NUMBER",
-    "CREDIT_DEBIT_CARD_CVV",
-    "CREDIT_DEBIT_CARD_EXPIRY",
-    "CREDIT_DEBIT_CARD_NUMBER",
-    "DRIVER_ID",
-    "EMAIL",
-    "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-    "IP_ADDRESS",
-    "LICENSE_PLATE",
-    "MAC_ADDRESS",
-    "NAME",
-    "PASSWORD",
-    "PHONE",
-    "PIN",
-    "SWIFT_CODE",
-    "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-    "UK_NATIONAL_INSURANCE_NUMBER",
-    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-    "URL",
-    "USERNAME",
-    "US_BANK_ACCOUNT_NUMBER",
-    "US_BANK_ROUTING_NUMBER",
-    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-    "US_PASSPORT_NUMBER",
-    "US_SOCIAL_SECURITY_NUMBER",
-    "VEHICLE_IDENTIFICATION_NUMBER",
-];
+pub use crate::vocab::bedrock::{FILTER_TYPES, MANAGED_WORDS, PII_ACTIONS, PII_TYPES, STRENGTHS};
 
 impl Normalize for GuardrailSpec {
     fn normalize(&mut self) {
@@ -262,6 +217,75 @@ pub struct IamPolicySpec {
     pub description: Option<String>,
 }
 
+// ---- model access (issue 17); the calls' shapes are in `account::access` ----
+
+/// One entry of ListFoundationModelAgreementOffers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AgreementOffer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
+    pub offer_token: String,
+    /// `termDetails.legalTerm.url`: the EULA the agreement accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_url: Option<String>,
+    /// `termDetails.usageBasedPricingTerm.rateCard`, one `dimension: price unit` line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pricing: Vec<String>,
+    /// `termDetails.validityTerm.agreementDuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+}
+
+impl AgreementOffer {
+    /// `free` (no legal or pricing terms), `marketplace` (an AWS Marketplace offer: it has
+    /// an offer id) or `terms` (a EULA and/or prices to accept).
+    pub fn offer_type(&self) -> &'static str {
+        if self.offer_id.is_some() {
+            "marketplace"
+        } else if self.legal_url.is_none() && self.pricing.is_empty() {
+            "free"
+        } else {
+            "terms"
+        }
+    }
+}
+
+/// `model_agreement`: an accepted offer for one model in one region. The resource name
+/// is the model id; `status` is GetFoundationModelAvailability's `agreementAvailability`
+/// (`PENDING`, `AVAILABLE`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ModelAgreementSpec {
+    pub model_id: String,
+    /// The model's provider (`Anthropic`, `Meta`, …), from the catalog.
+    #[serde(default)]
+    pub provider: String,
+    /// The offer accepted; empty when read back (the API does not report it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<AgreementOffer>,
+    /// `free`, `terms` or `marketplace`; empty when read back.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub offer_type: String,
+}
+
+/// `use_case`: the account's form, as the JSON text submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UseCaseSpec {
+    pub form_data: String,
+    /// Not an API field: the models (`REGION/MODEL`) apply waits for once the form is in,
+    /// those that only lacked the form (the others are waited for on their agreement).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wait_for: Vec<String>,
+}
+
+/// `enforced_guardrail`: the account's enforced guardrail configuration in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EnforcedGuardrailSpec {
+    /// Guardrail ARN (a `${guardrail.REGION.NAME.arn}` placeholder until it exists).
+    pub guardrail: String,
+    /// Numbered version; [`LATEST_VERSION`] until apply publishes it.
+    pub version: String,
+}
+
 /// The attributes of a resource: one variant per kind, each the typed shape above,
 /// boxed so that a resource stays small whatever its kind. Serialized without a tag (the resource's `kind` says which shape it is), so the
 /// JSON of a spec is exactly its typed struct's.
@@ -277,9 +301,9 @@ pub enum Spec {
     Alarm(Box<AlarmSpec>),
     IamRole(Box<IamRoleSpec>),
     IamPolicy(Box<IamPolicySpec>),
-    ModelAgreement(Box<super::access::ModelAgreementSpec>),
-    UseCase(Box<super::access::UseCaseSpec>),
-    EnforcedGuardrail(Box<super::access::EnforcedGuardrailSpec>),
+    ModelAgreement(Box<ModelAgreementSpec>),
+    UseCase(Box<UseCaseSpec>),
+    EnforcedGuardrail(Box<EnforcedGuardrailSpec>),
 }
 
 /// A typed spec struct and the kind whose shape it is.
@@ -356,9 +380,9 @@ kind_specs! {
     Alarm => AlarmSpec,
     IamRole => IamRoleSpec,
     IamPolicy => IamPolicySpec,
-    ModelAgreement => super::access::ModelAgreementSpec,
-    UseCase => super::access::UseCaseSpec,
-    EnforcedGuardrail => super::access::EnforcedGuardrailSpec,
+    ModelAgreement => ModelAgreementSpec,
+    UseCase => UseCaseSpec,
+    EnforcedGuardrail => EnforcedGuardrailSpec,
 }
 
 impl Spec {

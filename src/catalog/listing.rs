@@ -5,7 +5,7 @@
 //! either.
 
 use super::{catalog, Catalog, Knowledge, Model};
-use crate::account::ModelStatus;
+use crate::vocab::ModelStatus;
 use serde_json::json;
 use std::collections::BTreeMap;
 

@@ -6,6 +6,7 @@
 //! confirmed impossibility and warns on unknowns.
 
 mod data;
+pub mod legs;
 pub mod listing;
 
 pub use data::{CrossRegionProfile, LifecycleWindow, Model};

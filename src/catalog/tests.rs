@@ -79,3 +79,12 @@ fn civil_dates() {
     assert_eq!(civil_date(0), "1970-01-01");
     assert_eq!(civil_date(20_454), "2026-01-01");
 }
+
+#[test]
+fn region_names_give_the_catalog_partition() {
+    let cat = catalog();
+    assert!(!cat.partition_of.is_empty());
+    for (region, partition) in &cat.partition_of {
+        assert_eq!(crate::vocab::arn::partition(region), partition, "{region}");
+    }
+}

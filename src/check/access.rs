@@ -15,13 +15,15 @@ use crate::iam::compile::CompiledPolicy;
 use crate::iam::context::{Context, Principal, Value};
 use crate::iam::eval::{evaluate, Decision, Outcome, PolicySet, PolicyType, Reason, Request};
 use crate::iam::pattern::ArnParts;
-use crate::policy::arn::{foundation_model_arn, inference_profile_arn};
 use crate::policy::generate::profile_routes;
 use crate::policy::{grants_document_with, StackRefs};
+use crate::vocab::arn::foundation_model_arn;
 use std::collections::BTreeMap;
 
+pub use crate::catalog::legs::{profile_legs, Leg};
+
 /// Account id used when the config pins none (the sandbox default).
-pub const DEFAULT_ACCOUNT: &str = "111122223333";
+pub use crate::vocab::DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUNT;
 
 /// A principal whose policies are known, ready to evaluate.
 #[derive(Debug, Clone)]
@@ -368,16 +370,6 @@ pub fn iam_action(action: &str) -> String {
     format!("{svc}:{name}")
 }
 
-/// One IAM decision a request needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Leg {
-    pub resource: String,
-    /// `aws:RequestedRegion` for this leg.
-    pub region: String,
-    /// A foundation-model leg in a destination region of a cross-region profile.
-    pub destination: bool,
-}
-
 /// The legs of invoking `model` (model id, profile id or ARN) from `region`.
 pub fn legs_for(model: &str, region: &str, account: &str) -> Vec<Leg> {
     let (profile_id, source) = if model.starts_with("arn:") {
@@ -454,26 +446,6 @@ pub fn check_legs(model: &AccessModel, check: &AccessCheck) -> Result<Vec<Leg>, 
         }
     }
     Ok(legs)
-}
-
-/// The profile leg plus one foundation-model leg per destination region.
-pub fn profile_legs(profile_id: &str, source: &str, account: &str) -> Vec<Leg> {
-    let Some((m, p)) = catalog().profile(profile_id) else {
-        return Vec::new();
-    };
-    let mut legs = vec![Leg {
-        resource: inference_profile_arn(source, account, profile_id),
-        region: source.to_string(),
-        destination: false,
-    }];
-    for d in p.destinations_from(source) {
-        legs.push(Leg {
-            resource: foundation_model_arn(d, &m.model_id),
-            region: d.to_string(),
-            destination: true,
-        });
-    }
-    legs
 }
 
 /// The context of one leg: the check's keys, `aws:RequestedRegion` of the leg, and

@@ -51,8 +51,9 @@ pub struct UseCaseForm {
 }
 
 /// Smallest and largest `formData` (botocore `AcknowledgementFormDataBody`).
-pub const FORM_MIN_BYTES: usize = 10;
-pub const FORM_MAX_BYTES: usize = 16_384;
+pub use crate::vocab::bedrock::{
+    USE_CASE_FORM_MAX_BYTES as FORM_MAX_BYTES, USE_CASE_FORM_MIN_BYTES as FORM_MIN_BYTES,
+};
 /// Fields of the form: (name, required).
 pub const FORM_FIELDS: &[(&str, bool)] = &[
     ("companyName", true),

@@ -343,7 +343,7 @@ impl Decoder<'_> {
                     .push(format!("allowed: `{pattern}`"));
             } else if key.to_ascii_lowercase().starts_with("aws:") {
                 self.error(k.span, format!("tag key `{key}` is reserved for AWS use"));
-            } else if key == crate::account::TAG_MANAGED_BY || key.starts_with("bedrockctl:") {
+            } else if key == crate::vocab::TAG_MANAGED_BY || key.starts_with("bedrockctl:") {
                 self.error(
                     k.span,
                     format!("tag key `{key}` is reserved for bedrockctl's ownership tags"),

@@ -208,7 +208,7 @@ impl Rules<'_> {
     }
 }
 
-pub use crate::policy::arn::Arn;
+pub use crate::vocab::arn::Arn;
 
 /// An ARN as config values must write it: `aws…` partition, a service, a resource,
 /// and an account field that is empty, `aws`, or 12 digits.

@@ -2,7 +2,7 @@
 
 use super::model::*;
 use super::rules::{guardrail_name_char, topic_name_char, Rules};
-use crate::account::spec::{FILTER_TYPES, MANAGED_WORDS, PII_ACTIONS, PII_TYPES, STRENGTHS};
+use crate::vocab::bedrock::{FILTER_TYPES, MANAGED_WORDS, PII_ACTIONS, PII_TYPES, STRENGTHS};
 
 pub(crate) fn guardrail(r: &mut Rules, g: &Guardrail) {
     if r.len(&g.name, "guardrail name", 1, 50) {

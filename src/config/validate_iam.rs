@@ -123,7 +123,7 @@ pub(crate) fn iam(r: &mut Rules, cfg: &Config) {
 /// A batch role's S3 locations, key and models.
 fn batch_role(r: &mut Rules, b: &BatchRole) {
     for (what, uri) in [("input", &b.input), ("output", &b.output)] {
-        if crate::policy::generate::parse_s3_uri(&uri.value).is_none() {
+        if crate::vocab::arn::parse_s3_uri(&uri.value).is_none() {
             r.d.error(
                 uri.span,
                 format!("`{what}` must be `s3://BUCKET/PREFIX` (a bucket name of 3-63 lower-case letters, digits, dots and hyphens), found `{}`", uri.value),
@@ -511,7 +511,7 @@ fn access_check(r: &mut Rules, cfg: &Config, c: &AccessCheck, roles: &[&str]) {
             );
         }
         for (what, uri) in [("input", &b.input), ("output", &b.output)] {
-            if crate::policy::generate::parse_s3_uri(&uri.value).is_none() {
+            if crate::vocab::arn::parse_s3_uri(&uri.value).is_none() {
                 r.d.error(
                     uri.span,
                     format!(

@@ -73,8 +73,7 @@ struct Step {
     op: Op,
 }
 
-/// Rungs of the dependency ladder (`kinds::KindDef::rank` is below this).
-pub const RANKS: usize = 3;
+use crate::kinds::RANKS;
 
 fn rank(kind: Kind) -> usize {
     usize::from(crate::kinds::def(kind).rank()).min(RANKS - 1)

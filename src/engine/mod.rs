@@ -15,7 +15,7 @@ mod record;
 pub mod refresh;
 
 pub use crate::check::post_apply::{post_apply_checks, ChecksOutcome};
-pub use execute::{execute, ExecOptions, Outcome, RANKS};
+pub use execute::{execute, ExecOptions, Outcome};
 pub use planning::plan_config;
 pub use refresh::{inventory, refresh, Limits};
 

@@ -2,7 +2,7 @@
 //! sessions) and Bedrock resources (foundation models, inference profiles, provisioned
 //! and custom models). Parsing is lenient: a message may quote a wildcard ARN.
 
-pub use crate::policy::arn::Arn;
+pub use crate::vocab::arn::Arn;
 
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, split without interpretation.
 pub fn parse(arn: &str) -> Option<Arn<'_>> {

@@ -1,6 +1,6 @@
 //! `alarm`: a CloudWatch metric alarm on the `AWS/Bedrock` namespace.
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{AlarmSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
@@ -55,6 +55,31 @@ impl KindDef for Def {
                 a.evaluation_periods = 1;
             }
         });
+    }
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

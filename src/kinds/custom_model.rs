@@ -1,7 +1,8 @@
 //! `custom_model`: a fine-tuned or imported model of the account, read-only
 //! inventory that `provisioned_throughput[].model` may name.
 
-use super::{Cx, KindDef};
+use super::{Cx, KindDef, Ownership};
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 
@@ -23,6 +24,29 @@ impl KindDef for Def {
 
     fn read_only(&self) -> bool {
         true
+    }
+
+    fn normalize(&self, _spec: &mut Spec) {}
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
     }
 
     fn config_section(&self) -> &'static str {

@@ -4,6 +4,7 @@
 //! possibly made by the same apply, so `plan::access` plans it from the main plan.
 
 use super::{Cx, KindDef, Ownership};
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 
@@ -33,6 +34,22 @@ impl KindDef for Def {
 
     fn ownership(&self) -> Ownership {
         Ownership::DeclaredRegion
+    }
+
+    // Nothing to put in order: every field is a scalar or keeps the service's order.
+    fn normalize(&self, _spec: &mut Spec) {}
+
+    // Planned by `plan::access`, which never replaces.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

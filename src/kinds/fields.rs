@@ -69,12 +69,8 @@ fn spec_of(kind: Kind) -> Result<Spec, Fields> {
         Kind::IamRole => IamRoleSpec::deserialize(Probe)?.into(),
         Kind::IamPolicy => IamPolicySpec::deserialize(Probe)?.into(),
         Kind::CustomModel => CustomModelSpec::deserialize(Probe)?.into(),
-        Kind::ModelAgreement => {
-            crate::account::access::ModelAgreementSpec::deserialize(Probe)?.into()
-        }
-        Kind::UseCase => crate::account::access::UseCaseSpec::deserialize(Probe)?.into(),
-        Kind::EnforcedGuardrail => {
-            crate::account::access::EnforcedGuardrailSpec::deserialize(Probe)?.into()
-        }
+        Kind::ModelAgreement => ModelAgreementSpec::deserialize(Probe)?.into(),
+        Kind::UseCase => UseCaseSpec::deserialize(Probe)?.into(),
+        Kind::EnforcedGuardrail => EnforcedGuardrailSpec::deserialize(Probe)?.into(),
     })
 }

@@ -1,7 +1,7 @@
 //! `guardrail`: the working draft of a guardrail (numbered versions are
 //! `guardrail_version`).
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{
     ContentFilterSpec, GuardrailSpec, Normalize, PiiSpec, RegexSpec, Spec, TopicSpec,
 };
@@ -47,6 +47,27 @@ impl KindDef for Def {
 
     fn takes_token(&self) -> bool {
         true
+    }
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

@@ -74,6 +74,10 @@ impl KindDef for Def {
         Ownership::Parent
     }
 
+    fn read_only(&self) -> bool {
+        false
+    }
+
     fn config_section(&self) -> &'static str {
         "guardrails"
     }

@@ -1,6 +1,6 @@
 //! `iam_policy`: a customer managed policy (account-global).
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{IamPolicySpec, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::Config;
@@ -37,6 +37,31 @@ impl KindDef for Def {
         with(spec, |p: &mut IamPolicySpec| {
             p.document = canonical_policy(&p.document)
         });
+    }
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

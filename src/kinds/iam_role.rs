@@ -3,14 +3,14 @@
 //! generated policies may name other resources of the stack, so it is planned after
 //! them and applied above them on the ladder.
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::{Config, Role, RolePolicy};
-use crate::policy::arn::policy_arn;
 use crate::policy::canonical::canonical_policy;
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document};
+use crate::vocab::arn::policy_arn;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -67,6 +67,27 @@ impl KindDef for Def {
 
     fn rank(&self) -> u8 {
         1
+    }
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

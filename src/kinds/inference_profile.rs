@@ -1,7 +1,8 @@
 //! `inference_profile`: an application inference profile, fixed at create time.
 
-use super::{Cx, KindDef};
+use super::{Cx, KindDef, Ownership};
 use crate::account::spec::InferenceProfileSpec;
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::catalog::catalog;
 use crate::config::Config;
@@ -38,6 +39,24 @@ impl KindDef for Def {
 
     fn takes_token(&self) -> bool {
         true
+    }
+
+    fn normalize(&self, _spec: &mut Spec) {}
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

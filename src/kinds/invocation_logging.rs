@@ -3,10 +3,11 @@
 //! owns it.
 
 use super::{Cx, KindDef, Ownership};
+use crate::account::spec::Spec;
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
-use crate::policy::arn::role_arn;
+use crate::vocab::arn::role_arn;
 use std::collections::BTreeMap;
 
 pub struct Def;
@@ -57,6 +58,21 @@ impl KindDef for Def {
 
     fn ownership(&self) -> Ownership {
         Ownership::DeclaredRegion
+    }
+
+    fn normalize(&self, _spec: &mut Spec) {}
+
+    // Everything updates in place.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

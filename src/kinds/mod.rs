@@ -32,6 +32,9 @@ use crate::config::Config;
 use crate::policy::StackRefs;
 use std::collections::BTreeMap;
 
+/// Rungs of the apply ladder: every [`KindDef::rank`] is below this.
+pub const RANKS: usize = 3;
+
 /// How the stack decides a live resource of a kind is its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ownership {
@@ -43,7 +46,8 @@ pub enum Ownership {
     Parent,
 }
 
-/// What the engine needs to know about one kind.
+/// What the engine needs to know about one kind. No method has a default: a new kind
+/// answers every question, so none is answered for it by accident.
 pub trait KindDef: Sync {
     fn kind(&self) -> Kind;
 
@@ -58,39 +62,25 @@ pub trait KindDef: Sync {
     /// Put `spec` in comparable form: unordered lists sorted, server-side defaults
     /// filled in, read-only and bedrockctl-only fields cleared. Both sides of a diff
     /// go through it.
-    fn normalize(&self, spec: &mut Spec) {
-        let _ = spec;
-    }
+    fn normalize(&self, spec: &mut Spec);
 
     /// Top-level spec fields the service cannot change in place (a change replaces
     /// the resource). Every name must be a field of the kind's spec (tested).
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
+    fn replace_fields(&self) -> &'static [&'static str];
 
     /// Whether the service keeps tags on it (ownership tags included).
-    fn taggable(&self) -> bool {
-        true
-    }
+    fn taggable(&self) -> bool;
 
     /// Whether its create call takes a client request token.
-    fn takes_token(&self) -> bool {
-        false
-    }
+    fn takes_token(&self) -> bool;
 
     /// Place on the apply ladder: a kind may refer only to kinds of lower rank.
-    fn rank(&self) -> u8 {
-        0
-    }
+    fn rank(&self) -> u8;
 
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
+    fn ownership(&self) -> Ownership;
 
     /// Inventory only: bedrockctl never creates, updates or deletes it.
-    fn read_only(&self) -> bool {
-        false
-    }
+    fn read_only(&self) -> bool;
 
     /// The top-level config key its entries are written under.
     fn config_section(&self) -> &'static str;
@@ -208,7 +198,7 @@ mod tests {
     #[test]
     fn ranks_fit_the_ladder() {
         for kind in Kind::ALL {
-            assert!(def(kind).rank() < crate::engine::RANKS as u8, "{kind}");
+            assert!(usize::from(def(kind).rank()) < RANKS, "{kind}");
         }
     }
 }

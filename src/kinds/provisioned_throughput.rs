@@ -1,7 +1,7 @@
 //! `provisioned_throughput`: a Provisioned Throughput purchase (the resource name is
 //! the provisioned model name).
 
-use super::{with, Cx, KindDef};
+use super::{with, Cx, KindDef, Ownership};
 use crate::account::spec::{ProvisionedThroughputSpec, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
@@ -48,6 +48,22 @@ impl KindDef for Def {
 
     fn takes_token(&self) -> bool {
         true
+    }
+
+    fn taggable(&self) -> bool {
+        true
+    }
+
+    fn rank(&self) -> u8 {
+        0
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership::Tags
+    }
+
+    fn read_only(&self) -> bool {
+        false
     }
 
     fn config_section(&self) -> &'static str {

@@ -3,6 +3,7 @@
 //! planned by `plan::access` from `use_case: { file }`, not by the generic diff.
 
 use super::{Cx, KindDef, Ownership};
+use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 
@@ -27,6 +28,26 @@ impl KindDef for Def {
 
     fn ownership(&self) -> Ownership {
         Ownership::DeclaredRegion
+    }
+
+    // Nothing to put in order: every field is a scalar or keeps the service's order.
+    fn normalize(&self, _spec: &mut Spec) {}
+
+    // Planned by `plan::access`, which never replaces.
+    fn replace_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn takes_token(&self) -> bool {
+        false
+    }
+
+    fn read_only(&self) -> bool {
+        false
+    }
+
+    fn rank(&self) -> u8 {
+        0
     }
 
     fn config_section(&self) -> &'static str {

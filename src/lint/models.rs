@@ -8,8 +8,8 @@ use super::match_::glob;
 use super::{resolve_model, Doc, Finding, LintContext};
 use crate::catalog::{catalog, Knowledge, Model};
 use crate::iam::policy::{Effect, Item, Statement};
-use crate::policy::arn::{has_wildcard, Arn};
 use crate::policy::generate::{ALL_COMMERCIAL, INVOKE, INVOKE_STREAM};
+use crate::vocab::arn::{has_wildcard, Arn};
 
 /// Geography prefixes of system profile ids (the catalog's `profile_prefixes`).
 const PROFILE_PREFIXES: &[&str] = &[

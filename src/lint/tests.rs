@@ -374,3 +374,21 @@ fn unknown_actions_are_checked_in_bedrock_only_and_case_insensitively() {
     let fs = lint_text(&text, &ctx()).unwrap();
     assert!(!fs.iter().any(|f| f.code == "unknown-action"), "{fs:?}");
 }
+
+#[test]
+fn generated_policies_lint_clean() {
+    use crate::policy::generate::tests::{load, BATCH, CONFIG};
+    for yaml in [CONFIG, BATCH] {
+        let (_dir, cfg) = load(yaml);
+        for (role, doc) in crate::policy::generate_all(&cfg, "111122223333") {
+            let text = serde_json::to_string_pretty(&doc).unwrap();
+            let ctx = LintContext {
+                models: None,
+                today: "2026-01-01".into(),
+                boundary: false,
+            };
+            let findings = lint_text(&text, &ctx).unwrap();
+            assert!(findings.is_empty(), "{role}: {findings:#?}");
+        }
+    }
+}

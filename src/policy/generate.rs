@@ -23,11 +23,11 @@
 //! Output is deterministic: statements in grant order with Sids `<Kind><grant index>`,
 //! actions and resources sorted.
 
-use super::arn::{any_in_region, foundation_model_arn, inference_profile_arn, role_arn};
 use super::refs::StackRefs;
 use crate::account::Kind;
 use crate::catalog::catalog;
 use crate::config::{BatchRole, Config, Grant, Role, RolePolicy, Via};
+use crate::vocab::arn::{any_in_region, foundation_model_arn, inference_profile_arn, role_arn};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -536,19 +536,7 @@ pub fn logging_document(cfg: &Config, role: &str, account: &str) -> Option<Value
     (!statements.is_empty()).then(|| json!({"Version": "2012-10-17", "Statement": statements}))
 }
 
-/// `s3://BUCKET/PREFIX` → (bucket, prefix); the bucket must be a valid name
-/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
-    let rest = uri.strip_prefix("s3://")?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    let ok = (3..=63).contains(&bucket.len())
-        && bucket
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
-    (ok && !prefix.contains('*')).then_some((bucket, prefix))
-}
+pub use crate::vocab::arn::parse_s3_uri;
 
 /// The trust policy and the permissions of a batch inference service role, as the
 /// Bedrock user guide's batch service role describes them
@@ -696,4 +684,4 @@ pub fn generate_all_with(cfg: &Config, account: &str, refs: &StackRefs) -> Vec<(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -4,7 +4,6 @@
 //!
 //! Architecture invariant: `policy` does no I/O; the CLI reads files and the config.
 
-pub mod arn;
 pub mod canonical;
 pub mod generate;
 pub mod inputs;

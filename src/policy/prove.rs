@@ -7,7 +7,6 @@
 //! mistake shows up as a failed case. The document is evaluated on its own, as the
 //! only identity policy of the role.
 
-use super::arn::{foundation_model_arn, inference_profile_arn, role_arn};
 use super::generate::{
     agent_runtime_arns, profile_of, profile_routes, requires_guardrail, via_for, ALL_COMMERCIAL,
     APPLY_GUARDRAIL, BEDROCK_SERVICE, CREATE_JOB, GET_JOB, INVOKE, INVOKE_AGENT, INVOKE_STREAM,
@@ -16,9 +15,10 @@ use super::generate::{
 use super::refs::StackRefs;
 use crate::account::Kind;
 use crate::catalog::catalog;
-use crate::check::access::profile_legs;
+use crate::catalog::legs::profile_legs;
 use crate::config::{Config, Grant, Via};
 use crate::iam::{evaluate, Context, Decision, PolicySet, Principal, Request};
+use crate::vocab::arn::{foundation_model_arn, inference_profile_arn, role_arn};
 use std::collections::BTreeSet;
 
 /// What a proof case expects.
@@ -139,7 +139,7 @@ pub fn prove_with(
         for (k, v) in &c.context {
             ctx.insert(k, v.as_str().into());
         }
-        let acct = super::arn::Arn::parse(&c.resource)
+        let acct = crate::vocab::arn::Arn::parse(&c.resource)
             .map(|a| a.account.to_string())
             .unwrap_or_default();
         ctx.derive(&who, &c.resource, &acct);
@@ -169,7 +169,7 @@ pub fn prove_with(
 /// One leg of an invoke request: resource and the region it is authorized in.
 fn invoke_legs(id: &str, region: &str, via: Via, account: &str) -> Vec<(String, String)> {
     if id.starts_with("arn:") {
-        let r = super::arn::Arn::parse(id)
+        let r = crate::vocab::arn::Arn::parse(id)
             .map(|a| a.region.to_string())
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| region.to_string());
@@ -587,7 +587,7 @@ fn profile_cases(cfg: &Config, name: &str, account: &str, refs: &StackRefs, out:
         Expect::Allow,
     ));
     for fm in profile_routes(&p.copy_from.value, region) {
-        let r = super::arn::Arn::parse(&fm)
+        let r = crate::vocab::arn::Arn::parse(&fm)
             .map(|a| a.region.to_string())
             .filter(|r| !r.is_empty() && !r.contains('*'))
             .unwrap_or_else(|| region.to_string());

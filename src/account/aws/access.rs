@@ -10,11 +10,11 @@
 //! and written in the home region.
 
 use super::error::sdk_err;
+use super::typed_spec as parse_spec;
 use super::AwsAccount;
 use crate::account::access::{
     AgreementOffer, EnforcedGuardrailSpec, ModelAgreementSpec, UseCaseSpec,
 };
-use crate::account::sandbox::kinds::parse_spec;
 use crate::account::{AccountError, Kind, Resource, GLOBAL};
 use aws_sdk_bedrock::primitives::Blob;
 use aws_sdk_bedrock::types::AccountEnforcedGuardrailInferenceInputConfiguration;

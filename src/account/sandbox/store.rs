@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The on-disk format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
-pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
+pub use crate::vocab::DEFAULT_ACCOUNT_ID;
 
 const STATE_FILE: &str = "state.json";
 const TMP_FILE: &str = "state.json.tmp";

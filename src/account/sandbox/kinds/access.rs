@@ -380,13 +380,13 @@ fn put_use_case(
     let op = "PutUseCaseForModelAccess";
     let spec: UseCaseSpec = parse_spec(op, desired)?;
     let len = spec.form_data.len();
-    if len < crate::config::access::FORM_MIN_BYTES {
+    if len < crate::vocab::bedrock::USE_CASE_FORM_MIN_BYTES {
         return Err(AccountError::validation(
             op,
             "1 validation error detected: Value at 'formData' failed to satisfy constraint: Member must have length greater than or equal to 10",
         ));
     }
-    if len > crate::config::access::FORM_MAX_BYTES {
+    if len > crate::vocab::bedrock::USE_CASE_FORM_MAX_BYTES {
         return Err(AccountError::validation(
             op,
             "1 validation error detected: Value at 'formData' failed to satisfy constraint: Member must have length less than or equal to 16384",

@@ -3,13 +3,30 @@
 //! ARNs have an empty account field; system inference profiles, provisioned models,
 //! guardrails and invocation jobs carry the caller's account.
 
-use crate::catalog::catalog;
+/// The partition a region belongs to, from its name (the prefixes the AWS partitions
+/// use: https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+/// `catalog::tests` holds it equal to the catalog's region table.
+pub fn partition(region: &str) -> &'static str {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("cn-", "aws-cn"),
+        ("eusc-", "aws-eusc"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-iso-", "aws-iso"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(p, _)| region.starts_with(p))
+        .map_or("aws", |(_, part)| part)
+}
 
 /// The foundation-model ARN of `model_id` in `region` (empty account field).
 pub fn foundation_model_arn(region: &str, model_id: &str) -> String {
     format!(
         "arn:{}:bedrock:{region}::foundation-model/{model_id}",
-        catalog().partition(region)
+        partition(region)
     )
 }
 
@@ -17,7 +34,7 @@ pub fn foundation_model_arn(region: &str, model_id: &str) -> String {
 pub fn inference_profile_arn(region: &str, account: &str, profile_id: &str) -> String {
     format!(
         "arn:{}:bedrock:{region}:{account}:inference-profile/{profile_id}",
-        catalog().partition(region)
+        partition(region)
     )
 }
 
@@ -26,7 +43,7 @@ pub fn inference_profile_arn(region: &str, account: &str, profile_id: &str) -> S
 pub fn any_in_region(region: &str, account: &str, kind: &str) -> String {
     format!(
         "arn:{}:bedrock:{region}:{account}:{kind}/*",
-        catalog().partition(region)
+        partition(region)
     )
 }
 
@@ -82,6 +99,20 @@ impl<'a> Arn<'a> {
     pub fn is_bedrock(&self) -> bool {
         self.service.eq_ignore_ascii_case("bedrock")
     }
+}
+
+/// `s3://BUCKET/PREFIX` → (bucket, prefix); the bucket must be a valid name
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
+    let rest = uri.strip_prefix("s3://")?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    let ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    (ok && !prefix.contains('*')).then_some((bucket, prefix))
 }
 
 /// Whether `text` holds an IAM wildcard.
