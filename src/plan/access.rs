@@ -1,7 +1,7 @@
 //! Model access as declared state (issue 17), planned: the agreements to accept for
 //! `access: manage` models, the use-case form, and each region's enforced guardrail.
 //!
-//! Pure: the caller (`apply::access`) reads the offers, the form and the enforced
+//! Pure: the caller (`engine::access`) reads the offers, the form and the enforced
 //! configurations, and hands them in with the model statuses and the main plan. The
 //! result is changes of kinds `model_agreement`, `use_case` and `enforced_guardrail`
 //! (executed like any other), plus conflicts apply would refuse on:
