@@ -363,3 +363,18 @@ fn a_model_that_lacks_only_the_form_is_waited_for_after_it() {
     assert!(ready(&plan).iter().all(|(_, r)| *r), "{plan}");
     p.assert_converged();
 }
+
+#[test]
+fn throttles_and_server_errors_on_the_access_calls_are_retried() {
+    let p = project(&config(true, ""));
+    let (code, out, err) = p.run_env(
+        &["apply", "-f", "bedrock.yaml", "--auto-approve"],
+        &[(
+            "BEDROCKCTL_SANDBOX_FAULTS",
+            "throttle=0.3,error5xx=0.05,seed=7",
+        )],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(agreements(&p).len(), 3);
+    p.assert_converged();
+}
