@@ -8,6 +8,7 @@
 use super::{ApplyError, ExecOptions, Planned};
 use crate::account::access::{EnforcedGuardrailSpec, LATEST_VERSION};
 use crate::account::retry::{with_retry, RetryPolicy};
+use crate::account::spec::{KindSpec, Spec};
 use crate::account::{Account, AccountError, Kind, Resource, GLOBAL};
 use crate::config::Config;
 use crate::plan::access::{
@@ -166,7 +167,6 @@ pub async fn wait_form_models(
     desired: &Resource,
     opts: &ExecOptions,
 ) -> Result<(), String> {
-    use crate::account::spec::KindSpec;
     let Some(spec) = crate::account::access::UseCaseSpec::of(&desired.spec) else {
         return Ok(());
     };
@@ -179,7 +179,7 @@ pub async fn wait_form_models(
             region: region.to_string(),
             name: model.to_string(),
             id: None,
-            spec: crate::account::spec::Spec::empty(Kind::ModelAgreement),
+            spec: Spec::empty(Kind::ModelAgreement),
             tags: Default::default(),
             status: None,
         };
@@ -198,7 +198,6 @@ pub async fn resolve_version(
     if desired.kind != Kind::EnforcedGuardrail {
         return Ok(());
     }
-    use crate::account::spec::KindSpec;
     let Some(mut spec) = EnforcedGuardrailSpec::of(&desired.spec).cloned() else {
         return Ok(());
     };

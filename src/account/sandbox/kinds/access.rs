@@ -17,9 +17,9 @@
 
 use super::{parse_spec, Ctx};
 use crate::account::access::{
-    needs_use_case_form, AgreementOffer, EnforcedGuardrailSpec, ModelAgreementSpec, UseCaseSpec,
+    needs_use_case_form, AgreementOffer, ModelAgreementSpec, UseCaseSpec,
 };
-use crate::account::sandbox::store::{open_error, Entry, Meta, State};
+use crate::account::sandbox::store::{open_error, State};
 use crate::account::{AccountError, Kind, ModelStatus, Resource, GLOBAL};
 use crate::catalog;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,6 @@ use sha2::{Digest, Sha256};
 /// Default delay of an accepted agreement or a submitted form (`access_ready_ms`).
 pub const DEFAULT_READY_MS: i64 = 1500;
 pub const USE_CASE_NAME: &str = "default";
-pub const ENFORCED_NAME: &str = "default";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccessState {
@@ -99,7 +98,7 @@ impl AccessState {
     }
 }
 
-fn digest(parts: &[&str]) -> String {
+pub(super) fn digest(parts: &[&str]) -> String {
     let d = Sha256::digest(parts.join("|"));
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
@@ -255,7 +254,7 @@ pub fn create(state: &mut State, ctx: &Ctx, desired: &Resource) -> Result<Resour
     match desired.kind {
         Kind::ModelAgreement => create_agreement(state, ctx, desired),
         Kind::UseCase => put_use_case(state, ctx, desired),
-        _ => put_enforced(state, ctx, desired, None),
+        _ => super::enforced::put(state, ctx, desired, None),
     }
 }
 
@@ -271,7 +270,7 @@ pub fn update(
             "an agreement cannot be changed; delete it and accept another offer",
         )),
         Kind::UseCase => put_use_case(state, ctx, desired),
-        _ => put_enforced(state, ctx, desired, live.id.as_deref()),
+        _ => super::enforced::put(state, ctx, desired, live.id.as_deref()),
     }
 }
 
@@ -296,20 +295,7 @@ pub fn delete(state: &mut State, live: &Resource) -> Result<(), AccountError> {
             "DeleteUseCaseForModelAccess",
             "the use-case form cannot be deleted (the API has no such operation)",
         )),
-        _ => {
-            let op = "DeleteEnforcedGuardrailConfiguration";
-            let id = live.id.as_deref().unwrap_or_default();
-            let idx = state
-                .position(Kind::EnforcedGuardrail, &live.region, id)
-                .ok_or_else(|| {
-                    AccountError::not_found(
-                        op,
-                        format!("The enforced guardrail configuration {id} was not found."),
-                    )
-                })?;
-            state.resources.remove(idx);
-            Ok(())
-        }
+        _ => super::enforced::delete(state, live),
     }
 }
 
@@ -372,7 +358,7 @@ fn create_agreement(
     Ok(agreement_resource(a, ctx.now))
 }
 
-fn put_use_case(
+pub(crate) fn put_use_case(
     state: &mut State,
     ctx: &Ctx,
     desired: &Resource,
@@ -404,297 +390,4 @@ fn put_use_case(
     };
     state.access.use_case = Some(record.clone());
     Ok(use_case_resource(&record))
-}
-
-/// The numbered versions of the guardrail `arn` in `region`.
-fn versions_of<'a>(
-    state: &'a State,
-    region: &str,
-    arn: &'a str,
-) -> impl Iterator<Item = String> + 'a {
-    let prefix = format!("{arn}:");
-    state
-        .of_kind(Kind::GuardrailVersion, region)
-        .filter_map(move |e| {
-            e.resource
-                .id
-                .as_deref()
-                .and_then(|id| id.strip_prefix(&prefix))
-                .map(str::to_string)
-        })
-}
-
-fn put_enforced(
-    state: &mut State,
-    ctx: &Ctx,
-    desired: &Resource,
-    config_id: Option<&str>,
-) -> Result<Resource, AccountError> {
-    let op = "PutEnforcedGuardrailConfiguration";
-    let spec: EnforcedGuardrailSpec = parse_spec(op, desired)?;
-    let region = desired.region.as_str();
-    let version_ok = {
-        let v = spec.version.as_bytes();
-        !v.is_empty() && v.len() <= 8 && v[0] != b'0' && v.iter().all(u8::is_ascii_digit)
-    };
-    if !version_ok {
-        return Err(AccountError::validation(
-            op,
-            format!(
-                "1 validation error detected: Value '{}' at 'guardrailInferenceConfig.guardrailVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: [1-9][0-9]{{0,7}}",
-                spec.version
-            ),
-        ));
-    }
-    let guardrail = state
-        .find(Kind::Guardrail, region, &spec.guardrail)
-        .and_then(|e| e.resource.id.clone())
-        .ok_or_else(|| {
-            AccountError::not_found(
-                op,
-                format!("The guardrail {} was not found.", spec.guardrail),
-            )
-        })?;
-    if !versions_of(state, region, &guardrail).any(|v| v == spec.version) {
-        return Err(AccountError::not_found(
-            op,
-            format!(
-                "Version {} of guardrail {guardrail} was not found.",
-                spec.version
-            ),
-        ));
-    }
-    let stored = Resource {
-        kind: Kind::EnforcedGuardrail,
-        region: region.to_string(),
-        name: ENFORCED_NAME.to_string(),
-        id: None,
-        spec: crate::account::spec::Spec::from(EnforcedGuardrailSpec {
-            guardrail: guardrail.clone(),
-            version: spec.version.clone(),
-        }),
-        tags: Default::default(),
-        status: None,
-    };
-    let existing = state.position(Kind::EnforcedGuardrail, region, ENFORCED_NAME);
-    match (existing, config_id) {
-        (Some(idx), Some(id)) => {
-            let e = &mut state.resources[idx];
-            if e.resource.id.as_deref() != Some(id) {
-                return Err(AccountError::not_found(
-                    op,
-                    format!("The enforced guardrail configuration {id} was not found."),
-                ));
-            }
-            e.resource.spec = stored.spec;
-            e.meta.updated_ms = ctx.now;
-            Ok(e.resource.clone())
-        }
-        (Some(_), None) => Err(AccountError::conflict(
-            op,
-            "An enforced guardrail configuration already exists in this account and Region.",
-        )),
-        (None, Some(id)) => Err(AccountError::not_found(
-            op,
-            format!("The enforced guardrail configuration {id} was not found."),
-        )),
-        (None, None) => {
-            let serial = state.next_serial();
-            let id = digest(&[&state.account_id, region, &serial.to_string()])[..12].to_string();
-            let r = Resource {
-                id: Some(id),
-                ..stored
-            };
-            state.resources.push(Entry {
-                resource: r.clone(),
-                meta: Meta {
-                    created_ms: ctx.now,
-                    updated_ms: ctx.now,
-                    ..Meta::default()
-                },
-            });
-            Ok(r)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::account::sandbox::models;
-    use crate::account::sandbox::store::{Seed, State};
-    use serde_json::json;
-
-    const R: &str = "us-east-1";
-    const HAIKU: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
-    const TODAY: &str = "2026-06-01";
-
-    fn state(mode: Option<&str>) -> State {
-        let seed = Seed {
-            model_access: mode.map(str::to_string),
-            access_ready_ms: Some(100),
-            ..Seed::default()
-        };
-        State::from_seed(seed, 0).unwrap()
-    }
-
-    fn ctx(now: i64) -> Ctx {
-        Ctx {
-            now,
-            today: TODAY.into(),
-            pt_ready_ms: 0,
-        }
-    }
-
-    fn res(kind: Kind, region: &str, name: &str, spec: serde_json::Value) -> Resource {
-        Resource {
-            kind,
-            region: region.into(),
-            name: name.into(),
-            id: None,
-            spec: crate::account::spec::Spec::from_value(kind, spec).unwrap(),
-            tags: Default::default(),
-            status: None,
-        }
-    }
-
-    fn agreement(id: &str, token: &str) -> Resource {
-        res(
-            Kind::ModelAgreement,
-            R,
-            id,
-            json!({"model_id": id, "offer": {"offer_token": token}}),
-        )
-    }
-
-    #[test]
-    fn offers_follow_the_provider() {
-        let kinds = |id: &str| offers(id, R)[0].offer_type();
-        assert_eq!(kinds("amazon.nova-lite-v1:0"), "free");
-        assert_eq!(kinds("meta.llama3-3-70b-instruct-v1:0"), "terms");
-        assert_eq!(kinds(HAIKU), "marketplace");
-        assert!(offers("nobody.nothing-v1", R).is_empty());
-        assert_eq!(offers(HAIKU, R), offers(HAIKU, R), "deterministic");
-    }
-
-    #[test]
-    fn nothing_enabled_then_agreement_pending_then_available() {
-        let mut st = state(Some("none"));
-        let s = models::status(&st, R, HAIKU, TODAY, 0);
-        assert_eq!(s.agreement.as_deref(), Some("NOT_AVAILABLE"));
-        assert_eq!(s.authorization.as_deref(), Some("NOT_AUTHORIZED"));
-        assert!(!s.is_ready());
-        let e = create(&mut st, &ctx(0), &agreement(HAIKU, "wrong")).unwrap_err();
-        assert_eq!(e.code, "ValidationException");
-        let token = offers(HAIKU, R)[0].offer_token.clone();
-        let r = create(&mut st, &ctx(0), &agreement(HAIKU, &token)).unwrap();
-        assert_eq!(r.status.as_deref(), Some("PENDING"));
-        // Accepting again is answered like the first time.
-        create(&mut st, &ctx(10), &agreement(HAIKU, &token)).unwrap();
-        assert_eq!(st.access.agreements.len(), 1);
-        assert_eq!(
-            models::status(&st, R, HAIKU, TODAY, 50)
-                .agreement
-                .as_deref(),
-            Some("PENDING")
-        );
-        let later = models::status(&st, R, HAIKU, TODAY, 100);
-        assert_eq!(later.agreement.as_deref(), Some("AVAILABLE"));
-        assert_eq!(later.entitlement.as_deref(), Some("AVAILABLE"));
-        assert!(!later.is_ready(), "the form is still missing");
-        put_use_case(
-            &mut st,
-            &ctx(100),
-            &res(
-                Kind::UseCase,
-                GLOBAL,
-                "default",
-                json!({"form_data": "{\"companyName\": \"x\"}"}),
-            ),
-        )
-        .unwrap();
-        assert!(!models::status(&st, R, HAIKU, TODAY, 150).is_ready());
-        assert!(models::status(&st, R, HAIKU, TODAY, 200).is_ready());
-        // Another region is untouched.
-        assert!(!models::status(&st, "us-west-2", HAIKU, TODAY, 200).is_ready());
-        assert_eq!(list(&st, Kind::ModelAgreement, R, 200).len(), 1);
-        let live = list(&st, Kind::ModelAgreement, R, 200).remove(0);
-        delete(&mut st, &live).unwrap();
-        assert!(!models::status(&st, R, HAIKU, TODAY, 200).is_ready());
-    }
-
-    #[test]
-    fn the_default_seed_keeps_every_model_enabled_and_bad_knobs_fail() {
-        assert!(models::status(&state(None), R, HAIKU, TODAY, 0).is_ready());
-        assert!(AccessState::from_seed(Some("some"), None).is_err());
-        assert!(AccessState::from_seed(None, Some(-1)).is_err());
-    }
-
-    #[test]
-    fn the_form_has_the_apis_length_limits() {
-        let mut st = state(Some("none"));
-        let short = res(Kind::UseCase, GLOBAL, "default", json!({"form_data": "{}"}));
-        assert_eq!(
-            put_use_case(&mut st, &ctx(0), &short).unwrap_err().code,
-            "ValidationException"
-        );
-        let long = res(
-            Kind::UseCase,
-            GLOBAL,
-            "default",
-            json!({"form_data": "x".repeat(16_385)}),
-        );
-        assert!(put_use_case(&mut st, &ctx(0), &long).is_err());
-        assert!(st.access.use_case.is_none());
-    }
-
-    #[test]
-    fn enforced_guardrail_needs_a_published_version() {
-        let mut st = state(None);
-        let g = super::super::create(
-            &mut st,
-            &ctx(0),
-            &res(
-                Kind::Guardrail,
-                R,
-                "g",
-                json!({"blocked_input_message": "x", "blocked_output_message": "x"}),
-            ),
-            "",
-        )
-        .unwrap();
-        let arn = g.id.clone().unwrap();
-        let want = |v: &str| {
-            res(
-                Kind::EnforcedGuardrail,
-                R,
-                ENFORCED_NAME,
-                json!({"guardrail": arn, "version": v}),
-            )
-        };
-        assert_eq!(
-            create(&mut st, &ctx(0), &want("1")).unwrap_err().code,
-            "ResourceNotFoundException"
-        );
-        assert_eq!(
-            create(&mut st, &ctx(0), &want("01")).unwrap_err().code,
-            "ValidationException"
-        );
-        super::super::create(
-            &mut st,
-            &ctx(0),
-            &res(Kind::GuardrailVersion, R, "g", json!({"guardrail": "g", "snapshot": {"blocked_input_message": "x", "blocked_output_message": "x"}})),
-            "",
-        )
-        .unwrap();
-        let live = create(&mut st, &ctx(0), &want("1")).unwrap();
-        assert_eq!(
-            create(&mut st, &ctx(0), &want("1")).unwrap_err().code,
-            "ConflictException"
-        );
-        let updated = update(&mut st, &ctx(1), &live, &want("1")).unwrap();
-        assert_eq!(updated.id, live.id);
-        delete(&mut st, &live).unwrap();
-        assert!(st.of_kind(Kind::EnforcedGuardrail, R).next().is_none());
-    }
 }

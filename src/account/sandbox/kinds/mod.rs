@@ -9,6 +9,7 @@
 pub mod access;
 pub mod alarm;
 pub mod bedrock;
+pub mod enforced;
 pub mod guardrail;
 pub mod iam;
 

@@ -78,6 +78,7 @@ async fn err(f: impl std::future::Future<Output = Result<Resource, AccountError>
     f.await.expect_err("expected an error")
 }
 
+mod access;
 mod kinds;
 
 /// A sandbox in `dir` created from `seed`, on the tests' fixed date.
