@@ -150,6 +150,18 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
     assert!(after(MISTRAL)["offer"]["legal_url"].is_string());
     assert_eq!(after(MISTRAL)["offer_type"], "marketplace");
     assert_eq!(after(NOVA)["offer_type"], "free");
+    // Each change points at the `access: manage` that asks for it.
+    let line = |name: &str| -> i64 {
+        plan["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == format!("model_agreement.us-east-1.{name}"))
+            .map(|c| c["location"]["line"].as_i64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(line(HAIKU), 12);
+    assert_eq!(line(MISTRAL), 15);
     assert!(after(NOVA)["offer"]["offer_token"]
         .as_str()
         .unwrap()

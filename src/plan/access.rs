@@ -66,6 +66,39 @@ pub fn managed_models(cfg: &Config) -> Vec<(String, String)> {
     out
 }
 
+/// Where the config declares each access resource, for plan output's locations: the
+/// model's `access: manage`, the `use_case:` mapping, each region's `enforce: account`.
+pub fn places(cfg: &Config) -> Vec<(String, crate::span::Span)> {
+    let mut out = Vec::new();
+    for m in cfg.models.iter().flatten() {
+        if m.access.value == AccessMode::Manage {
+            for r in &m.regions {
+                out.push((
+                    format!("{}.{}.{}", Kind::ModelAgreement, r.value, m.id.value),
+                    m.access.span,
+                ));
+            }
+        }
+    }
+    if let Some(form) = &cfg.model_access.use_case {
+        out.push((
+            format!("{}.{GLOBAL}.{USE_CASE_NAME}", Kind::UseCase),
+            form.span,
+        ));
+    }
+    for g in cfg.guardrails.iter().flatten() {
+        if let Some(span) = g.enforce {
+            for r in &g.regions {
+                out.push((
+                    format!("{}.{}.{ENFORCED_NAME}", Kind::EnforcedGuardrail, r.value),
+                    span,
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Whether the model has an agreement in place (accepted, or accepted and pending).
 pub fn has_agreement(s: &ModelStatus) -> bool {
     matches!(s.agreement.as_deref(), Some("AVAILABLE" | "PENDING"))
