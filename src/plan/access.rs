@@ -227,6 +227,15 @@ pub fn plan_access(
         match inputs.offers.get(&(region.clone(), id.clone())) {
             Some(Ok(offers)) if !offers.is_empty() => {
                 let offer = offers[0].clone();
+                if offers.len() > 1 {
+                    let tokens: Vec<String> =
+                        offers.iter().map(|o| format!("`{}`", o.offer_token)).collect();
+                    out.warnings.push(format!(
+                        "`{id}` in `{region}` has {} agreement offers ({}); apply accepts the first, as ListFoundationModelAgreementOffers orders them",
+                        offers.len(),
+                        tokens.join(", ")
+                    ));
+                }
                 let spec = ModelAgreementSpec {
                     model_id: id.clone(),
                     provider: provider(&id),

@@ -286,3 +286,36 @@ fn the_enforced_guardrail_names_the_live_version_or_the_one_apply_publishes() {
         ["delete enforced_guardrail.us-east-1.default".to_string()]
     );
 }
+
+#[test]
+fn several_offers_accept_the_first_and_say_so() {
+    let statuses = [status(NOVA, "NOT_AVAILABLE", "AUTHORIZED")];
+    let mut inputs = AccessInputs::default();
+    inputs.offers.insert(
+        ("us-east-1".into(), NOVA.into()),
+        Ok(vec![
+            AgreementOffer {
+                offer_token: "first".into(),
+                ..AgreementOffer::default()
+            },
+            AgreementOffer {
+                offer_token: "second".into(),
+                ..AgreementOffer::default()
+            },
+        ]),
+    );
+    let p = plan_access(
+        &cfg("accept_agreements: true\n", ""),
+        &statuses,
+        &inputs,
+        &Plan::default(),
+        false,
+    );
+    let after = p.changes[0].after.as_ref().unwrap().spec.to_value();
+    assert_eq!(after["offer"]["offer_token"], "first");
+    assert!(
+        p.warnings[0].contains("`first`, `second`"),
+        "{:?}",
+        p.warnings
+    );
+}
