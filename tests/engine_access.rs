@@ -187,6 +187,15 @@ fn nothing_enabled_to_three_ready_models_in_one_apply() {
         assert_eq!(code, 0, "probe {model}: {out}\n{err}");
     }
     p.assert_converged();
+    // `import` writes the agreements in place as managed models.
+    let (code, yaml, err) = p.run(&["import", "--regions", "us-east-1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        yaml.contains(&format!(
+            r#"- {{"id":"{HAIKU}","regions":["us-east-1"],"access":"manage"}}"#
+        )),
+        "{yaml}"
+    );
 
     // Removing a model leaves its agreement (it belongs to the account)...
     p.write_config(&config(true, "").replace(

@@ -1,16 +1,33 @@
 //! `alarm`: a CloudWatch metric alarm on the `AWS/Bedrock` namespace.
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{AlarmSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "alarms",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::Alarm
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -57,32 +74,26 @@ impl KindDef for Def {
         });
     }
 
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "alarms"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<AlarmSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("metric", json!(s.metric)),
+                ("model", json!(s.dimensions.get("ModelId"))),
+                ("statistic", json!(s.statistic)),
+                ("period", json!(s.period)),
+                ("evaluation_periods", json!(s.evaluation_periods)),
+                ("threshold", json!(s.threshold)),
+                ("comparison", json!(s.comparison)),
+                ("actions", json!(s.actions)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+            ],
+        );
     }
 }

@@ -1,16 +1,32 @@
 //! `custom_model`: a fine-tuned or imported model of the account, read-only
 //! inventory that `provisioned_throughput[].model` may name.
 
-use super::{Cx, KindDef, Ownership};
+use super::import::ImportDoc;
+use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "models",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: true,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::CustomModel
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     // Inventory only: a plan neither lists nor wants them.
@@ -22,34 +38,15 @@ impl KindDef for Def {
         Vec::new()
     }
 
-    fn read_only(&self) -> bool {
-        true
-    }
-
     fn normalize(&self, _spec: &mut Spec) {}
 
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn config_section(&self) -> &'static str {
-        "models"
+    // Read-only: listed as comments, for `provisioned_throughput[].model`.
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        doc.custom_models.push(format!(
+            "#   {} ({}): {}",
+            r.name,
+            r.region,
+            r.id.as_deref().unwrap_or("")
+        ));
     }
 }

@@ -1,18 +1,35 @@
 //! `guardrail`: the working draft of a guardrail (numbered versions are
 //! `guardrail_version`).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{
     ContentFilterSpec, GuardrailSpec, Normalize, PiiSpec, RegexSpec, Spec, TopicSpec,
 };
 use crate::account::{Kind, Resource};
 use crate::config::{Config, Guardrail};
+use serde_json::{json, Value};
 
 pub struct Def;
+
+static TRAITS: Traits = Traits {
+    section: "guardrails",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
 
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::Guardrail
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -45,33 +62,45 @@ impl KindDef for Def {
         });
     }
 
-    fn takes_token(&self) -> bool {
-        true
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "guardrails"
+    /// One entry per name, its regions gathered (the spec is the first region's).
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<GuardrailSpec>() else {
+            return;
+        };
+        let words = if s.managed_words.is_empty() && s.custom_words.is_empty() {
+            Value::Null
+        } else {
+            import::obj(vec![
+                ("managed", json!(s.managed_words)),
+                ("custom", json!(s.custom_words)),
+            ])
+        };
+        let grounding = if s.grounding_threshold.is_none() && s.relevance_threshold.is_none() {
+            Value::Null
+        } else {
+            import::obj(vec![
+                ("grounding", json!(s.grounding_threshold)),
+                ("relevance", json!(s.relevance_threshold)),
+            ])
+        };
+        doc.regional_entry(
+            self.traits().section,
+            r,
+            vec![
+                ("name", json!(r.name)),
+                ("regions", json!([r.region])),
+                ("description", json!(s.description)),
+                ("blocked_input_message", json!(s.blocked_input_message)),
+                ("blocked_output_message", json!(s.blocked_output_message)),
+                ("content_filters", json!(s.content_filters)),
+                ("denied_topics", json!(s.denied_topics)),
+                ("words", words),
+                ("pii", json!(s.pii)),
+                ("regexes", json!(s.regexes)),
+                ("contextual_grounding", grounding),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 //! `guardrail_version`: a numbered snapshot of a guardrail's draft, named
 //! `GUARDRAIL:N`; created and deleted, never updated.
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::ImportDoc;
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{GuardrailVersionSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
@@ -9,9 +10,25 @@ use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "guardrails",
+    // A version is a snapshot; nothing edits it.
+    replace_fields: &["guardrail", "snapshot"],
+    taggable: false,
+    takes_token: true,
+    // Published after its guardrail's draft is written.
+    rank: 1,
+    ownership: Ownership::Parent,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::GuardrailVersion
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     // Listed wherever guardrails are.
@@ -52,33 +69,6 @@ impl KindDef for Def {
         });
     }
 
-    // A version is a snapshot; nothing edits it.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &["guardrail", "snapshot"]
-    }
-
-    fn taggable(&self) -> bool {
-        false
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
-    // Published after its guardrail's draft is written.
-    fn rank(&self) -> u8 {
-        1
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Parent
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "guardrails"
-    }
+    // Versions come with their guardrail (`publish_version`).
+    fn import(&self, _r: &Resource, _doc: &mut ImportDoc) {}
 }

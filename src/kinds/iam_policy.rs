@@ -1,17 +1,34 @@
 //! `iam_policy`: a customer managed policy (account-global).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamPolicySpec, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::Config;
 use crate::policy::canonical::canonical_policy;
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "iam",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::IamPolicy
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -39,32 +56,20 @@ impl KindDef for Def {
         });
     }
 
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "iam"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<IamPolicySpec>() else {
+            return;
+        };
+        let file = format!("policies/{}.json", r.name);
+        doc.docs.push((file.clone(), s.document.clone()));
+        doc.entry(
+            "iam.policies",
+            vec![
+                ("name", json!(r.name)),
+                ("file", json!(file)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+            ],
+        );
     }
 }

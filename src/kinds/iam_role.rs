@@ -3,7 +3,8 @@
 //! generated policies may name other resources of the stack, so it is planned after
 //! them and applied above them on the ladder.
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
 use crate::config::{Config, Role, RolePolicy};
@@ -11,10 +12,22 @@ use crate::policy::canonical::canonical_policy;
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document};
 use crate::vocab::arn::policy_arn;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct Def;
+
+static TRAITS: Traits = Traits {
+    section: "iam",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: true,
+    takes_token: false,
+    rank: 1,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
 
 /// CreateRole's default MaxSessionDuration (seconds).
 const DEFAULT_MAX_SESSION: u32 = 3600;
@@ -22,6 +35,10 @@ const DEFAULT_MAX_SESSION: u32 = 3600;
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::IamRole
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -65,33 +82,35 @@ impl KindDef for Def {
         });
     }
 
-    fn rank(&self) -> u8 {
-        1
-    }
-
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "iam"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<IamRoleSpec>() else {
+            return;
+        };
+        let trust = format!("policies/{}/trust.json", r.name);
+        doc.docs.push((trust.clone(), s.assume_role_policy.clone()));
+        let mut pols: Vec<Value> = Vec::new();
+        for (name, policy) in &s.inline_policies {
+            // The file stem is the inline policy name the config will give it.
+            let file = format!("policies/{}/{name}.json", r.name);
+            doc.docs.push((file.clone(), policy.clone()));
+            pols.push(json!({ "file": file }));
+        }
+        for arn in &s.managed_policies {
+            pols.push(json!({ "managed": arn }));
+        }
+        doc.entry(
+            "iam.roles",
+            vec![
+                ("name", json!(r.name)),
+                ("assume_role_policy", json!(trust)),
+                ("permissions_boundary", json!(s.permissions_boundary)),
+                ("policies", json!(pols)),
+                ("description", json!(s.description)),
+                ("max_session_duration", json!(s.max_session_duration)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }
 

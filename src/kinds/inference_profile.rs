@@ -1,17 +1,34 @@
 //! `inference_profile`: an application inference profile, fixed at create time.
 
-use super::{Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::InferenceProfileSpec;
 use crate::account::spec::Spec;
 use crate::account::{Kind, Resource};
 use crate::catalog::catalog;
 use crate::config::Config;
+use serde_json::json;
 
 pub struct Def;
+
+static TRAITS: Traits = Traits {
+    section: "inference_profiles",
+    // Application inference profiles have no Update operation.
+    replace_fields: &["copy_from", "description"],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
 
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::InferenceProfile
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -32,35 +49,23 @@ impl KindDef for Def {
         .collect()
     }
 
-    // Application inference profiles have no Update operation.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &["copy_from", "description"]
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
     fn normalize(&self, _spec: &mut Spec) {}
 
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "inference_profiles"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<InferenceProfileSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("copy_from", json!(s.copy_from)),
+                ("description", json!(s.description)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }
 

@@ -2,19 +2,37 @@
 //! region (name `default`); it cannot be tagged, so the config declaring the region
 //! owns it.
 
-use super::{Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{Cx, KindDef, Ownership, Traits};
 use crate::account::spec::Spec;
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
 use crate::vocab::arn::role_arn;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub struct Def;
 
+static TRAITS: Traits = Traits {
+    section: "invocation_logging",
+    // Everything updates in place.
+    replace_fields: &[],
+    taggable: false,
+    takes_token: false,
+    // Its CloudWatch delivery role must exist first.
+    rank: 2,
+    ownership: Ownership::DeclaredRegion,
+    read_only: false,
+};
+
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::InvocationLogging
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -47,35 +65,41 @@ impl KindDef for Def {
         .collect()
     }
 
-    fn taggable(&self) -> bool {
-        false
-    }
-
-    // Its CloudWatch delivery role must exist first.
-    fn rank(&self) -> u8 {
-        2
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::DeclaredRegion
-    }
-
     fn normalize(&self, _spec: &mut Spec) {}
 
-    // Everything updates in place.
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn takes_token(&self) -> bool {
-        false
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "invocation_logging"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<InvocationLoggingSpec>() else {
+            return;
+        };
+        let data: Vec<&str> = [
+            ("text", s.text),
+            ("image", s.image),
+            ("embedding", s.embedding),
+            ("video", s.video),
+            ("audio", s.audio),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect();
+        let cloudwatch = s.cloudwatch.as_ref().map_or(
+            Value::Null,
+            |c| json!({"log_group": c.log_group, "role": c.role_arn}),
+        );
+        let s3 = s.s3.as_ref().map_or(Value::Null, |b| {
+            import::obj(vec![
+                ("bucket", json!(b.bucket)),
+                ("prefix", json!(b.prefix)),
+            ])
+        });
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("region", json!(r.region)),
+                ("cloudwatch", cloudwatch),
+                ("s3", s3),
+                ("data", json!(data)),
+            ],
+        );
     }
 }

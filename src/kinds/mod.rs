@@ -16,6 +16,7 @@ mod guardrail;
 mod guardrail_version;
 mod iam_policy;
 mod iam_role;
+pub mod import;
 mod inference_profile;
 mod invocation_logging;
 mod model_agreement;
@@ -46,10 +47,33 @@ pub enum Ownership {
     Parent,
 }
 
-/// What the engine needs to know about one kind. No method has a default: a new kind
-/// answers every question, so none is answered for it by accident.
+/// The fixed facts of a kind. Written as one struct literal per kind, with no
+/// `Default`: a new kind states every one of them, so none is assumed for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Traits {
+    /// The top-level config key its entries are written under.
+    pub section: &'static str,
+    /// Top-level spec fields the service cannot change in place (a change replaces
+    /// the resource). Every name must be a field of the kind's spec (tested).
+    pub replace_fields: &'static [&'static str],
+    /// Whether the service keeps tags on it (ownership tags included).
+    pub taggable: bool,
+    /// Whether its create call takes a client request token.
+    pub takes_token: bool,
+    /// Place on the apply ladder (below [`RANKS`]): a kind may refer only to kinds of
+    /// lower rank.
+    pub rank: u8,
+    pub ownership: Ownership,
+    /// Inventory only: bedrockctl never creates, updates or deletes it.
+    pub read_only: bool,
+}
+
+/// What the engine needs to know about one kind. Every method but the accessors of
+/// [`Traits`] is required.
 pub trait KindDef: Sync {
     fn kind(&self) -> Kind;
+
+    fn traits(&self) -> &'static Traits;
 
     /// The regions the config declares resources of this kind in (IAM kinds:
     /// `global`), or `None` when its section is absent: then the kind is neither read
@@ -64,26 +88,36 @@ pub trait KindDef: Sync {
     /// go through it.
     fn normalize(&self, spec: &mut Spec);
 
-    /// Top-level spec fields the service cannot change in place (a change replaces
-    /// the resource). Every name must be a field of the kind's spec (tested).
-    fn replace_fields(&self) -> &'static [&'static str];
+    /// What `import` writes for a live resource of this kind.
+    fn import(&self, r: &Resource, doc: &mut import::ImportDoc);
 
-    /// Whether the service keeps tags on it (ownership tags included).
-    fn taggable(&self) -> bool;
+    fn replace_fields(&self) -> &'static [&'static str] {
+        self.traits().replace_fields
+    }
 
-    /// Whether its create call takes a client request token.
-    fn takes_token(&self) -> bool;
+    fn taggable(&self) -> bool {
+        self.traits().taggable
+    }
 
-    /// Place on the apply ladder: a kind may refer only to kinds of lower rank.
-    fn rank(&self) -> u8;
+    fn takes_token(&self) -> bool {
+        self.traits().takes_token
+    }
 
-    fn ownership(&self) -> Ownership;
+    fn rank(&self) -> u8 {
+        self.traits().rank
+    }
 
-    /// Inventory only: bedrockctl never creates, updates or deletes it.
-    fn read_only(&self) -> bool;
+    fn ownership(&self) -> Ownership {
+        self.traits().ownership
+    }
 
-    /// The top-level config key its entries are written under.
-    fn config_section(&self) -> &'static str;
+    fn read_only(&self) -> bool {
+        self.traits().read_only
+    }
+
+    fn config_section(&self) -> &'static str {
+        self.traits().section
+    }
 }
 
 /// What building desired resources needs besides the config.

@@ -1,16 +1,34 @@
 //! `provisioned_throughput`: a Provisioned Throughput purchase (the resource name is
 //! the provisioned model name).
 
-use super::{with, Cx, KindDef, Ownership};
+use super::import::{self, ImportDoc};
+use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{ProvisionedThroughputSpec, Spec};
 use crate::account::{Kind, Resource};
 use crate::config::Config;
+use serde_json::json;
 
 pub struct Def;
+
+static TRAITS: Traits = Traits {
+    section: "provisioned_throughput",
+    // UpdateProvisionedModelThroughput changes the name and the model only
+    // (bedrock-api.md §2).
+    replace_fields: &["model_units", "commitment"],
+    taggable: true,
+    takes_token: true,
+    rank: 0,
+    ownership: Ownership::Tags,
+    read_only: false,
+};
 
 impl KindDef for Def {
     fn kind(&self) -> Kind {
         Kind::ProvisionedThroughput
+    }
+
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
     }
 
     fn declared(&self, cfg: &Config) -> Option<Vec<String>> {
@@ -40,33 +58,21 @@ impl KindDef for Def {
         });
     }
 
-    // UpdateProvisionedModelThroughput changes the name and the model only
-    // (bedrock-api.md §2).
-    fn replace_fields(&self) -> &'static [&'static str] {
-        &["model_units", "commitment"]
-    }
-
-    fn takes_token(&self) -> bool {
-        true
-    }
-
-    fn taggable(&self) -> bool {
-        true
-    }
-
-    fn rank(&self) -> u8 {
-        0
-    }
-
-    fn ownership(&self) -> Ownership {
-        Ownership::Tags
-    }
-
-    fn read_only(&self) -> bool {
-        false
-    }
-
-    fn config_section(&self) -> &'static str {
-        "provisioned_throughput"
+    fn import(&self, r: &Resource, doc: &mut ImportDoc) {
+        let Some(s) = r.spec.as_kind::<ProvisionedThroughputSpec>() else {
+            return;
+        };
+        doc.entry(
+            self.traits().section,
+            vec![
+                ("name", json!(r.name)),
+                ("region", json!(r.region)),
+                ("model", json!(s.model_id)),
+                ("model_units", json!(s.model_units)),
+                ("commitment", json!(s.commitment)),
+                ("prevent_destroy", import::prevent(r)),
+                ("tags", import::user_tags(r)),
+            ],
+        );
     }
 }

@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Tag holding the fingerprint of what apply last wrote. Never shown in a diff.
-pub const TAG_APPLIED: &str = "bedrockctl:applied";
+pub use crate::vocab::TAG_APPLIED;
 
 /// Prefix of the tags that hold, on a stack role, what apply last wrote for a kind that
 /// cannot be tagged itself.

@@ -19,6 +19,8 @@ pub const GLOBAL: &str = "global";
 pub const TAG_MANAGED_BY: &str = "managed-by";
 pub const TAG_MANAGED_BY_VALUE: &str = "bedrockctl";
 pub const TAG_STACK: &str = "bedrockctl:stack";
+/// Fingerprint of what apply last wrote, kept on the resource (`plan::applied`).
+pub const TAG_APPLIED: &str = "bedrockctl:applied";
 pub const TAG_PREVENT_DESTROY: &str = "bedrockctl:prevent-destroy";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
