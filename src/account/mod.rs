@@ -9,6 +9,7 @@
 //! attribute document (`spec`) whose shape per kind is fixed by the types in [`spec`].
 //! One engine diffs and applies every kind; only the implementations map specs to APIs.
 
+pub mod access;
 pub mod aws;
 pub mod error;
 pub mod retry;
@@ -218,6 +219,22 @@ pub trait Account: Send + Sync {
         model_id: &str,
         kind: ProbeKind,
     ) -> Result<ProbeResult, AccountError>;
+
+    /// ListFoundationModelAgreementOffers: the offers the account can accept for a model
+    /// in a region (empty when the model needs none). Accounts that cannot read offers
+    /// answer as the service does when the caller may not.
+    async fn agreement_offers(
+        &self,
+        region: &str,
+        model_id: &str,
+    ) -> Result<Vec<access::AgreementOffer>, AccountError> {
+        let _ = region;
+        Err(AccountError::new(
+            "ListFoundationModelAgreementOffers",
+            "AccessDeniedException",
+            format!("no agreement offers can be read for {model_id} with this account"),
+        ))
+    }
 
     /// One Retrieve on knowledge base `kb_id` (bedrock-agent-runtime), the agent-runtime
     /// probe. Accounts without knowledge bases answer as the service does for a missing one.

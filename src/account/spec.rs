@@ -245,6 +245,75 @@ impl Normalize for VpcEndpointSpec {
     }
 }
 
+// ---- model access (issue 17); the calls' shapes are in `account::access` ----
+
+/// One entry of ListFoundationModelAgreementOffers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AgreementOffer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
+    pub offer_token: String,
+    /// `termDetails.legalTerm.url`: the EULA the agreement accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_url: Option<String>,
+    /// `termDetails.usageBasedPricingTerm.rateCard`, one `dimension: price unit` line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pricing: Vec<String>,
+    /// `termDetails.validityTerm.agreementDuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+}
+
+impl AgreementOffer {
+    /// `free` (no legal or pricing terms), `marketplace` (an AWS Marketplace offer: it has
+    /// an offer id) or `terms` (a EULA and/or prices to accept).
+    pub fn offer_type(&self) -> &'static str {
+        if self.offer_id.is_some() {
+            "marketplace"
+        } else if self.legal_url.is_none() && self.pricing.is_empty() {
+            "free"
+        } else {
+            "terms"
+        }
+    }
+}
+
+/// `model_agreement`: an accepted offer for one model in one region. The resource name
+/// is the model id; `status` is GetFoundationModelAvailability's `agreementAvailability`
+/// (`PENDING`, `AVAILABLE`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ModelAgreementSpec {
+    pub model_id: String,
+    /// The model's provider (`Anthropic`, `Meta`, …), from the catalog.
+    #[serde(default)]
+    pub provider: String,
+    /// The offer accepted; empty when read back (the API does not report it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<AgreementOffer>,
+    /// `free`, `terms` or `marketplace`; empty when read back.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub offer_type: String,
+}
+
+/// `use_case`: the account's form, as the JSON text submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UseCaseSpec {
+    pub form_data: String,
+    /// Not an API field: the models (`REGION/MODEL`) apply waits for once the form is in,
+    /// those that only lacked the form (the others are waited for on their agreement).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wait_for: Vec<String>,
+}
+
+/// `enforced_guardrail`: the account's enforced guardrail configuration in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EnforcedGuardrailSpec {
+    /// Guardrail ARN (a `${guardrail.REGION.NAME.arn}` placeholder until it exists).
+    pub guardrail: String,
+    /// Numbered version; [`LATEST_VERSION`] until apply publishes it.
+    pub version: String,
+}
+
 /// The attributes of a resource: one variant per kind, each the typed shape above,
 /// boxed so that a resource stays small whatever its kind. Serialized without a tag (the resource's `kind` says which shape it is), so the
 /// JSON of a spec is exactly its typed struct's.
@@ -262,6 +331,9 @@ pub enum Spec {
     IamPolicy(Box<IamPolicySpec>),
     CloudTrailTrail(Box<CloudTrailTrailSpec>),
     VpcEndpoint(Box<VpcEndpointSpec>),
+    ModelAgreement(Box<ModelAgreementSpec>),
+    UseCase(Box<UseCaseSpec>),
+    EnforcedGuardrail(Box<EnforcedGuardrailSpec>),
 }
 
 /// A typed spec struct and the kind whose shape it is.
@@ -340,6 +412,9 @@ kind_specs! {
     IamPolicy => IamPolicySpec,
     CloudTrailTrail => CloudTrailTrailSpec,
     VpcEndpoint => VpcEndpointSpec,
+    ModelAgreement => ModelAgreementSpec,
+    UseCase => UseCaseSpec,
+    EnforcedGuardrail => EnforcedGuardrailSpec,
 }
 
 impl Spec {

@@ -505,6 +505,9 @@ const TOP: &[&str] = &[
     "access_checks",
     "batch_roles",
     "audit",
+    "accept_agreements",
+    "revoke_agreements_on_destroy",
+    "use_case",
 ];
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
@@ -580,6 +583,7 @@ pub(crate) fn decode(
     let audit = m
         .get("audit")
         .and_then(|n| super::decode_audit::decode_audit(dec, n));
+    let model_access = super::access::decode_settings(dec, &m);
     // A kind key written with no value is an error (refuse_null_sections); the
     // `or_else` below keeps `[]` meaning "manage this kind".
     let mut config = Config {
@@ -604,6 +608,7 @@ pub(crate) fn decode(
         access_checks,
         batch_roles,
         audit,
+        model_access,
     };
     if !config.account.regions_declared {
         config.account.regions = used_regions(&config);
@@ -713,7 +718,7 @@ fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
 
 fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
-    let m = dec.map(node, what, &["id", "regions", "via"])?;
+    let m = dec.map(node, what, &["id", "regions", "via", "access"])?;
     dec.refuse_null_lists(&m, what, &["regions"]);
     let id = dec.req_string(&m, "id", what);
     let regions = dec
@@ -723,10 +728,12 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
         Some(n) => dec.enumeration(n, "via", Via::ALL),
         None => Some(Spanned::new(Via::OnDemand, node.span)),
     };
+    let access = super::access::decode_access_mode(dec, &m, node.span);
     Some(ModelReq {
         id: id?,
         regions: regions?,
         via: via?,
+        access: access?,
         span: node.span,
     })
 }

@@ -23,6 +23,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
             "contextual_grounding",
             "publish_version",
             "prune_versions",
+            "enforce",
             "prevent_destroy",
             "tags",
         ],
@@ -88,6 +89,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         .get("prune_versions")
         .and_then(|n| dec.bool(n, "prune_versions"))
         .unwrap_or(true);
+    let enforce = super::access::decode_enforce(dec, &m);
     let prevent_destroy = dec.opt_bool(&m, "prevent_destroy");
     let tags = dec.opt_tags(&m, super::decode::TagService::Bedrock);
     Some(Guardrail {
@@ -104,6 +106,7 @@ pub(crate) fn decode_guardrail(dec: &mut Decoder, node: &Node) -> Option<Guardra
         contextual_grounding,
         publish_version,
         prune_versions,
+        enforce,
         prevent_destroy,
         tags,
         span: node.span,

@@ -5,6 +5,7 @@
 //! cross-references against the catalog. Both push every problem and go on, so one run
 //! reports all errors.
 
+pub mod access;
 mod decode;
 mod decode_audit;
 mod decode_guardrail;

@@ -47,6 +47,8 @@ pub struct Config {
     pub batch_roles: Vec<BatchRole>,
     /// `audit:` (CloudTrail coverage); `None` when absent.
     pub audit: Option<Audit>,
+    /// `accept_agreements`, `revoke_agreements_on_destroy`, `use_case` (issue 17).
+    pub model_access: super::access::AccessSettings,
 }
 
 /// `batch_roles[]`: the role a batch inference job passes to Bedrock, generated: trust for
@@ -136,6 +138,8 @@ pub struct ModelReq {
     pub id: S<String>,
     pub regions: Vec<S<String>>,
     pub via: S<Via>,
+    /// `check` (default) or `manage` (issue 17).
+    pub access: S<super::access::AccessMode>,
     pub span: Span,
 }
 
@@ -201,6 +205,8 @@ pub struct Guardrail {
     pub publish_version: bool,
     /// Delete the oldest versions nothing uses when a new one would pass the quota.
     pub prune_versions: bool,
+    /// `enforce: account`: the account's enforced guardrail in each of its regions.
+    pub enforce: Option<Span>,
     pub prevent_destroy: bool,
     pub tags: BTreeMap<String, String>,
     pub span: Span,

@@ -35,6 +35,44 @@ pub struct ConfigSchema {
     batch_roles: Option<Vec<BatchRoleSchema>>,
     /// CloudTrail coverage of the Bedrock calls this config makes (docs/audit.md).
     audit: Option<AuditSchema>,
+    /// Let `apply` accept the agreement offers of `access: manage` models (a legal act;
+    /// without it a plan that would accept one is refused).
+    accept_agreements: Option<bool>,
+    /// `destroy` also deletes the agreements of this config's `access: manage` models
+    /// (by default they stay: they belong to the account).
+    revoke_agreements_on_destroy: Option<bool>,
+    /// The Anthropic use-case form (the `PutUseCaseForModelAccess` body), submitted once
+    /// per account when an `access: manage` Anthropic model needs it.
+    use_case: Option<UseCaseSchema>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct UseCaseSchema {
+    /// JSON file with companyName, companyWebsite, intendedUsers, industryOption,
+    /// otherIndustryOption and useCases (strings), 10 to 16,384 bytes.
+    file: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Access {
+    /// Report readiness and the fix (default).
+    Check,
+    /// Accept the agreement offers and submit the use-case form, then wait until the
+    /// model is available.
+    Manage,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Enforce {
+    /// The account-level enforced guardrail configuration in each of the guardrail's
+    /// regions (needs `publish_version: true`).
+    Account,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -120,6 +158,8 @@ struct ModelSchema {
     id: String,
     regions: Vec<String>,
     via: Option<Via>,
+    /// `check` (default) reports readiness; `manage` makes the model available.
+    access: Option<Access>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -207,6 +247,8 @@ struct GuardrailSchema {
     prune_versions: Option<bool>,
     prevent_destroy: Option<bool>,
     tags: Option<BTreeMap<String, String>>,
+    /// `account`: enforce this guardrail on every model invocation of the account.
+    enforce: Option<Enforce>,
 }
 
 #[derive(Deserialize, JsonSchema)]

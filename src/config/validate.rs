@@ -144,6 +144,7 @@ pub fn validate(cfg: &Config, d: &mut Diagnostics) {
     );
     super::validate_vpce::vpc_endpoints(&mut r, cfg);
     super::validate_iam::iam(&mut r, cfg);
+    super::access::validate(cfg, r.d);
 }
 
 /// Report the second and later occurrences of a key; keys are written as the message

@@ -213,6 +213,9 @@ fn resolve(step: &mut Step, known: &BTreeMap<String, String>) {
 
 fn verb(op: &Op) -> &'static str {
     match op {
+        Op::Create(d) if d.kind == Kind::ModelAgreement => {
+            "accepting the offer, then waiting until the model is available"
+        }
         Op::Create(_) => "creating",
         Op::Update(..) => "updating",
         Op::Delete(_) => "destroying",
@@ -242,8 +245,17 @@ async fn run_step(
             ));
         }
     }
+    let mut resolved = None;
+    if let Op::Create(d) | Op::Update(_, d) = &step.op {
+        if d.kind == Kind::EnforcedGuardrail {
+            let mut d = d.clone();
+            super::access::resolve_version(account, &mut d, opts).await?;
+            resolved = Some(d);
+        }
+    }
     match &step.op {
         Op::Create(desired) => {
+            let desired = resolved.as_ref().unwrap_or(desired);
             let token = idempotency_token(stack, desired);
             let created = match with_retry(&opts.retry, || account.create(desired, &token)).await {
                 Ok(r) => r,
@@ -258,10 +270,18 @@ async fn run_step(
             ) {
                 wait_in_service(account, &created, opts).await?;
             }
+            if desired.kind == Kind::ModelAgreement {
+                super::access::wait_model_ready(account, desired, opts).await?;
+                return Ok(Some("accepted; the model is available".into()));
+            }
+            if desired.kind == Kind::UseCase {
+                super::access::wait_form_models(account, desired, opts).await?;
+            }
             let remark = super::record::write(account, stack, desired, &opts.retry).await;
             Ok(remark.or(created.id))
         }
         Op::Update(live, desired) => {
+            let desired = resolved.as_ref().unwrap_or(desired);
             if live.kind == Kind::ProvisionedThroughput && !is_settled(live) {
                 wait_in_service(account, live, opts).await?;
             }

@@ -6,6 +6,7 @@
 //! This is the I/O side of the engine; every decision about *what* to change is made by
 //! the pure `plan` module from what is read here.
 
+pub mod access;
 pub mod execute;
 pub mod guards;
 pub mod planning;

@@ -74,6 +74,15 @@ pub async fn plan_config(
     if !opts.destroy {
         check_custom_models(account.as_ref(), cfg, exec, &mut planned).await?;
     }
+    super::access::plan_into(
+        account.as_ref(),
+        cfg,
+        exec,
+        opts.destroy,
+        opts.refresh_only,
+        &mut planned,
+    )
+    .await?;
     Ok(planned)
 }
 

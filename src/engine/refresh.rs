@@ -173,6 +173,9 @@ pub async fn inventory(
 ) -> Result<Vec<Resource>, ApplyError> {
     let mut scope = Scope::default();
     for kind in Kind::ALL {
+        if super::access::is_access_kind(kind) {
+            continue;
+        }
         if kind.is_global() {
             scope
                 .lists
@@ -183,5 +186,8 @@ pub async fn inventory(
             }
         }
     }
-    Ok(refresh(account, &scope, limits, retry).await?.resources)
+    let access = super::access::inventory(account.as_ref(), regions, retry).await?;
+    let mut resources = refresh(account, &scope, limits, retry).await?.resources;
+    resources.extend(access);
+    Ok(resources)
 }

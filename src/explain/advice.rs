@@ -77,6 +77,7 @@ pub fn diagnose(p: &Pasted, f: Facts) -> Diagnosis {
         Category::Validation => advice_runtime::validation(p, &f, &mut a),
         Category::Unknown => advice_runtime::unknown(&f, &mut a),
     }
+    super::advice_access::after(p, &f, &mut a);
     let mut evidence = Vec::new();
     if let Some(c) = &p.code {
         evidence.push(("code".to_string(), c.clone()));

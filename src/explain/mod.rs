@@ -10,6 +10,7 @@
 //! I/O); [`deep`] reaches the account only through the `&dyn Account` it is given.
 
 mod advice;
+mod advice_access;
 mod advice_iam;
 mod advice_runtime;
 pub mod arn;

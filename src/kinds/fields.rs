@@ -71,5 +71,8 @@ fn spec_of(kind: Kind) -> Result<Spec, Fields> {
         Kind::CustomModel => CustomModelSpec::deserialize(Probe)?.into(),
         Kind::CloudTrailTrail => CloudTrailTrailSpec::deserialize(Probe)?.into(),
         Kind::VpcEndpoint => VpcEndpointSpec::deserialize(Probe)?.into(),
+        Kind::ModelAgreement => ModelAgreementSpec::deserialize(Probe)?.into(),
+        Kind::UseCase => UseCaseSpec::deserialize(Probe)?.into(),
+        Kind::EnforcedGuardrail => EnforcedGuardrailSpec::deserialize(Probe)?.into(),
     })
 }

@@ -11,6 +11,7 @@
 mod alarm;
 mod cloudtrail_trail;
 mod custom_model;
+mod enforced_guardrail;
 mod fields;
 mod guardrail;
 mod guardrail_version;
@@ -19,7 +20,9 @@ mod iam_role;
 pub mod import;
 mod inference_profile;
 mod invocation_logging;
+mod model_agreement;
 mod provisioned_throughput;
+mod use_case;
 mod vpc_endpoint;
 
 pub use fields::spec_fields;
@@ -199,6 +202,9 @@ pub fn def(kind: Kind) -> &'static dyn KindDef {
         Kind::CustomModel => &custom_model::Def,
         Kind::CloudTrailTrail => &cloudtrail_trail::Def,
         Kind::VpcEndpoint => &vpc_endpoint::Def,
+        Kind::ModelAgreement => &model_agreement::Def,
+        Kind::UseCase => &use_case::Def,
+        Kind::EnforcedGuardrail => &enforced_guardrail::Def,
     }
 }
 

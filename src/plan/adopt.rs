@@ -74,7 +74,8 @@ pub fn adopt_yaml(resources: &[Resource]) -> String {
          # Paste the sections you want to manage into your config; the next apply adds\n\
          # the ownership tags. Policy documents to save are listed at the end.\n",
     );
-    for &key in crate::config::REGIONAL_SECTIONS {
+    // `models:` first, as configs write it (agreements in place, issue 17).
+    for &key in std::iter::once(&"models").chain(crate::config::REGIONAL_SECTIONS) {
         if let Some(items) = sections.get(key) {
             let _ = writeln!(out, "{key}:");
             for i in items {

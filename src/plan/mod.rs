@@ -5,6 +5,7 @@
 //! a pure function of the config, the snapshot and the options, so plans are reproducible
 //! and testable with in-memory fixtures.
 
+pub mod access;
 pub mod adopt;
 pub mod applied;
 pub mod desired;

@@ -358,6 +358,9 @@ pub fn locate(cfg: &Config, sources: &SourceMap) -> Locations {
             );
         }
     }
+    for (address, span) in super::access::places(cfg) {
+        put(address, span, Vec::new());
+    }
     for m in cfg.models.iter().flatten() {
         for region in &m.regions {
             if let Some(l) = line(m.span) {

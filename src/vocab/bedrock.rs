@@ -47,3 +47,9 @@ pub const PII_TYPES: &[&str] = &[
     "US_SOCIAL_SECURITY_NUMBER",
     "VEHICLE_IDENTIFICATION_NUMBER",
 ];
+
+/// `formData` of PutUseCaseForModelAccess (`AcknowledgementFormDataBody`, botocore
+/// bedrock 2023-04-20): a blob of 10 to 16,384 bytes. Config validation and the sandbox
+/// hold the use-case form to it.
+pub const USE_CASE_FORM_MIN_BYTES: usize = 10;
+pub const USE_CASE_FORM_MAX_BYTES: usize = 16_384;

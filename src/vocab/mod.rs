@@ -42,10 +42,16 @@ pub enum Kind {
     CloudTrailTrail,
     /// An EC2 interface VPC endpoint for one Bedrock service (`NAME/SERVICE`).
     VpcEndpoint,
+    /// An accepted foundation-model agreement offer (name: the model id).
+    ModelAgreement,
+    /// The account's Anthropic use-case form (global, name `default`).
+    UseCase,
+    /// The account-level enforced guardrail configuration of a region (name `default`).
+    EnforcedGuardrail,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::ProvisionedThroughput,
         Kind::Guardrail,
         Kind::GuardrailVersion,
@@ -57,6 +63,9 @@ impl Kind {
         Kind::CustomModel,
         Kind::CloudTrailTrail,
         Kind::VpcEndpoint,
+        Kind::ModelAgreement,
+        Kind::UseCase,
+        Kind::EnforcedGuardrail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,12 +81,15 @@ impl Kind {
             Kind::CustomModel => "custom_model",
             Kind::CloudTrailTrail => "cloudtrail_trail",
             Kind::VpcEndpoint => "vpc_endpoint",
+            Kind::ModelAgreement => "model_agreement",
+            Kind::UseCase => "use_case",
+            Kind::EnforcedGuardrail => "enforced_guardrail",
         }
     }
 
     /// IAM is account-global; everything else lives in one region.
     pub fn is_global(self) -> bool {
-        matches!(self, Kind::IamRole | Kind::IamPolicy)
+        matches!(self, Kind::IamRole | Kind::IamPolicy | Kind::UseCase)
     }
 }
 

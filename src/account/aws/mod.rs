@@ -12,6 +12,7 @@
 //!
 //! Architecture invariant: only `account/aws` imports `aws-sdk-*`.
 
+mod access;
 mod alarms;
 pub mod clients;
 mod cloudtrail;
@@ -269,6 +270,9 @@ impl Account for AwsAccount {
             Kind::CustomModel => custom::list(self, region).await,
             Kind::CloudTrailTrail => cloudtrail::list(self, region).await,
             Kind::VpcEndpoint => vpc_endpoints::list(self, region).await,
+            Kind::ModelAgreement => access::list_agreements(self, region).await,
+            Kind::UseCase => Ok(access::get_use_case(self).await?.into_iter().collect()),
+            Kind::EnforcedGuardrail => access::list_enforced(self, region).await,
         }
     }
 
@@ -290,6 +294,15 @@ impl Account for AwsAccount {
             Kind::CustomModel => custom::get(self, region, id).await,
             Kind::CloudTrailTrail => cloudtrail::get(self, region, id).await,
             Kind::VpcEndpoint => vpc_endpoints::get(self, region, id).await,
+            Kind::ModelAgreement => Ok(access::list_agreements(self, region)
+                .await?
+                .into_iter()
+                .find(|r| r.name == id)),
+            Kind::UseCase => access::get_use_case(self).await,
+            Kind::EnforcedGuardrail => Ok(access::list_enforced(self, region)
+                .await?
+                .into_iter()
+                .find(|r| r.id.as_deref() == Some(id) || r.name == id)),
         }
     }
 
@@ -312,6 +325,9 @@ impl Account for AwsAccount {
             Kind::IamPolicy => iam::create_policy(self, desired).await,
             Kind::CloudTrailTrail => cloudtrail::create(self, desired).await,
             Kind::VpcEndpoint => vpc_endpoints::create(self, desired, idempotency_token).await,
+            Kind::ModelAgreement => access::create_agreement(self, desired).await,
+            Kind::UseCase => access::put_use_case(self, desired).await,
+            Kind::EnforcedGuardrail => access::put_enforced(self, desired, None).await,
         }
     }
 
@@ -340,6 +356,12 @@ impl Account for AwsAccount {
             Kind::IamPolicy => iam::update_policy(self, live, desired).await,
             Kind::CloudTrailTrail => cloudtrail::update(self, live, desired).await,
             Kind::VpcEndpoint => vpc_endpoints::update(self, live, desired).await,
+            Kind::ModelAgreement => Err(AccountError::validation(
+                "CreateFoundationModelAgreement",
+                "an agreement cannot be changed; delete it and accept another offer",
+            )),
+            Kind::UseCase => access::put_use_case(self, desired).await,
+            Kind::EnforcedGuardrail => access::put_enforced(self, desired, Some(live)).await,
         }
     }
 
@@ -356,6 +378,12 @@ impl Account for AwsAccount {
             Kind::IamPolicy => iam::delete_policy(self, live).await,
             Kind::CloudTrailTrail => cloudtrail::delete(self, live).await,
             Kind::VpcEndpoint => vpc_endpoints::delete(self, live).await,
+            Kind::ModelAgreement => access::delete_agreement(self, live).await,
+            Kind::UseCase => Err(AccountError::validation(
+                "Delete",
+                "the use-case form cannot be deleted (the API has no such operation)",
+            )),
+            Kind::EnforcedGuardrail => access::delete_enforced(self, live).await,
         }
     }
 
@@ -392,6 +420,14 @@ impl Account for AwsAccount {
 
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError> {
         models::list(self, region).await
+    }
+
+    async fn agreement_offers(
+        &self,
+        region: &str,
+        model_id: &str,
+    ) -> Result<Vec<crate::account::access::AgreementOffer>, AccountError> {
+        access::offers(self, region, model_id).await
     }
 
     async fn org_policies(&self) -> Result<Option<OrgPolicies>, AccountError> {

@@ -189,6 +189,65 @@ pub const PERMISSIONS: &[Permission] = &[
         Read,
         &["bedrock:GetFoundationModelAvailability"],
     ),
+    // Bedrock: model access (issue 17). Accepting or deleting an agreement subscribes or
+    // unsubscribes the account in AWS Marketplace, which needs the Marketplace actions:
+    // https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html
+    p(
+        BR,
+        "ListFoundationModelAgreementOffers",
+        Read,
+        &["bedrock:ListFoundationModelAgreementOffers"],
+    ),
+    p(
+        BR,
+        "CreateFoundationModelAgreement",
+        Write,
+        &[
+            "bedrock:CreateFoundationModelAgreement",
+            "aws-marketplace:Subscribe",
+            "aws-marketplace:ViewSubscriptions",
+        ],
+    ),
+    p(
+        BR,
+        "DeleteFoundationModelAgreement",
+        Write,
+        &[
+            "bedrock:DeleteFoundationModelAgreement",
+            "aws-marketplace:Unsubscribe",
+            "aws-marketplace:ViewSubscriptions",
+        ],
+    ),
+    p(
+        BR,
+        "GetUseCaseForModelAccess",
+        Read,
+        &["bedrock:GetUseCaseForModelAccess"],
+    ),
+    p(
+        BR,
+        "PutUseCaseForModelAccess",
+        Write,
+        &["bedrock:PutUseCaseForModelAccess"],
+    ),
+    p(
+        BR,
+        "ListEnforcedGuardrailsConfiguration",
+        Read,
+        &["bedrock:ListEnforcedGuardrailsConfiguration"],
+    ),
+    p(
+        BR,
+        "PutEnforcedGuardrailConfiguration",
+        Write,
+        &["bedrock:PutEnforcedGuardrailConfiguration"],
+    ),
+    p(
+        BR,
+        "DeleteEnforcedGuardrailConfiguration",
+        Write,
+        &["bedrock:DeleteEnforcedGuardrailConfiguration"],
+    ),
     // Bedrock runtime: probe (Converse is authorized by InvokeModel)
     p(RT, "Converse", Invoke, &["bedrock:InvokeModel"]),
     p(

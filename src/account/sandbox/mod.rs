@@ -231,6 +231,11 @@ impl Account for Sandbox {
     async fn list(&self, kind: Kind, region: &str) -> Result<Vec<Resource>, AccountError> {
         self.faults.before_call(kinds::list_operation(kind)).await?;
         let now = self.ctx().now;
+        if kinds::access::in_settings(kind) {
+            return self
+                .store
+                .read_settings(|s| kinds::access::list(s, kind, region, now));
+        }
         self.store
             .select(kind, region, |e| kinds::present_entry(e, now))
     }
@@ -243,6 +248,13 @@ impl Account for Sandbox {
     ) -> Result<Option<Resource>, AccountError> {
         self.faults.before_call(kinds::get_operation(kind)).await?;
         let now = self.ctx().now;
+        if kinds::access::in_settings(kind) {
+            return self.store.read_settings(|s| {
+                kinds::access::list(s, kind, region, now)
+                    .into_iter()
+                    .find(|r| r.id.as_deref() == Some(id) || r.name == id)
+            });
+        }
         self.store
             .read(|s| s.find(kind, region, id).map(|e| kinds::present(e, now)))
     }
@@ -284,9 +296,9 @@ impl Account for Sandbox {
         self.faults
             .before_call("GetFoundationModelAvailability")
             .await?;
-        let today = self.ctx().today;
+        let ctx = self.ctx();
         self.store
-            .read_settings(|s| models::status(s, region, model_id, &today))
+            .read_settings(|s| models::status(s, region, model_id, &ctx.today, ctx.now))
     }
 
     async fn describe_trails(
@@ -321,9 +333,29 @@ impl Account for Sandbox {
 
     async fn list_models(&self, region: &str) -> Result<Vec<ModelStatus>, AccountError> {
         self.faults.before_call("ListFoundationModels").await?;
-        let today = self.ctx().today;
+        let ctx = self.ctx();
         self.store
-            .read_settings(|s| models::list(s, region, &today))
+            .read_settings(|s| models::list(s, region, &ctx.today, ctx.now))
+    }
+
+    async fn agreement_offers(
+        &self,
+        region: &str,
+        model_id: &str,
+    ) -> Result<Vec<crate::account::access::AgreementOffer>, AccountError> {
+        let op = "ListFoundationModelAgreementOffers";
+        self.faults.before_call(op).await?;
+        let ctx = self.ctx();
+        let exists = self
+            .store
+            .read_settings(|s| models::status(s, region, model_id, &ctx.today, ctx.now).exists)?;
+        if !exists {
+            return Err(AccountError::not_found(
+                op,
+                format!("The model {model_id} is not available in this Region."),
+            ));
+        }
+        Ok(kinds::access::offers(model_id, region))
     }
 
     async fn org_policies(&self) -> Result<Option<OrgPolicies>, AccountError> {

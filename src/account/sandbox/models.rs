@@ -25,8 +25,16 @@ fn overrides<'a>(state: &'a State, region: &str, model_id: &str) -> Vec<&'a Mode
         .collect()
 }
 
-/// Readiness of `model_id` in `region` on simulated day `today`.
-pub fn status(state: &State, region: &str, model_id: &str, today: &str) -> ModelStatus {
+/// Readiness of `model_id` in `region` on simulated day `today` at instant `now` (ms):
+/// catalog defaults, then seed overrides, then the account's agreements and use-case
+/// form (`kinds::access`).
+pub fn status(state: &State, region: &str, model_id: &str, today: &str, now: i64) -> ModelStatus {
+    let mut s = base_status(state, region, model_id, today);
+    super::kinds::access::apply_to_status(&mut s, &state.access, now);
+    s
+}
+
+fn base_status(state: &State, region: &str, model_id: &str, today: &str) -> ModelStatus {
     let mut s = ModelStatus {
         model_id: model_id.to_string(),
         region: region.to_string(),
@@ -49,6 +57,8 @@ pub fn status(state: &State, region: &str, model_id: &str, today: &str) -> Model
     s.authorization = Some("AUTHORIZED".to_string());
     s.entitlement = Some("AVAILABLE".to_string());
     s.region_availability = Some("AVAILABLE".to_string());
+    // "Nothing enabled" is the starting point the overrides then adjust.
+    super::kinds::access::apply_defaults(&mut s, &state.access);
     for o in ovs {
         let set = |field: &mut Option<String>, v: &Option<String>| {
             if let Some(v) = v {
@@ -78,11 +88,11 @@ fn inference_types(m: &Model, region: &str) -> Vec<String> {
     out
 }
 
-pub fn list(state: &State, region: &str, today: &str) -> Vec<ModelStatus> {
+pub fn list(state: &State, region: &str, today: &str, now: i64) -> Vec<ModelStatus> {
     catalog::catalog()
         .models
         .iter()
-        .map(|m| status(state, region, &m.model_id, today))
+        .map(|m| status(state, region, &m.model_id, today, now))
         .filter(|s| s.exists)
         .collect()
 }
@@ -119,7 +129,7 @@ pub fn probe(
     if model.is_end_of_life(region, today) {
         return Err(AccountError::not_found(op, END_OF_LIFE));
     }
-    let st = status(state, region, &model.model_id, today);
+    let st = status(state, region, &model.model_id, today, now);
     let region_of_model_ok = matches!(target, Target::Profile(..)) || st.exists;
     if !region_of_model_ok {
         return Err(AccountError::validation(op, INVALID_ID));
@@ -269,11 +279,17 @@ mod tests {
 
     #[test]
     fn defaults_are_available_and_authorized() {
-        let s = status(&state(), "us-east-1", "amazon.nova-lite-v1:0", "2026-01-01");
+        let s = status(
+            &state(),
+            "us-east-1",
+            "amazon.nova-lite-v1:0",
+            "2026-01-01",
+            0,
+        );
         assert!(s.exists && s.is_ready(), "{s:?}");
         assert!(s.inference_types.contains(&"ON_DEMAND".to_string()));
         assert!(s.inference_types.contains(&"INFERENCE_PROFILE".to_string()));
-        let none = status(&state(), "us-east-1", "nope.model-v1:0", "2026-01-01");
+        let none = status(&state(), "us-east-1", "nope.model-v1:0", "2026-01-01", 0);
         assert!(!none.exists && none.authorization.is_none());
     }
 
@@ -281,8 +297,8 @@ mod tests {
     fn end_of_life_removes_the_model_from_the_region() {
         let id = "anthropic.claude-3-5-haiku-20241022-v1:0";
         let st = state();
-        assert!(status(&st, "us-east-1", id, "2025-01-01").exists);
-        assert!(!status(&st, "us-east-1", id, "2027-01-01").exists);
+        assert!(status(&st, "us-east-1", id, "2025-01-01", 0).exists);
+        assert!(!status(&st, "us-east-1", id, "2027-01-01", 0).exists);
         let e = probe(
             &st,
             "us-east-1",

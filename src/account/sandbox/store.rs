@@ -78,6 +78,12 @@ pub struct State {
     /// `kind/region/token` → the resource that token created.
     #[serde(default)]
     pub tokens: BTreeMap<String, TokenRecord>,
+    /// Model access: agreements, the use-case form, the seed's starting point (issue 17).
+    #[serde(
+        default,
+        skip_serializing_if = "super::kinds::access::AccessState::is_default"
+    )]
+    pub access: super::kinds::access::AccessState,
 }
 
 /// One stored resource: the `Resource` as the trait reports it, plus bookkeeping the
@@ -194,6 +200,13 @@ pub struct Seed {
     pub aws_managed_policies: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// `"enabled"` (default: every model is usable) or `"none"`: nothing is enabled,
+    /// every model needs its agreement and Anthropic models the use-case form.
+    #[serde(default)]
+    pub model_access: Option<String>,
+    /// How long an accepted agreement or a submitted form stays pending (default 1500).
+    #[serde(default)]
+    pub access_ready_ms: Option<i64>,
 }
 
 impl State {
@@ -219,6 +232,10 @@ impl State {
             serial: 0,
             resources: Vec::new(),
             tokens: BTreeMap::new(),
+            access: super::kinds::access::AccessState::from_seed(
+                seed.model_access.as_deref(),
+                seed.access_ready_ms,
+            )?,
         };
         for r in seed.resources {
             super::kinds::adopt_seeded(&mut state, r, now)?;
@@ -279,6 +296,8 @@ fn identifies(e: &Entry, id: &str) -> bool {
         Kind::CloudTrailTrail => r.name == id,
         // DescribeVpcEndpoints takes the endpoint id only.
         Kind::VpcEndpoint => false,
+        Kind::ModelAgreement | Kind::UseCase => false,
+        Kind::EnforcedGuardrail => r.name == id,
     }
 }
 

@@ -60,7 +60,7 @@ fn pt_model(
         (None, Some(m)) => (m, None),
         (None, None) => return Err(invalid()),
     };
-    if !models::status(state, region, &model.model_id, &ctx.today).exists {
+    if !models::status(state, region, &model.model_id, &ctx.today, ctx.now).exists {
         if model.is_end_of_life(region, &ctx.today) {
             return Err(AccountError::validation(op, models::END_OF_LIFE));
         }
@@ -292,7 +292,7 @@ fn check_copy_from(
     let c = catalog::catalog();
     let model = if rtype == "foundation-model" {
         let m = c.model(id).ok_or_else(not_found)?;
-        if !models::status(state, region, id, &ctx.today).exists
+        if !models::status(state, region, id, &ctx.today, ctx.now).exists
             && !m.is_end_of_life(region, &ctx.today)
         {
             return Err(not_found());

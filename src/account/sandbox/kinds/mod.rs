@@ -6,9 +6,11 @@
 //! (the caller discards the in-memory copy). No I/O, no clock reads: the time comes in
 //! [`Ctx`], so tests can drive the simulated calendar.
 
+pub mod access;
 pub mod alarm;
 pub mod bedrock;
 pub mod cloudtrail;
+pub mod enforced;
 pub mod guardrail;
 pub mod iam;
 pub mod vpc_endpoint;
@@ -36,6 +38,15 @@ pub fn create(
     desired: &Resource,
     token: &str,
 ) -> Result<Resource, AccountError> {
+    if matches!(
+        desired.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) {
+        if !desired.kind.is_global() {
+            check_region(create_operation(desired.kind), &desired.region)?;
+        }
+        return access::create(state, ctx, desired);
+    }
     let mut desired = desired.clone();
     if desired.kind.is_global() {
         desired.region = GLOBAL.to_string();
@@ -73,6 +84,9 @@ pub fn create(
     };
     let id = match desired.kind {
         Kind::CustomModel => return Err(read_only("CreateModelCustomizationJob")),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::create(state, ctx, &desired)
+        }
         Kind::ProvisionedThroughput => bedrock::create_pt(state, ctx, &desired)?,
         Kind::Guardrail => guardrail::create(state, ctx, &desired)?,
         Kind::GuardrailVersion => guardrail::create_version(state, ctx, &desired)?,
@@ -107,6 +121,13 @@ pub fn update(
     desired: &Resource,
 ) -> Result<Resource, AccountError> {
     let op = update_operation(live.kind);
+    if matches!(
+        live.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) && desired.kind == live.kind
+    {
+        return access::update(state, ctx, live, desired);
+    }
     if desired.kind != live.kind {
         return Err(AccountError::validation(
             op,
@@ -129,6 +150,9 @@ pub fn update(
         .unwrap_or_default();
     match live.kind {
         Kind::CustomModel => return Err(read_only(op)),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::update(state, ctx, live, desired)
+        }
         Kind::ProvisionedThroughput => bedrock::update_pt(state, ctx, idx, desired)?,
         Kind::Guardrail => guardrail::update(state, ctx, idx, desired)?,
         Kind::GuardrailVersion => guardrail::update_version(state, ctx, idx, desired)?,
@@ -161,6 +185,12 @@ pub fn update(
 }
 
 pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), AccountError> {
+    if matches!(
+        live.kind,
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail
+    ) {
+        return access::delete(state, live);
+    }
     let op = delete_operation(live.kind);
     let region = if live.kind.is_global() {
         GLOBAL
@@ -173,6 +203,9 @@ pub fn delete(state: &mut State, ctx: &Ctx, live: &Resource) -> Result<(), Accou
         .ok_or_else(|| not_found(op, live.kind, id))?;
     match live.kind {
         Kind::CustomModel => return Err(read_only(op)),
+        Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            return access::delete(state, live)
+        }
         Kind::ProvisionedThroughput => bedrock::check_pt_delete(state, ctx, idx)?,
         Kind::Guardrail => guardrail::delete_versions_of(state, idx),
         Kind::IamPolicy => iam::check_policy_delete(state, idx)?,
@@ -306,7 +339,9 @@ pub fn arn_for(state: &mut State, kind: Kind, region: &str, name: &str) -> Strin
                 .collect();
             format!("vpce-{}", &hex[..17])
         }
-        Kind::GuardrailVersion => name.to_string(),
+        Kind::GuardrailVersion | Kind::ModelAgreement | Kind::UseCase | Kind::EnforcedGuardrail => {
+            name.to_string()
+        }
     }
 }
 
@@ -339,7 +374,10 @@ fn takes_token(kind: Kind) -> bool {
         | Kind::IamPolicy
         | Kind::CustomModel
         | Kind::CloudTrailTrail
-        | Kind::VpcEndpoint => false,
+        | Kind::VpcEndpoint
+        | Kind::ModelAgreement
+        | Kind::UseCase
+        | Kind::EnforcedGuardrail => false,
     }
 }
 
@@ -385,6 +423,9 @@ pub fn create_operation(kind: Kind) -> &'static str {
         Kind::CustomModel => "CreateModelCustomizationJob",
         Kind::CloudTrailTrail => "CreateTrail",
         Kind::VpcEndpoint => "CreateVpcEndpoint",
+        Kind::ModelAgreement => "CreateFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "PutEnforcedGuardrailConfiguration",
     }
 }
 
@@ -400,6 +441,9 @@ pub fn update_operation(kind: Kind) -> &'static str {
         Kind::CustomModel => "UpdateCustomModel",
         Kind::CloudTrailTrail => "UpdateTrail",
         Kind::VpcEndpoint => "ModifyVpcEndpoint",
+        Kind::ModelAgreement => "CreateFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "PutEnforcedGuardrailConfiguration",
     }
 }
 
@@ -415,6 +459,9 @@ pub fn delete_operation(kind: Kind) -> &'static str {
         Kind::CustomModel => "DeleteCustomModel",
         Kind::CloudTrailTrail => "DeleteTrail",
         Kind::VpcEndpoint => "DeleteVpcEndpoints",
+        Kind::ModelAgreement => "DeleteFoundationModelAgreement",
+        Kind::UseCase => "PutUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "DeleteEnforcedGuardrailConfiguration",
     }
 }
 
@@ -430,6 +477,9 @@ pub fn get_operation(kind: Kind) -> &'static str {
         Kind::CustomModel => "GetCustomModel",
         Kind::CloudTrailTrail => "DescribeTrails",
         Kind::VpcEndpoint => "DescribeVpcEndpoints",
+        Kind::ModelAgreement => "GetFoundationModelAvailability",
+        Kind::UseCase => "GetUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "ListEnforcedGuardrailsConfiguration",
     }
 }
 
@@ -445,6 +495,9 @@ pub fn list_operation(kind: Kind) -> &'static str {
         Kind::CustomModel => "ListCustomModels",
         Kind::CloudTrailTrail => "DescribeTrails",
         Kind::VpcEndpoint => "DescribeVpcEndpoints",
+        Kind::ModelAgreement => "GetFoundationModelAvailability",
+        Kind::UseCase => "GetUseCaseForModelAccess",
+        Kind::EnforcedGuardrail => "ListEnforcedGuardrailsConfiguration",
     }
 }
 

@@ -78,6 +78,7 @@ async fn err(f: impl std::future::Future<Output = Result<Resource, AccountError>
     f.await.expect_err("expected an error")
 }
 
+mod access;
 mod kinds;
 mod vpc_endpoint;
 
@@ -610,7 +611,7 @@ async fn a_large_state_answers_settings_calls_without_its_resources() {
     let st = sb.model_status(R, "amazon.nova-lite-v1:0").await.unwrap();
     assert_eq!(
         st,
-        models::status(&full, R, "amazon.nova-lite-v1:0", "2026-01-15")
+        models::status(&full, R, "amazon.nova-lite-v1:0", "2026-01-15", 0)
     );
     assert_eq!(st.agreement.as_deref(), Some("PENDING"));
     assert_eq!(sb.list(Kind::Alarm, R).await.unwrap().len(), 3000);
