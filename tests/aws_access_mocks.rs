@@ -9,21 +9,10 @@
 //! apply → plan cycle runs against it and its requests are asserted in order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aws_sdk_bedrock::config::{BehaviorVersion, Credentials, SharedCredentialsProvider};
 use aws_sdk_bedrock::Client as Bedrock;
-use aws_smithy_mocks::{
-    create_mock_http_client, mock, MockResponse, MockResponseInterceptor, Rule, RuleMode,
-};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_mocks::{mock, MockResponse, Rule};
 use aws_smithy_runtime_api::http::{Response as HttpResponse, StatusCode};
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
-use aws_smithy_types::retry::RetryConfig;
-use aws_types::region::Region;
-use aws_types::SdkConfig;
 use bedrockctl::account::aws::{permissions, AwsAccount};
 use bedrockctl::account::spec::Spec;
 use bedrockctl::account::{Account, Kind, Resource};
@@ -40,110 +29,8 @@ const HAIKU: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
 const GR_ARN: &str = "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc123def456";
 const FORM: &str = r#"{"companyName": "Example Corp", "companyWebsite": "https://www.example.com", "intendedUsers": "0", "industryOption": "Technology", "useCases": "Internal assistant"}"#;
 
-#[derive(Debug, Clone)]
-struct Sent {
-    method: String,
-    uri: String,
-    body: String,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Wire(Arc<Mutex<Vec<Sent>>>);
-
-impl Intercept for Wire {
-    fn name(&self) -> &'static str {
-        "WireCapture"
-    }
-    fn read_before_transmit(
-        &self,
-        ctx: &BeforeTransmitInterceptorContextRef<'_>,
-        _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let r = ctx.request();
-        self.0.lock().unwrap().push(Sent {
-            method: r.method().to_string(),
-            uri: r.uri().to_string(),
-            body: String::from_utf8_lossy(r.body().bytes().unwrap_or(&[])).into_owned(),
-        });
-        Ok(())
-    }
-}
-
-impl Wire {
-    fn all(&self) -> Vec<Sent> {
-        self.0.lock().unwrap().clone()
-    }
-    fn find(&self, method: &str, needle: &str) -> Vec<Sent> {
-        self.all()
-            .into_iter()
-            .filter(|s| s.method == method && s.uri.contains(needle))
-            .collect()
-    }
-    /// The path of every request, in order, with the region's host cut off.
-    fn paths(&self) -> Vec<String> {
-        self.all()
-            .iter()
-            .map(|s| {
-                let path = s
-                    .uri
-                    .split_once("127.0.0.1:9")
-                    .map_or(s.uri.as_str(), |(_, p)| p);
-                format!("{} {}", s.method, path)
-            })
-            .collect()
-    }
-}
-
-fn respond(status: u16, body: &str) -> HttpResponse {
-    let mut r = HttpResponse::new(
-        StatusCode::try_from(status).unwrap(),
-        SdkBody::from(body.to_string()),
-    );
-    r.headers_mut().insert("content-type", "application/json");
-    r.headers_mut().insert("x-amzn-requestid", "req-0001");
-    r
-}
-
-fn error(status: u16, code: &'static str, message: &str) -> HttpResponse {
-    let mut r = respond(status, &json!({"message": message}).to_string());
-    r.headers_mut().insert("x-amzn-errortype", code);
-    r
-}
-
-fn mocked(rules: &[&Rule]) -> (AwsAccount, Wire) {
-    let mut mi = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-    for r in rules {
-        mi = mi.with_rule(r);
-    }
-    let sdk = SdkConfig::builder()
-        .region(Region::new("us-east-1"))
-        .endpoint_url("http://127.0.0.1:9")
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDMOCK",
-            "mocksecret",
-            None,
-            None,
-            "mock",
-        )))
-        .http_client(create_mock_http_client())
-        .behavior_version(BehaviorVersion::latest())
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(Duration::from_millis(1)),
-        )
-        .build();
-    let wire = Wire::default();
-    let acct = AwsAccount::from_sdk_config(
-        sdk,
-        vec![
-            SharedInterceptor::new(wire.clone()),
-            SharedInterceptor::new(mi),
-        ],
-    );
-    (acct, wire)
-}
+mod mock_support;
+use mock_support::{error, mocked, respond};
 
 /// What the fake account holds.
 #[derive(Debug, Default)]
