@@ -253,7 +253,10 @@ impl Builder<'_> {
         // the line was a twentieth of `validate` on large configs, issue 21).
         let line_len = |limit: usize| {
             let window = &rest[..limit.min(rest.len())];
-            window.iter().position(|&b| b == b'\n').unwrap_or(window.len())
+            window
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(window.len())
         };
         match style {
             TScalarStyle::Plain => line_len(text.len()).max(1),
