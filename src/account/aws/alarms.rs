@@ -7,7 +7,8 @@
 //! the alarm and then reconciles tags separately.
 
 use super::error::sdk_err;
-use super::{bounded, spec_json, tags as tagdiff, typed_spec, AwsAccount};
+use super::{bounded, tags as tagdiff, typed_spec, AwsAccount};
+use crate::account::spec::Spec;
 use crate::account::spec::{AlarmSpec, Normalize};
 use crate::account::{AccountError, Kind, Resource};
 use aws_sdk_cloudwatch::types::{
@@ -119,7 +120,7 @@ async fn to_resource(
         region: region.to_string(),
         name,
         id: a.alarm_arn().map(str::to_string),
-        spec: spec_json("DescribeAlarms", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: a.state_value().map(|s| s.as_str().to_string()),
     })

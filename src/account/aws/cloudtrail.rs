@@ -8,8 +8,9 @@
 //! shadow trails), so a multi-region trail is one resource, not one per region.
 
 use super::error::{build_err, sdk_err};
-use super::{bounded, spec_json, tags as tagdiff, typed_spec, AwsAccount};
+use super::{bounded, tags as tagdiff, typed_spec, AwsAccount};
 use crate::account::spec::Normalize;
+use crate::account::spec::Spec;
 use crate::account::trail::{
     AdvancedSelector, BasicSelector, CloudTrailTrailSpec, EventSelectors, FieldSelector, Trail,
     TrailStatus,
@@ -249,7 +250,7 @@ async fn to_resource(
         region: region.to_string(),
         name: trail.name,
         id: Some(trail.arn),
-        spec: spec_json("DescribeTrails", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: Some(
             if status.is_logging {

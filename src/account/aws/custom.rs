@@ -3,8 +3,9 @@
 //! (modelArn, modelName, baseModelArn, customizationType) and `GetCustomModelResponse`.
 
 use super::error::{found, sdk_err};
-use super::{spec_json, tags, AwsAccount};
+use super::{tags, AwsAccount};
 use crate::account::spec::CustomModelSpec;
+use crate::account::spec::Spec;
 use crate::account::{AccountError, Kind, Resource};
 
 fn to_resource(
@@ -24,7 +25,7 @@ fn to_resource(
         region: region.to_string(),
         name: name.to_string(),
         id: Some(arn.to_string()),
-        spec: spec_json("GetCustomModel", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: None,
     })

@@ -11,7 +11,8 @@
 //! tags of its guardrail, which is what ownership is decided on.
 
 use super::error::{build_err, gone_is_ok, live_id, sdk_err};
-use super::{bounded, client_token, spec_json, tags, typed_spec, AwsAccount};
+use super::{bounded, client_token, tags, typed_spec, AwsAccount};
+use crate::account::spec::Spec;
 use crate::account::spec::{
     ContentFilterSpec, GuardrailSpec, GuardrailVersionSpec, Normalize, PiiSpec, RegexSpec,
     TopicSpec,
@@ -110,7 +111,7 @@ async fn to_resource(
         region: region.to_string(),
         name: out.name().to_string(),
         id: Some(out.guardrail_arn().to_string()),
-        spec: spec_json("GetGuardrail", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: Some(out.status().as_str().to_string()),
     })
@@ -511,7 +512,7 @@ fn version_resource(
         region: region.to_string(),
         name: format!("{guardrail_name}:{}", out.version()),
         id: Some(version_id(guardrail_arn, out.version())),
-        spec: spec_json("GetGuardrail", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: Some(out.status().as_str().to_string()),
     })

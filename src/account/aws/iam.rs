@@ -8,7 +8,8 @@
 //! anywhere is never deleted (the call is refused with a `ConflictException`).
 
 use super::error::{build_err, found, gone_is_ok, live_id, sdk_err};
-use super::{bounded, spec_json, tags as tagdiff, typed_spec, AwsAccount};
+use super::{bounded, tags as tagdiff, typed_spec, AwsAccount};
+use crate::account::spec::Spec;
 use crate::account::spec::{IamPolicySpec, IamRoleSpec, Normalize};
 use crate::account::{
     AccountError, Kind, PrincipalPolicies, Resource, SimulateRequest, SimulateResult, GLOBAL,
@@ -143,7 +144,7 @@ pub(crate) async fn get_role(
         region: GLOBAL.to_string(),
         name: role.role_name().to_string(),
         id: Some(role.arn().to_string()),
-        spec: spec_json("GetRole", &spec)?,
+        spec: Spec::from(spec),
         tags: tag_map(role.tags()),
         status: None,
     }))
@@ -485,7 +486,7 @@ pub(crate) async fn get_policy(
         region: GLOBAL.to_string(),
         name: p.policy_name().unwrap_or_else(|| name_of(id)).to_string(),
         id: Some(arn),
-        spec: spec_json("GetPolicy", &spec)?,
+        spec: Spec::from(spec),
         tags: tag_map(p.tags()),
         status: None,
     }))

@@ -2,7 +2,8 @@
 //! one configuration per region, resource name `default`, not taggable.
 
 use super::error::{build_err, sdk_err};
-use super::{spec_json, typed_spec, AwsAccount};
+use super::{typed_spec, AwsAccount};
+use crate::account::spec::Spec;
 use crate::account::spec::{CloudWatchLoggingSpec, InvocationLoggingSpec, S3LoggingSpec};
 use crate::account::{AccountError, Kind, Resource};
 use aws_sdk_bedrock::types::{CloudWatchConfig, LoggingConfig, S3Config};
@@ -52,7 +53,7 @@ pub(crate) async fn get(acct: &AwsAccount, region: &str) -> Result<Option<Resour
         region: region.to_string(),
         name: NAME.to_string(),
         id: Some(format!("{region}/{NAME}")),
-        spec: spec_json("GetModelInvocationLoggingConfiguration", &spec)?,
+        spec: Spec::from(spec),
         tags: BTreeMap::new(),
         status: None,
     }))

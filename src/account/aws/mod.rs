@@ -31,7 +31,7 @@ mod runtime;
 mod tags;
 mod vpc_endpoints;
 
-use super::spec::{KindSpec, Spec};
+use super::spec::KindSpec;
 use super::{
     Account, AccountError, Kind, ModelStatus, OrgPolicies, PrincipalPolicies, ProbeKind,
     ProbeResult, Resource, SimulateRequest, SimulateResult, GLOBAL,
@@ -478,11 +478,6 @@ pub(crate) fn typed_spec<T: KindSpec>(op: &'static str, r: &Resource) -> Result<
             format!("`{}`: invalid spec: a {} spec", r.address(), r.spec.kind()),
         )
     })
-}
-
-/// A typed spec as a resource's spec (infallible; kept fallible for its callers).
-pub(crate) fn spec_json<T: KindSpec>(_op: &'static str, spec: &T) -> Result<Spec, AccountError> {
-    Ok(spec.clone().into())
 }
 
 /// A client request token in the pattern Bedrock accepts

@@ -8,8 +8,9 @@
 //! `jp`, `au`, `ca`, `apac`, else `global`). Everything but tags is fixed at create time.
 
 use super::error::{found, gone_is_ok, live_id, sdk_err};
-use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
+use super::{client_token, tags, typed_spec, AwsAccount};
 use crate::account::spec::InferenceProfileSpec;
+use crate::account::spec::Spec;
 use crate::account::{AccountError, Kind, Resource};
 use aws_sdk_bedrock::types::InferenceProfileType;
 use std::collections::BTreeMap;
@@ -100,7 +101,7 @@ fn to_resource(
         region: region.to_string(),
         name: raw.name.to_string(),
         id: Some(raw.arn.to_string()),
-        spec: spec_json("GetInferenceProfile", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: Some(raw.status.to_string()),
     })

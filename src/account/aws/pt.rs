@@ -7,8 +7,9 @@
 //! them, including values this SDK does not know.
 
 use super::error::{found, gone_is_ok, live_id, sdk_err};
-use super::{client_token, spec_json, tags, typed_spec, AwsAccount};
+use super::{client_token, tags, typed_spec, AwsAccount};
 use crate::account::spec::ProvisionedThroughputSpec;
+use crate::account::spec::Spec;
 use crate::account::{AccountError, Kind, Resource};
 use aws_sdk_bedrock::types::CommitmentDuration;
 use aws_smithy_types::date_time::Format;
@@ -106,7 +107,7 @@ fn to_resource(
         region: region.to_string(),
         name: raw.name.to_string(),
         id: Some(raw.arn.to_string()),
-        spec: spec_json("GetProvisionedModelThroughput", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: Some(raw.status.to_string()),
     })

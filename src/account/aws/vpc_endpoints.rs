@@ -11,7 +11,8 @@
 //! Create returns while the endpoint is `pending`; apply waits until `available`.
 
 use super::error::sdk_err;
-use super::{spec_json, tags as tagdiff, typed_spec, AwsAccount};
+use super::{tags as tagdiff, typed_spec, AwsAccount};
+use crate::account::spec::Spec;
 use crate::account::spec::{Normalize, VpcEndpointSpec};
 use crate::account::{AccountError, Kind, Resource};
 use crate::vocab::vpc_endpoint::{service_name, SERVICES};
@@ -110,7 +111,7 @@ fn to_resource(region: &str, e: &VpcEndpoint) -> Result<Resource, AccountError> 
         region: region.to_string(),
         name,
         id: Some(id),
-        spec: spec_json("DescribeVpcEndpoints", &spec)?,
+        spec: Spec::from(spec),
         tags,
         status: e.state().map(|s| s.as_str().to_string()),
     })

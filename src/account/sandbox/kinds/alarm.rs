@@ -7,10 +7,11 @@
 //! As in PutMetricAlarm, tags given when the alarm already exists are ignored (tags
 //! change through TagResource, which `update` does).
 
-use super::{arn_for, parse_spec, to_value, Ctx};
+use super::{arn_for, parse_spec, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
 use crate::account::spec::AlarmSpec;
+use crate::account::spec::Spec;
 use crate::account::{AccountError, Kind, Resource};
 
 const OP: &str = "PutMetricAlarm";
@@ -138,7 +139,7 @@ pub fn put(
     validate::iam_style_tags(OP, &d.tags, "ValidationError")?;
     let mut spec = spec;
     crate::account::spec::Normalize::normalize(&mut spec);
-    let value = to_value(OP, &spec)?;
+    let value = Spec::from(spec);
     if let Some(e) = state.resources.iter_mut().find(|e| {
         e.resource.kind == Kind::Alarm && e.resource.region == d.region && e.resource.name == d.name
     }) {

@@ -4,11 +4,12 @@
 //! CreateInferenceProfile and PutModelInvocationLoggingConfiguration request shapes
 //! (shared/reference/bedrock-api.md); lifecycle rules from design.md's sandbox defaults.
 
-use super::{arn_for, parse_spec, to_value, Ctx};
+use super::{arn_for, parse_spec, Ctx};
 use crate::account::sandbox::clock;
 use crate::account::sandbox::models;
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
+use crate::account::spec::Spec;
 use crate::account::spec::{
     InferenceProfileSpec, InvocationLoggingSpec, ProvisionedThroughputSpec,
 };
@@ -138,7 +139,7 @@ pub fn create_pt(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, A
     let id = arn_for(state, Kind::ProvisionedThroughput, &d.region, &d.name);
     let resource = Resource {
         id: Some(id.clone()),
-        spec: to_value(op, &spec)?,
+        spec: Spec::from(spec),
         status: Some("Creating".to_string()),
         ..d.clone()
     };
@@ -224,7 +225,7 @@ pub fn update_pt(
         ..live_spec
     };
     e.resource.name = d.name.clone();
-    e.resource.spec = to_value(op, &spec)?;
+    e.resource.spec = Spec::from(spec);
     e.resource.tags = d.tags.clone();
     e.meta.updated_ms = ctx.now;
     Ok(())
@@ -366,7 +367,7 @@ pub fn create_profile(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<Stri
     state.resources.push(Entry {
         resource: Resource {
             id: Some(id.clone()),
-            spec: to_value(op, &spec)?,
+            spec: Spec::from(spec),
             status: Some("ACTIVE".to_string()),
             ..d.clone()
         },
@@ -498,7 +499,7 @@ pub fn put_logging(
             ));
         }
     }
-    let value = to_value(op, &spec)?;
+    let value = Spec::from(spec);
     match state
         .resources
         .iter_mut()

@@ -14,8 +14,9 @@
 //! field, known field names, one operator value at least, and at most 500 values in
 //! all (`InvalidEventSelectorsException`).
 
-use super::{arn_for, parse_spec, to_value, Ctx};
+use super::{arn_for, parse_spec, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
+use crate::account::spec::Spec;
 use crate::account::trail::{
     bucket_name_problem, trail_name_problem, CloudTrailTrailSpec, EventSelectors, Trail,
     TrailStatus, MAX_PREFIX_CHARS,
@@ -152,8 +153,8 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
     state.resources.push(Entry {
         resource: Resource {
             id: Some(id.clone()),
-            spec: to_value(OP, &spec)?,
             status: Some(status_of(spec.logging).to_string()),
+            spec: Spec::from(spec),
             ..d.clone()
         },
         meta: Meta {
@@ -187,8 +188,8 @@ pub fn update(state: &mut State, ctx: &Ctx, idx: usize, d: &Resource) -> Result<
     let spec = spec_of(OP, d)?;
     check(OP, d, &spec)?;
     let e = &mut state.resources[idx];
-    e.resource.spec = to_value(OP, &spec)?;
     e.resource.status = Some(status_of(spec.logging).to_string());
+    e.resource.spec = Spec::from(spec);
     e.meta.updated_ms = ctx.now;
     Ok(())
 }

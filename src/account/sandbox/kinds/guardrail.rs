@@ -4,10 +4,11 @@
 //! Limits are the CreateGuardrail / UpdateGuardrail request constraints from
 //! shared/reference/bedrock-api.md, reported with the wire field names.
 
-use super::{arn_for, parse_spec, to_value, Ctx};
+use super::{arn_for, parse_spec, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
 use crate::account::spec::KindSpec;
+use crate::account::spec::Spec;
 use crate::account::spec::{
     GuardrailSpec, GuardrailVersionSpec, Normalize, FILTER_TYPES, PII_ACTIONS, PII_TYPES, STRENGTHS,
 };
@@ -156,7 +157,7 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
     state.resources.push(Entry {
         resource: Resource {
             id: Some(id.clone()),
-            spec: to_value(op, &spec)?,
+            spec: Spec::from(spec),
             status: Some("READY".to_string()),
             ..d.clone()
         },
@@ -188,7 +189,7 @@ pub fn update(state: &mut State, ctx: &Ctx, idx: usize, d: &Resource) -> Result<
             format!("A guardrail with the name {} already exists.", d.name),
         ));
     }
-    let value = to_value(op, &spec)?;
+    let value = Spec::from(spec);
     // Version names carry the guardrail name, so a rename renames them too.
     if d.name != live.name {
         let arn = live.id.clone().unwrap_or_default();
@@ -281,7 +282,7 @@ pub fn create_version(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<Stri
             region: d.region.clone(),
             name: format!("{}:{n}", guardrail.resource.name),
             id: Some(id.clone()),
-            spec: to_value(op, &out_spec)?,
+            spec: Spec::from(out_spec),
             tags,
             status: Some("READY".to_string()),
         },

@@ -11,9 +11,10 @@
 //! delete inline policies, delete role); deleting a policy that is still attached
 //! (or used as a boundary) is refused with `DeleteConflict`, as IAM does.
 
-use super::{arn_for, parse_spec, to_value, Ctx};
+use super::{arn_for, parse_spec, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
 use crate::account::sandbox::validate::{self, Violations};
+use crate::account::spec::Spec;
 use crate::account::spec::{IamPolicySpec, IamRoleSpec, Normalize};
 use crate::account::{AccountError, Kind, Resource, GLOBAL};
 use serde_json::json;
@@ -151,7 +152,7 @@ pub fn create_role(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String,
         resource: Resource {
             region: GLOBAL.to_string(),
             id: Some(id.clone()),
-            spec: to_value(op, &spec)?,
+            spec: Spec::from(spec),
             status: None,
             ..d.clone()
         },
@@ -187,7 +188,7 @@ pub fn update_role(
     check_role(state, op, &d.name, &spec)?;
     validate::iam_style_tags("TagRole", &d.tags, "ValidationError")?;
     let e = &mut state.resources[idx];
-    e.resource.spec = to_value(op, &spec)?;
+    e.resource.spec = Spec::from(spec);
     e.resource.tags = d.tags.clone();
     e.meta.updated_ms = ctx.now;
     Ok(())
@@ -241,7 +242,7 @@ pub fn create_policy(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<Strin
         resource: Resource {
             region: GLOBAL.to_string(),
             id: Some(id.clone()),
-            spec: to_value(op, &spec)?,
+            spec: Spec::from(spec),
             status: None,
             ..d.clone()
         },
@@ -280,7 +281,7 @@ pub fn update_policy(
     if spec.document != live_spec.document {
         e.meta.policy_version = Some(e.meta.policy_version.unwrap_or(1) + 1);
     }
-    e.resource.spec = to_value(op, &spec)?;
+    e.resource.spec = Spec::from(spec);
     e.resource.tags = d.tags.clone();
     e.meta.updated_ms = ctx.now;
     Ok(())

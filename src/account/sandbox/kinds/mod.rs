@@ -16,7 +16,7 @@ pub mod iam;
 pub mod vpc_endpoint;
 
 use super::store::{Entry, Meta, State, TokenRecord};
-use crate::account::spec::{KindSpec, Spec};
+use crate::account::spec::KindSpec;
 use crate::account::{AccountError, Kind, Resource, GLOBAL};
 use crate::catalog;
 use sha2::{Digest, Sha256};
@@ -558,9 +558,4 @@ pub fn parse_spec<T: KindSpec>(op: &str, r: &Resource) -> Result<T, AccountError
             ),
         )
     })
-}
-
-/// A typed spec as a resource's spec (infallible; kept fallible for its callers).
-pub fn to_value<T: KindSpec>(_op: &str, spec: &T) -> Result<Spec, AccountError> {
-    Ok(spec.clone().into())
 }

@@ -14,9 +14,9 @@
 //! https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html).
 //! A new endpoint is `pending` for the sandbox's provisioning delay, then `available`.
 
-use super::{parse_spec, to_value, Ctx};
+use super::{parse_spec, Ctx};
 use crate::account::sandbox::store::{Entry, Meta, State};
-use crate::account::spec::{Normalize, VpcEndpointSpec};
+use crate::account::spec::{Normalize, Spec, VpcEndpointSpec};
 use crate::account::{AccountError, Kind, Resource};
 use crate::vocab::vpc_endpoint::{
     ec2_id_ok, service_name, MAX_PER_VPC, MAX_POLICY_CHARS, SERVICES,
@@ -202,7 +202,7 @@ pub fn create(state: &mut State, ctx: &Ctx, d: &Resource) -> Result<String, Acco
     state.resources.push(Entry {
         resource: Resource {
             id: Some(id.clone()),
-            spec: to_value(CREATE, &spec)?,
+            spec: Spec::from(spec),
             status: Some("pending".to_string()),
             ..d.clone()
         },
@@ -237,7 +237,7 @@ pub fn update(state: &mut State, ctx: &Ctx, idx: usize, d: &Resource) -> Result<
     if dns_conflict(state, &live.region, &spec, Some(idx)).is_some() {
         return Err(dns_error(MODIFY, &spec));
     }
-    let value = to_value(MODIFY, &spec)?;
+    let value = Spec::from(spec);
     let e = &mut state.resources[idx];
     e.resource.spec = value;
     e.meta.updated_ms = ctx.now;
