@@ -437,25 +437,32 @@ pub fn looks_like_secret(s: &str) -> bool {
 }
 
 /// Every string that looks like a credential, anywhere in `v`, becomes [`REDACTED`].
-fn redact_strings(v: &mut Value) {
+/// Whether anything was replaced.
+fn redact_strings(v: &mut Value) -> bool {
     match v {
-        Value::String(s) if looks_like_secret(s) => *s = REDACTED.to_string(),
-        Value::Array(a) => a.iter_mut().for_each(redact_strings),
-        Value::Object(m) => m.values_mut().for_each(redact_strings),
-        _ => {}
+        Value::String(s) if looks_like_secret(s) => {
+            *s = REDACTED.to_string();
+            true
+        }
+        Value::Array(a) => a.iter_mut().fold(false, |hit, x| redact_strings(x) | hit),
+        Value::Object(m) => m.values_mut().fold(false, |hit, x| redact_strings(x) | hit),
+        _ => false,
     }
 }
 
 /// Top-level fields with sensitive names, then credential-like strings anywhere.
-fn redact_object(v: &mut Value) {
+/// Whether anything was replaced.
+fn redact_object(v: &mut Value) -> bool {
+    let mut hit = false;
     if let Value::Object(m) = v {
         for (k, x) in m.iter_mut() {
             if is_sensitive_name(k) && !x.is_null() {
                 *x = Value::String(REDACTED.to_string());
+                hit = true;
             }
         }
     }
-    redact_strings(v);
+    redact_strings(v) | hit
 }
 
 fn redact_tags(tags: &mut BTreeMap<String, String>) {
@@ -468,8 +475,7 @@ fn redact_tags(tags: &mut BTreeMap<String, String>) {
 
 fn redact_resource(r: &mut Resource) {
     let mut v = r.spec.to_value();
-    redact_object(&mut v);
-    if v != r.spec.to_value() {
+    if redact_object(&mut v) {
         // A redacted value is a string where a string was: the shape holds. Should it
         // not, the spec is emptied rather than shown unredacted.
         r.spec = Spec::from_value(r.kind, v).unwrap_or_else(|_| Spec::empty(r.kind));
