@@ -8,7 +8,6 @@ use super::text::Text;
 use super::yaml::{Node, NodeKind};
 use crate::diag::{code_list, did_you_mean, Diagnostic, Diagnostics};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What a policy file is for, which decides the IAM grammar it must follow.
@@ -304,17 +303,16 @@ impl Decoder<'_> {
     /// `tags:` of a resource, checked against the service's tag rules (bedrock-api.md
     /// TagResource; IAM TagRole): keys 1–128 and values 0–256 characters of the allowed
     /// set, no `aws:` keys, and none of the ownership keys bedrockctl sets itself.
-    pub fn opt_tags(&mut self, m: &MapView, service: TagService) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+    pub fn opt_tags(&mut self, m: &MapView, service: TagService) -> Tags {
         let Some(node) = m.get("tags") else {
-            return out;
+            return Tags::new();
         };
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
                 node.span,
                 format!("`tags` must be a mapping, found {}", node.type_name()),
             );
-            return out;
+            return Tags::new();
         };
         let (allowed, pattern): (fn(char) -> bool, &str) = match service {
             TagService::Bedrock => (
@@ -326,10 +324,15 @@ impl Decoder<'_> {
                 r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*",
             ),
         };
+        // Borrowed from the tree until `Tags` copies them once into its one string.
+        let mut out: Vec<(&str, &str)> = Vec::with_capacity(entries.len());
         for (k, v) in entries {
-            let Some(value) = self.string(v, &k.value) else {
+            let NodeKind::Scalar { text, .. } = &v.kind else {
+                // Reports the type error.
+                let _ = self.string(v, &k.value);
                 continue;
             };
+            let value = Spanned::new(text.as_str(), v.span);
             let key = &k.value;
             let n = key.chars().count();
             if n == 0 || n > 128 {
@@ -365,9 +368,9 @@ impl Decoder<'_> {
                 .hints
                 .push(format!("allowed: `{pattern}`"));
             }
-            out.insert(key.to_string(), value.value);
+            out.push((key.as_str(), value.value));
         }
-        out
+        out.into_iter().collect()
     }
 
     /// Read and check a policy file, then IAM's grammar for its use: a trust policy names
@@ -512,13 +515,17 @@ const TOP: &[&str] = &[
 
 /// Decode the whole document. Returns `None` when required top-level parts are unusable;
 /// diagnostics say why.
+///
+/// Takes the tree: each section's subtree is dropped as soon as that section is decoded,
+/// so the typed model grows into the memory the tree gives back instead of on top of
+/// all of it (a 50,000-resource config's peak, issue 21).
 pub(crate) fn decode(
     dec: &mut Decoder,
-    root: &Node,
+    mut root: Node,
     path: &Path,
     source: SourceId,
 ) -> Option<Config> {
-    let m = dec.map(root, "the config", TOP)?;
+    let m = dec.map(&root, "the config", TOP)?;
     dec.refuse_null_sections(&m, "the config");
     let version = dec
         .req(&m, "version", "the config")
@@ -535,54 +542,51 @@ pub(crate) fn decode(
             span: m.key_span("account"),
         }),
     };
-    let models = m
-        .get("models")
-        .map(|n| decode_list(dec, n, "models", decode_model));
-    let provisioned_throughput = m
-        .get("provisioned_throughput")
-        .map(|n| decode_list(dec, n, "provisioned_throughput", decode_pt));
-    let guardrails = m.get("guardrails").map(|n| {
+    let root_span = root.span;
+    // `map` above accepted the root, so it is a mapping.
+    let NodeKind::Map(entries) = &mut root.kind else {
+        return None;
+    };
+    let models = take(entries, "models").map(|n| decode_list(dec, &n, "models", decode_model));
+    let provisioned_throughput = take(entries, "provisioned_throughput")
+        .map(|n| decode_list(dec, &n, "provisioned_throughput", decode_pt));
+    let guardrails = take(entries, "guardrails").map(|n| {
         decode_list(
             dec,
-            n,
+            &n,
             "guardrails",
             super::decode_guardrail::decode_guardrail,
         )
     });
-    let inference_profiles = m
-        .get("inference_profiles")
-        .map(|n| decode_list(dec, n, "inference_profiles", decode_profile));
-    let invocation_logging = m
-        .get("invocation_logging")
-        .map(|n| decode_list(dec, n, "invocation_logging", decode_logging));
-    let alarms = m
-        .get("alarms")
-        .map(|n| decode_list(dec, n, "alarms", decode_alarm));
-    let vpc_endpoints = m.get("vpc_endpoints").map(|n| {
+    let inference_profiles = take(entries, "inference_profiles")
+        .map(|n| decode_list(dec, &n, "inference_profiles", decode_profile));
+    let invocation_logging = take(entries, "invocation_logging")
+        .map(|n| decode_list(dec, &n, "invocation_logging", decode_logging));
+    let alarms = take(entries, "alarms").map(|n| decode_list(dec, &n, "alarms", decode_alarm));
+    let vpc_endpoints = take(entries, "vpc_endpoints").map(|n| {
         decode_list(
             dec,
-            n,
+            &n,
             "vpc_endpoints",
             super::decode_vpce::decode_vpc_endpoint,
         )
     });
-    let iam = m
-        .get("iam")
-        .and_then(|n| super::decode_iam::decode_iam(dec, n));
-    let organization = m
-        .get("organization")
-        .and_then(|n| super::decode_iam::decode_organization(dec, n));
-    let access_checks = m
-        .get("access_checks")
-        .map(|n| decode_list(dec, n, "access_checks", super::decode_iam::decode_check))
+    let iam = take(entries, "iam").and_then(|n| super::decode_iam::decode_iam(dec, &n));
+    let organization =
+        take(entries, "organization").and_then(|n| super::decode_iam::decode_organization(dec, &n));
+    let access_checks = take(entries, "access_checks")
+        .map(|n| decode_list(dec, &n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
-    let batch_roles = m
-        .get("batch_roles")
-        .map(|n| decode_list(dec, n, "batch_roles", super::decode_iam::decode_batch_role))
+    let batch_roles = take(entries, "batch_roles")
+        .map(|n| decode_list(dec, &n, "batch_roles", super::decode_iam::decode_batch_role))
         .unwrap_or_default();
-    let audit = m
-        .get("audit")
-        .and_then(|n| super::decode_audit::decode_audit(dec, n));
+    let audit = take(entries, "audit").and_then(|n| super::decode_audit::decode_audit(dec, &n));
+    // Taken sections leave their key (with a null value): `has` and `key_span` below
+    // still see them.
+    let m = MapView {
+        span: root_span,
+        entries,
+    };
     let model_access = super::access::decode_settings(dec, &m);
     // A kind key written with no value is an error (refuse_null_sections); the
     // `or_else` below keeps `[]` meaning "manage this kind".
@@ -628,6 +632,20 @@ pub(crate) fn decode(
         }
     }
     Some(config)
+}
+
+/// The value of the first `key` of a mapping, moved out (a null stays in its place, so
+/// the key is still written); `None` when absent or null, as [`MapView::get`].
+fn take(entries: &mut [(Spanned<Text>, Node)], key: &str) -> Option<Node> {
+    let (_, value) = entries.iter_mut().find(|(k, _)| k.value == key)?;
+    if value.kind == NodeKind::Null {
+        return None;
+    }
+    let null = Node {
+        kind: NodeKind::Null,
+        span: value.span,
+    };
+    Some(std::mem::replace(value, null))
 }
 
 /// Every region the config names, in order of first appearance (IAM grants and access

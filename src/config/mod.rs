@@ -14,6 +14,7 @@ mod decode_vpce;
 pub mod model;
 mod rules;
 pub mod schema;
+pub mod tags;
 mod text;
 pub mod validate;
 mod validate_guardrail;
@@ -107,10 +108,10 @@ pub fn load_str(
             sources,
             dir: &dir,
         };
-        decode::decode(&mut dec, &root, path, id)
+        // The tree is as large as the config itself: `decode` frees it section by
+        // section, and it is gone before validation allocates.
+        decode::decode(&mut dec, root, path, id)
     };
-    // The tree is as large as the config itself: gone before validation allocates.
-    drop(root);
     if let Some(cfg) = &config {
         validate::validate(cfg, &mut diags);
     }

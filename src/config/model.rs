@@ -4,6 +4,7 @@
 //! An `Option<Vec<_>>` kind is `None` when its top-level key is absent: the config does
 //! not manage that kind at all (design.md, "Which kinds a config manages").
 
+pub use super::tags::Tags;
 use crate::span::{SourceId, Span, Spanned};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -185,7 +186,7 @@ pub struct ProvisionedThroughput {
     pub model_units: S<u32>,
     pub commitment: S<Commitment>,
     pub prevent_destroy: bool,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     pub span: Span,
 }
 
@@ -208,7 +209,7 @@ pub struct Guardrail {
     /// `enforce: account`: the account's enforced guardrail in each of its regions.
     pub enforce: Option<Span>,
     pub prevent_destroy: bool,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     pub span: Span,
 }
 
@@ -265,7 +266,7 @@ pub struct InferenceProfile {
     /// A model id, a system profile id, or an ARN of either.
     pub copy_from: S<String>,
     pub description: Option<S<String>>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     pub prevent_destroy: bool,
     pub span: Span,
 }
@@ -326,7 +327,7 @@ pub struct VpcEndpoint {
     pub private_dns: S<bool>,
     /// `None`: the service's default policy (full access).
     pub policy: Option<EndpointPolicy>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     pub prevent_destroy: bool,
     pub span: Span,
 }
@@ -375,7 +376,7 @@ pub struct Role {
     pub policies: Vec<RolePolicy>,
     pub description: Option<S<String>>,
     pub max_session_duration: Option<S<u32>>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     pub prevent_destroy: bool,
     pub span: Span,
 }

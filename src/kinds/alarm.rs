@@ -4,7 +4,7 @@ use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{AlarmSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
-use crate::config::Config;
+use crate::config::{Config, Tags};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -56,7 +56,7 @@ impl KindDef for Def {
                     actions: a.actions.iter().map(|x| x.value.clone()).collect(),
                     description: a.description.as_ref().map(|d| d.value.clone()),
                 };
-                let tags = cx.owned_tags(&BTreeMap::new(), a.prevent_destroy);
+                let tags = cx.owned_tags(&Tags::new(), a.prevent_destroy);
                 cx.resource(spec, &a.region.value, &a.name.value, tags)
             })
             .collect()

@@ -9,9 +9,8 @@ use crate::account::trail::CloudTrailTrailSpec;
 use crate::account::{Kind, Resource};
 use crate::audit::needs::Needs;
 use crate::audit::selectors::selectors_for;
-use crate::config::{AuditTrail, CloudTrailMode, Config};
+use crate::config::{AuditTrail, CloudTrailMode, Config, Tags};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 pub struct Def;
 
@@ -69,7 +68,7 @@ impl KindDef for Def {
             advanced_event_selectors: selectors_for(&types),
             organization: false,
         };
-        let tags = cx.owned_tags(&BTreeMap::new(), false);
+        let tags = cx.owned_tags(&Tags::new(), false);
         vec![cx.resource(spec, &t.region.value, &t.name.value, tags)]
     }
 

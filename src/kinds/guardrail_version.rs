@@ -5,8 +5,7 @@ use super::import::ImportDoc;
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{GuardrailVersionSpec, Normalize, Spec};
 use crate::account::{Kind, Resource};
-use crate::config::Config;
-use std::collections::BTreeMap;
+use crate::config::{Config, Tags};
 
 pub struct Def;
 
@@ -52,7 +51,7 @@ impl KindDef for Def {
                 version: String::new(),
                 snapshot: super::guardrail::spec_of(g),
             };
-            let tags = cx.owned_tags(&BTreeMap::new(), false);
+            let tags = cx.owned_tags(&Tags::new(), false);
             for region in &g.regions {
                 out.push(cx.resource(v.clone(), &region.value, &g.name.value, tags.clone()));
             }

@@ -4,10 +4,9 @@ use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamPolicySpec, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
-use crate::config::Config;
+use crate::config::{Config, Tags};
 use crate::policy::canonical::canonical_policy;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 pub struct Def;
 
@@ -45,7 +44,7 @@ impl KindDef for Def {
                     document: p.file.document.clone(),
                     description: p.description.as_ref().map(|d| d.value.clone()),
                 };
-                let tags = cx.owned_tags(&BTreeMap::new(), p.prevent_destroy);
+                let tags = cx.owned_tags(&Tags::new(), p.prevent_destroy);
                 cx.resource(spec, GLOBAL, &p.name.value, tags)
             })
             .collect()

@@ -7,7 +7,7 @@ use super::import::{self, ImportDoc};
 use super::{with, Cx, KindDef, Ownership, Traits};
 use crate::account::spec::{IamRoleSpec, Normalize, Spec};
 use crate::account::{Kind, Resource, GLOBAL};
-use crate::config::{Config, Role, RolePolicy};
+use crate::config::{Config, Role, RolePolicy, Tags};
 use crate::policy::canonical::canonical_policy;
 use crate::policy::generate::batch_role_documents;
 use crate::policy::{grants_document_with, logging_document};
@@ -67,7 +67,7 @@ impl KindDef for Def {
                 ),
                 max_session_duration: None,
             };
-            let tags = cx.owned_tags(&BTreeMap::new(), false);
+            let tags = cx.owned_tags(&Tags::new(), false);
             out.push(cx.resource(spec, GLOBAL, &b.name.value, tags));
         }
         out

@@ -31,7 +31,7 @@ pub use inference_profile::copy_from_arn;
 use crate::account::spec::{KindSpec, Spec};
 use crate::account::{Kind, Resource, TAG_MANAGED_BY, TAG_MANAGED_BY_VALUE};
 use crate::account::{TAG_PREVENT_DESTROY, TAG_STACK};
-use crate::config::Config;
+use crate::config::{Config, Tags};
 use crate::policy::StackRefs;
 use std::collections::BTreeMap;
 
@@ -145,11 +145,7 @@ impl Cx<'_> {
     }
 
     /// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
-    pub fn owned_tags(
-        &self,
-        user: &BTreeMap<String, String>,
-        prevent_destroy: bool,
-    ) -> BTreeMap<String, String> {
+    pub fn owned_tags(&self, user: &Tags, prevent_destroy: bool) -> BTreeMap<String, String> {
         owned_tags(self.stack(), user, prevent_destroy)
     }
 
@@ -174,12 +170,8 @@ impl Cx<'_> {
 }
 
 /// Ownership tags plus the user's, with the prevent-destroy marker when asked for.
-pub fn owned_tags(
-    stack: &str,
-    user: &BTreeMap<String, String>,
-    prevent_destroy: bool,
-) -> BTreeMap<String, String> {
-    let mut t = user.clone();
+pub fn owned_tags(stack: &str, user: &Tags, prevent_destroy: bool) -> BTreeMap<String, String> {
+    let mut t = user.to_map();
     t.insert(TAG_MANAGED_BY.to_string(), TAG_MANAGED_BY_VALUE.to_string());
     t.insert(TAG_STACK.to_string(), stack.to_string());
     if prevent_destroy {

@@ -4,7 +4,6 @@ use super::desired::owned_tags;
 use super::*;
 use crate::account::{Kind, Resource, GLOBAL};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const STACK: &str = "app";
 
@@ -16,7 +15,7 @@ fn res(kind: Kind, region: &str, name: &str, spec: Value, stack: Option<&str>) -
         id: None,
         spec: crate::account::spec::Spec::from_value(kind, spec).unwrap(),
         tags: stack
-            .map(|s| owned_tags(s, &BTreeMap::new(), false))
+            .map(|s| owned_tags(s, &crate::config::Tags::new(), false))
             .unwrap_or_default(),
         status: None,
     }
