@@ -112,7 +112,11 @@ impl Decoder<'_> {
 
     pub fn string(&mut self, node: &Node, what: &str) -> Option<S<String>> {
         match &node.kind {
-            NodeKind::Scalar { text, .. } => Some(Spanned::new(text.to_string(), node.span)),
+            // `as_str` then one exact copy: `to_string` went through `Display` and the
+            // formatter for each of a large config's ~300,000 strings.
+            NodeKind::Scalar { text, .. } => {
+                Some(Spanned::new(text.as_str().to_owned(), node.span))
+            }
             _ => {
                 self.error(
                     node.span,
@@ -547,26 +551,26 @@ pub(crate) fn decode(
     let NodeKind::Map(entries) = &mut root.kind else {
         return None;
     };
-    let models = take(entries, "models").map(|n| decode_list(dec, &n, "models", decode_model));
+    let models = take(entries, "models").map(|n| decode_owned_list(dec, n, "models", decode_model));
     let provisioned_throughput = take(entries, "provisioned_throughput")
-        .map(|n| decode_list(dec, &n, "provisioned_throughput", decode_pt));
+        .map(|n| decode_owned_list(dec, n, "provisioned_throughput", decode_pt));
     let guardrails = take(entries, "guardrails").map(|n| {
-        decode_list(
+        decode_owned_list(
             dec,
-            &n,
+            n,
             "guardrails",
             super::decode_guardrail::decode_guardrail,
         )
     });
     let inference_profiles = take(entries, "inference_profiles")
-        .map(|n| decode_list(dec, &n, "inference_profiles", decode_profile));
+        .map(|n| decode_owned_list(dec, n, "inference_profiles", decode_profile));
     let invocation_logging = take(entries, "invocation_logging")
-        .map(|n| decode_list(dec, &n, "invocation_logging", decode_logging));
-    let alarms = take(entries, "alarms").map(|n| decode_list(dec, &n, "alarms", decode_alarm));
+        .map(|n| decode_owned_list(dec, n, "invocation_logging", decode_logging));
+    let alarms = take(entries, "alarms").map(|n| decode_owned_list(dec, n, "alarms", decode_alarm));
     let vpc_endpoints = take(entries, "vpc_endpoints").map(|n| {
-        decode_list(
+        decode_owned_list(
             dec,
-            &n,
+            n,
             "vpc_endpoints",
             super::decode_vpce::decode_vpc_endpoint,
         )
@@ -575,10 +579,10 @@ pub(crate) fn decode(
     let organization =
         take(entries, "organization").and_then(|n| super::decode_iam::decode_organization(dec, &n));
     let access_checks = take(entries, "access_checks")
-        .map(|n| decode_list(dec, &n, "access_checks", super::decode_iam::decode_check))
+        .map(|n| decode_owned_list(dec, n, "access_checks", super::decode_iam::decode_check))
         .unwrap_or_default();
     let batch_roles = take(entries, "batch_roles")
-        .map(|n| decode_list(dec, &n, "batch_roles", super::decode_iam::decode_batch_role))
+        .map(|n| decode_owned_list(dec, n, "batch_roles", super::decode_iam::decode_batch_role))
         .unwrap_or_default();
     let audit = take(entries, "audit").and_then(|n| super::decode_audit::decode_audit(dec, &n));
     // Taken sections leave their key (with a null value): `has` and `key_span` below
@@ -706,6 +710,25 @@ pub(crate) fn decode_list<T>(
         return Vec::new();
     };
     exact(items, |n| item(dec, n))
+}
+
+/// [`decode_list`] of a section taken out of the tree: each entry's subtree is freed as
+/// soon as that entry is decoded, so the model grows into the memory the tree gives back
+/// (the largest section no longer has its tree and its model alive at once, issue 21).
+fn decode_owned_list<T>(
+    dec: &mut Decoder,
+    node: Node,
+    what: &str,
+    item: fn(&mut Decoder, &Node) -> Option<T>,
+) -> Vec<T> {
+    let NodeKind::Seq(items) = node.kind else {
+        // Reports the type error.
+        let _ = dec.list(&node, what);
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.into_iter().filter_map(|n| item(dec, &n)));
+    out
 }
 
 /// `filter_map` into a vector sized by the list: `collect` would start at a capacity of
@@ -917,3 +940,7 @@ fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
         span: node.span,
     })
 }
+
+#[cfg(test)]
+#[path = "decode_tests.rs"]
+mod tests;
