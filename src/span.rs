@@ -69,12 +69,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        // Counted first so the index is allocated once at its size: grown by doubling it
-        // held up to twice its 1.6 MB on a 50,000-resource config, at `validate`'s peak
-        // (issue 21). The count is one vectorized pass over the bytes.
-        let lines = text.bytes().filter(|b| *b == b'\n').count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
+        let mut line_starts = vec![0];
         // A byte loop: short lines made `match_indices` (a searcher set up per line)
         // a fiftieth of `validate` on large configs (issue 21).
         line_starts.extend(

@@ -213,6 +213,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn owned_tags_are_the_users_plus_ownership_in_key_order() {
+        let user: Tags = [("zone", "b"), ("team", "ml")].into_iter().collect();
+        let tags = owned_tags("s", &user, true);
+        let keys: Vec<&str> = tags.keys().map(String::as_str).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+        assert_eq!(tags.get("team").map(String::as_str), Some("ml"));
+        assert_eq!(tags.get(TAG_STACK).map(String::as_str), Some("s"));
+        assert_eq!(
+            tags.get(TAG_PREVENT_DESTROY).map(String::as_str),
+            Some("true")
+        );
+        assert_eq!(tags.len(), 2 + 3);
+        assert_eq!(owned_tags("s", &Tags::new(), false).len(), 2);
+    }
+
+    #[test]
     fn every_kind_answers_for_itself() {
         for kind in Kind::ALL {
             assert_eq!(def(kind).kind(), kind);
