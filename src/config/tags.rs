@@ -81,23 +81,27 @@ impl Tags {
 impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Tags {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
         let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
-        // Stable sort, then keep the last of equal keys: what inserting into a map does.
+        // Stable sort, then keep the last value of equal keys: what inserting into a map
+        // does. `dedup_by` hands the later pair first and drops it when told to, so its
+        // value moves into the kept one.
         pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        let mut unique: Vec<(&str, &str)> = Vec::with_capacity(pairs.len());
-        for (k, v) in &pairs {
-            let (k, v) = (k.as_ref(), v.as_ref());
-            match unique.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => unique.push((k, v)),
+        pairs.dedup_by(|later, kept| {
+            let same = later.0.as_ref() == kept.0.as_ref();
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
             }
-        }
-        let bytes = unique.iter().map(|(k, v)| k.len() + v.len()).sum();
+            same
+        });
+        let bytes = pairs
+            .iter()
+            .map(|(k, v)| k.as_ref().len() + v.as_ref().len())
+            .sum();
         let mut text = String::with_capacity(bytes);
-        let mut ends = Vec::with_capacity(unique.len() * 2);
-        for (k, v) in unique {
-            text.push_str(k);
+        let mut ends = Vec::with_capacity(pairs.len() * 2);
+        for (k, v) in &pairs {
+            text.push_str(k.as_ref());
             ends.push(offset(text.len()));
-            text.push_str(v);
+            text.push_str(v.as_ref());
             ends.push(offset(text.len()));
         }
         Tags {
