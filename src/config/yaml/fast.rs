@@ -1,0 +1,525 @@
+//! The fast path: block YAML as configs are written, one pass over the bytes.
+//!
+//! It reads block mappings and sequences (indented or not), single-line plain and
+//! quoted scalars without escapes, single-line flow collections, comments and one
+//! leading `---`. On anything else (anchors, aliases, tags, block scalars, escapes,
+//! multi-line scalars or flows, implicit nulls, tabs, CR, duplicate keys, any syntax
+//! error) it returns `None` and the caller runs the general parser, so every
+//! diagnostic comes from one place. On a 50,000-resource config this path is most of
+//! what made `validate` meet its time goal (issue 21, docs/benchmarks.md).
+//!
+//! The tree must equal the general parser's, spans included, so positions follow the
+//! marks yaml-rust2 gives its events: a block mapping starts at the `:` of its first
+//! key, a block sequence at its first `-` (an indentless one, at the first item's
+//! content), a flow collection at its opening bracket; a block collection ends where
+//! the next token starts (or at the end of the text), a flow one at its closing
+//! bracket. The differential tests below hold that on the repository's YAML, on
+//! generated documents and on random mutations of both.
+
+use super::{Node, NodeKind, MAX_DEPTH};
+use crate::config::text::Text;
+use crate::span::{SourceFile, SourceId, Span, Spanned};
+
+/// yaml-rust2 refuses simple keys longer than 1024 characters; stay well clear.
+const MAX_KEY: usize = 1000;
+
+/// `None` when the document is outside the fast subset; `Some(None)` when it is empty.
+pub(super) fn parse(file: &SourceFile, source: SourceId) -> Option<Option<Node>> {
+    let mut p = Fast {
+        s: file.text.as_bytes(),
+        text: &file.text,
+        pos: 0,
+        line_start: 0,
+        source,
+        depth: 0,
+        items: Vec::new(),
+        entries: Vec::new(),
+    };
+    p.skip_to_token()?;
+    if p.col() == 0 && p.s.get(p.pos..p.pos + 3) == Some(b"---") && p.blank_or_end(p.pos + 3) {
+        p.pos += 3;
+        p.end_line()?;
+        // An explicit document with nothing in it is a null, not an empty stream.
+        if p.at_end() {
+            return None;
+        }
+    }
+    if p.at_end() {
+        return Some(None);
+    }
+    let root = p.block_node()?;
+    (p.pos >= p.s.len()).then_some(Some(root))
+}
+
+type Entry = (Spanned<Text>, Node);
+
+struct Fast<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    line_start: usize,
+    source: SourceId,
+    depth: usize,
+    /// Scratch stacks shared by nested collections: each takes its own tail off when
+    /// it ends, so every node's list is allocated once at its exact length.
+    items: Vec<Node>,
+    entries: Vec<Entry>,
+}
+
+/// What a block line starts with when it is not a collection indicator.
+enum Head {
+    Key {
+        key: Spanned<Text>,
+        colon: usize,
+        col: usize,
+    },
+    Scalar(Node),
+}
+
+impl Fast<'_> {
+    /// The byte at `i`, 0 past the end (a NUL inside the text is refused wherever 0 is
+    /// not the end).
+    fn at(&self, i: usize) -> u8 {
+        self.s.get(i).copied().unwrap_or(0)
+    }
+
+    fn peek(&self) -> u8 {
+        self.at(self.pos)
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    fn col(&self) -> usize {
+        self.pos - self.line_start
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.source, start, end)
+    }
+
+    /// A space, a line break or the end of the text at `i`.
+    fn blank_or_end(&self, i: usize) -> bool {
+        i >= self.s.len() || matches!(self.at(i), b' ' | b'\n')
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// Past spaces, comments and line breaks, to the next token or the end.
+    fn skip_to_token(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                b' ' => self.pos += 1,
+                b'\n' => {
+                    self.pos += 1;
+                    self.line_start = self.pos;
+                }
+                // A comment needs a blank before it; anything else is for the general parser.
+                b'#' if self.pos == self.line_start || self.at(self.pos - 1) == b' ' => {
+                    let rest = self.s.get(self.pos..)?;
+                    let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                    if rest.get(..len)?.contains(&b'\r') {
+                        return None;
+                    }
+                    self.pos += len;
+                }
+                0 if self.at_end() => return Some(()),
+                b'\t' | b'\r' | b'#' | 0 => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// After a value that must end its line: only a comment may follow on that line.
+    fn end_line(&mut self) -> Option<()> {
+        let line = self.line_start;
+        self.skip_to_token()?;
+        (self.line_start != line || self.at_end()).then_some(())
+    }
+
+    /// A `-` that opens a block sequence entry.
+    fn at_dash(&self) -> bool {
+        self.peek() == b'-' && self.blank_or_end(self.pos + 1)
+    }
+
+    /// A node that starts a line (or follows `- ` on one), at `self.pos`.
+    fn block_node(&mut self) -> Option<Node> {
+        if self.at_dash() {
+            return self.block_seq(self.col(), false);
+        }
+        if matches!(self.peek(), b'[' | b'{') {
+            let node = self.flow_node()?;
+            self.end_line()?;
+            return Some(node);
+        }
+        match self.head()? {
+            Head::Key { key, colon, col } => self.block_map(col, key, colon),
+            Head::Scalar(node) => {
+                self.end_line()?;
+                Some(node)
+            }
+        }
+    }
+
+    /// A scalar that may be a mapping key: the key when `:` and a blank follow it.
+    fn head(&mut self) -> Option<Head> {
+        let start = self.pos;
+        let col = self.col();
+        let (text, plain) = match self.peek() {
+            b'"' | b'\'' => (self.quoted()?, false),
+            // `---` and `...` at the start of a line are document markers.
+            b'.' if col == 0
+                && self.s.get(start..start + 3) == Some(b"...")
+                && self.blank_or_end(start + 3) =>
+            {
+                return None
+            }
+            _ => (Text::from(self.plain(false)?), true),
+        };
+        let mut j = self.pos;
+        while self.at(j) == b' ' {
+            j += 1;
+        }
+        if self.at(j) == b':' && self.blank_or_end(j + 1) {
+            if self.pos - start > MAX_KEY {
+                return None;
+            }
+            let node = self.scalar(start, text, plain);
+            let key = match node.kind {
+                NodeKind::Scalar { text, .. } => text,
+                _ => Text::from(""),
+            };
+            self.pos = j + 1;
+            return Some(Head::Key {
+                key: Spanned::new(key, node.span),
+                colon: j,
+                col,
+            });
+        }
+        Some(Head::Scalar(self.scalar(start, text, plain)))
+    }
+
+    /// A block mapping whose first key (at column `col`) has just been read.
+    fn block_map(&mut self, col: usize, first: Spanned<Text>, colon: usize) -> Option<Node> {
+        self.enter()?;
+        let base = self.entries.len();
+        let mut key = first;
+        let end = loop {
+            if self.entries[base..]
+                .iter()
+                .any(|(k, _)| k.value == key.value)
+            {
+                return None;
+            }
+            let value = self.map_value(col)?;
+            self.entries.push((key, value));
+            if self.at_end() {
+                break self.s.len();
+            }
+            match self.col() {
+                c if c < col => break self.pos,
+                c if c > col => return None,
+                _ => {}
+            }
+            key = match self.head()? {
+                Head::Key { key, .. } => key,
+                Head::Scalar(_) => return None,
+            };
+        };
+        self.depth -= 1;
+        let entries: Vec<Entry> = self.entries.drain(base..).collect();
+        Some(Node {
+            kind: NodeKind::Map(entries),
+            span: self.span(colon, end),
+        })
+    }
+
+    /// The value after `key:` in a block mapping whose keys are at column `col`.
+    fn map_value(&mut self, col: usize) -> Option<Node> {
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+        match self.peek() {
+            b'\n' | b'#' | 0 => {
+                self.skip_to_token()?;
+                if self.at_end() {
+                    return None;
+                }
+                match self.col() {
+                    c if c > col => self.block_node(),
+                    c if c == col && self.at_dash() => self.block_seq(col, true),
+                    // An empty value: its null's position is the general parser's to give.
+                    _ => None,
+                }
+            }
+            b'-' if self.at_dash() => None,
+            b'[' | b'{' => {
+                let node = self.flow_node()?;
+                self.end_line()?;
+                Some(node)
+            }
+            _ => match self.head()? {
+                Head::Scalar(node) => {
+                    self.end_line()?;
+                    Some(node)
+                }
+                Head::Key { .. } => None,
+            },
+        }
+    }
+
+    /// A block sequence whose first `-` is at `self.pos`, column `col`. An indentless
+    /// one (a mapping value whose dashes line up with the keys) ends at the next key.
+    fn block_seq(&mut self, col: usize, indentless: bool) -> Option<Node> {
+        self.enter()?;
+        let base = self.items.len();
+        let dash = self.pos;
+        let mut start = None;
+        let end = loop {
+            self.pos += 1;
+            while self.peek() == b' ' {
+                self.pos += 1;
+            }
+            if matches!(self.peek(), b'\n' | b'#' | 0) {
+                return None;
+            }
+            start.get_or_insert(if indentless { self.pos } else { dash });
+            let item = if self.at_dash() {
+                self.block_seq(self.col(), false)?
+            } else if matches!(self.peek(), b'[' | b'{') {
+                let node = self.flow_node()?;
+                self.end_line()?;
+                node
+            } else {
+                match self.head()? {
+                    Head::Key { key, colon, col } => self.block_map(col, key, colon)?,
+                    Head::Scalar(node) => {
+                        self.end_line()?;
+                        node
+                    }
+                }
+            };
+            self.items.push(item);
+            if self.at_end() {
+                break self.s.len();
+            }
+            match self.col() {
+                c if c < col => break self.pos,
+                c if c > col => return None,
+                _ if self.at_dash() => {}
+                _ if indentless => break self.pos,
+                _ => return None,
+            }
+        };
+        self.depth -= 1;
+        let items: Vec<Node> = self.items.drain(base..).collect();
+        Some(Node {
+            kind: NodeKind::Seq(items),
+            span: self.span(start.unwrap_or(dash), end),
+        })
+    }
+
+    /// `[...]` or `{...}` closed on the same line, or a scalar inside one.
+    fn flow_node(&mut self) -> Option<Node> {
+        match self.peek() {
+            b'[' => self.flow_seq(),
+            b'{' => self.flow_map(),
+            b'"' | b'\'' => {
+                let start = self.pos;
+                let text = self.quoted()?;
+                Some(self.scalar(start, text, false))
+            }
+            _ => {
+                let start = self.pos;
+                let text = Text::from(self.plain(true)?);
+                Some(self.scalar(start, text, true))
+            }
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+    }
+
+    fn flow_seq(&mut self) -> Option<Node> {
+        self.enter()?;
+        let start = self.pos;
+        self.pos += 1;
+        let base = self.items.len();
+        self.skip_spaces();
+        if self.peek() != b']' {
+            loop {
+                let item = self.flow_node()?;
+                self.items.push(item);
+                self.skip_spaces();
+                match self.peek() {
+                    b',' => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        // A trailing comma is valid YAML; leave its reading to the general parser.
+                        if self.peek() == b']' {
+                            return None;
+                        }
+                    }
+                    b']' => break,
+                    _ => return None,
+                }
+            }
+        }
+        let end = self.pos;
+        self.pos += 1;
+        self.depth -= 1;
+        let items: Vec<Node> = self.items.drain(base..).collect();
+        Some(Node {
+            kind: NodeKind::Seq(items),
+            span: self.span(start, end),
+        })
+    }
+
+    fn flow_map(&mut self) -> Option<Node> {
+        self.enter()?;
+        let start = self.pos;
+        self.pos += 1;
+        let base = self.entries.len();
+        self.skip_spaces();
+        if self.peek() != b'}' {
+            loop {
+                let key = match self.peek() {
+                    b'[' | b'{' => return None,
+                    _ => self.flow_node()?,
+                };
+                if self.peek() != b':' || self.at(self.pos + 1) != b' ' {
+                    return None;
+                }
+                let key = match key.kind {
+                    NodeKind::Scalar { text, .. } => Spanned::new(text, key.span),
+                    _ => Spanned::new(Text::from(""), key.span),
+                };
+                if self.entries[base..]
+                    .iter()
+                    .any(|(k, _)| k.value == key.value)
+                {
+                    return None;
+                }
+                self.pos += 1;
+                self.skip_spaces();
+                if matches!(self.peek(), b',' | b'}') {
+                    return None;
+                }
+                let value = self.flow_node()?;
+                self.entries.push((key, value));
+                self.skip_spaces();
+                match self.peek() {
+                    b',' => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        if self.peek() == b'}' {
+                            return None;
+                        }
+                    }
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        let end = self.pos;
+        self.pos += 1;
+        self.depth -= 1;
+        let entries: Vec<Entry> = self.entries.drain(base..).collect();
+        Some(Node {
+            kind: NodeKind::Map(entries),
+            span: self.span(start, end),
+        })
+    }
+
+    /// A plain scalar on one line, trailing spaces left out; `self.pos` ends right
+    /// after its last character. Starting with an indicator is not plain here.
+    fn plain(&mut self, flow: bool) -> Option<&str> {
+        let start = self.pos;
+        match self.peek() {
+            b'-' if self.at(start + 1).is_ascii_digit() => {}
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+            | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' | 0 => return None,
+            _ => {}
+        }
+        let mut end = start;
+        let mut i = start;
+        loop {
+            match self.at(i) {
+                b'\n' => break,
+                0 if i >= self.s.len() => break,
+                b' ' => {}
+                b'#' if i > start && self.at(i - 1) == b' ' => break,
+                b':' if self.blank_or_end(i + 1)
+                    || (flow && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}')) =>
+                {
+                    break
+                }
+                b',' | b'[' | b']' | b'{' | b'}' if flow => break,
+                // yaml-rust2 refuses `-` before a flow indicator after any blank.
+                b'-' if flow && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}') => {
+                    return None
+                }
+                c if c < 0x20 || c == 0x7f => return None,
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+        // A plain scalar that runs on to the next line (a more indented line that is not
+        // a comment) is folded by YAML: the callers' column checks send that to the
+        // general parser.
+        self.pos = end;
+        self.text.get(start..end)
+    }
+
+    /// A quoted scalar on one line without escapes (`''` in single quotes is fine).
+    fn quoted(&mut self) -> Option<Text> {
+        let quote = self.peek();
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut doubled = false;
+        loop {
+            match self.at(i) {
+                b'\'' if quote == b'\'' && self.at(i + 1) == b'\'' => {
+                    doubled = true;
+                    i += 1;
+                }
+                c if c == quote => break,
+                b'\\' if quote == b'"' => return None,
+                c if c < 0x20 || c == 0x7f => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        let raw = self.text.get(start..i)?;
+        self.pos = i + 1;
+        Some(if doubled {
+            Text::from(raw.replace("''", "'"))
+        } else {
+            Text::from(raw)
+        })
+    }
+
+    /// A scalar node as the general parser spans it: from its first character (the
+    /// quote for a quoted one) for the length of its text (plus the quotes).
+    fn scalar(&self, start: usize, text: Text, plain: bool) -> Node {
+        let len = if plain { text.len() } else { text.len() + 2 };
+        let span = self.span(start, start + len.max(1));
+        let kind = if plain && matches!(text.as_str(), "~" | "null" | "Null" | "NULL") {
+            NodeKind::Null
+        } else {
+            NodeKind::Scalar { text, plain }
+        };
+        Node { kind, span }
+    }
+}
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod tests;
