@@ -515,6 +515,7 @@ const TOP: &[&str] = &[
 pub(crate) fn decode(
     dec: &mut Decoder,
     root: &Node,
+    streamed: super::stream::Streamed,
     path: &Path,
     source: SourceId,
 ) -> Option<Config> {
@@ -535,29 +536,36 @@ pub(crate) fn decode(
             span: m.key_span("account"),
         }),
     };
-    let models = m
-        .get("models")
-        .map(|n| decode_list(dec, n, "models", decode_model));
-    let provisioned_throughput = m
-        .get("provisioned_throughput")
-        .map(|n| decode_list(dec, n, "provisioned_throughput", decode_pt));
-    let guardrails = m.get("guardrails").map(|n| {
-        decode_list(
-            dec,
-            n,
-            "guardrails",
-            super::decode_guardrail::decode_guardrail,
-        )
-    });
-    let inference_profiles = m
-        .get("inference_profiles")
-        .map(|n| decode_list(dec, n, "inference_profiles", decode_profile));
-    let invocation_logging = m
-        .get("invocation_logging")
-        .map(|n| decode_list(dec, n, "invocation_logging", decode_logging));
-    let alarms = m
-        .get("alarms")
-        .map(|n| decode_list(dec, n, "alarms", decode_alarm));
+    let models = section(dec, &m, "models", streamed.models, decode_model);
+    let provisioned_throughput = section(
+        dec,
+        &m,
+        "provisioned_throughput",
+        streamed.provisioned_throughput,
+        decode_pt,
+    );
+    let guardrails = section(
+        dec,
+        &m,
+        "guardrails",
+        streamed.guardrails,
+        super::decode_guardrail::decode_guardrail,
+    );
+    let inference_profiles = section(
+        dec,
+        &m,
+        "inference_profiles",
+        streamed.inference_profiles,
+        decode_profile,
+    );
+    let invocation_logging = section(
+        dec,
+        &m,
+        "invocation_logging",
+        streamed.invocation_logging,
+        decode_logging,
+    );
+    let alarms = section(dec, &m, "alarms", streamed.alarms, decode_alarm);
     let vpc_endpoints = m.get("vpc_endpoints").map(|n| {
         decode_list(
             dec,
@@ -678,6 +686,23 @@ fn used_regions(cfg: &Config) -> Vec<S<String>> {
     out
 }
 
+/// A resource list of the root: the items the parser streamed (see `stream`), or the
+/// tree's.
+fn section<T>(
+    dec: &mut Decoder,
+    m: &MapView,
+    key: &str,
+    streamed: Vec<T>,
+    item: fn(&mut Decoder, &Node) -> Option<T>,
+) -> Option<Vec<T>> {
+    let node = m.get(key)?;
+    Some(if streamed.is_empty() {
+        decode_list(dec, node, key, item)
+    } else {
+        streamed
+    })
+}
+
 pub(crate) fn decode_list<T>(
     dec: &mut Decoder,
     node: &Node,
@@ -716,7 +741,7 @@ fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     })
 }
 
-fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
+pub(super) fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
     let m = dec.map(node, what, &["id", "regions", "via", "access"])?;
     dec.refuse_null_lists(&m, what, &["regions"]);
@@ -738,7 +763,7 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     })
 }
 
-fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
+pub(super) fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
     let what = "a `provisioned_throughput` entry";
     let m = dec.map(
         node,
@@ -777,7 +802,7 @@ fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
     })
 }
 
-fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
+pub(super) fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     let what = "an `inference_profiles` entry";
     let m = dec.map(
         node,
@@ -808,7 +833,7 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     })
 }
 
-fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
+pub(super) fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
     let what = "an `invocation_logging` entry";
     let m = dec.map(node, what, &["region", "cloudwatch", "s3", "data"])?;
     dec.refuse_null_lists(&m, what, &["data"]);
@@ -843,7 +868,7 @@ fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
     })
 }
 
-fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
+pub(super) fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
     let what = "an `alarms` entry";
     let m = dec.map(
         node,

@@ -16,7 +16,7 @@
 //! bracket. The differential tests below hold that on the repository's YAML, on
 //! generated documents and on random mutations of both.
 
-use super::{Node, NodeKind, MAX_DEPTH};
+use super::{Node, NodeKind, Sink, MAX_DEPTH};
 use crate::config::text::Text;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
 
@@ -24,8 +24,13 @@ use crate::span::{SourceFile, SourceId, Span, Spanned};
 const MAX_KEY: usize = 1000;
 
 /// `None` when the document is outside the fast subset; `Some(None)` when it is empty.
-pub(super) fn parse(file: &SourceFile, source: SourceId) -> Option<Option<Node>> {
+pub(super) fn parse(
+    file: &SourceFile,
+    source: SourceId,
+    sink: Option<&mut dyn Sink>,
+) -> Option<Option<Node>> {
     let mut p = Fast {
+        sink,
         s: file.text.as_bytes(),
         text: &file.text,
         pos: 0,
@@ -53,7 +58,8 @@ pub(super) fn parse(file: &SourceFile, source: SourceId) -> Option<Option<Node>>
 
 type Entry = (Spanned<Text>, Node);
 
-struct Fast<'a> {
+struct Fast<'a, 's> {
+    sink: Option<&'s mut dyn Sink>,
     s: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -76,7 +82,7 @@ enum Head {
     Scalar(Node),
 }
 
-impl Fast<'_> {
+impl Fast<'_, '_> {
     /// The byte at `i`, 0 past the end (a NUL inside the text is refused wherever 0 is
     /// not the end).
     fn at(&self, i: usize) -> u8 {
@@ -149,7 +155,7 @@ impl Fast<'_> {
     /// A node that starts a line (or follows `- ` on one), at `self.pos`.
     fn block_node(&mut self) -> Option<Node> {
         if self.at_dash() {
-            return self.block_seq(self.col(), false);
+            return self.block_seq(self.col(), false, None);
         }
         if matches!(self.peek(), b'[' | b'{') {
             let node = self.flow_node()?;
@@ -208,6 +214,7 @@ impl Fast<'_> {
         self.enter()?;
         let base = self.entries.len();
         let mut key = first;
+        let root = self.depth == 1;
         let end = loop {
             if self.entries[base..]
                 .iter()
@@ -215,7 +222,11 @@ impl Fast<'_> {
             {
                 return None;
             }
-            let value = self.map_value(col)?;
+            let slot = match &self.sink {
+                Some(sink) if root => sink.slot(&key.value),
+                _ => None,
+            };
+            let value = self.map_value(col, slot)?;
             self.entries.push((key, value));
             if self.at_end() {
                 break self.s.len();
@@ -238,8 +249,9 @@ impl Fast<'_> {
         })
     }
 
-    /// The value after `key:` in a block mapping whose keys are at column `col`.
-    fn map_value(&mut self, col: usize) -> Option<Node> {
+    /// The value after `key:` in a block mapping whose keys are at column `col`; the
+    /// items of a block list go to the sink's `slot` when there is one.
+    fn map_value(&mut self, col: usize, slot: Option<usize>) -> Option<Node> {
         while self.peek() == b' ' {
             self.pos += 1;
         }
@@ -250,8 +262,9 @@ impl Fast<'_> {
                     return None;
                 }
                 match self.col() {
+                    c if c > col && self.at_dash() => self.block_seq(c, false, slot),
                     c if c > col => self.block_node(),
-                    c if c == col && self.at_dash() => self.block_seq(col, true),
+                    c if c == col && self.at_dash() => self.block_seq(col, true, slot),
                     // An empty value: its null's position is the general parser's to give.
                     _ => None,
                 }
@@ -274,7 +287,7 @@ impl Fast<'_> {
 
     /// A block sequence whose first `-` is at `self.pos`, column `col`. An indentless
     /// one (a mapping value whose dashes line up with the keys) ends at the next key.
-    fn block_seq(&mut self, col: usize, indentless: bool) -> Option<Node> {
+    fn block_seq(&mut self, col: usize, indentless: bool, slot: Option<usize>) -> Option<Node> {
         self.enter()?;
         let base = self.items.len();
         let dash = self.pos;
@@ -289,7 +302,7 @@ impl Fast<'_> {
             }
             start.get_or_insert(if indentless { self.pos } else { dash });
             let item = if self.at_dash() {
-                self.block_seq(self.col(), false)?
+                self.block_seq(self.col(), false, None)?
             } else if matches!(self.peek(), b'[' | b'{') {
                 let node = self.flow_node()?;
                 self.end_line()?;
@@ -303,7 +316,10 @@ impl Fast<'_> {
                     }
                 }
             };
-            self.items.push(item);
+            match (slot, &mut self.sink) {
+                (Some(slot), Some(sink)) => sink.item(slot, item),
+                _ => self.items.push(item),
+            }
             if self.at_end() {
                 break self.s.len();
             }

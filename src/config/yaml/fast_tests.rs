@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 /// `None` when the fast path gave up; panics when it answered differently.
 fn agree(text: &str) -> Option<Option<Node>> {
     let file = SourceFile::new("t.yaml", text);
-    let fast = parse(&file, SourceId(0))?;
+    let fast = parse(&file, SourceId(0), None)?;
     match events::parse(&file, SourceId(0)) {
         Ok(slow) => assert_eq!(slow, fast, "the parsers disagree on:\n{text}"),
         Err(d) => panic!(
@@ -70,7 +70,7 @@ fn what_it_leaves_to_the_general_parser() {
     ] {
         let file = SourceFile::new("t.yaml", text);
         assert!(
-            parse(&file, SourceId(0)).is_none(),
+            parse(&file, SourceId(0), None).is_none(),
             "the fast path should give up on:\n{text}"
         );
     }
