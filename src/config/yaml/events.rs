@@ -4,7 +4,7 @@
 //! bounded while parsing, duplicate keys are reported at the duplicate's own line,
 //! and aliases are expanded under a node budget ("billion laughs" fails fast).
 
-use super::{Node, NodeKind, MAX_ALIAS_NODES, MAX_DEPTH};
+use super::{Keys, Node, NodeKind, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::config::text::Text;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
@@ -23,6 +23,7 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Spanned<Text>, Node)>,
         key: Option<Spanned<Text>>,
+        keys: Keys,
     },
 }
 
@@ -112,6 +113,7 @@ pub(super) fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>,
                         anchor,
                         entries: Vec::new(),
                         key: None,
+                        keys: Keys::default(),
                     },
                 )?;
             }
@@ -251,7 +253,9 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, key, keys, ..
+            }) => match key.take() {
                 None => {
                     let span = node.span;
                     let text = match node.kind {
@@ -264,7 +268,8 @@ impl Builder<'_> {
                             ))
                         }
                     };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == text) {
+                    let first = keys.repeated(entries, &text).and_then(|i| entries.get(i));
+                    if let Some((first, _)) = first {
                         let line = self.file.line_col(first.span.start as usize).0;
                         return Err(Diagnostic::error(
                             Some(span),

@@ -16,7 +16,7 @@
 //! bracket. The differential tests below hold that on the repository's YAML, on
 //! generated documents and on random mutations of both.
 
-use super::{Node, NodeKind, Sink, MAX_DEPTH};
+use super::{Keys, Node, NodeKind, Sink, MAX_DEPTH};
 use crate::config::text::Text;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
 
@@ -215,11 +215,9 @@ impl Fast<'_, '_> {
         let base = self.entries.len();
         let mut key = first;
         let root = self.depth == 1;
+        let mut keys = Keys::default();
         let end = loop {
-            if self.entries[base..]
-                .iter()
-                .any(|(k, _)| k.value == key.value)
-            {
+            if keys.repeated(&self.entries[base..], &key.value).is_some() {
                 return None;
             }
             let slot = match &self.sink {
@@ -403,6 +401,7 @@ impl Fast<'_, '_> {
         let start = self.pos;
         self.pos += 1;
         let base = self.entries.len();
+        let mut keys = Keys::default();
         self.skip_spaces();
         if self.peek() != b'}' {
             loop {
@@ -417,10 +416,7 @@ impl Fast<'_, '_> {
                     NodeKind::Scalar { text, .. } => Spanned::new(text, key.span),
                     _ => Spanned::new(Text::from(""), key.span),
                 };
-                if self.entries[base..]
-                    .iter()
-                    .any(|(k, _)| k.value == key.value)
-                {
+                if keys.repeated(&self.entries[base..], &key.value).is_some() {
                     return None;
                 }
                 self.pos += 1;
