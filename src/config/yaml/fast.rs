@@ -1,20 +1,21 @@
 //! The fast path: block YAML as configs are written, one pass over the bytes.
 //!
-//! It reads block mappings and sequences (indented or not), single-line plain and
-//! quoted scalars without escapes, single-line flow collections, comments and one
-//! leading `---`. On anything else (anchors, aliases, tags, block scalars, escapes,
-//! multi-line scalars or flows, implicit nulls, tabs, CR, duplicate keys, any syntax
-//! error) it returns `None` and the caller runs the general parser, so every
-//! diagnostic comes from one place. On a 50,000-resource config this path is most of
-//! what made `validate` meet its time goal (issue 21, docs/benchmarks.md).
+//! It reads block mappings and lists (indented or not), plain and quoted scalars
+//! (folded over lines, double-quoted escapes), one-line flow collections, comments,
+//! CRLF line ends and one leading `---`. On anything else (anchors, aliases, tags,
+//! block scalars, escaped line breaks, multi-line flows, implicit nulls, tabs, a lone
+//! CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
+//! general parser, so every diagnostic comes from one place. On a 50,000-resource
+//! config this path is most of what made `validate` meet its time goal (issue 21,
+//! docs/benchmarks.md).
 //!
 //! The tree must equal the general parser's, spans included, so positions follow the
 //! marks yaml-rust2 gives its events: a block mapping starts at the `:` of its first
 //! key, a block sequence at its first `-` (an indentless one, at the first item's
 //! content), a flow collection at its opening bracket; a block collection ends where
 //! the next token starts (or at the end of the text), a flow one at its closing
-//! bracket. The differential tests below hold that on the repository's YAML, on
-//! generated documents and on random mutations of both.
+//! bracket. The differential tests (`fast_tests.rs`) hold that on the repository's
+//! YAML, on generated documents and on random edits of both.
 
 use super::{Keys, Node, NodeKind, Sink, MAX_DEPTH};
 use crate::config::text::Text;
@@ -52,7 +53,7 @@ pub(super) fn parse(
     if p.at_end() {
         return Some(None);
     }
-    let root = p.block_node()?;
+    let root = p.block_node(-1)?;
     (p.pos >= p.s.len()).then_some(Some(root))
 }
 
@@ -107,7 +108,12 @@ impl Fast<'_, '_> {
 
     /// A space, a line break or the end of the text at `i`.
     fn blank_or_end(&self, i: usize) -> bool {
-        i >= self.s.len() || matches!(self.at(i), b' ' | b'\n')
+        i >= self.s.len() || self.at(i) == b' ' || self.line_break(i).is_some()
+    }
+
+    /// A line break, a comment or the end at `self.pos`: nothing more on this line.
+    fn at_line_end(&self) -> bool {
+        matches!(self.peek(), b'#' | 0) || self.line_break(self.pos).is_some()
     }
 
     fn enter(&mut self) -> Option<()> {
@@ -120,21 +126,24 @@ impl Fast<'_, '_> {
         loop {
             match self.peek() {
                 b' ' => self.pos += 1,
-                b'\n' => {
-                    self.pos += 1;
+                b'\n' | b'\r' => {
+                    self.pos += self.line_break(self.pos)?;
                     self.line_start = self.pos;
                 }
                 // A comment needs a blank before it; anything else is for the general parser.
                 b'#' if self.pos == self.line_start || self.at(self.pos - 1) == b' ' => {
                     let rest = self.s.get(self.pos..)?;
                     let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                    if rest.get(..len)?.contains(&b'\r') {
+                    let body = rest.get(..len)?;
+                    // Only a CRLF's CR; a lone CR is a line break to the general parser.
+                    let body = body.strip_suffix(b"\r").unwrap_or(body);
+                    if body.contains(&b'\r') {
                         return None;
                     }
-                    self.pos += len;
+                    self.pos += body.len();
                 }
                 0 if self.at_end() => return Some(()),
-                b'\t' | b'\r' | b'#' | 0 => return None,
+                b'\t' | b'#' | 0 => return None,
                 _ => return Some(()),
             }
         }
@@ -152,8 +161,8 @@ impl Fast<'_, '_> {
         self.peek() == b'-' && self.blank_or_end(self.pos + 1)
     }
 
-    /// A node that starts a line (or follows `- ` on one), at `self.pos`.
-    fn block_node(&mut self) -> Option<Node> {
+    /// A node that starts a line, at `self.pos`, in a collection at column `indent`.
+    fn block_node(&mut self, indent: isize) -> Option<Node> {
         if self.at_dash() {
             return self.block_seq(self.col(), false, None);
         }
@@ -162,7 +171,7 @@ impl Fast<'_, '_> {
             self.end_line()?;
             return Some(node);
         }
-        match self.head()? {
+        match self.head(indent)? {
             Head::Key { key, colon, col } => self.block_map(col, key, colon),
             Head::Scalar(node) => {
                 self.end_line()?;
@@ -171,12 +180,14 @@ impl Fast<'_, '_> {
         }
     }
 
-    /// A scalar that may be a mapping key: the key when `:` and a blank follow it.
-    fn head(&mut self) -> Option<Head> {
+    /// A scalar that may be a mapping key: the key when `:` and a blank follow it on
+    /// the line it started on. `indent`: the column of the collection it is in.
+    fn head(&mut self, indent: isize) -> Option<Head> {
         let start = self.pos;
         let col = self.col();
+        let line = self.line_start;
         let (text, plain) = match self.peek() {
-            b'"' | b'\'' => (self.quoted()?, false),
+            b'"' | b'\'' => (self.quoted(indent)?.0, false),
             // `---` and `...` at the start of a line are document markers.
             b'.' if col == 0
                 && self.s.get(start..start + 3) == Some(b"...")
@@ -184,14 +195,14 @@ impl Fast<'_, '_> {
             {
                 return None
             }
-            _ => (Text::from(self.plain(false)?), true),
+            _ => (self.plain(false, indent)?, true),
         };
         let mut j = self.pos;
         while self.at(j) == b' ' {
             j += 1;
         }
         if self.at(j) == b':' && self.blank_or_end(j + 1) {
-            if self.pos - start > MAX_KEY {
+            if self.pos - start > MAX_KEY || self.line_start != line {
                 return None;
             }
             let node = self.scalar(start, text, plain);
@@ -234,7 +245,7 @@ impl Fast<'_, '_> {
                 c if c > col => return None,
                 _ => {}
             }
-            key = match self.head()? {
+            key = match self.head(col as isize)? {
                 Head::Key { key, .. } => key,
                 Head::Scalar(_) => return None,
             };
@@ -254,14 +265,14 @@ impl Fast<'_, '_> {
             self.pos += 1;
         }
         match self.peek() {
-            b'\n' | b'#' | 0 => {
+            _ if self.at_line_end() => {
                 self.skip_to_token()?;
                 if self.at_end() {
                     return None;
                 }
                 match self.col() {
                     c if c > col && self.at_dash() => self.block_seq(c, false, slot),
-                    c if c > col => self.block_node(),
+                    c if c > col => self.block_node(col as isize),
                     c if c == col && self.at_dash() => self.block_seq(col, true, slot),
                     // An empty value: its null's position is the general parser's to give.
                     _ => None,
@@ -273,7 +284,7 @@ impl Fast<'_, '_> {
                 self.end_line()?;
                 Some(node)
             }
-            _ => match self.head()? {
+            _ => match self.head(col as isize)? {
                 Head::Scalar(node) => {
                     self.end_line()?;
                     Some(node)
@@ -295,7 +306,7 @@ impl Fast<'_, '_> {
             while self.peek() == b' ' {
                 self.pos += 1;
             }
-            if matches!(self.peek(), b'\n' | b'#' | 0) {
+            if self.at_line_end() {
                 return None;
             }
             start.get_or_insert(if indentless { self.pos } else { dash });
@@ -306,7 +317,7 @@ impl Fast<'_, '_> {
                 self.end_line()?;
                 node
             } else {
-                match self.head()? {
+                match self.head(col as isize)? {
                     Head::Key { key, colon, col } => self.block_map(col, key, colon)?,
                     Head::Scalar(node) => {
                         self.end_line()?;
@@ -344,12 +355,12 @@ impl Fast<'_, '_> {
             b'{' => self.flow_map(),
             b'"' | b'\'' => {
                 let start = self.pos;
-                let text = self.quoted()?;
+                let (text, _) = self.quoted(isize::MAX)?;
                 Some(self.scalar(start, text, false))
             }
             _ => {
                 let start = self.pos;
-                let text = Text::from(self.plain(true)?);
+                let text = self.plain(true, isize::MAX)?;
                 Some(self.scalar(start, text, true))
             }
         }
@@ -449,88 +460,9 @@ impl Fast<'_, '_> {
             span: self.span(start, end),
         })
     }
-
-    /// A plain scalar on one line, trailing spaces left out; `self.pos` ends right
-    /// after its last character. Starting with an indicator is not plain here.
-    fn plain(&mut self, flow: bool) -> Option<&str> {
-        let start = self.pos;
-        match self.peek() {
-            b'-' if self.at(start + 1).is_ascii_digit() => {}
-            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
-            | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' | 0 => return None,
-            _ => {}
-        }
-        let mut end = start;
-        let mut i = start;
-        loop {
-            match self.at(i) {
-                b'\n' => break,
-                0 if i >= self.s.len() => break,
-                b' ' => {}
-                b'#' if i > start && self.at(i - 1) == b' ' => break,
-                b':' if self.blank_or_end(i + 1)
-                    || (flow && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}')) =>
-                {
-                    break
-                }
-                b',' | b'[' | b']' | b'{' | b'}' if flow => break,
-                // yaml-rust2 refuses `-` before a flow indicator after any blank.
-                b'-' if flow && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}') => {
-                    return None
-                }
-                c if c < 0x20 || c == 0x7f => return None,
-                _ => end = i + 1,
-            }
-            i += 1;
-        }
-        // A plain scalar that runs on to the next line (a more indented line that is not
-        // a comment) is folded by YAML: the callers' column checks send that to the
-        // general parser.
-        self.pos = end;
-        self.text.get(start..end)
-    }
-
-    /// A quoted scalar on one line without escapes (`''` in single quotes is fine).
-    fn quoted(&mut self) -> Option<Text> {
-        let quote = self.peek();
-        let start = self.pos + 1;
-        let mut i = start;
-        let mut doubled = false;
-        loop {
-            match self.at(i) {
-                b'\'' if quote == b'\'' && self.at(i + 1) == b'\'' => {
-                    doubled = true;
-                    i += 1;
-                }
-                c if c == quote => break,
-                b'\\' if quote == b'"' => return None,
-                c if c < 0x20 || c == 0x7f => return None,
-                _ => {}
-            }
-            i += 1;
-        }
-        let raw = self.text.get(start..i)?;
-        self.pos = i + 1;
-        Some(if doubled {
-            Text::from(raw.replace("''", "'"))
-        } else {
-            Text::from(raw)
-        })
-    }
-
-    /// A scalar node as the general parser spans it: from its first character (the
-    /// quote for a quoted one) for the length of its text (plus the quotes).
-    fn scalar(&self, start: usize, text: Text, plain: bool) -> Node {
-        let len = if plain { text.len() } else { text.len() + 2 };
-        let span = self.span(start, start + len.max(1));
-        let kind = if plain && matches!(text.as_str(), "~" | "null" | "Null" | "NULL") {
-            NodeKind::Null
-        } else {
-            NodeKind::Scalar { text, plain }
-        };
-        Node { kind, span }
-    }
 }
+
+mod scalar;
 
 #[cfg(test)]
 #[path = "fast_tests.rs"]

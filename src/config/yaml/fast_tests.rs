@@ -35,6 +35,11 @@ fn the_shapes_configs_use() {
         "  indented: root\n  b: 2\n",
         "- top\n- level: seq\n",
         "d: é\nf: [\"日本\", 'ü']\n",
+        "long: a description that PyYAML wraps\n  onto the next line\n\n  and a paragraph\nnext: 1\n",
+        "q: 'line1\n\n    line2'\ne: \"tab\\t nl\\n \\u00e9 \\x41 \\U0001F600 \\\" \\\\ \\/\"\n",
+        "- a\n  b # c\n- 'x\n  y'\n",
+        "a: 1\r\nb:\r\n  - x # c\r\n  - 'y\r\n    z'\r\n",
+        "w: x\n  # a comment ends the scalar\nv: 2\n",
         "",
         "# only a comment\n",
     ] {
@@ -50,10 +55,13 @@ fn what_it_leaves_to_the_general_parser() {
         "a: |\n  text\n",
         "a: >\n  text\n",
         "a:\nb: 1\n",
-        "a: \"esc\\n\"\n",
-        "a: x\n  continued\n",
+        "a: \"escaped \\\n  break\"\n",
+        "a: 'tab\n\tthere'\n",
+        "a: \"bad \\q\"\n",
+        "a: x\n  b: continued\n",
         "a:\tb\n",
-        "a: 1\r\nb: 2\r\n",
+        "a: 1\rb: 2\r",
+        "a: 'x\n---\n'\n",
         "a: 1\na: 2\n",
         "a: [1,\n  2]\n",
         "a: [1, 2,]\n",
@@ -196,14 +204,26 @@ fn document(rng: &mut Rng, exotic: bool) -> String {
     out
 }
 
-fn scalar(rng: &mut Rng, exotic: bool) -> String {
-    let s = match rng.below(if exotic { 12 } else { 10 }) {
+/// A scalar value; one that goes on over lines continues them at column `cont`.
+fn scalar(rng: &mut Rng, exotic: bool, cont: usize) -> String {
+    let pad = " ".repeat(cont);
+    let gap = if rng.below(4) == 0 { "\n" } else { "" };
+    match rng.below(if exotic { 15 } else { 14 }) {
         0..=6 => rng.pick(PLAIN).to_string(),
         7..=9 => rng.pick(QUOTED).to_string(),
-        10 => "&anchor value".to_string(),
-        _ => "\"esc\\t\"".to_string(),
-    };
-    s
+        10 => format!(
+            "wrapped words{}\n{gap}{pad}and more words",
+            rng.pick(&["", "  "])
+        ),
+        11 => format!("'quoted over{}\n{gap}{pad}lines'", rng.pick(&["", " "])),
+        12 => format!(
+            "\"{}\"",
+            rng.pick(&["t\\tn\\n", "\\u00e9\\x41", "q\\\"b\\\\s\\/"])
+        ),
+        13 if !exotic => format!("\"a \\u00e9\n{gap}{pad}b\""),
+        13 => "&anchor value".to_string(),
+        _ => "\"esc\\\n  break\"".to_string(),
+    }
 }
 
 fn flow(rng: &mut Rng, depth: usize) -> String {
@@ -275,7 +295,8 @@ fn value(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, exotic: b
     };
     match choice {
         0 | 1 => {
-            let _ = writeln!(out, " {}{}", scalar(rng, exotic), trailing(rng));
+            let text = scalar(rng, exotic, indent + 2);
+            let _ = writeln!(out, " {text}{}", trailing(rng));
         }
         2 => {
             let _ = writeln!(out, " {}{}", flow(rng, 0), trailing(rng));
@@ -307,7 +328,8 @@ fn block_seq(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, exoti
         out.push_str("- ");
         match rng.below(if depth > 3 { 2 } else { 5 }) {
             0 => {
-                let _ = writeln!(out, "{}{}", scalar(rng, exotic), trailing(rng));
+                let text = scalar(rng, exotic, indent + 2);
+                let _ = writeln!(out, "{text}{}", trailing(rng));
             }
             1 => {
                 let _ = writeln!(out, "{}", flow(rng, 0));
@@ -324,7 +346,8 @@ fn block_seq_inline(rng: &mut Rng, out: &mut String, indent: usize, depth: usize
         if i > 0 {
             out.push_str(&" ".repeat(indent));
         }
-        let _ = writeln!(out, "- {}", scalar(rng, exotic));
+        let text = scalar(rng, exotic, indent + 2);
+        let _ = writeln!(out, "- {text}");
     }
     let _ = depth;
 }
@@ -332,8 +355,14 @@ fn block_seq_inline(rng: &mut Rng, out: &mut String, indent: usize, depth: usize
 #[test]
 fn generated_documents_agree_and_are_handled() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for _ in 0..3000 {
+    for i in 0..3000 {
         let text = document(&mut rng, false);
+        // A quarter with Windows line ends.
+        let text = if i % 4 == 0 {
+            text.replace('\n', "\r\n")
+        } else {
+            text
+        };
         handled(&text);
     }
     let mut answered = 0;
@@ -357,7 +386,16 @@ fn mutations_agree() {
     };
     let mut rng = Rng(env("FAST_YAML_SEED", 0x2545_f491_4f6c_dd1d) | 1);
     let rounds = env("FAST_YAML_ROUNDS", 20_000) as usize;
-    let mut seeds: Vec<String> = (0..200).map(|_| document(&mut rng, false)).collect();
+    let mut seeds: Vec<String> = (0..200)
+        .map(|i| {
+            let text = document(&mut rng, false);
+            if i % 4 == 0 {
+                text.replace('\n', "\r\n")
+            } else {
+                text
+            }
+        })
+        .collect();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut files = Vec::new();
     collect_yaml(&examples, &mut files);
