@@ -156,6 +156,12 @@ impl SourceMap {
         self.files.get(id.0 as usize).map(|f| f.as_ref())
     }
 
+    /// The file itself, to read while the map takes more files (a config is parsed
+    /// while its decoder adds the policy files it names).
+    pub fn shared(&self, id: SourceId) -> Option<Arc<SourceFile>> {
+        self.files.get(id.0 as usize).cloned()
+    }
+
     /// `FILE:LINE:COL` of the start of a span.
     pub fn location(&self, span: Span) -> String {
         match self.get(span.source) {

@@ -526,6 +526,7 @@ const TOP: &[&str] = &[
 pub(crate) fn decode(
     dec: &mut Decoder,
     mut root: Node,
+    streamed: super::stream::Streamed,
     path: &Path,
     source: SourceId,
 ) -> Option<Config> {
@@ -551,22 +552,36 @@ pub(crate) fn decode(
     let NodeKind::Map(entries) = &mut root.kind else {
         return None;
     };
-    let models = take(entries, "models").map(|n| decode_owned_list(dec, n, "models", decode_model));
-    let provisioned_throughput = take(entries, "provisioned_throughput")
-        .map(|n| decode_owned_list(dec, n, "provisioned_throughput", decode_pt));
-    let guardrails = take(entries, "guardrails").map(|n| {
-        decode_owned_list(
-            dec,
-            n,
-            "guardrails",
-            super::decode_guardrail::decode_guardrail,
-        )
-    });
-    let inference_profiles = take(entries, "inference_profiles")
-        .map(|n| decode_owned_list(dec, n, "inference_profiles", decode_profile));
-    let invocation_logging = take(entries, "invocation_logging")
-        .map(|n| decode_owned_list(dec, n, "invocation_logging", decode_logging));
-    let alarms = take(entries, "alarms").map(|n| decode_owned_list(dec, n, "alarms", decode_alarm));
+    let models = section(dec, entries, "models", streamed.models, decode_model);
+    let provisioned_throughput = section(
+        dec,
+        entries,
+        "provisioned_throughput",
+        streamed.provisioned_throughput,
+        decode_pt,
+    );
+    let guardrails = section(
+        dec,
+        entries,
+        "guardrails",
+        streamed.guardrails,
+        super::decode_guardrail::decode_guardrail,
+    );
+    let inference_profiles = section(
+        dec,
+        entries,
+        "inference_profiles",
+        streamed.inference_profiles,
+        decode_profile,
+    );
+    let invocation_logging = section(
+        dec,
+        entries,
+        "invocation_logging",
+        streamed.invocation_logging,
+        decode_logging,
+    );
+    let alarms = section(dec, entries, "alarms", streamed.alarms, decode_alarm);
     let vpc_endpoints = take(entries, "vpc_endpoints").map(|n| {
         decode_owned_list(
             dec,
@@ -700,6 +715,23 @@ fn used_regions(cfg: &Config) -> Vec<S<String>> {
     out
 }
 
+/// A resource list of the root: the items the parser streamed (see `stream`), or the
+/// tree's, taken out of it and freed entry by entry as they are decoded.
+fn section<T>(
+    dec: &mut Decoder,
+    entries: &mut [(Spanned<Text>, Node)],
+    key: &str,
+    streamed: Vec<T>,
+    item: fn(&mut Decoder, &Node) -> Option<T>,
+) -> Option<Vec<T>> {
+    let node = take(entries, key)?;
+    Some(if streamed.is_empty() {
+        decode_owned_list(dec, node, key, item)
+    } else {
+        streamed
+    })
+}
+
 pub(crate) fn decode_list<T>(
     dec: &mut Decoder,
     node: &Node,
@@ -757,7 +789,7 @@ fn decode_account(dec: &mut Decoder, node: &Node) -> Option<AccountSpec> {
     })
 }
 
-fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
+pub(super) fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     let what = "a `models` entry";
     let m = dec.map(node, what, &["id", "regions", "via", "access"])?;
     dec.refuse_null_lists(&m, what, &["regions"]);
@@ -779,7 +811,7 @@ fn decode_model(dec: &mut Decoder, node: &Node) -> Option<ModelReq> {
     })
 }
 
-fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
+pub(super) fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
     let what = "a `provisioned_throughput` entry";
     let m = dec.map(
         node,
@@ -818,7 +850,7 @@ fn decode_pt(dec: &mut Decoder, node: &Node) -> Option<ProvisionedThroughput> {
     })
 }
 
-fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
+pub(super) fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     let what = "an `inference_profiles` entry";
     let m = dec.map(
         node,
@@ -849,7 +881,7 @@ fn decode_profile(dec: &mut Decoder, node: &Node) -> Option<InferenceProfile> {
     })
 }
 
-fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
+pub(super) fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
     let what = "an `invocation_logging` entry";
     let m = dec.map(node, what, &["region", "cloudwatch", "s3", "data"])?;
     dec.refuse_null_lists(&m, what, &["data"]);
@@ -884,7 +916,7 @@ fn decode_logging(dec: &mut Decoder, node: &Node) -> Option<InvocationLogging> {
     })
 }
 
-fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
+pub(super) fn decode_alarm(dec: &mut Decoder, node: &Node) -> Option<Alarm> {
     let what = "an `alarms` entry";
     let m = dec.map(
         node,

@@ -14,6 +14,7 @@ mod decode_vpce;
 pub mod model;
 mod rules;
 pub mod schema;
+mod stream;
 pub mod tags;
 mod text;
 pub mod validate;
@@ -80,38 +81,52 @@ pub fn load_str(
     text: String,
     sources: &mut SourceMap,
 ) -> Result<(Config, Diagnostics), Diagnostics> {
+    load_text(path, text, sources, true)
+}
+
+/// `stream`: decode the resource lists while the YAML is read (see `stream`); off only
+/// in the tests that hold both ways equal.
+fn load_text(
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+    stream: bool,
+) -> Result<(Config, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let id = sources.add(path.display().to_string(), text);
-    let root = {
-        let Some(file) = sources.get(id) else {
-            return Err(diags);
-        };
-        match yaml::parse(file, id) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                diags
-                    .error(Span::new(id, 0, 0), "config file is empty")
-                    .hints
-                    .push("run `bedrockctl init` to write a starter config".to_string());
-                return Err(diags);
-            }
-            Err(d) => {
-                diags.push(d);
-                return Err(diags);
-            }
-        }
+    let Some(file) = sources.shared(id) else {
+        return Err(diags);
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let config = {
-        let mut dec = decode::Decoder {
-            diags: &mut diags,
-            sources,
-            dir: &dir,
-        };
-        // The tree is as large as the config itself: `decode` frees it section by
-        // section, and it is gone before validation allocates.
-        decode::decode(&mut dec, root, path, id)
+    let mut dec = decode::Decoder {
+        diags: &mut diags,
+        sources,
+        dir: &dir,
     };
+    let (parsed, streamed) = if stream {
+        let mut streamer = stream::Streamer::new(&mut dec);
+        let parsed = yaml::parse_into(&file, id, &mut streamer);
+        (parsed, streamer.finish())
+    } else {
+        (yaml::parse(&file, id), stream::Streamed::default())
+    };
+    let root = match parsed {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            diags
+                .error(Span::new(id, 0, 0), "config file is empty")
+                .hints
+                .push("run `bedrockctl init` to write a starter config".to_string());
+            return Err(diags);
+        }
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    // What is left of the tree is as large as the config itself: `decode` frees it
+    // section by section, and it is gone before validation allocates.
+    let config = decode::decode(&mut dec, root, streamed, path, id);
     if let Some(cfg) = &config {
         validate::validate(cfg, &mut diags);
     }

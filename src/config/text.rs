@@ -79,6 +79,13 @@ impl PartialEq for Text {
     }
 }
 
+/// Hashes the bytes, as `eq` compares them.
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
+}
+
 impl Eq for Text {}
 
 impl PartialEq<str> for Text {

@@ -1,57 +1,16 @@
-//! The only module that touches the YAML parser: text → a small spanned tree.
+//! The general YAML path: yaml-rust2's event stream → [`Node`] tree.
 //!
-//! Built on yaml-rust2's event stream (not its recursive loader) so that depth is
+//! Built on the event stream (not yaml-rust2's recursive loader) so that depth is
 //! bounded while parsing, duplicate keys are reported at the duplicate's own line,
 //! and aliases are expanded under a node budget ("billion laughs" fails fast).
 
-use super::text::Text;
+use super::{Keys, Node, NodeKind, MAX_ALIAS_NODES, MAX_DEPTH};
+use crate::config::text::Text;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
-
-/// Nesting deeper than this is refused (the config needs about 6 levels).
-pub const MAX_DEPTH: usize = 64;
-/// Nodes an alias expansion may add in total.
-pub const MAX_ALIAS_NODES: usize = 100_000;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
-    Null,
-    /// `plain` is false for quoted and block scalars: `"1"` is a string, never a number.
-    Scalar {
-        text: Text,
-        plain: bool,
-    },
-    Seq(Vec<Node>),
-    Map(Vec<(Spanned<Text>, Node)>),
-}
-
-impl Node {
-    pub fn type_name(&self) -> &'static str {
-        match &self.kind {
-            NodeKind::Null => "null",
-            NodeKind::Scalar { .. } => "a scalar",
-            NodeKind::Seq(_) => "a list",
-            NodeKind::Map(_) => "a mapping",
-        }
-    }
-
-    fn size(&self) -> usize {
-        match &self.kind {
-            NodeKind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + v.size()).sum::<usize>(),
-            _ => 1,
-        }
-    }
-}
 
 enum Frame {
     Seq {
@@ -64,6 +23,7 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Spanned<Text>, Node)>,
         key: Option<Spanned<Text>>,
+        keys: Keys,
     },
 }
 
@@ -78,7 +38,7 @@ struct Builder<'a> {
 }
 
 /// Parse one YAML document. `Ok(None)` for an empty document.
-pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagnostic> {
+pub(super) fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagnostic> {
     let mut b = Builder {
         file,
         source,
@@ -153,6 +113,7 @@ pub fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>, Diagno
                         anchor,
                         entries: Vec::new(),
                         key: None,
+                        keys: Keys::default(),
                     },
                 )?;
             }
@@ -292,7 +253,9 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, key, keys, ..
+            }) => match key.take() {
                 None => {
                     let span = node.span;
                     let text = match node.kind {
@@ -305,7 +268,8 @@ impl Builder<'_> {
                             ))
                         }
                     };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == text) {
+                    let first = keys.repeated(entries, &text).and_then(|i| entries.get(i));
+                    if let Some((first, _)) = first {
                         let line = self.file.line_col(first.span.start as usize).0;
                         return Err(Diagnostic::error(
                             Some(span),
@@ -319,133 +283,5 @@ impl Builder<'_> {
             },
         }
         Ok(())
-    }
-}
-
-/// The tree as plain JSON (plain scalars typed as YAML 1.2 core would), for tools
-/// that describe the shape rather than decode it.
-pub fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value;
-    match &node.kind {
-        NodeKind::Null => Value::Null,
-        NodeKind::Scalar { text, plain: true } => match text.as_str() {
-            "true" | "True" | "TRUE" => Value::Bool(true),
-            "false" | "False" | "FALSE" => Value::Bool(false),
-            t => t
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| t.parse::<f64>().map(Value::from))
-                .unwrap_or_else(|_| Value::String(t.to_string())),
-        },
-        NodeKind::Scalar { text, .. } => Value::String(text.to_string()),
-        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        NodeKind::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.value.to_string(), to_json(v)))
-                .collect(),
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse_str(text: &str) -> Result<Option<Node>, (usize, usize, String)> {
-        let f = SourceFile::new("t.yaml", text);
-        parse(&f, SourceId(0)).map_err(|d| {
-            let s = d.span.unwrap_or_default();
-            let (l, c) = f.line_col(s.start as usize);
-            (l, c, d.message)
-        })
-    }
-
-    #[test]
-    fn spans_point_at_values() {
-        let f = SourceFile::new("t.yaml", "a: 1\nlist:\n  - x: \"é\"\n    y: z\n");
-        let root = parse(&f, SourceId(0)).unwrap().unwrap();
-        let NodeKind::Map(entries) = &root.kind else {
-            panic!()
-        };
-        assert_eq!(f.line_col(entries[1].0.span.start as usize), (2, 1));
-        let NodeKind::Seq(items) = &entries[1].1.kind else {
-            panic!()
-        };
-        let NodeKind::Map(inner) = &items[0].kind else {
-            panic!()
-        };
-        assert_eq!(f.line_col(inner[0].1.span.start as usize), (3, 8));
-        assert_eq!(f.line_col(inner[1].1.span.start as usize), (4, 8));
-        assert_eq!(
-            inner[0].1.kind,
-            NodeKind::Scalar {
-                text: "é".into(),
-                plain: false
-            }
-        );
-    }
-
-    #[test]
-    fn duplicate_key_reported_at_duplicate() {
-        let e = parse_str("a: 1\nb: 2\na: 3\n").unwrap_err();
-        assert_eq!((e.0, e.1), (3, 1));
-        assert!(e.2.contains("duplicate key `a`"));
-    }
-
-    #[test]
-    fn alias_bomb_is_refused() {
-        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 0..8 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("l{}", i - 1)
-            };
-            s.push_str(&format!(
-                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-            ));
-        }
-        let e = parse_str(&s).unwrap_err();
-        assert!(e.2.contains("alias expansion"), "{e:?}");
-    }
-
-    #[test]
-    fn small_aliases_expand() {
-        let root = parse_str("a: &r [us-east-1]\nb: *r\n").unwrap().unwrap();
-        let NodeKind::Map(entries) = &root.kind else {
-            panic!()
-        };
-        assert_eq!(entries[0].1.kind, entries[1].1.kind);
-    }
-
-    #[test]
-    fn deep_nesting_is_refused_without_overflow() {
-        let s = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        let e = parse_str(&s).unwrap_err();
-        assert!(e.2.contains("nesting"), "{e:?}");
-        let s = format!(
-            "a:\n{}",
-            (0..200)
-                .map(|i| format!("{}- \n", "  ".repeat(i)))
-                .collect::<String>()
-        );
-        assert!(parse_str(&s).is_err());
-    }
-
-    #[test]
-    fn tabs_and_syntax_errors_have_positions() {
-        let e = parse_str("a:\n\tb: 1\n").unwrap_err();
-        assert_eq!(e.0, 2, "{e:?}");
-        let e = parse_str("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(e.2.starts_with("invalid YAML"), "{e:?}");
-    }
-
-    #[test]
-    fn empty_and_multi_documents() {
-        assert_eq!(parse_str("").unwrap(), None);
-        assert_eq!(parse_str("# only a comment\n").unwrap(), None);
-        let e = parse_str("a: 1\n---\nb: 2\n").unwrap_err();
-        assert_eq!(e.0, 2);
     }
 }

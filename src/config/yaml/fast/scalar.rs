@@ -1,0 +1,289 @@
+//! Scalars for the fast path: plain and quoted, folded over lines as yaml-rust2 folds
+//! them (PyYAML writes long strings as plain scalars continued on the next line, and
+//! strings with line breaks as quoted ones), double-quoted escapes, CRLF line ends.
+
+use super::super::NodeKind;
+use super::{Fast, Node};
+use crate::config::text::Text;
+
+/// Characters that cannot start a plain scalar (YAML 1.2 indicators), plus blanks.
+fn not_plain_start(c: u8) -> bool {
+    matches!(
+        c,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b' '
+            | b'\n'
+            | b'\r'
+            | 0
+    )
+}
+
+fn flow_indicator(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
+}
+
+impl Fast<'_, '_> {
+    /// A line break (`\n` or `\r\n`) at `i`: its length.
+    pub(super) fn line_break(&self, i: usize) -> Option<usize> {
+        match self.at(i) {
+            b'\n' => Some(1),
+            b'\r' if self.at(i + 1) == b'\n' => Some(2),
+            _ => None,
+        }
+    }
+
+    fn break_or_end(&self, i: usize) -> bool {
+        i >= self.s.len() || self.line_break(i).is_some()
+    }
+
+    /// Past the line breaks and indentation from `i`: the first character of the next
+    /// non-empty line, its line's start, and how many breaks were passed. A tab in
+    /// the indentation is the general parser's.
+    fn next_line(&self, mut i: usize) -> Option<(usize, usize, usize)> {
+        let mut breaks = 0;
+        let mut line = i;
+        while let Some(n) = self.line_break(i) {
+            i += n;
+            breaks += 1;
+            line = i;
+            while self.at(i) == b' ' {
+                i += 1;
+            }
+        }
+        if self.at(i) == b'\t' || (self.at(i) == b'\r' && self.line_break(i).is_none()) {
+            return None;
+        }
+        Some((i, line, breaks))
+    }
+
+    /// How yaml-rust2 joins two lines of a scalar: one break is a space, more keep all
+    /// but the first.
+    fn fold(out: &mut String, breaks: usize) {
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+    }
+
+    /// A plain scalar, trailing spaces left out; `self.pos` ends right after its last
+    /// character. In block context it goes on over the next lines that are indented
+    /// more than `indent` (the column of the collection it is in). Starting with an
+    /// indicator is not plain here.
+    pub(super) fn plain(&mut self, flow: bool, indent: isize) -> Option<Text> {
+        let start = self.pos;
+        let first = self.peek();
+        if not_plain_start(first) && !(first == b'-' && self.at(start + 1).is_ascii_digit()) {
+            return None;
+        }
+        let (end, stop) = self.plain_line(start, flow)?;
+        let mut out: Option<String> = None;
+        let mut last = end;
+        let mut at = stop;
+        while !flow && self.break_or_end(at) {
+            let (next, line, breaks) = self.next_line(at)?;
+            if breaks == 0 || next >= self.s.len() {
+                break;
+            }
+            let col = next - line;
+            // Not more indented, or a comment: the scalar ended on the line before.
+            if isize::try_from(col).ok()? <= indent || self.at(next) == b'#' {
+                break;
+            }
+            // Column 0 may be a document marker.
+            if col == 0 {
+                return None;
+            }
+            let (e, s) = self.plain_line(next, false)?;
+            if self.at(s) == b':' {
+                return None;
+            }
+            let text = out
+                .get_or_insert_with(|| self.text.get(start..end).unwrap_or_default().to_string());
+            Self::fold(text, breaks);
+            text.push_str(self.text.get(next..e)?);
+            self.line_start = line;
+            last = e;
+            at = s;
+        }
+        self.pos = last;
+        Some(match out {
+            Some(text) => Text::from(text),
+            None => Text::from(self.text.get(start..end)?),
+        })
+    }
+
+    /// One line of a plain scalar from `i`: the end of its last character and where
+    /// the scan stopped (a line break, the end, ` #`, `: `, or in flow context an
+    /// indicator).
+    fn plain_line(&self, start: usize, flow: bool) -> Option<(usize, usize)> {
+        let mut end = start;
+        let mut i = start;
+        loop {
+            match self.at(i) {
+                b'\n' => break,
+                b'\r' if self.at(i + 1) == b'\n' => break,
+                0 if i >= self.s.len() => break,
+                b' ' => {}
+                b'#' if i > start && self.at(i - 1) == b' ' => break,
+                b':' if self.blank_or_end(i + 1) || (flow && flow_indicator(self.at(i + 1))) => {
+                    break
+                }
+                c if flow && flow_indicator(c) => break,
+                // yaml-rust2 refuses `-` before a flow indicator after any blank.
+                b'-' if flow && flow_indicator(self.at(i + 1)) => return None,
+                c if c < 0x20 || c == 0x7f => return None,
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+        Some((end, i))
+    }
+
+    /// A quoted scalar: its text, and whether it went on over more than one line.
+    /// Continuation lines must be indented more than `indent`; in flow context
+    /// (`indent` = `isize::MAX`) the scalar stays on one line. An escaped line break
+    /// and tabs are the general parser's.
+    pub(super) fn quoted(&mut self, indent: isize) -> Option<(Text, bool)> {
+        let quote = self.peek();
+        let single = quote == b'\'';
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut run = start;
+        let mut out: Option<String> = None;
+        let mut lines = false;
+        loop {
+            match self.at(i) {
+                b'\'' if single && self.at(i + 1) == b'\'' => {
+                    let text = out.get_or_insert_with(String::new);
+                    text.push_str(self.text.get(run..i)?);
+                    text.push('\'');
+                    i += 2;
+                    run = i;
+                }
+                c if c == quote => break,
+                b'\\' if !single => {
+                    let (c, len) = self.escape(i)?;
+                    let text = out.get_or_insert_with(String::new);
+                    text.push_str(self.text.get(run..i)?);
+                    text.push(c);
+                    i += len;
+                    run = i;
+                }
+                b'\n' | b'\r' => {
+                    // Trailing blanks before a break are dropped, as is the next line's indentation.
+                    let mut end = i;
+                    while end > run && self.at(end - 1) == b' ' {
+                        end -= 1;
+                    }
+                    let (next, line, breaks) = self.next_line(i)?;
+                    let col = next - line;
+                    // Column 0 may be a document marker.
+                    if breaks == 0
+                        || next >= self.s.len()
+                        || col == 0
+                        || isize::try_from(col).ok()? <= indent
+                    {
+                        return None;
+                    }
+                    let text = out.get_or_insert_with(String::new);
+                    text.push_str(self.text.get(run..end)?);
+                    Self::fold(text, breaks);
+                    self.line_start = line;
+                    lines = true;
+                    i = next;
+                    run = next;
+                }
+                c if c < 0x20 || c == 0x7f => return None,
+                _ => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        let text = match out {
+            Some(mut text) => {
+                text.push_str(self.text.get(run..i)?);
+                Text::from(text)
+            }
+            None => Text::from(self.text.get(start..i)?),
+        };
+        Some((text, lines))
+    }
+
+    /// The escape at `i` (a backslash) in a double-quoted scalar: the character and
+    /// the escape's length. yaml-rust2's table; an escaped line break is not here.
+    fn escape(&self, i: usize) -> Option<(char, usize)> {
+        let simple = match self.at(i + 1) {
+            b'0' => '\0',
+            b'a' => '\x07',
+            b'b' => '\x08',
+            b't' => '\t',
+            b'n' => '\n',
+            b'v' => '\x0b',
+            b'f' => '\x0c',
+            b'r' => '\r',
+            b'e' => '\x1b',
+            b' ' => ' ',
+            b'"' => '"',
+            b'/' => '/',
+            b'\\' => '\\',
+            b'N' => '\u{85}',
+            b'_' => '\u{a0}',
+            b'L' => '\u{2028}',
+            b'P' => '\u{2029}',
+            b'x' | b'u' | b'U' => {
+                let digits = match self.at(i + 1) {
+                    b'x' => 2,
+                    b'u' => 4,
+                    _ => 8,
+                };
+                let hex = self.text.get(i + 2..i + 2 + digits)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+                return Some((c, 2 + digits));
+            }
+            _ => return None,
+        };
+        Some((simple, 2))
+    }
+
+    /// A scalar node as the general parser spans it: from its first character (the
+    /// quote for a quoted one) for the length of its text (plus the quotes), but not
+    /// past the end of its first line.
+    pub(super) fn scalar(&self, start: usize, text: Text, plain: bool) -> Node {
+        let len = if plain { text.len() } else { text.len() + 2 };
+        let window = self
+            .s
+            .get(start..(start + len).min(self.s.len()))
+            .unwrap_or_default();
+        let len = window
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(window.len());
+        let span = self.span(start, start + len.max(1));
+        let kind = if plain && matches!(text.as_str(), "~" | "null" | "Null" | "NULL") {
+            NodeKind::Null
+        } else {
+            NodeKind::Scalar { text, plain }
+        };
+        Node { kind, span }
+    }
+}
