@@ -213,7 +213,8 @@ fn document(rng: &mut Rng, exotic: bool) -> String {
 fn scalar(rng: &mut Rng, exotic: bool, cont: usize) -> String {
     let pad = " ".repeat(cont);
     let gap = if rng.below(4) == 0 { "\n" } else { "" };
-    match rng.below(if exotic { 15 } else { 15 }) {
+    // 13 and 14 are an anchor and an escaped break when `exotic`.
+    match rng.below(15) {
         0..=6 => rng.pick(PLAIN).to_string(),
         7..=9 => rng.pick(QUOTED).to_string(),
         10 => format!(

@@ -347,7 +347,6 @@ impl Fast<'_, '_> {
                 text.push('\n');
             }
             text.extend(std::iter::repeat_n('\n', trailing));
-            leading = false;
             trailing = 0;
             let from = i;
             while !self.break_or_end(i) {
