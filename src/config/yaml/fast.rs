@@ -2,9 +2,9 @@
 //!
 //! It reads block mappings and lists (indented or not), plain and quoted scalars
 //! (folded over lines, double-quoted escapes), one-line flow collections, comments,
-//! CRLF line ends and one leading `---`. On anything else (anchors, aliases, tags,
-//! block scalars, escaped line breaks, multi-line flows, implicit nulls, tabs, a lone
-//! CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
+//! block scalars (`|`, `>`), CRLF line ends and one leading `---`. On anything else
+//! (anchors, aliases, tags, indentation indicators, escaped line breaks, multi-line
+//! flows, implicit nulls, tabs, a lone CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
 //! general parser, so every diagnostic comes from one place. On a 50,000-resource
 //! config this path is most of what made `validate` meet its time goal (issue 21,
 //! docs/benchmarks.md).
@@ -279,6 +279,11 @@ impl Fast<'_, '_> {
                 }
             }
             b'-' if self.at_dash() => None,
+            b'|' | b'>' => {
+                let node = self.block_scalar(col as isize)?;
+                self.skip_to_token()?;
+                Some(node)
+            }
             b'[' | b'{' => {
                 let node = self.flow_node()?;
                 self.end_line()?;
@@ -312,6 +317,10 @@ impl Fast<'_, '_> {
             start.get_or_insert(if indentless { self.pos } else { dash });
             let item = if self.at_dash() {
                 self.block_seq(self.col(), false, None)?
+            } else if matches!(self.peek(), b'|' | b'>') {
+                let node = self.block_scalar(col as isize)?;
+                self.skip_to_token()?;
+                node
             } else if matches!(self.peek(), b'[' | b'{') {
                 let node = self.flow_node()?;
                 self.end_line()?;

@@ -40,6 +40,9 @@ fn the_shapes_configs_use() {
         "- a\n  b # c\n- 'x\n  y'\n",
         "a: 1\r\nb:\r\n  - x # c\r\n  - 'y\r\n    z'\r\n",
         "w: x\n  # a comment ends the scalar\nv: 2\n",
+        "m: |\n  Sorry, I can't help with that.\n  # not a comment\n\n  bye\nn: >-\n  folded\n  text\n\n  para\n",
+        "- |+\n  kept\n\n- >\n   x\n- | # c\n  y\n",
+        "a: |\r\n  crlf\r\n  text\r\nb: 1\r\n",
         "",
         "# only a comment\n",
     ] {
@@ -52,8 +55,10 @@ fn what_it_leaves_to_the_general_parser() {
     for text in [
         "a: &x 1\nb: *x\n",
         "a: !tag 1\n",
-        "a: |\n  text\n",
-        "a: >\n  text\n",
+        "a: |2\n  text\n",
+        "a: |\n\n  text\n",
+        "a: >\n  text\n    more indented\n",
+        "a: |\n  no final break",
         "a:\nb: 1\n",
         "a: \"escaped \\\n  break\"\n",
         "a: 'tab\n\tthere'\n",
@@ -208,7 +213,8 @@ fn document(rng: &mut Rng, exotic: bool) -> String {
 fn scalar(rng: &mut Rng, exotic: bool, cont: usize) -> String {
     let pad = " ".repeat(cont);
     let gap = if rng.below(4) == 0 { "\n" } else { "" };
-    match rng.below(if exotic { 15 } else { 14 }) {
+    // 13 and 14 are an anchor and an escaped break when `exotic`.
+    match rng.below(15) {
         0..=6 => rng.pick(PLAIN).to_string(),
         7..=9 => rng.pick(QUOTED).to_string(),
         10 => format!(
@@ -221,6 +227,18 @@ fn scalar(rng: &mut Rng, exotic: bool, cont: usize) -> String {
             rng.pick(&["t\\tn\\n", "\\u00e9\\x41", "q\\\"b\\\\s\\/"])
         ),
         13 if !exotic => format!("\"a \\u00e9\n{gap}{pad}b\""),
+        14 if !exotic => {
+            // Only a literal scalar may indent a line more (folded ones fold differently).
+            let (style, more) = match rng.below(3) {
+                0 => (">", ""),
+                1 => ("|", ""),
+                _ => ("|", "  "),
+            };
+            format!(
+                "{style}{}\n{pad}first line: with # and 'quotes'\n{gap}{pad}{more}second\n",
+                rng.pick(&["", "-", "+", " # note"]),
+            )
+        }
         13 => "&anchor value".to_string(),
         _ => "\"esc\\\n  break\"".to_string(),
     }

@@ -287,3 +287,125 @@ impl Fast<'_, '_> {
         Node { kind, span }
     }
 }
+
+impl Fast<'_, '_> {
+    /// A block scalar (`|`, `>`, with `-` or `+`) at `self.pos`, the value of a
+    /// collection at column `indent`, read as yaml-rust2 reads it: its node is spanned
+    /// from the first character of its first line to that line's end, and `self.pos`
+    /// ends where the general scanner stops, in the indentation of the line after it.
+    /// Indentation indicators, blank lines before the text, more indented lines in a
+    /// folded scalar, an empty scalar and text running to the end without a line
+    /// break are the general parser's.
+    pub(super) fn block_scalar(&mut self, indent: isize) -> Option<Node> {
+        let literal = self.peek() == b'|';
+        let mut i = self.pos + 1;
+        let chomp = self.at(i);
+        if matches!(chomp, b'+' | b'-') {
+            i += 1;
+        }
+        // The header ends its line: blanks, then maybe a comment.
+        let blanks = i;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        if self.at(i) == b'#' && i > blanks {
+            // To the first CR or LF: a lone CR ends the comment for yaml-rust2.
+            while i < self.s.len() && !matches!(self.at(i), b'\n' | b'\r') {
+                i += 1;
+            }
+        }
+        let first_break = self.line_break(i)?;
+        i += first_break;
+        let mut line = i;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        let col = i - line;
+        if indent < 0
+            || isize::try_from(col).ok()? <= indent
+            || i >= self.s.len()
+            || self.at(i) == b'\t'
+            || self.line_break(i).is_some()
+        {
+            return None;
+        }
+        let start = i;
+        let mut text = String::new();
+        // Breaks after the last line read: the first one, then the empty lines.
+        let mut leading = false;
+        let mut trailing = 0;
+        loop {
+            let more_indented = self.at(i) == b' ';
+            if !literal && more_indented {
+                return None;
+            }
+            if !literal && leading {
+                if trailing == 0 {
+                    text.push(' ');
+                }
+            } else if leading {
+                text.push('\n');
+            }
+            text.extend(std::iter::repeat_n('\n', trailing));
+            trailing = 0;
+            let from = i;
+            while !self.break_or_end(i) {
+                match self.at(i) {
+                    b'\r' => return None,
+                    c if c < 0x20 && c != b'\t' => return None,
+                    _ => i += 1,
+                }
+            }
+            text.push_str(self.text.get(from..i)?);
+            if i >= self.s.len() {
+                // Text running to the end without a break: yaml-rust2 adds one of its own.
+                return None;
+            }
+            i += self.line_break(i)?;
+            leading = true;
+            // The next line's indentation, past the empty lines.
+            loop {
+                line = i;
+                while i - line < col && self.at(i) == b' ' {
+                    i += 1;
+                }
+                match self.line_break(i) {
+                    Some(n) => {
+                        i += n;
+                        trailing += 1;
+                    }
+                    None => break,
+                }
+            }
+            if i - line != col || i >= self.s.len() {
+                break;
+            }
+            if self.at(i) == b'\t' || (self.at(i) == b'\r' && self.line_break(i).is_none()) {
+                return None;
+            }
+        }
+        if i >= self.s.len() && i > line {
+            return None;
+        }
+        match chomp {
+            b'-' => {}
+            b'+' => {
+                text.push('\n');
+                text.extend(std::iter::repeat_n('\n', trailing));
+            }
+            _ => text.push('\n'),
+        }
+        self.pos = i;
+        self.line_start = line;
+        let end = (start..self.s.len())
+            .find(|&j| self.at(j) == b'\n')
+            .unwrap_or(self.s.len());
+        Some(Node {
+            kind: NodeKind::Scalar {
+                text: Text::from(text),
+                plain: false,
+            },
+            span: self.span(start, end.max(start + 1)),
+        })
+    }
+}
