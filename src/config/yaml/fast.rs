@@ -2,9 +2,10 @@
 //!
 //! It reads block mappings and lists (indented or not), plain and quoted scalars
 //! (folded over lines, double-quoted escapes), one-line flow collections, comments,
-//! block scalars (`|`, `>`), CRLF line ends and one leading `---`. On anything else
-//! (anchors, aliases, tags, indentation indicators, escaped line breaks, multi-line
-//! flows, implicit nulls, tabs, a lone CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
+//! block scalars (`|`, `>`), anchors and aliases on values and list items, CRLF line
+//! ends and one leading `---`. On anything else (tags, anchors on keys or inside flow
+//! collections, indentation indicators, escaped line breaks, multi-line flows,
+//! implicit nulls, tabs, a lone CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
 //! general parser, so every diagnostic comes from one place. On a 50,000-resource
 //! config this path is most of what made `validate` meet its time goal (issue 21,
 //! docs/benchmarks.md).
@@ -20,6 +21,7 @@
 use super::{Keys, Node, NodeKind, Sink, MAX_DEPTH};
 use crate::config::text::Text;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
+use std::collections::HashMap;
 
 /// yaml-rust2 refuses simple keys longer than 1024 characters; stay well clear.
 const MAX_KEY: usize = 1000;
@@ -40,6 +42,9 @@ pub(super) fn parse(
         depth: 0,
         items: Vec::new(),
         entries: Vec::new(),
+        anchors: Vec::new(),
+        anchor_names: HashMap::new(),
+        alias_budget: anchor::BUDGET,
     };
     p.skip_to_token()?;
     if p.col() == 0 && p.s.get(p.pos..p.pos + 3) == Some(b"---") && p.blank_or_end(p.pos + 3) {
@@ -71,6 +76,11 @@ struct Fast<'a, 's> {
     /// it ends, so every node's list is allocated once at its exact length.
     items: Vec<Node>,
     entries: Vec<Entry>,
+    /// Anchors in document order with their node once complete, the anchor each name
+    /// means now, and what aliases may still expand (see `anchor`).
+    anchors: Vec<Option<Node>>,
+    anchor_names: HashMap<String, usize>,
+    alias_budget: usize,
 }
 
 /// What a block line starts with when it is not a collection indicator.
@@ -220,6 +230,15 @@ impl Fast<'_, '_> {
         Some(Head::Scalar(self.scalar(start, text, plain)))
     }
 
+    /// Whether the content at `self.pos` is a `key:` (read and put back).
+    fn anchored_key(&mut self) -> bool {
+        let (pos, line) = (self.pos, self.line_start);
+        let key = matches!(self.head(isize::MAX), Some(Head::Key { .. }));
+        self.pos = pos;
+        self.line_start = line;
+        key
+    }
+
     /// A block mapping whose first key (at column `col`) has just been read.
     fn block_map(&mut self, col: usize, first: Spanned<Text>, colon: usize) -> Option<Node> {
         self.enter()?;
@@ -264,6 +283,25 @@ impl Fast<'_, '_> {
         while self.peek() == b' ' {
             self.pos += 1;
         }
+        if self.peek() == b'*' {
+            let node = self.alias()?;
+            self.end_line()?;
+            return Some(node);
+        }
+        let anchor = if self.peek() == b'&' {
+            Some(self.anchor()?)
+        } else {
+            None
+        };
+        // A streamed list leaves no items in the tree for an alias to copy.
+        let slot = if anchor.is_some() { None } else { slot };
+        let node = self.plain_value(col, slot)?;
+        self.define(anchor, &node);
+        Some(node)
+    }
+
+    /// [`Self::map_value`] past any anchor.
+    fn plain_value(&mut self, col: usize, slot: Option<usize>) -> Option<Node> {
         match self.peek() {
             _ if self.at_line_end() => {
                 self.skip_to_token()?;
@@ -315,7 +353,20 @@ impl Fast<'_, '_> {
                 return None;
             }
             start.get_or_insert(if indentless { self.pos } else { dash });
-            let item = if self.at_dash() {
+            let anchor = if self.peek() == b'&' {
+                Some(self.anchor()?)
+            } else {
+                None
+            };
+            // Content on the next line, or a key the anchor would name, is not read here.
+            if anchor.is_some() && (self.at_line_end() || self.anchored_key()) {
+                return None;
+            }
+            let item = if self.peek() == b'*' {
+                let node = self.alias()?;
+                self.end_line()?;
+                node
+            } else if self.at_dash() {
                 self.block_seq(self.col(), false, None)?
             } else if matches!(self.peek(), b'|' | b'>') {
                 let node = self.block_scalar(col as isize)?;
@@ -334,6 +385,7 @@ impl Fast<'_, '_> {
                     }
                 }
             };
+            self.define(anchor, &item);
             match (slot, &mut self.sink) {
                 (Some(slot), Some(sink)) => sink.item(slot, item),
                 _ => self.items.push(item),
@@ -471,6 +523,7 @@ impl Fast<'_, '_> {
     }
 }
 
+mod anchor;
 mod scalar;
 
 #[cfg(test)]

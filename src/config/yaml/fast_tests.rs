@@ -42,6 +42,7 @@ fn the_shapes_configs_use() {
         "w: x\n  # a comment ends the scalar\nv: 2\n",
         "m: |\n  Sorry, I can't help with that.\n  # not a comment\n\n  bye\nn: >-\n  folded\n  text\n\n  para\n",
         "- |+\n  kept\n\n- >\n   x\n- | # c\n  y\n",
+        "a: &x 1\nb: *x\nc: &m\n  k: v\nd: *m\ne: &s\n- p\nf: &f [1, 2]\ng:\n  - *f\n  - &i [x]\nh: *i\nx: &x 2\ny: *x\n",
         "a: |\r\n  crlf\r\n  text\r\nb: 1\r\n",
         "",
         "# only a comment\n",
@@ -53,7 +54,9 @@ fn the_shapes_configs_use() {
 #[test]
 fn what_it_leaves_to_the_general_parser() {
     for text in [
-        "a: &x 1\nb: *x\n",
+        "a: *x\n",
+        "a: &x [*x]\n",
+        "- &k name: x\n",
         "a: !tag 1\n",
         "a: |2\n  text\n",
         "a: |\n\n  text\n",
@@ -151,7 +154,8 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// xorshift: reproducible documents without a dependency.
-struct Rng(u64);
+/// The generator's state: the random word, and the anchors defined so far.
+struct Rng(u64, Vec<String>);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -201,6 +205,7 @@ const KEYS: &[&str] = &[
 
 /// A generated document; `exotic` adds what only the general parser reads.
 fn document(rng: &mut Rng, exotic: bool) -> String {
+    rng.1.clear();
     let mut out = String::new();
     if rng.below(8) == 0 {
         out.push_str("---\n");
@@ -311,6 +316,20 @@ fn value(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, exotic: b
     } else {
         rng.below(7)
     };
+    // Now and then an alias to an earlier anchor, or an anchor on this value (defined
+    // once the value is complete, as YAML does).
+    if !rng.1.is_empty() && rng.below(10) == 0 {
+        let i = rng.below(rng.1.len());
+        let name = rng.1[i].clone();
+        let _ = writeln!(out, " *{name}{}", trailing(rng));
+        return;
+    }
+    // Named by the count of complete anchors: an alias inside this value never names it
+    // while it is open, and nested anchors reuse names (the latest `&` wins).
+    let anchor = (rng.below(8) == 0).then(|| format!("an{}", rng.1.len()));
+    if let Some(name) = &anchor {
+        let _ = write!(out, " &{name}");
+    }
     match choice {
         0 | 1 => {
             let text = scalar(rng, exotic, indent + 2);
@@ -333,6 +352,9 @@ fn value(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, exotic: b
             };
             block_seq(rng, out, seq_indent, depth + 1, exotic);
         }
+    }
+    if let Some(name) = anchor {
+        rng.1.push(name);
     }
     if exotic && rng.below(12) == 0 {
         let _ = writeln!(out, "{}folded: more", " ".repeat(indent + 2));
@@ -372,7 +394,7 @@ fn block_seq_inline(rng: &mut Rng, out: &mut String, indent: usize, depth: usize
 
 #[test]
 fn generated_documents_agree_and_are_handled() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15, Vec::new());
     for i in 0..3000 {
         let text = document(&mut rng, false);
         // A quarter with Windows line ends.
@@ -402,7 +424,7 @@ fn mutations_agree() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
-    let mut rng = Rng(env("FAST_YAML_SEED", 0x2545_f491_4f6c_dd1d) | 1);
+    let mut rng = Rng(env("FAST_YAML_SEED", 0x2545_f491_4f6c_dd1d) | 1, Vec::new());
     let rounds = env("FAST_YAML_ROUNDS", 20_000) as usize;
     let mut seeds: Vec<String> = (0..200)
         .map(|i| {
