@@ -2,10 +2,11 @@
 //!
 //! It reads block mappings and lists (indented or not), plain and quoted scalars
 //! (folded over lines, double-quoted escapes), one-line flow collections, comments,
-//! block scalars (`|`, `>`), anchors and aliases on values and list items, CRLF line
-//! ends and one leading `---`. On anything else (tags, anchors on keys or inside flow
-//! collections, indentation indicators, escaped line breaks, multi-line flows,
-//! implicit nulls, tabs, a lone CR, duplicate keys, any syntax error) it returns `None` and the caller runs the
+//! block scalars (`|`, `>`), anchors and aliases on values and list items, flow
+//! collections (over lines too), CRLF line ends and one leading `---`. On anything
+//! else (tags, anchors on keys or inside flow collections, indentation indicators,
+//! escaped line breaks, implicit nulls, tabs, a lone CR, duplicate keys, any syntax
+//! error) it returns `None` and the caller runs the
 //! general parser, so every diagnostic comes from one place. On a 50,000-resource
 //! config this path is most of what made `validate` meet its time goal (issue 21,
 //! docs/benchmarks.md).
@@ -44,6 +45,7 @@ pub(super) fn parse(
         entries: Vec::new(),
         anchors: Vec::new(),
         anchor_names: HashMap::new(),
+        plain_on_line: false,
         alias_budget: anchor::BUDGET,
     };
     p.skip_to_token()?;
@@ -80,6 +82,8 @@ struct Fast<'a, 's> {
     /// means now, and what aliases may still expand (see `anchor`).
     anchors: Vec<Option<Node>>,
     anchor_names: HashMap<String, usize>,
+    /// A plain scalar was read in a flow since its last line break (see `flow`).
+    plain_on_line: bool,
     alias_budget: usize,
 }
 
@@ -177,7 +181,7 @@ impl Fast<'_, '_> {
             return self.block_seq(self.col(), false, None);
         }
         if matches!(self.peek(), b'[' | b'{') {
-            let node = self.flow_node()?;
+            let node = self.flow_node(indent)?;
             self.end_line()?;
             return Some(node);
         }
@@ -323,7 +327,7 @@ impl Fast<'_, '_> {
                 Some(node)
             }
             b'[' | b'{' => {
-                let node = self.flow_node()?;
+                let node = self.flow_node(col as isize)?;
                 self.end_line()?;
                 Some(node)
             }
@@ -358,8 +362,9 @@ impl Fast<'_, '_> {
             } else {
                 None
             };
-            // Content on the next line, or a key the anchor would name, is not read here.
-            if anchor.is_some() && (self.at_line_end() || self.anchored_key()) {
+            // Content on the next line, a list opened on this one (refused by yaml-rust2),
+            // or a key the anchor would name, is not read here.
+            if anchor.is_some() && (self.at_line_end() || self.at_dash() || self.anchored_key()) {
                 return None;
             }
             let item = if self.peek() == b'*' {
@@ -373,7 +378,8 @@ impl Fast<'_, '_> {
                 self.skip_to_token()?;
                 node
             } else if matches!(self.peek(), b'[' | b'{') {
-                let node = self.flow_node()?;
+                // yaml-rust2 may hold a list item's flow one column further in.
+                let node = self.flow_node(col as isize + 1)?;
                 self.end_line()?;
                 node
             } else {
@@ -408,122 +414,10 @@ impl Fast<'_, '_> {
             span: self.span(start.unwrap_or(dash), end),
         })
     }
-
-    /// `[...]` or `{...}` closed on the same line, or a scalar inside one.
-    fn flow_node(&mut self) -> Option<Node> {
-        match self.peek() {
-            b'[' => self.flow_seq(),
-            b'{' => self.flow_map(),
-            b'"' | b'\'' => {
-                let start = self.pos;
-                let (text, _) = self.quoted(isize::MAX)?;
-                Some(self.scalar(start, text, false))
-            }
-            _ => {
-                let start = self.pos;
-                let text = self.plain(true, isize::MAX)?;
-                Some(self.scalar(start, text, true))
-            }
-        }
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek() == b' ' {
-            self.pos += 1;
-        }
-    }
-
-    fn flow_seq(&mut self) -> Option<Node> {
-        self.enter()?;
-        let start = self.pos;
-        self.pos += 1;
-        let base = self.items.len();
-        self.skip_spaces();
-        if self.peek() != b']' {
-            loop {
-                let item = self.flow_node()?;
-                self.items.push(item);
-                self.skip_spaces();
-                match self.peek() {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        // A trailing comma is valid YAML; leave its reading to the general parser.
-                        if self.peek() == b']' {
-                            return None;
-                        }
-                    }
-                    b']' => break,
-                    _ => return None,
-                }
-            }
-        }
-        let end = self.pos;
-        self.pos += 1;
-        self.depth -= 1;
-        let items: Vec<Node> = self.items.drain(base..).collect();
-        Some(Node {
-            kind: NodeKind::Seq(items),
-            span: self.span(start, end),
-        })
-    }
-
-    fn flow_map(&mut self) -> Option<Node> {
-        self.enter()?;
-        let start = self.pos;
-        self.pos += 1;
-        let base = self.entries.len();
-        let mut keys = Keys::default();
-        self.skip_spaces();
-        if self.peek() != b'}' {
-            loop {
-                let key = match self.peek() {
-                    b'[' | b'{' => return None,
-                    _ => self.flow_node()?,
-                };
-                if self.peek() != b':' || self.at(self.pos + 1) != b' ' {
-                    return None;
-                }
-                let key = match key.kind {
-                    NodeKind::Scalar { text, .. } => Spanned::new(text, key.span),
-                    _ => Spanned::new(Text::from(""), key.span),
-                };
-                if keys.repeated(&self.entries[base..], &key.value).is_some() {
-                    return None;
-                }
-                self.pos += 1;
-                self.skip_spaces();
-                if matches!(self.peek(), b',' | b'}') {
-                    return None;
-                }
-                let value = self.flow_node()?;
-                self.entries.push((key, value));
-                self.skip_spaces();
-                match self.peek() {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.peek() == b'}' {
-                            return None;
-                        }
-                    }
-                    b'}' => break,
-                    _ => return None,
-                }
-            }
-        }
-        let end = self.pos;
-        self.pos += 1;
-        self.depth -= 1;
-        let entries: Vec<Entry> = self.entries.drain(base..).collect();
-        Some(Node {
-            kind: NodeKind::Map(entries),
-            span: self.span(start, end),
-        })
-    }
 }
 
 mod anchor;
+mod flow;
 mod scalar;
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ fn the_shapes_configs_use() {
         "- a\n  b # c\n- 'x\n  y'\n",
         "a: 1\r\nb:\r\n  - x # c\r\n  - 'y\r\n    z'\r\n",
         "w: x\n  # a comment ends the scalar\nv: 2\n",
+        "a: [1, 2,]\nb: {k: v,}\nb2: { k: v , }\nc: [\n  p, # c\n  q,\n]\nd:\n  e: [\n    1\n  ]\n  f: { a: 1,\n    b: [x, y] }\n",
         "m: |\n  Sorry, I can't help with that.\n  # not a comment\n\n  bye\nn: >-\n  folded\n  text\n\n  para\n",
         "- |+\n  kept\n\n- >\n   x\n- | # c\n  y\n",
         "a: &x 1\nb: *x\nc: &m\n  k: v\nd: *m\ne: &s\n- p\nf: &f [1, 2]\ng:\n  - *f\n  - &i [x]\nh: *i\nx: &x 2\ny: *x\n",
@@ -57,6 +58,7 @@ fn what_it_leaves_to_the_general_parser() {
         "a: *x\n",
         "a: &x [*x]\n",
         "- &k name: x\n",
+        "- &a - x\n",
         "a: !tag 1\n",
         "a: |2\n  text\n",
         "a: |\n\n  text\n",
@@ -71,8 +73,9 @@ fn what_it_leaves_to_the_general_parser() {
         "a: 1\rb: 2\r",
         "a: 'x\n---\n'\n",
         "a: 1\na: 2\n",
-        "a: [1,\n  2]\n",
-        "a: [1, 2,]\n",
+        "a: [1,\n2]\n",
+        "[\n a]\n",
+        "a: [x\n  y]\n",
         "? a\n: b\n",
         "a: 1\n---\nb: 2\n",
         "---\n",
@@ -334,6 +337,20 @@ fn value(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, exotic: b
         0 | 1 => {
             let text = scalar(rng, exotic, indent + 2);
             let _ = writeln!(out, " {text}{}", trailing(rng));
+        }
+        2 if rng.below(3) == 0 => {
+            // Over lines, JSON style. (A closing bracket under the key is in
+            // `the_shapes_configs_use`: yaml-rust2 takes it only after a plain scalar.)
+            let pad = " ".repeat(indent + 2);
+            let close = " ".repeat(indent + 2);
+            let items: Vec<String> = (0..1 + rng.below(3)).map(|_| flow(rng, 1)).collect();
+            let comma = rng.pick(&["", ","]);
+            let _ = writeln!(
+                out,
+                " [ # list\n{pad}{}{comma}\n{close}]{}",
+                items.join(&format!(",\n{pad}")),
+                trailing(rng)
+            );
         }
         2 => {
             let _ = writeln!(out, " {}{}", flow(rng, 0), trailing(rng));
