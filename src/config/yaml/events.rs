@@ -4,7 +4,7 @@
 //! bounded while parsing, duplicate keys are reported at the duplicate's own line,
 //! and aliases are expanded under a node budget ("billion laughs" fails fast).
 
-use super::{Keys, Node, NodeKind, MAX_ALIAS_NODES, MAX_DEPTH};
+use super::{scalar_node, Keys, Node, NodeKind, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::config::text::Text;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceId, Span, Spanned};
@@ -72,21 +72,13 @@ pub(super) fn parse(file: &SourceFile, source: SourceId) -> Result<Option<Node>,
                 if tag.is_some() {
                     return Err(b.tag_error(offset));
                 }
+                let len = match style {
+                    TScalarStyle::Plain => text.len(),
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => text.len() + 2,
+                    _ => usize::MAX,
+                };
                 let plain = style == TScalarStyle::Plain;
-                let len = b.scalar_len(offset, &text, style);
-                let kind = if plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL")
-                {
-                    NodeKind::Null
-                } else {
-                    NodeKind::Scalar {
-                        text: Text::from(text),
-                        plain,
-                    }
-                };
-                let node = Node {
-                    kind,
-                    span: b.span(offset, offset + len),
-                };
+                let node = scalar_node(&file.text, source, offset, len, Text::from(text), plain);
                 b.push_node(node, anchor)?;
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
@@ -207,27 +199,6 @@ impl Builder<'_> {
         self.file.offset(mark.line(), mark.col() + 1)
     }
 
-    fn scalar_len(&self, offset: usize, text: &str, style: TScalarStyle) -> usize {
-        let rest = self.file.text.as_bytes().get(offset..).unwrap_or_default();
-        // The span ends at the scalar or at the end of its line, whichever comes
-        // first; only that far is scanned (once per scalar, so a search for the end of
-        // the line was a twentieth of `validate` on large configs, issue 21).
-        let line_len = |limit: usize| {
-            let window = &rest[..limit.min(rest.len())];
-            window
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(window.len())
-        };
-        match style {
-            TScalarStyle::Plain => line_len(text.len()).max(1),
-            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
-                line_len(text.len() + 2).max(1)
-            }
-            _ => line_len(usize::MAX).max(1),
-        }
-    }
-
     fn tag_error(&self, offset: usize) -> Diagnostic {
         Diagnostic::error(
             Some(self.span(offset, offset + 1)),
@@ -258,15 +229,11 @@ impl Builder<'_> {
             }) => match key.take() {
                 None => {
                     let span = node.span;
-                    let text = match node.kind {
-                        NodeKind::Scalar { text, .. } => text,
-                        NodeKind::Null => Text::from(""),
-                        _ => {
-                            return Err(Diagnostic::error(
-                                Some(span),
-                                "mapping keys must be plain strings",
-                            ))
-                        }
+                    let Some(Spanned { value: text, .. }) = node.into_key() else {
+                        return Err(Diagnostic::error(
+                            Some(span),
+                            "mapping keys must be plain strings",
+                        ));
                     };
                     let first = keys.repeated(entries, &text).and_then(|i| entries.get(i));
                     if let Some((first, _)) = first {

@@ -170,6 +170,12 @@ impl Fast<'_, '_> {
         (self.line_start != line || self.at_end()).then_some(())
     }
 
+    fn skip_spaces(&mut self) {
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+    }
+
     /// A `-` that opens a block sequence entry.
     fn at_dash(&self) -> bool {
         self.peek() == b'-' && self.blank_or_end(self.pos + 1)
@@ -219,17 +225,9 @@ impl Fast<'_, '_> {
             if self.pos - start > MAX_KEY || self.line_start != line {
                 return None;
             }
-            let node = self.scalar(start, text, plain);
-            let key = match node.kind {
-                NodeKind::Scalar { text, .. } => text,
-                _ => Text::from(""),
-            };
+            let key = self.scalar(start, text, plain).into_key()?;
             self.pos = j + 1;
-            return Some(Head::Key {
-                key: Spanned::new(key, node.span),
-                colon: j,
-                col,
-            });
+            return Some(Head::Key { key, colon: j, col });
         }
         Some(Head::Scalar(self.scalar(start, text, plain)))
     }
@@ -284,9 +282,7 @@ impl Fast<'_, '_> {
     /// The value after `key:` in a block mapping whose keys are at column `col`; the
     /// items of a block list go to the sink's `slot` when there is one.
     fn map_value(&mut self, col: usize, slot: Option<usize>) -> Option<Node> {
-        while self.peek() == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
         if self.peek() == b'*' {
             let node = self.alias()?;
             self.end_line()?;
@@ -350,9 +346,7 @@ impl Fast<'_, '_> {
         let mut start = None;
         let end = loop {
             self.pos += 1;
-            while self.peek() == b' ' {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             if self.at_line_end() {
                 return None;
             }

@@ -25,9 +25,7 @@ impl Fast<'_, '_> {
         }
         let name = self.text.get(start..i)?.to_string();
         self.pos = i;
-        while self.peek() == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
         Some(name)
     }
 

@@ -5,8 +5,6 @@
 
 use super::super::{Keys, NodeKind};
 use super::{Entry, Fast, Node};
-use crate::config::text::Text;
-use crate::span::Spanned;
 
 impl Fast<'_, '_> {
     /// A flow collection or a scalar inside one, in a block collection at column `indent`.
@@ -103,17 +101,12 @@ impl Fast<'_, '_> {
             if self.peek() != b':' || self.at(self.pos + 1) != b' ' {
                 return None;
             }
-            let key = match key.kind {
-                NodeKind::Scalar { text, .. } => Spanned::new(text, key.span),
-                _ => Spanned::new(Text::from(""), key.span),
-            };
+            let key = key.into_key()?;
             if keys.repeated(&self.entries[base..], &key.value).is_some() {
                 return None;
             }
             self.pos += 1;
-            while self.peek() == b' ' {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             if matches!(self.peek(), b',' | b'}') || self.at_line_end() {
                 return None;
             }

@@ -2,7 +2,7 @@
 //! them (PyYAML writes long strings as plain scalars continued on the next line, and
 //! strings with line breaks as quoted ones), double-quoted escapes, CRLF line ends.
 
-use super::super::NodeKind;
+use super::super::scalar_node;
 use super::{Fast, Node};
 use crate::config::text::Text;
 
@@ -265,26 +265,11 @@ impl Fast<'_, '_> {
         Some((simple, 2))
     }
 
-    /// A scalar node as the general parser spans it: from its first character (the
-    /// quote for a quoted one) for the length of its text (plus the quotes), but not
-    /// past the end of its first line.
+    /// A scalar node as the general parser makes it, from its first character (the
+    /// quote of a quoted one).
     pub(super) fn scalar(&self, start: usize, text: Text, plain: bool) -> Node {
         let len = if plain { text.len() } else { text.len() + 2 };
-        let window = self
-            .s
-            .get(start..(start + len).min(self.s.len()))
-            .unwrap_or_default();
-        let len = window
-            .iter()
-            .position(|&b| b == b'\n')
-            .unwrap_or(window.len());
-        let span = self.span(start, start + len.max(1));
-        let kind = if plain && matches!(text.as_str(), "~" | "null" | "Null" | "NULL") {
-            NodeKind::Null
-        } else {
-            NodeKind::Scalar { text, plain }
-        };
-        Node { kind, span }
+        scalar_node(self.text, self.source, start, len, text, plain)
     }
 }
 
@@ -397,15 +382,14 @@ impl Fast<'_, '_> {
         }
         self.pos = i;
         self.line_start = line;
-        let end = (start..self.s.len())
-            .find(|&j| self.at(j) == b'\n')
-            .unwrap_or(self.s.len());
-        Some(Node {
-            kind: NodeKind::Scalar {
-                text: Text::from(text),
-                plain: false,
-            },
-            span: self.span(start, end.max(start + 1)),
-        })
+        // Spanned from its first character to the end of that line.
+        Some(scalar_node(
+            self.text,
+            self.source,
+            start,
+            usize::MAX,
+            Text::from(text),
+            false,
+        ))
     }
 }
